@@ -1,0 +1,74 @@
+// The kernel's reusable output. decide() overwrites every field on each call, so one instance
+// serves millions of decisions without allocating. Copy it (explain.ts) before keeping it.
+
+import { GATE_COUNT, Verdict } from "./result-codes.ts";
+import { RANKED_MAX, UNSET } from "./units.ts";
+
+/** Offsets into a terms array: the four utility terms of one option, all microcents. */
+export const TERM_QUALITY_ADJUSTED_VALUE = 0;
+export const TERM_RISK_PENALTY = 1;
+export const TERM_COST = 2;
+export const TERM_LATENCY_PENALTY = 3;
+export const TERM_COUNT = 4;
+
+export class DecisionResult {
+  code = 0;
+  /** 1-based gate that failed, or 0. */
+  failedGate = 0;
+  readonly gateVerdicts = new Uint8Array(GATE_COUNT);
+  /** Option index of the choice, or UNSET. */
+  chosen = UNSET;
+  /** The chosen option first, then up to three fallbacks in rank order. */
+  readonly ranked = new Int32Array(RANKED_MAX).fill(UNSET);
+  rankedCount = 0;
+  /** Worst-case cost of each ranked option: what the ledger reserves. */
+  readonly rankedCostMicros = new Float64Array(RANKED_MAX);
+  floorBps = 0;
+  floorSource = 0;
+  /** Anomaly raise applied to a learned or warm-start floor (never to a client floor). */
+  floorRaisedBps = 0;
+  /** Index k of the posterior sample this decision read. */
+  sampleIndex = 0;
+  explored = false;
+  feasibleCount = 0;
+  /** theta of the chosen option's tier under sample k, bps. */
+  chosenThetaBps = 0;
+  readonly chosenTerms = new Float64Array(TERM_COUNT);
+  chosenUtilityMicros = 0;
+  /** The next-ranked option (first fallback), or UNSET when only one option was feasible. */
+  runnerUp = UNSET;
+  readonly runnerUpTerms = new Float64Array(TERM_COUNT);
+  runnerUpUtilityMicros = 0;
+  /** Exact propensity numerator / denominator, and rounded to parts per million (set by propensity()). */
+  propensityNumerator = 0;
+  propensityDenominator = 1;
+  propensityPpm = 0;
+  /** Thompson share: of the K samples, how many make the chosen option the greedy winner. */
+  thompsonWins = 0;
+
+  reset(): void {
+    this.code = 0;
+    this.failedGate = 0;
+    this.gateVerdicts.fill(Verdict.not_evaluated);
+    this.chosen = UNSET;
+    this.ranked.fill(UNSET);
+    this.rankedCount = 0;
+    this.rankedCostMicros.fill(0);
+    this.floorBps = 0;
+    this.floorSource = 0;
+    this.floorRaisedBps = 0;
+    this.sampleIndex = 0;
+    this.explored = false;
+    this.feasibleCount = 0;
+    this.chosenThetaBps = 0;
+    this.chosenTerms.fill(0);
+    this.chosenUtilityMicros = 0;
+    this.runnerUp = UNSET;
+    this.runnerUpTerms.fill(0);
+    this.runnerUpUtilityMicros = 0;
+    this.propensityNumerator = 0;
+    this.propensityDenominator = 1;
+    this.propensityPpm = 0;
+    this.thompsonWins = 0;
+  }
+}

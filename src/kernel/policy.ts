@@ -1,0 +1,58 @@
+// The policy snapshot in kernel form: per-regime floors and the posterior sample bank that the
+// Learner publishes. The hot path only reads it. A snapshot is immutable once validated.
+
+import { isIntegerIn } from "./exact-math.ts";
+import { FloorSource } from "./result-codes.ts";
+import { BPS_SCALE, REGIMES_MAX, TIERS_MAX } from "./units.ts";
+
+export const SAMPLE_COUNT_MAX = 4096;
+
+export interface KernelPolicy {
+  readonly regimeCount: number;
+  readonly tierCount: number;
+  /** K, the number of joint posterior samples per regime; a power of two. */
+  readonly sampleCount: number;
+  readonly floorBps: Int32Array;
+  /** FloorSource.learned or FloorSource.warm_start, per regime. */
+  readonly floorSource: Uint8Array;
+  /** theta_k(regime, tier) in bps at [(regime * sampleCount + k) * tierCount + tier]. */
+  readonly thetaBps: Uint16Array;
+  /** causal_exploration_bps: the share of decisions chosen uniformly among feasible options. */
+  readonly explorationBps: number;
+  /** Latency penalty: this share of the request's value per second of typical latency. */
+  readonly latencyBpsPerSecond: number;
+}
+
+/** Throws a RangeError naming the first inconsistency; the kernel validates each new snapshot once. */
+export function validateKernelPolicy(policy: KernelPolicy, tierCount: number): void {
+  const { regimeCount, sampleCount } = policy;
+  const check = (name: string, value: unknown, min: number, max: number): void => {
+    if (!isIntegerIn(value, min, max)) {
+      throw new RangeError(`policy "${name}" expected integer in [${min}, ${max}], got ${String(value)}`);
+    }
+  };
+  check("regimeCount", regimeCount, 1, REGIMES_MAX);
+  check("tierCount", policy.tierCount, tierCount, Math.min(tierCount, TIERS_MAX));
+  check("sampleCount", sampleCount, 1, SAMPLE_COUNT_MAX);
+  if ((sampleCount & (sampleCount - 1)) !== 0) {
+    throw new RangeError(`policy "sampleCount" expected a power of two, got ${sampleCount}`);
+  }
+  check("explorationBps", policy.explorationBps, 0, BPS_SCALE);
+  check("latencyBpsPerSecond", policy.latencyBpsPerSecond, 0, BPS_SCALE);
+  if (policy.floorBps.length !== regimeCount || policy.floorSource.length !== regimeCount) {
+    throw new RangeError(`policy floors expected ${regimeCount} entries`);
+  }
+  for (let r = 0; r < regimeCount; r++) {
+    check(`floorBps[${r}]`, policy.floorBps[r], 0, BPS_SCALE);
+    const source = policy.floorSource[r];
+    if (source !== FloorSource.learned && source !== FloorSource.warm_start) {
+      throw new RangeError(`policy "floorSource[${r}]" expected learned or warm_start, got ${source}`);
+    }
+  }
+  if (policy.thetaBps.length !== regimeCount * sampleCount * tierCount) {
+    throw new RangeError(`policy "thetaBps" expected ${regimeCount * sampleCount * tierCount} samples`);
+  }
+  for (let i = 0; i < policy.thetaBps.length; i++) {
+    if (policy.thetaBps[i]! > BPS_SCALE) throw new RangeError(`policy "thetaBps[${i}]" above 10000`);
+  }
+}

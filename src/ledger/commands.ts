@@ -1,0 +1,150 @@
+// Commands the ledger accepts and the results it answers. Results are unions that survive
+// Durable Object RPC; domain refusals are results, never exceptions.
+
+import type { CanonicalValue } from "./canonical.ts";
+import type { EntryRecord } from "./entry.ts";
+import type { LedgerFailure } from "./ledger-codes.ts";
+import type { SignerKey } from "./signed-note.ts";
+import type { TenantMode, TenantRow, TenantStatus } from "./store.ts";
+
+export interface BudgetView {
+  readonly creditedMicros: number;
+  readonly committedMicros: number;
+  readonly reservedMicros: number;
+  readonly availableMicros: number;
+}
+
+export interface CreateTenantCommand {
+  readonly type: "create_tenant";
+  readonly tenant: TenantRow;
+  readonly initialBudgetMicros: number;
+  readonly nowMs: number;
+}
+
+export interface TopUpCommand {
+  readonly type: "top_up";
+  readonly topUpId: string;
+  readonly amountMicros: number;
+  readonly nowMs: number;
+}
+
+export interface DecideCommand {
+  readonly type: "decide";
+  readonly decisionId: string;
+  /** Client Idempotency-Key, or null; a retry with the same key gets the stored decision. */
+  readonly idempotencyKey: string | null;
+  /** Digest of the request body: the same key with another body is refused, not replayed. */
+  readonly requestDigestHex: string;
+  /** Ranked options with worst-case costs; empty when a kernel gate refused the request. */
+  readonly candidates: readonly { readonly option: string; readonly costMicros: number }[];
+  readonly record: EntryRecord;
+  /** What the Learner will need with this decision's outcome (regime, tier, propensity...). */
+  readonly learnerContext: CanonicalValue;
+  readonly reservationTtlMs: number;
+  readonly nowMs: number;
+}
+
+export interface OutcomeCommand {
+  readonly type: "outcome";
+  /** Standard Webhooks webhook-id: a repeat answers the first result and applies nothing. */
+  readonly webhookId: string;
+  readonly decisionFingerprint: string;
+  readonly actualCostMicros: number;
+  readonly record: EntryRecord;
+  /** What the Learner learns from, merged with the decision's learnerContext into the outbox. */
+  readonly learnerOutcome: CanonicalValue;
+  readonly nowMs: number;
+}
+
+export interface ReleaseCommand {
+  readonly type: "release";
+  readonly reservationId: string;
+  readonly nowMs: number;
+}
+
+export interface ExpireCommand {
+  readonly type: "expire";
+  readonly nowMs: number;
+  readonly limit: number;
+}
+
+export interface CheckpointCommand {
+  readonly type: "checkpoint";
+  readonly origin: string;
+  readonly signer: SignerKey;
+  readonly nowMs: number;
+}
+
+export interface UpdateTenantCommand {
+  readonly type: "update_tenant";
+  readonly op: "suspend" | "resume" | "rotate_api_key" | "rotate_webhook_secret" | "set_mode" | "set_limits";
+  readonly changes: Partial<Pick<TenantRow, "status" | "mode" | "apiKeyHashHex" | "apiKeyId" | "webhookSecret" | "rateLimitPerMinute" | "allowedProviderMask" | "costCapMicros">> & {
+    readonly status?: TenantStatus;
+    readonly mode?: TenantMode;
+  };
+  readonly nowMs: number;
+}
+
+export interface OutboxSettleCommand {
+  readonly type: "outbox_settle";
+  readonly delivered: readonly string[];
+  readonly retry: readonly { readonly id: string; readonly attempts: number; readonly nextAttemptMs: number }[];
+}
+
+export type LedgerCommand =
+  | CreateTenantCommand
+  | TopUpCommand
+  | DecideCommand
+  | OutcomeCommand
+  | ReleaseCommand
+  | ExpireCommand
+  | CheckpointCommand
+  | UpdateTenantCommand
+  | OutboxSettleCommand;
+
+export interface Sealed {
+  readonly seq: number;
+  readonly fingerprint: string;
+}
+
+export type CreateTenantResult = ({ ok: true; budget: BudgetView } & Sealed) | LedgerFailure;
+export type TopUpResult = ({ ok: true; budget: BudgetView; replayed: boolean } & Sealed) | LedgerFailure;
+export type DecideResult =
+  | ({
+      ok: true;
+      decisionId: string;
+      /** Rank of the option the budget could cover (0 = the kernel's choice), or -1 when blocked. */
+      servedRank: number;
+      reservationId: string | null;
+      reservedMicros: number;
+      budgetVerdict: "pass" | "fail" | "not_evaluated";
+      replayed: boolean;
+    } & Sealed)
+  | LedgerFailure;
+export type OutcomeResult =
+  | ({
+      ok: true;
+      decisionFingerprint: string;
+      committedMicros: number;
+      releasedMicros: number;
+      uncollectedMicros: number;
+      replayed: boolean;
+    } & Sealed)
+  | LedgerFailure;
+export type ReleaseResult = ({ ok: true; releasedMicros: number; replayed: boolean } & Sealed) | LedgerFailure;
+export type ExpireResult = { ok: true; expired: number; releasedMicros: number; seq: number | null };
+export type CheckpointResult = { ok: true; treeSize: number; note: string; signed: boolean } | LedgerFailure;
+export type UpdateTenantResult = ({ ok: true } & Sealed) | LedgerFailure;
+export type OutboxSettleResult = { ok: true };
+
+export interface ResultOf {
+  create_tenant: CreateTenantResult;
+  top_up: TopUpResult;
+  decide: DecideResult;
+  outcome: OutcomeResult;
+  release: ReleaseResult;
+  expire: ExpireResult;
+  checkpoint: CheckpointResult;
+  update_tenant: UpdateTenantResult;
+  outbox_settle: OutboxSettleResult;
+}
