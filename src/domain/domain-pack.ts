@@ -1,0 +1,71 @@
+// What every domain pack gives the engine: its options as a kernel catalog, the names behind
+// the kernel's indexes and bits, and its regimes with warm-start floors. Data and small pure
+// mappers only; a pack never decides anything.
+
+import { buildKernelCatalog, type KernelCatalog, type KernelOptionSpec } from "../kernel/catalog.ts";
+
+export interface PackOption {
+  readonly id: string;
+  readonly provider: string;
+  readonly tier: string;
+}
+
+export interface PackRegime {
+  readonly id: string;
+  readonly warmStartFloorBps: number;
+}
+
+export interface DomainPack {
+  readonly id: string;
+  readonly providers: readonly string[];
+  readonly tiers: readonly string[];
+  readonly capabilities: readonly string[];
+  readonly regimes: readonly PackRegime[];
+  readonly options: readonly PackOption[];
+  readonly catalog: KernelCatalog;
+}
+
+export interface PackSource<Option extends PackOption> {
+  readonly id: string;
+  readonly providers: readonly string[];
+  readonly tiers: readonly string[];
+  readonly capabilities: readonly string[];
+  readonly regimes: readonly PackRegime[];
+  readonly options: readonly Option[];
+  /** Maps one option to kernel form, given the pack's index helpers. */
+  readonly toKernel: (option: Option, pack: PackIndexes) => KernelOptionSpec;
+}
+
+export interface PackIndexes {
+  providerIndex(name: string): number;
+  tierIndex(name: string): number;
+  capabilityMask(names: readonly string[]): number;
+}
+
+function indexIn(list: readonly string[], name: string, what: string): number {
+  const index = list.indexOf(name);
+  if (index < 0) throw new RangeError(`unknown ${what} ${JSON.stringify(name)}`);
+  return index;
+}
+
+export function packIndexes(providers: readonly string[], tiers: readonly string[], capabilities: readonly string[]): PackIndexes {
+  return {
+    providerIndex: (name) => indexIn(providers, name, "provider"),
+    tierIndex: (name) => indexIn(tiers, name, "tier"),
+    capabilityMask: (names) => names.reduce((mask, name) => mask | (1 << indexIn(capabilities, name, "capability")), 0),
+  };
+}
+
+export function buildPack<Option extends PackOption>(source: PackSource<Option>): DomainPack {
+  const indexes = packIndexes(source.providers, source.tiers, source.capabilities);
+  const specs = source.options.map((option) => source.toKernel(option, indexes));
+  return {
+    id: source.id,
+    providers: source.providers,
+    tiers: source.tiers,
+    capabilities: source.capabilities,
+    regimes: source.regimes,
+    options: source.options,
+    catalog: buildKernelCatalog(specs, source.tiers.length),
+  };
+}
