@@ -31,6 +31,8 @@ export class DecisionResult {
   sampleIndex = 0;
   explored = false;
   feasibleCount = 0;
+  /** Tiers with at least one feasible option: exploration is uniform over them. */
+  feasibleTierCount = 0;
   /** theta of the chosen option's tier under sample k, bps. */
   chosenThetaBps = 0;
   readonly chosenTerms = new Float64Array(TERM_COUNT);
@@ -60,6 +62,7 @@ export class DecisionResult {
     this.sampleIndex = 0;
     this.explored = false;
     this.feasibleCount = 0;
+    this.feasibleTierCount = 0;
     this.chosenThetaBps = 0;
     this.chosenTerms.fill(0);
     this.chosenUtilityMicros = 0;

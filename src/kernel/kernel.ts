@@ -22,8 +22,11 @@ export class Kernel {
   // Per-option scratch, valid after the last successful decide(): cost, latency penalty, feasibility.
   private readonly costMicros: Float64Array;
   private readonly latencyPenaltyMicros: Float64Array;
-  private readonly feasible: Int32Array;
   private feasibleCount = 0;
+  // Feasible tiers and each tier's best option (lowest cost + latency penalty): theta is shared
+  // within a tier, so no other option of the tier can win under any sample.
+  private readonly feasibleTiers: Int32Array;
+  private feasibleTierCount = 0;
   // Per-tier scratch for the sample k that decide() read.
   private readonly tierValueMicros: Float64Array;
   private readonly tierRiskMicros: Float64Array;
@@ -35,6 +38,8 @@ export class Kernel {
   // The adopted policy and what it implies for this catalog.
   private policy: KernelPolicy | null = null;
   private readonly latencyBps: Int32Array;
+  /** 32 - log2(K): shifting a uint32 right by it leaves a uniform index below K. */
+  private sampleShift = 32;
   // Request values shared by the option loop and propensity().
   private valueMicros = 0;
   private valueRiskMicros = 0;
@@ -45,7 +50,7 @@ export class Kernel {
     const n = catalog.optionCount;
     this.costMicros = new Float64Array(n);
     this.latencyPenaltyMicros = new Float64Array(n);
-    this.feasible = new Int32Array(n);
+    this.feasibleTiers = new Int32Array(catalog.tierCount);
     this.latencyBps = new Int32Array(n);
     this.tierValueMicros = new Float64Array(catalog.tierCount);
     this.tierRiskMicros = new Float64Array(catalog.tierCount);
@@ -62,10 +67,16 @@ export class Kernel {
     const request = input.request;
     const rng = this.rng;
     const seed = input.seedWords;
-    rng.seedWords(seed[0]!, seed[1]!, seed[2]!, seed[3]!);
-    // xoshiro128**'s first output reads only state word 1; discarding it lets all 128 seed bits count.
-    rng.nextU32();
-    const k = rng.nextU32() & (policy.sampleCount - 1);
+    // Seeds are SHA-256 words in production, but a weak seed (small integers in a test) would
+    // leave xoshiro's first outputs nearly constant: its first output reads only state word 1.
+    // So the words are chained through a bijective mixer and word 1 gets the one that saw all four.
+    const a = mixSeedWord(seed[0]!, 0x9e3779b9);
+    const b = mixSeedWord(seed[1]! ^ a, 0x3c6ef372);
+    const c = mixSeedWord(seed[2]! ^ b, 0xdaa66d2b);
+    const d = mixSeedWord(seed[3]! ^ c, 0x78dde6e4);
+    rng.seedWords(a, d, b, c);
+    // The high bits: multiplication carries every low bit of the state into them.
+    const k = policy.sampleCount === 1 ? 0 : rng.nextU32() >>> this.sampleShift;
     out.sampleIndex = k;
     this.valueMicros = request.valueMicros;
     this.valueRiskMicros = mulBps(request.valueMicros, request.riskBps);
@@ -77,9 +88,16 @@ export class Kernel {
     // The ledger settles the budget gate atomically when it reserves.
     out.gateVerdicts[DecisionCode.budget_exhausted - 1] = Verdict.deferred;
     out.feasibleCount = this.feasibleCount;
+    this.collectFeasibleTiers();
+    out.feasibleTierCount = this.feasibleTierCount;
+    // Exploration is uniform over feasible tiers, each served by its best option: exploring an
+    // option its own tier dominates teaches nothing, and with at most four tiers an exploration
+    // share of 20 % keeps every logged propensity at or above 5 % (DESIGN.md's weight cap of 20).
     const roll = uniformBelow(rng, BPS_SCALE);
     out.explored = roll < policy.explorationBps;
-    const chosen = out.explored ? this.feasible[uniformBelow(rng, this.feasibleCount)]! : this.topIndex[0]!;
+    const chosen = out.explored
+      ? this.tierBest[this.feasibleTiers[uniformBelow(rng, this.feasibleTierCount)]!]!
+      : this.topIndex[0]!;
     this.rank(chosen, out);
     return DecisionCode.ok;
   }
@@ -144,6 +162,7 @@ export class Kernel {
     let furthest = 0;
     this.feasibleCount = 0;
     this.topCount = 0;
+    this.tierBest.fill(UNSET);
     for (let o = 0; o < c.optionCount; o++) {
       let stop: number;
       if (totalTokens > c.contextTokens[o]! || outputTokens > c.maxOutputTokens[o]!) stop = DecisionCode.context_window_exceeded;
@@ -169,8 +188,9 @@ export class Kernel {
     const latencyPenalty = mulBps(this.valueMicros, this.latencyBps[o]!);
     this.costMicros[o] = cost;
     this.latencyPenaltyMicros[o] = latencyPenalty;
-    this.feasible[this.feasibleCount++] = o;
+    this.feasibleCount++;
     const t = this.catalog.tier[o]!;
+    this.keepTierBest(o, t, cost + latencyPenalty, cost);
     const utility = this.tierValueMicros[t]! - this.tierRiskMicros[t]! - cost - latencyPenalty;
     let slot = this.topCount;
     // Strictly better only: among equals the earlier (lower-index) option keeps its place.
@@ -239,25 +259,26 @@ export class Kernel {
       const bps = Math.floor((this.catalog.latencyMsP50[o]! * policy.latencyBpsPerSecond) / 1000);
       this.latencyBps[o] = bps > BPS_SCALE ? BPS_SCALE : bps;
     }
+    this.sampleShift = 32 - (31 - Math.clz32(policy.sampleCount));
     this.policy = policy;
   }
 
   /**
    * Exact propensity of the last successful decision's choice (DESIGN.md "Exploration"):
-   * eps/|F| + (1 - eps) * wins/K, where wins counts the samples k under which the greedy rule
-   * picks the chosen option. Within a tier theta is shared, so each tier's best option is fixed
-   * by cost + latency penalty and only K x tiers comparisons are needed. Call right after decide().
+   * eps/|T| + (1 - eps) * wins/K, with T the feasible tiers and wins the samples k under which
+   * the greedy rule picks the chosen option. Within a tier theta is shared, so each tier's best
+   * option is fixed by cost + latency penalty and only K x tiers comparisons are needed; an
+   * option that is not its tier's best has propensity 0 and is never chosen. Call right after decide().
    */
   propensity(out: DecisionResult): void {
     if (out.code !== DecisionCode.ok) return;
     const policy = this.policy!;
     const tiers = this.catalog.tierCount;
-    this.findTierBests();
     let wins = 0;
     for (let k = 0; k < policy.sampleCount; k++) {
       if (this.greedyUnder(k, tiers) === out.chosen) wins++;
     }
-    const f = this.feasibleCount;
+    const f = this.feasibleTierCount;
     const eps = policy.explorationBps;
     out.thompsonWins = wins;
     out.propensityNumerator = eps * policy.sampleCount + (BPS_SCALE - eps) * wins * f;
@@ -265,19 +286,20 @@ export class Kernel {
     out.propensityPpm = Math.floor((out.propensityNumerator * 1_000_000 + Math.floor(out.propensityDenominator / 2)) / out.propensityDenominator);
   }
 
-  private findTierBests(): void {
-    this.tierBest.fill(UNSET);
-    for (let i = 0; i < this.feasibleCount; i++) {
-      const o = this.feasible[i]!;
-      const t = this.catalog.tier[o]!;
-      const best = this.tierBest[t]!;
-      if (best === UNSET) {
-        this.tierBest[t] = o;
-        continue;
-      }
-      const load = this.costMicros[o]! + this.latencyPenaltyMicros[o]!;
+  private keepTierBest(o: number, t: number, load: number, cost: number): void {
+    const best = this.tierBest[t]!;
+    if (best !== UNSET) {
       const bestLoad = this.costMicros[best]! + this.latencyPenaltyMicros[best]!;
-      if (load < bestLoad || (load === bestLoad && this.costMicros[o]! < this.costMicros[best]!)) this.tierBest[t] = o;
+      // Options arrive in index order, so among equal (load, cost) the earlier one stays.
+      if (load > bestLoad || (load === bestLoad && cost >= this.costMicros[best]!)) return;
+    }
+    this.tierBest[t] = o;
+  }
+
+  private collectFeasibleTiers(): void {
+    this.feasibleTierCount = 0;
+    for (let t = 0; t < this.catalog.tierCount; t++) {
+      if (this.tierBest[t] !== UNSET) this.feasibleTiers[this.feasibleTierCount++] = t;
     }
   }
 
@@ -301,6 +323,14 @@ export class Kernel {
     }
     return winner;
   }
+}
+
+/** MurmurHash3's 32-bit finaliser on word ^ salt: a bijection, so distinct seeds stay distinct. */
+function mixSeedWord(word: number, salt: number): number {
+  let h = (word ^ salt) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 function effectiveCostCap(clientCapMicros: number, tenantCapMicros: number): number {

@@ -27,7 +27,7 @@ export interface VerifyReport {
   readonly tornTail: { readonly seq: number; readonly bytes: number } | null;
 }
 
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const OPEN_BRACE = 0x7b;
 const HEX = /^[0-9a-f]{64}$/;
 
