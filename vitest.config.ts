@@ -3,6 +3,12 @@ import { defineConfig } from "vitest/config";
 
 // Two projects: the pure layers run in Node, the worker and Durable Objects inside workerd.
 // Files in test/shared run in both, so golden vectors are checked on both engines.
+const TEST_SECRETS = {
+  ADMIN_TOKEN: "test-admin-token",
+  API_KEY_PEPPER: "test-api-key-pepper-0123456789abcdef",
+  CHECKPOINT_SIGNING_KEY: "PRIVATE+KEY+calybris-dev+aa25f12c+AbN+I7UFf1A9xxTk5F+E77hbtPViUFwrH2hXMhKhBJVX",
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -15,7 +21,13 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            // Test secrets: the public development values of .dev.vars.example.
+            miniflare: { bindings: TEST_SECRETS },
+          }),
+        ],
         test: {
           name: "workerd",
           include: ["test/workerd/**/*.test.ts", "test/shared/**/*.test.ts"],

@@ -1,2 +1,227 @@
+// TenantLedger: one Durable Object per tenant holding its budget and its hash-chained decision
+// log. A thin shell: it authenticates, rate-limits, and hands commands to the ledger engine,
+// whose group commit writes each batch in one SQLite transaction. All rules live in src/ledger.
+
 import { DurableObject } from "cloudflare:workers";
-export class TenantLedger extends DurableObject<Env> {}
+import { hexToBytes, bytesToHex } from "@noble/hashes/utils.js";
+import type { CreateTenantResult, TopUpResult, UpdateTenantCommand, UpdateTenantResult, ReleaseResult } from "../ledger/commands.ts";
+import { LedgerEngine } from "../ledger/engine.ts";
+import { ledgerFailure, type LedgerFailure } from "../ledger/ledger-codes.ts";
+import { leafHash } from "../ledger/merkle.ts";
+import { inclusionProof, verifyInclusion } from "../ledger/merkle-proofs.ts";
+import { rootFromFrontier } from "../ledger/merkle.ts";
+import { recover } from "../ledger/recovery.ts";
+import type { TenantRow } from "../ledger/store.ts";
+import { verifyWebhook } from "../ledger/webhook-signature.ts";
+import { runAlarm, nextAlarmAt } from "./ledger-alarm.ts";
+import { ledgerConfig, type LedgerConfig } from "./ledger-config.ts";
+import { LEDGER_MIGRATIONS } from "./ledger-migrations.ts";
+import type {
+  BudgetAnswer, ChainPageAnswer, CheckpointAnswer, CreateTenantInput, DecideAnswer, DecideInput, OutcomeAnswer, OutcomeInput,
+  ProofAnswer, TenantAnswer, TenantView, Unauthorized,
+} from "./ledger-rpc.ts";
+import { isVacant, migrate } from "./migrate.ts";
+import { takeToken, type Bucket } from "./rate-limit.ts";
+import { SqlLedgerStore } from "./sql-ledger-store.ts";
+
+const CHAIN_PAGE_MAX = 1000;
+
+function constantTimeEqualHex(a: string, b: string): boolean {
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) difference |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
+  return difference === 0;
+}
+
+export function tenantView(t: TenantRow): TenantView {
+  return {
+    tenantId: t.tenantId, name: t.name, status: t.status, mode: t.mode, allowedProviderMask: t.allowedProviderMask,
+    rateLimitPerMinute: t.rateLimitPerMinute, costCapMicros: t.costCapMicros, apiKeyId: t.apiKeyId,
+  };
+}
+
+export class TenantLedger extends DurableObject<Env> {
+  private engine: LedgerEngine | null = null;
+  private integrity: LedgerFailure | null = null;
+  private readonly config: LedgerConfig;
+  private readonly bucket: Bucket = { tokens: Number.POSITIVE_INFINITY, updatedAtMs: 0 };
+  private alarmAtMs: number | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.config = ledgerConfig(env as unknown as Record<string, string>);
+    // An object nobody created stays vacant: reading sqlite_master writes nothing, so a guessed
+    // tenant name never makes the service store anything.
+    void ctx.blockConcurrencyWhile(async () => {
+      if (!isVacant(ctx.storage.sql)) this.open();
+      this.alarmAtMs = await ctx.storage.getAlarm();
+    });
+  }
+
+  /** Migrates, verifies the chain since the last checkpoint, and starts the engine. */
+  private open(): void {
+    migrate(this.ctx.storage, LEDGER_MIGRATIONS, Date.now());
+    const store = new SqlLedgerStore(this.ctx.storage);
+    const report = recover(store);
+    if (!report.ok) {
+      // Damage in committed history: serve nothing until a human looks (fail closed).
+      this.integrity = ledgerFailure("ledger_integrity_failed", `entry ${report.seq}: ${report.reason}`);
+      return;
+    }
+    if (report.writes.length > 0) store.commit(report.writes);
+    this.engine = new LedgerEngine(store, { defer: (flush) => void setTimeout(flush, 0) });
+  }
+
+  private ready(): LedgerEngine | LedgerFailure {
+    if (this.integrity !== null) return this.integrity;
+    if (this.engine === null || this.engine.tenant === null) return ledgerFailure("tenant_unknown", "no such tenant");
+    return this.engine;
+  }
+
+  /** The engine when the caller holds the tenant's current API key; one failure shape for all. */
+  private authorized(secretHashHex: string): LedgerEngine | Unauthorized | LedgerFailure {
+    const engine = this.ready();
+    if (!(engine instanceof LedgerEngine)) return engine.code === "tenant_unknown" ? unauthorized() : engine;
+    if (!constantTimeEqualHex(secretHashHex, engine.tenant!.apiKeyHashHex)) return unauthorized();
+    return engine;
+  }
+
+  async createTenant(input: CreateTenantInput): Promise<CreateTenantResult> {
+    if (this.engine === null && this.integrity === null) this.open();
+    const engine = this.engine;
+    if (engine === null) return this.integrity ?? ledgerFailure("storage_unavailable", "ledger did not open");
+    const nowMs = Date.now();
+    const tenant: TenantRow = { ...input, status: "active", createdAtMs: nowMs };
+    const result = await engine.submit({ type: "create_tenant", tenant, initialBudgetMicros: input.initialBudgetMicros, nowMs });
+    await this.armAlarm();
+    return result;
+  }
+
+  async tenant(secretHashHex: string): Promise<TenantAnswer> {
+    const engine = this.authorized(secretHashHex);
+    return engine instanceof LedgerEngine ? { ok: true, tenant: tenantView(engine.tenant!) } : engine;
+  }
+
+  /** Admin view (the worker checked the admin token): no API key needed. */
+  async adminTenant(): Promise<TenantAnswer> {
+    const engine = this.ready();
+    return engine instanceof LedgerEngine ? { ok: true, tenant: tenantView(engine.tenant!) } : engine;
+  }
+
+  async decide(secretHashHex: string, input: DecideInput): Promise<DecideAnswer> {
+    const engine = this.authorized(secretHashHex);
+    if (!(engine instanceof LedgerEngine)) return { result: engine, rate: null };
+    const nowMs = Date.now();
+    const rate = takeToken(this.bucket, engine.tenant!.rateLimitPerMinute, nowMs);
+    if (!rate.ok) return { result: { ok: false, code: "rate_limited", detail: `at most ${rate.limit} decisions per minute` }, rate };
+    const result = await engine.submit({ type: "decide", ...input, reservationTtlMs: this.config.reservationTtlMs, nowMs });
+    await this.armAlarm();
+    return { result, rate };
+  }
+
+  async outcome(secretHashHex: string, input: OutcomeInput): Promise<OutcomeAnswer> {
+    const engine = this.authorized(secretHashHex);
+    if (!(engine instanceof LedgerEngine)) return engine;
+    const nowMs = Date.now();
+    const check = verifyWebhook(engine.tenant!.webhookSecret, input.headers, input.body, Math.floor(nowMs / 1000));
+    if (!check.ok) return check;
+    const result = await engine.submit({
+      type: "outcome", webhookId: input.headers.id!, decisionFingerprint: input.decisionFingerprint,
+      actualCostMicros: input.actualCostMicros, record: input.record, learnerOutcome: input.learnerOutcome, nowMs,
+    });
+    await this.armAlarm();
+    return result;
+  }
+
+  async budget(secretHashHex: string | null): Promise<BudgetAnswer> {
+    const engine = secretHashHex === null ? this.ready() : this.authorized(secretHashHex);
+    return engine instanceof LedgerEngine ? { ok: true, budget: engine.budget(), entries: engine.head.size } : engine;
+  }
+
+  async chainPage(secretHashHex: string, fromSeq: number, limit: number): Promise<ChainPageAnswer> {
+    const engine = this.authorized(secretHashHex);
+    if (!(engine instanceof LedgerEngine)) return engine;
+    const size = engine.head.size;
+    const count = Math.max(0, Math.min(limit, CHAIN_PAGE_MAX, size - fromSeq));
+    const lines = count === 0 ? [] : engine.store.readEntries(fromSeq, count).map((row) => row.line);
+    const next = fromSeq + lines.length;
+    return { ok: true, lines, nextSeq: next < size ? next : null, size };
+  }
+
+  async proof(secretHashHex: string, seq: number): Promise<ProofAnswer> {
+    const engine = this.authorized(secretHashHex);
+    if (!(engine instanceof LedgerEngine)) return engine;
+    if (seq >= engine.head.size) return { ok: false, code: "entry_not_found", detail: `the chain has ${engine.head.size} entries` };
+    const store = engine.store;
+    const checkpoint = store.readLatestCheckpoint();
+    // Prove against the latest signed checkpoint when it covers the entry, else the live tree.
+    const signed = checkpoint !== null && seq < checkpoint.treeSize;
+    const treeSize = signed ? checkpoint.treeSize : engine.head.size;
+    const read = (level: number, index: number): Uint8Array => {
+      const hash = store.readNode(level, index);
+      if (hash === null) throw new Error(`merkle node (${level}, ${index}) missing`);
+      return hash;
+    };
+    const row = store.readEntries(seq, 1)[0]!;
+    const leaf = leafHash(hexToBytes(row.fpHex));
+    const proof = inclusionProof(read, seq, treeSize);
+    const root = signed ? hexToBytes(checkpoint.rootHex) : rootFromFrontier(engine.frontier, treeSize);
+    if (!verifyInclusion(leaf, seq, treeSize, proof, root)) return ledgerFailure("ledger_integrity_failed", `proof for ${seq} does not verify`);
+    return {
+      ok: true, seq, treeSize, leafHashHex: bytesToHex(leaf), rootHex: bytesToHex(root), proofHex: proof.map(bytesToHex),
+      line: row.line, checkpointNote: signed ? checkpoint.note : null,
+    };
+  }
+
+  async latestCheckpoint(secretHashHex: string): Promise<CheckpointAnswer> {
+    const engine = this.authorized(secretHashHex);
+    if (!(engine instanceof LedgerEngine)) return engine;
+    const checkpoint = engine.store.readLatestCheckpoint();
+    if (checkpoint === null) return { ok: false, code: "checkpoint_not_found", detail: "no checkpoint has been signed yet" };
+    return { ok: true, note: checkpoint.note, treeSize: checkpoint.treeSize };
+  }
+
+  async topUp(topUpId: string, amountMicros: number): Promise<TopUpResult> {
+    const engine = this.ready();
+    if (!(engine instanceof LedgerEngine)) return engine;
+    const result = await engine.submit({ type: "top_up", topUpId, amountMicros, nowMs: Date.now() });
+    await this.armAlarm();
+    return result;
+  }
+
+  async updateTenant(op: UpdateTenantCommand["op"], changes: UpdateTenantCommand["changes"]): Promise<UpdateTenantResult> {
+    const engine = this.ready();
+    if (!(engine instanceof LedgerEngine)) return engine;
+    const result = await engine.submit({ type: "update_tenant", op, changes, nowMs: Date.now() });
+    await this.armAlarm();
+    return result;
+  }
+
+  async release(secretHashHex: string, reservationId: string): Promise<ReleaseResult | Unauthorized> {
+    const engine = this.authorized(secretHashHex);
+    if (!(engine instanceof LedgerEngine)) return engine;
+    const result = await engine.submit({ type: "release", reservationId, nowMs: Date.now() });
+    await this.armAlarm();
+    return result;
+  }
+
+  override async alarm(): Promise<void> {
+    this.alarmAtMs = null;
+    const engine = this.ready();
+    if (!(engine instanceof LedgerEngine)) return;
+    await runAlarm(engine, this.env, this.config, Date.now());
+    await this.armAlarm();
+  }
+
+  /** Keeps one alarm at the earliest time any alarm step has work. */
+  private async armAlarm(): Promise<void> {
+    if (this.engine === null) return;
+    const at = nextAlarmAt(this.engine, this.config, Date.now());
+    if (at === null || (this.alarmAtMs !== null && this.alarmAtMs <= at)) return;
+    this.alarmAtMs = at;
+    await this.ctx.storage.setAlarm(at);
+  }
+}
+
+function unauthorized(): Unauthorized {
+  return { ok: false, code: "unauthorized", detail: "missing or invalid API key" };
+}

@@ -38,9 +38,11 @@ class MerkleAccumulator {
   private readonly nodeInput = new Uint8Array(65);
   private readonly sha256: Sha256;
   size = 0;
-  constructor(sha256: Sha256) {
+  constructor(sha256: Sha256, frontier: readonly Uint8Array[] = [], size = 0) {
     this.sha256 = sha256;
     this.nodeInput[0] = 1;
+    this.frontier.push(...frontier);
+    this.size = size;
   }
 
   add(fp: Uint8Array): void {
@@ -72,6 +74,8 @@ export interface ChainVerifierOptions {
   readonly verifierKey?: VerifierKey | null;
   /** When set, the first entry must be this tenant's genesis. */
   readonly tenantId?: string;
+  /** Starts mid-chain (recovery): the first line must have this seq and chain from this prev. */
+  readonly resume?: { readonly seq: number; readonly prev: Uint8Array; readonly frontier: readonly Uint8Array[] };
 }
 
 export class ChainVerifier {
@@ -88,7 +92,12 @@ export class ChainVerifier {
 
   constructor(options: ChainVerifierOptions) {
     this.options = options;
-    this.merkle = new MerkleAccumulator(options.sha256);
+    const resume = options.resume;
+    this.merkle = new MerkleAccumulator(options.sha256, resume?.frontier ?? [], resume?.seq ?? 0);
+    if (resume !== undefined) {
+      this.seq = resume.seq;
+      this.prev = resume.prev;
+    }
   }
 
   get failed(): boolean {

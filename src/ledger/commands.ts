@@ -5,7 +5,7 @@ import type { CanonicalValue } from "./canonical.ts";
 import type { EntryRecord } from "./entry.ts";
 import type { LedgerFailure } from "./ledger-codes.ts";
 import type { SignerKey } from "./signed-note.ts";
-import type { TenantMode, TenantRow, TenantStatus } from "./store.ts";
+import type { OutboxRow, TenantMode, TenantRow, TenantStatus } from "./store.ts";
 
 export interface BudgetView {
   readonly creditedMicros: number;
@@ -88,7 +88,8 @@ export interface UpdateTenantCommand {
 export interface OutboxSettleCommand {
   readonly type: "outbox_settle";
   readonly delivered: readonly string[];
-  readonly retry: readonly { readonly id: string; readonly attempts: number; readonly nextAttemptMs: number }[];
+  /** Undelivered rows with their next attempt; they replace the stored rows. */
+  readonly retry: readonly OutboxRow[];
 }
 
 export type LedgerCommand =

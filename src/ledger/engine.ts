@@ -63,6 +63,10 @@ export class LedgerEngine {
     return this.state.head;
   }
 
+  get frontier(): readonly Uint8Array[] {
+    return this.state.frontier;
+  }
+
   get tenant(): TenantRow | null {
     return this.state.tenant;
   }

@@ -38,10 +38,7 @@ function dispatch(txn: LedgerTxn, command: LedgerCommand): ResultOf[LedgerComman
       return updateTenant(txn, command);
     case "outbox_settle":
       for (const id of command.delivered) txn.deleteOutbox(id);
-      for (const retry of command.retry) {
-        const row = txn.store.readOutboxDue(Number.MAX_SAFE_INTEGER, 1_000_000).find((r) => r.id === retry.id);
-        if (row !== undefined) txn.putOutbox({ ...row, attempts: retry.attempts, nextAttemptMs: retry.nextAttemptMs });
-      }
+      for (const row of command.retry) txn.putOutbox(row);
       return { ok: true };
   }
 }

@@ -1,0 +1,65 @@
+// The TenantLedger's alarm: expire reservations whose time is up, sign a checkpoint over new
+// entries, and drain the outcome outbox to the tenant's Learner with retries. Every step is
+// idempotent, so an alarm that fires late or twice does no harm.
+
+import type { LedgerEngine } from "../ledger/engine.ts";
+import type { OutboxRow } from "../ledger/store.ts";
+import { checkpointOrigin, type LedgerConfig } from "./ledger-config.ts";
+
+const EXPIRE_BATCH = 500;
+const EXPIRE_ROUNDS_MAX = 20;
+const OUTBOX_BATCH = 100;
+const RETRY_DELAY_MS_MAX = 5 * 60_000;
+
+/** Entries appended since the last checkpoint, not counting the checkpoint entry itself. */
+export function hasUncheckpointedEntries(engine: LedgerEngine): boolean {
+  const { size, checkpointSize } = engine.head;
+  return checkpointSize === 0 ? size > 0 : size > checkpointSize + 1;
+}
+
+export function nextAlarmAt(engine: LedgerEngine, config: LedgerConfig, nowMs: number): number | null {
+  const candidates: number[] = [];
+  const expiry = engine.store.readNextExpiry();
+  if (expiry !== null) candidates.push(expiry);
+  const outbox = engine.store.readNextOutboxAttempt();
+  if (outbox !== null) candidates.push(outbox);
+  if (config.signer !== null && hasUncheckpointedEntries(engine)) candidates.push(nowMs + config.checkpointIntervalMs);
+  if (candidates.length === 0) return null;
+  return Math.max(nowMs, Math.min(...candidates));
+}
+
+export interface LearnerSink {
+  learn(outcomes: readonly { readonly id: string; readonly payload: string }[]): Promise<{ readonly accepted: readonly string[] }>;
+}
+
+export async function runAlarm(engine: LedgerEngine, env: Env, config: LedgerConfig, nowMs: number): Promise<void> {
+  for (let round = 0; round < EXPIRE_ROUNDS_MAX; round++) {
+    const expired = await engine.submit({ type: "expire", nowMs, limit: EXPIRE_BATCH });
+    if (expired.expired < EXPIRE_BATCH) break;
+  }
+  const tenant = engine.tenant;
+  if (tenant !== null && config.signer !== null && hasUncheckpointedEntries(engine)) {
+    await engine.submit({ type: "checkpoint", origin: checkpointOrigin(config, tenant.tenantId), signer: config.signer, nowMs });
+  }
+  if (tenant !== null) {
+    const learner = env.LEARNER.get(env.LEARNER.idFromName(tenant.tenantId)) as unknown as LearnerSink;
+    await drainOutbox(engine, learner, nowMs);
+  }
+}
+
+/** Hands due outcomes to the Learner; delivered ones leave the outbox, the rest back off. */
+export async function drainOutbox(engine: LedgerEngine, learner: LearnerSink, nowMs: number): Promise<void> {
+  const due: OutboxRow[] = engine.store.readOutboxDue(nowMs, OUTBOX_BATCH);
+  if (due.length === 0) return;
+  let accepted: ReadonlySet<string>;
+  try {
+    const answer = await learner.learn(due.map((row) => ({ id: row.id, payload: row.payload })));
+    accepted = new Set(answer.accepted);
+  } catch {
+    accepted = new Set();
+  }
+  const retry = due
+    .filter((row) => !accepted.has(row.id))
+    .map((row) => ({ ...row, attempts: row.attempts + 1, nextAttemptMs: nowMs + Math.min(RETRY_DELAY_MS_MAX, 1000 * 2 ** Math.min(row.attempts, 20)) }));
+  await engine.submit({ type: "outbox_settle", delivered: [...accepted], retry });
+}

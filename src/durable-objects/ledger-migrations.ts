@@ -1,0 +1,10 @@
+// The TenantLedger's migrations, in order. The SQL lives in migrations/tenant-ledger/.
+
+import type { Migration } from "./migrate.ts";
+import init from "../../migrations/tenant-ledger/0001_init.sql";
+import tenantMode from "../../migrations/tenant-ledger/0002_tenant_mode.sql";
+
+export const LEDGER_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "0001_init", sql: init },
+  { version: 2, name: "0002_tenant_mode", sql: tenantMode },
+];

@@ -1,0 +1,96 @@
+// The TenantLedger's RPC contract: inputs and result unions shared by the worker and the object.
+// Everything here crosses Durable Object RPC, so it is plain data; refusals are values.
+
+import type { CanonicalValue } from "../ledger/canonical.ts";
+import type { BudgetView, DecideResult, OutcomeResult } from "../ledger/commands.ts";
+import type { EntryRecord } from "../ledger/entry.ts";
+import type { LedgerFailure } from "../ledger/ledger-codes.ts";
+import type { TenantMode, TenantStatus } from "../ledger/store.ts";
+import type { RateDecision } from "./rate-limit.ts";
+import type { WebhookHeaders } from "../ledger/webhook-signature.ts";
+
+export type Unauthorized = { readonly ok: false; readonly code: "unauthorized"; readonly detail: string };
+export type WebhookRefused = {
+  readonly ok: false;
+  readonly code: "webhook_signature_invalid" | "webhook_timestamp_stale" | "webhook_headers_missing";
+  readonly detail: string;
+};
+
+/** What the worker needs to run the kernel for a tenant; no secrets. */
+export interface TenantView {
+  readonly tenantId: string;
+  readonly name: string;
+  readonly status: TenantStatus;
+  readonly mode: TenantMode;
+  readonly allowedProviderMask: number;
+  readonly rateLimitPerMinute: number;
+  readonly costCapMicros: number;
+  readonly apiKeyId: string;
+}
+
+export interface CreateTenantInput {
+  readonly tenantId: string;
+  readonly name: string;
+  readonly initialBudgetMicros: number;
+  readonly allowedProviderMask: number;
+  readonly rateLimitPerMinute: number;
+  readonly costCapMicros: number;
+  readonly apiKeyHashHex: string;
+  readonly apiKeyId: string;
+  readonly webhookSecret: string;
+  readonly mode: TenantMode;
+}
+
+export interface DecideInput {
+  readonly decisionId: string;
+  readonly idempotencyKey: string | null;
+  readonly requestDigestHex: string;
+  readonly candidates: readonly { readonly option: string; readonly costMicros: number }[];
+  readonly record: EntryRecord;
+  readonly learnerContext: CanonicalValue;
+}
+
+export type RateLimited = { readonly ok: false; readonly code: "rate_limited"; readonly detail: string };
+
+export type DecideAnswer =
+  | { readonly result: DecideResult; readonly rate: RateDecision }
+  | { readonly result: RateLimited; readonly rate: RateDecision }
+  | { readonly result: Unauthorized | LedgerFailure; readonly rate: null };
+
+export interface OutcomeInput {
+  readonly headers: WebhookHeaders;
+  /** The raw body exactly as received: the signature covers these bytes. */
+  readonly body: string;
+  readonly decisionFingerprint: string;
+  readonly actualCostMicros: number;
+  readonly record: EntryRecord;
+  readonly learnerOutcome: CanonicalValue;
+}
+
+export type OutcomeAnswer = OutcomeResult | Unauthorized | WebhookRefused;
+
+export type BudgetAnswer = { readonly ok: true; readonly budget: BudgetView; readonly entries: number } | Unauthorized | LedgerFailure;
+export type TenantAnswer = { readonly ok: true; readonly tenant: TenantView } | Unauthorized | LedgerFailure;
+export type ChainPageAnswer =
+  | { readonly ok: true; readonly lines: string[]; readonly nextSeq: number | null; readonly size: number }
+  | Unauthorized
+  | LedgerFailure;
+export type ProofAnswer =
+  | {
+      readonly ok: true;
+      readonly seq: number;
+      readonly treeSize: number;
+      readonly leafHashHex: string;
+      readonly rootHex: string;
+      readonly proofHex: string[];
+      readonly line: string;
+      readonly checkpointNote: string | null;
+    }
+  | Unauthorized
+  | LedgerFailure
+  | { readonly ok: false; readonly code: "entry_not_found"; readonly detail: string };
+export type CheckpointAnswer =
+  | { readonly ok: true; readonly note: string; readonly treeSize: number }
+  | Unauthorized
+  | LedgerFailure
+  | { readonly ok: false; readonly code: "checkpoint_not_found"; readonly detail: string };

@@ -1,0 +1,173 @@
+// The LedgerStore port on a Durable Object's SQLite. commit() runs every write of a batch in one
+// transactionSync, so a batch is all or nothing; the object's output gate then holds each answer
+// until the write is durable. All SQL of the TenantLedger lives here.
+
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import type {
+  CheckpointRow, EntryRow, HeadRow, KeyedScope, LedgerStore, LedgerWrite, OutboxRow, ReservationRow, ReservationStatus,
+  TenantMode, TenantRow, TenantStatus,
+} from "../ledger/store.ts";
+
+type Row = Record<string, SqlStorageValue>;
+
+const num = (row: Row, column: string): number => Number(row[column]);
+const str = (row: Row, column: string): string => String(row[column]);
+
+function toReservation(row: Row): ReservationRow {
+  return {
+    id: str(row, "id"), decisionSeq: num(row, "decision_seq"), amountMicros: num(row, "amount_micros"),
+    createdAtMs: num(row, "created_at_ms"), expiresAtMs: num(row, "expires_at_ms"),
+    status: str(row, "status") as ReservationStatus, resolvedSeq: num(row, "resolved_seq"),
+  };
+}
+
+function toOutbox(row: Row): OutboxRow {
+  return { id: str(row, "id"), payload: str(row, "payload"), attempts: num(row, "attempts"), nextAttemptMs: num(row, "next_attempt_ms") };
+}
+
+export class SqlLedgerStore implements LedgerStore {
+  private readonly storage: DurableObjectStorage;
+  private readonly sql: SqlStorage;
+
+  constructor(storage: DurableObjectStorage) {
+    this.storage = storage;
+    this.sql = storage.sql;
+  }
+
+  private rows(query: string, ...bindings: (string | number)[]): Row[] {
+    return this.sql.exec<Row>(query, ...bindings).toArray();
+  }
+
+  readHead(): HeadRow | null {
+    const row = this.rows("SELECT * FROM head WHERE id = 1")[0];
+    if (row === undefined) return null;
+    return {
+      size: num(row, "size"), headHex: str(row, "head_hex"), creditedMicros: num(row, "credited_micros"),
+      committedMicros: num(row, "committed_micros"), reservedMicros: num(row, "reserved_micros"), checkpointSize: num(row, "checkpoint_size"),
+    };
+  }
+
+  readTenant(): TenantRow | null {
+    const row = this.rows("SELECT * FROM tenant WHERE id = 1")[0];
+    if (row === undefined) return null;
+    return {
+      tenantId: str(row, "tenant_id"), name: str(row, "name"), status: str(row, "status") as TenantStatus,
+      mode: str(row, "mode") as TenantMode, allowedProviderMask: num(row, "allowed_provider_mask"),
+      rateLimitPerMinute: num(row, "rate_limit_per_minute"), costCapMicros: num(row, "cost_cap_micros"),
+      apiKeyHashHex: str(row, "api_key_hash_hex"), apiKeyId: str(row, "api_key_id"),
+      webhookSecret: str(row, "webhook_secret"), createdAtMs: num(row, "created_at_ms"),
+    };
+  }
+
+  readEntries(fromSeq: number, limit: number): EntryRow[] {
+    return this.rows("SELECT * FROM entries WHERE seq >= ? ORDER BY seq LIMIT ?", fromSeq, limit).map((row) => ({
+      seq: num(row, "seq"), kind: str(row, "kind"), tsMs: num(row, "ts_ms"), fpHex: str(row, "fp_hex"), line: str(row, "line"),
+    }));
+  }
+
+  readNode(level: number, index: number): Uint8Array | null {
+    const row = this.rows("SELECT hash_hex FROM merkle_nodes WHERE level = ? AND idx = ?", level, index)[0];
+    return row === undefined ? null : hexToBytes(str(row, "hash_hex"));
+  }
+
+  readReservation(id: string): ReservationRow | null {
+    const row = this.rows("SELECT * FROM reservations WHERE id = ?", id)[0];
+    return row === undefined ? null : toReservation(row);
+  }
+
+  readExpiredReservations(nowMs: number, limit: number): ReservationRow[] {
+    return this.rows(
+      "SELECT * FROM reservations WHERE status = 'open' AND expires_at_ms <= ? ORDER BY expires_at_ms, id LIMIT ?", nowMs, limit,
+    ).map(toReservation);
+  }
+
+  readNextExpiry(): number | null {
+    const row = this.rows("SELECT min(expires_at_ms) AS t FROM reservations WHERE status = 'open'")[0];
+    return row?.t === null || row === undefined ? null : num(row, "t");
+  }
+
+  readKeyed(scope: KeyedScope, key: string): string | null {
+    const row = this.rows("SELECT value FROM keyed WHERE scope = ? AND key = ?", scope, key)[0];
+    return row === undefined ? null : str(row, "value");
+  }
+
+  readOutboxDue(nowMs: number, limit: number): OutboxRow[] {
+    return this.rows("SELECT * FROM outbox WHERE next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT ?", nowMs, limit).map(toOutbox);
+  }
+
+  readNextOutboxAttempt(): number | null {
+    const row = this.rows("SELECT min(next_attempt_ms) AS t FROM outbox")[0];
+    return row?.t === null || row === undefined ? null : num(row, "t");
+  }
+
+  readLatestCheckpoint(): CheckpointRow | null {
+    const row = this.rows("SELECT * FROM checkpoints ORDER BY tree_size DESC LIMIT 1")[0];
+    if (row === undefined) return null;
+    return { treeSize: num(row, "tree_size"), rootHex: str(row, "root_hex"), note: str(row, "note"), seq: num(row, "seq") };
+  }
+
+  commit(writes: readonly LedgerWrite[]): void {
+    this.storage.transactionSync(() => {
+      for (const write of writes) this.apply(write);
+    });
+  }
+
+  private apply(write: LedgerWrite): void {
+    const sql = this.sql;
+    switch (write.table) {
+      case "head": {
+        const h = write.row;
+        sql.exec(
+          "INSERT OR REPLACE INTO head (id, size, head_hex, credited_micros, committed_micros, reserved_micros, checkpoint_size) VALUES (1, ?, ?, ?, ?, ?, ?)",
+          h.size, h.headHex, h.creditedMicros, h.committedMicros, h.reservedMicros, h.checkpointSize,
+        );
+        return;
+      }
+      case "tenant": {
+        const t = write.row;
+        sql.exec(
+          `INSERT OR REPLACE INTO tenant (id, tenant_id, name, status, mode, allowed_provider_mask, rate_limit_per_minute,
+           cost_cap_micros, api_key_hash_hex, api_key_id, webhook_secret, created_at_ms) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          t.tenantId, t.name, t.status, t.mode, t.allowedProviderMask, t.rateLimitPerMinute, t.costCapMicros,
+          t.apiKeyHashHex, t.apiKeyId, t.webhookSecret, t.createdAtMs,
+        );
+        return;
+      }
+      case "entry": {
+        const e = write.row;
+        sql.exec("INSERT INTO entries (seq, kind, ts_ms, fp_hex, line) VALUES (?, ?, ?, ?, ?)", e.seq, e.kind, e.tsMs, e.fpHex, e.line);
+        return;
+      }
+      case "node":
+        sql.exec("INSERT OR REPLACE INTO merkle_nodes (level, idx, hash_hex) VALUES (?, ?, ?)", write.level, write.index, bytesToHex(write.hash));
+        return;
+      case "reservation": {
+        const r = write.row;
+        sql.exec(
+          "INSERT OR REPLACE INTO reservations (id, decision_seq, amount_micros, created_at_ms, expires_at_ms, status, resolved_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          r.id, r.decisionSeq, r.amountMicros, r.createdAtMs, r.expiresAtMs, r.status, r.resolvedSeq,
+        );
+        return;
+      }
+      case "keyed":
+        sql.exec("INSERT OR REPLACE INTO keyed (scope, key, value) VALUES (?, ?, ?)", write.scope, write.key, write.value);
+        return;
+      case "outbox": {
+        const o = write.row;
+        sql.exec("INSERT OR REPLACE INTO outbox (id, payload, attempts, next_attempt_ms) VALUES (?, ?, ?, ?)", o.id, o.payload, o.attempts, o.nextAttemptMs);
+        return;
+      }
+      case "outbox_delete":
+        sql.exec("DELETE FROM outbox WHERE id = ?", write.id);
+        return;
+      case "checkpoint": {
+        const c = write.row;
+        sql.exec("INSERT INTO checkpoints (tree_size, root_hex, note, seq) VALUES (?, ?, ?, ?)", c.treeSize, c.rootHex, c.note, c.seq);
+        return;
+      }
+      case "truncate_entries":
+        sql.exec("DELETE FROM entries WHERE seq >= ?", write.fromSeq);
+        return;
+    }
+  }
+}
