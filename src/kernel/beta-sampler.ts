@@ -58,6 +58,11 @@ export function u32ToBps(u: number): number {
 export function uniformBelow(rng: Xoshiro128StarStar, n: number): number {
   expectRng(rng);
   expectIntegerInRange("n", n, 1, TWO_POW_32);
+  return uniformBelowTrusted(rng, n);
+}
+
+/** uniformBelow for callers that guarantee 1 <= n <= 2^32 (the kernel's hot path): no checks. */
+export function uniformBelowTrusted(rng: Xoshiro128StarStar, n: number): number {
   const limit = TWO_POW_32 - (TWO_POW_32 % n);
   let u = 0;
   for (let attempt = 0; attempt < UNIFORM_BELOW_TRIES_MAX; attempt++) {

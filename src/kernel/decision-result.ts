@@ -1,7 +1,7 @@
 // The kernel's reusable output. decide() overwrites every field on each call, so one instance
 // serves millions of decisions without allocating. Copy it (explain.ts) before keeping it.
 
-import { GATE_COUNT, Verdict } from "./result-codes.ts";
+import { FloorSource, GATE_COUNT, NOT_DECIDED, Verdict } from "./result-codes.ts";
 import { RANKED_MAX, UNSET } from "./units.ts";
 
 /** Offsets into a terms array: the four utility terms of one option, all microcents. */
@@ -12,7 +12,8 @@ export const TERM_LATENCY_PENALTY = 3;
 export const TERM_COUNT = 4;
 
 export class DecisionResult {
-  code = 0;
+  /** DecisionCode of the last decide(), or NOT_DECIDED while none completed. */
+  code: number = NOT_DECIDED;
   /** 1-based gate that failed, or 0. */
   failedGate = 0;
   readonly gateVerdicts = new Uint8Array(GATE_COUNT);
@@ -24,7 +25,7 @@ export class DecisionResult {
   /** Worst-case cost of each ranked option: what the ledger reserves. */
   readonly rankedCostMicros = new Float64Array(RANKED_MAX);
   floorBps = 0;
-  floorSource = 0;
+  floorSource: number = FloorSource.none;
   /** Anomaly raise applied to a learned or warm-start floor (never to a client floor). */
   floorRaisedBps = 0;
   /** Index k of the posterior sample this decision read. */
@@ -49,25 +50,31 @@ export class DecisionResult {
   thompsonWins = 0;
 
   reset(): void {
-    this.code = 0;
+    // Plain loops: TypedArray.prototype.fill is a builtin call per array, which costs more here.
+    this.code = NOT_DECIDED;
     this.failedGate = 0;
-    this.gateVerdicts.fill(Verdict.not_evaluated);
+    const verdicts = this.gateVerdicts;
+    for (let g = 0; g < GATE_COUNT; g++) verdicts[g] = Verdict.not_evaluated;
     this.chosen = UNSET;
-    this.ranked.fill(UNSET);
+    for (let r = 0; r < RANKED_MAX; r++) {
+      this.ranked[r] = UNSET;
+      this.rankedCostMicros[r] = 0;
+    }
     this.rankedCount = 0;
-    this.rankedCostMicros.fill(0);
     this.floorBps = 0;
-    this.floorSource = 0;
+    this.floorSource = FloorSource.none;
     this.floorRaisedBps = 0;
     this.sampleIndex = 0;
     this.explored = false;
     this.feasibleCount = 0;
     this.feasibleTierCount = 0;
     this.chosenThetaBps = 0;
-    this.chosenTerms.fill(0);
+    for (let t = 0; t < TERM_COUNT; t++) {
+      this.chosenTerms[t] = 0;
+      this.runnerUpTerms[t] = 0;
+    }
     this.chosenUtilityMicros = 0;
     this.runnerUp = UNSET;
-    this.runnerUpTerms.fill(0);
     this.runnerUpUtilityMicros = 0;
     this.propensityNumerator = 0;
     this.propensityDenominator = 1;

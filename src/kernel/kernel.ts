@@ -3,15 +3,15 @@
 // success path: it writes into preallocated typed arrays and a reused DecisionResult.
 
 import { Xoshiro128StarStar } from "./prng.ts";
-import { uniformBelow } from "./beta-sampler.ts";
+import { popcount32 } from "./beta-sampler.ts";
 import type { KernelCatalog } from "./catalog.ts";
 import type { DecisionInput } from "./decision-input.ts";
 import { DecisionResult, TERM_COST, TERM_LATENCY_PENALTY, TERM_QUALITY_ADJUSTED_VALUE, TERM_RISK_PENALTY } from "./decision-result.ts";
-import { mulBps, worstCaseCostMicros } from "./exact-math.ts";
+import { mulBps } from "./exact-math.ts";
 import { validateKernelPolicy, type KernelPolicy } from "./policy.ts";
-import { firstFieldOutOfBounds } from "./request.ts";
+import { requestInBounds } from "./request.ts";
 import { DecisionCode, FloorSource, GATE_COUNT, Verdict } from "./result-codes.ts";
-import { BPS_SCALE, COST_MICROS_MAX, MASK_ALL, RANKED_MAX, RISK_CEILING_BPS, UNSET } from "./units.ts";
+import { BPS_SCALE, COST_MICROS_MAX, MASK_ALL, RANKED_MAX, RISK_CEILING_BPS, TOKENS_PER_PRICE_UNIT, UNSET } from "./units.ts";
 
 /** The first gate that filters options; gates before it look at the request alone. */
 const FIRST_OPTION_GATE = DecisionCode.context_window_exceeded;
@@ -21,36 +21,44 @@ export class Kernel {
   private readonly rng = new Xoshiro128StarStar();
   // Per-option scratch, valid after the last successful decide(): cost, latency penalty, feasibility.
   private readonly costMicros: Float64Array;
+  private readonly utilityMicros: Float64Array;
   private readonly latencyPenaltyMicros: Float64Array;
+  private readonly feasible: Int32Array;
   private feasibleCount = 0;
-  // Feasible tiers and each tier's best option (lowest cost + latency penalty): theta is shared
-  // within a tier, so no other option of the tier can win under any sample.
-  private readonly feasibleTiers: Int32Array;
-  private feasibleTierCount = 0;
+  // Feasible tiers as bits, and (computed only when needed) each tier's best option: the lowest
+  // cost + latency penalty. Theta is shared within a tier, so no other option of it can win.
+  private tierMask = 0;
+  private tierBestsValid = false;
   // Per-tier scratch for the sample k that decide() read.
   private readonly tierValueMicros: Float64Array;
   private readonly tierRiskMicros: Float64Array;
   private readonly tierBest: Int32Array;
   // Top-ranked options by (utility desc, cost asc, index asc).
   private readonly topIndex = new Int32Array(RANKED_MAX);
-  private readonly topUtility = new Float64Array(RANKED_MAX);
   private topCount = 0;
   // The adopted policy and what it implies for this catalog.
   private policy: KernelPolicy | null = null;
+  /** Snapshots already validated: a worker serving many tenants switches policies often. */
+  private readonly validated = new WeakSet<KernelPolicy>();
   private readonly latencyBps: Int32Array;
   /** 32 - log2(K): shifting a uint32 right by it leaves a uniform index below K. */
   private sampleShift = 32;
   // Request values shared by the option loop and propensity().
-  private valueMicros = 0;
-  private valueRiskMicros = 0;
+  // The request's value split as mulBps splits it: value = valueHigh * 10^4 + valueLow.
+  private valueHigh = 0;
+  private valueLow = 0;
+  // value * risk split the same way: the risk penalty is mulBps of it by (1 - theta).
+  private riskHigh = 0;
+  private riskLow = 0;
   private regimeBase = 0;
 
   constructor(catalog: KernelCatalog) {
     this.catalog = catalog;
     const n = catalog.optionCount;
     this.costMicros = new Float64Array(n);
+    this.utilityMicros = new Float64Array(n);
     this.latencyPenaltyMicros = new Float64Array(n);
-    this.feasibleTiers = new Int32Array(catalog.tierCount);
+    this.feasible = new Int32Array(n);
     this.latencyBps = new Int32Array(n);
     this.tierValueMicros = new Float64Array(catalog.tierCount);
     this.tierRiskMicros = new Float64Array(catalog.tierCount);
@@ -70,16 +78,16 @@ export class Kernel {
     // Seeds are SHA-256 words in production, but a weak seed (small integers in a test) would
     // leave xoshiro's first outputs nearly constant: its first output reads only state word 1.
     // So the words are chained through a bijective mixer and word 1 gets the one that saw all four.
-    const a = mixSeedWord(seed[0]!, 0x9e3779b9);
-    const b = mixSeedWord(seed[1]! ^ a, 0x3c6ef372);
-    const c = mixSeedWord(seed[2]! ^ b, 0xdaa66d2b);
-    const d = mixSeedWord(seed[3]! ^ c, 0x78dde6e4);
-    rng.seedWords(a, d, b, c);
+    this.seed(seed);
     // The high bits: multiplication carries every low bit of the state into them.
-    const k = policy.sampleCount === 1 ? 0 : rng.nextU32() >>> this.sampleShift;
+    rng.step();
+    const k = policy.sampleCount === 1 ? 0 : rng.output[0]! >>> this.sampleShift;
     out.sampleIndex = k;
-    this.valueMicros = request.valueMicros;
-    this.valueRiskMicros = mulBps(request.valueMicros, request.riskBps);
+    this.valueHigh = Math.floor(request.valueMicros / BPS_SCALE);
+    this.valueLow = request.valueMicros - this.valueHigh * BPS_SCALE;
+    const valueRisk = mulBps(request.valueMicros, request.riskBps);
+    this.riskHigh = Math.floor(valueRisk / BPS_SCALE);
+    this.riskLow = valueRisk - this.riskHigh * BPS_SCALE;
     this.regimeBase = request.regimeIndex * policy.sampleCount;
     this.readTierTerms(k);
     const firstFail = this.scanOptions(input, out.floorBps);
@@ -88,30 +96,28 @@ export class Kernel {
     // The ledger settles the budget gate atomically when it reserves.
     out.gateVerdicts[DecisionCode.budget_exhausted - 1] = Verdict.deferred;
     out.feasibleCount = this.feasibleCount;
-    this.collectFeasibleTiers();
-    out.feasibleTierCount = this.feasibleTierCount;
+    out.feasibleTierCount = popcount32(this.tierMask);
     // Exploration is uniform over feasible tiers, each served by its best option: exploring an
     // option its own tier dominates teaches nothing, and with at most four tiers an exploration
     // share of 20 % keeps every logged propensity at or above 5 % (DESIGN.md's weight cap of 20).
-    const roll = uniformBelow(rng, BPS_SCALE);
+    const roll = this.rollBps();
     out.explored = roll < policy.explorationBps;
-    const chosen = out.explored
-      ? this.tierBest[this.feasibleTiers[uniformBelow(rng, this.feasibleTierCount)]!]!
-      : this.topIndex[0]!;
+    const chosen = out.explored ? this.exploredChoice(this.uniformSmall(out.feasibleTierCount)) : this.topIndex[0]!;
     this.rank(chosen, out);
+    out.code = DecisionCode.ok;
     return DecisionCode.ok;
   }
 
   /** Gates 1-4 and the floor; returns the failing gate's code or ok. */
   private requestGates(input: DecisionInput, out: DecisionResult): number {
     const { request, tenant, policy } = input;
-    const seedOk = input.seedWords.length === 4;
+    const seedOk = input.seedWords instanceof Uint32Array && input.seedWords.length === 4;
     const tenantOk =
       Number.isSafeInteger(tenant.allowedProviderMask) && tenant.allowedProviderMask >= 0 &&
       tenant.allowedProviderMask <= MASK_ALL &&
       (tenant.costCapMicros === UNSET || (Number.isSafeInteger(tenant.costCapMicros) && tenant.costCapMicros >= 0));
     const raiseOk = Number.isSafeInteger(input.floorRaiseBps) && input.floorRaiseBps >= 0 && input.floorRaiseBps <= BPS_SCALE;
-    if (firstFieldOutOfBounds(request) >= 0 || !seedOk || !tenantOk || !raiseOk) return DecisionCode.request_out_of_bounds;
+    if (!requestInBounds(request) || !seedOk || !tenantOk || !raiseOk) return DecisionCode.request_out_of_bounds;
     out.gateVerdicts[0] = Verdict.pass;
     if (request.riskBps >= RISK_CEILING_BPS) return DecisionCode.risk_above_ceiling;
     out.gateVerdicts[1] = Verdict.pass;
@@ -137,10 +143,13 @@ export class Kernel {
     const policy = this.policy!;
     const tiers = this.catalog.tierCount;
     const base = (this.regimeBase + k) * tiers;
+    // mulBps with both values split once: the low parts are below 10^4, so the products below
+    // stay int32 and the division by a constant compiles to a multiply.
     for (let t = 0; t < tiers; t++) {
       const theta = policy.thetaBps[base + t]!;
-      this.tierValueMicros[t] = mulBps(this.valueMicros, theta);
-      this.tierRiskMicros[t] = mulBps(this.valueRiskMicros, BPS_SCALE - theta);
+      const miss = BPS_SCALE - theta;
+      this.tierValueMicros[t] = this.valueHigh * theta + (((this.valueLow * theta) / BPS_SCALE) | 0);
+      this.tierRiskMicros[t] = this.riskHigh * miss + (((this.riskLow * miss) / BPS_SCALE) | 0);
     }
   }
 
@@ -162,7 +171,8 @@ export class Kernel {
     let furthest = 0;
     this.feasibleCount = 0;
     this.topCount = 0;
-    this.tierBest.fill(UNSET);
+    this.tierMask = 0;
+    this.tierBestsValid = false;
     for (let o = 0; o < c.optionCount; o++) {
       let stop: number;
       if (totalTokens > c.contextTokens[o]! || outputTokens > c.maxOutputTokens[o]!) stop = DecisionCode.context_window_exceeded;
@@ -171,11 +181,15 @@ export class Kernel {
       else if (c.latencyMsP50[o]! > latencyMax) stop = DecisionCode.latency_budget_unreachable;
       else if (c.qualityBps[o]! < floorBps) stop = DecisionCode.quality_floor_unreachable;
       else {
-        const cost = worstCaseCostMicros(inputTokens, outputTokens, c.inputPriceHigh[o]!, c.inputPriceLow[o]!, c.outputPriceHigh[o]!, c.outputPriceLow[o]!);
+        // Worst-case cost, ceil((in * inPrice + out * outPrice) / 10^6), inlined from
+        // exact-math.ts so no double crosses a call boundary (a boxed double is an allocation).
+        const cost = inputTokens * c.inputPriceHigh[o]! + outputTokens * c.outputPriceHigh[o]! +
+          ceilMillionths(inputTokens * c.inputPriceLow[o]! + outputTokens * c.outputPriceLow[o]!);
         if (cost > costCap) stop = DecisionCode.cost_cap_exceeded;
         else {
           stop = DecisionCode.budget_exhausted;
-          this.admit(o, cost);
+          this.costMicros[o] = cost;
+          this.admit(o);
         }
       }
       if (stop > furthest) furthest = stop;
@@ -183,32 +197,31 @@ export class Kernel {
     return furthest;
   }
 
-  /** Scores a feasible option and keeps it if it ranks in the top four. */
-  private admit(o: number, cost: number): void {
-    const latencyPenalty = mulBps(this.valueMicros, this.latencyBps[o]!);
-    this.costMicros[o] = cost;
+  /** Scores a feasible option (its cost is in costMicros) and keeps it if it ranks in the top four. */
+  private admit(o: number): void {
+    const share = this.latencyBps[o]!;
+    // mulBps(value, share) with the value split once per request.
+    const latencyPenalty = this.valueHigh * share + (((this.valueLow * share) / BPS_SCALE) | 0);
     this.latencyPenaltyMicros[o] = latencyPenalty;
-    this.feasibleCount++;
+    this.feasible[this.feasibleCount++] = o;
     const t = this.catalog.tier[o]!;
-    this.keepTierBest(o, t, cost + latencyPenalty, cost);
-    const utility = this.tierValueMicros[t]! - this.tierRiskMicros[t]! - cost - latencyPenalty;
+    this.tierMask |= 1 << t;
+    this.utilityMicros[o] = this.tierValueMicros[t]! - this.tierRiskMicros[t]! - this.costMicros[o]! - latencyPenalty;
     let slot = this.topCount;
     // Strictly better only: among equals the earlier (lower-index) option keeps its place.
-    while (slot > 0 && this.outranks(utility, cost, slot - 1)) slot--;
+    while (slot > 0 && this.outranks(o, this.topIndex[slot - 1]!)) slot--;
     if (slot >= RANKED_MAX) return;
     const last = this.topCount < RANKED_MAX ? this.topCount : RANKED_MAX - 1;
-    for (let s = last; s > slot; s--) {
-      this.topIndex[s] = this.topIndex[s - 1]!;
-      this.topUtility[s] = this.topUtility[s - 1]!;
-    }
+    for (let s = last; s > slot; s--) this.topIndex[s] = this.topIndex[s - 1]!;
     this.topIndex[slot] = o;
-    this.topUtility[slot] = utility;
     if (this.topCount < RANKED_MAX) this.topCount++;
   }
 
-  private outranks(utility: number, cost: number, slot: number): boolean {
-    const other = this.topUtility[slot]!;
-    return utility > other || (utility === other && cost < this.costMicros[this.topIndex[slot]!]!);
+  /** True when option a ranks strictly before option b: higher utility, then lower cost. */
+  private outranks(a: number, b: number): boolean {
+    const ua = this.utilityMicros[a]!;
+    const ub = this.utilityMicros[b]!;
+    return ua > ub || (ua === ub && this.costMicros[a]! < this.costMicros[b]!);
   }
 
   /** Writes the ranking: the chosen option, then the best others (explored choices may rank low). */
@@ -225,23 +238,26 @@ export class Kernel {
       count++;
     }
     out.rankedCount = count;
-    out.chosenUtilityMicros = this.terms(chosen, out.chosenTerms);
+    this.terms(chosen, out.chosenTerms);
+    out.chosenUtilityMicros = this.utilityMicros[chosen]!;
     const t = this.catalog.tier[chosen]!;
     out.chosenThetaBps = this.policy!.thetaBps[(this.regimeBase + out.sampleIndex) * this.catalog.tierCount + t]!;
     if (count > 1) {
       out.runnerUp = out.ranked[1]!;
-      out.runnerUpUtilityMicros = this.terms(out.runnerUp, out.runnerUpTerms);
+      this.terms(out.runnerUp, out.runnerUpTerms);
+      out.runnerUpUtilityMicros = this.utilityMicros[out.runnerUp]!;
     }
   }
 
-  private terms(o: number, into: Float64Array): number {
+  /** The four utility terms of option o; they sum to utilityMicros[o]. */
+  private terms(o: number, into: Float64Array): void {
     const t = this.catalog.tier[o]!;
     into[TERM_QUALITY_ADJUSTED_VALUE] = this.tierValueMicros[t]!;
     into[TERM_RISK_PENALTY] = this.tierRiskMicros[t]!;
     into[TERM_COST] = this.costMicros[o]!;
     into[TERM_LATENCY_PENALTY] = this.latencyPenaltyMicros[o]!;
-    return this.tierValueMicros[t]! - this.tierRiskMicros[t]! - this.costMicros[o]! - this.latencyPenaltyMicros[o]!;
   }
+
 
   private fail(out: DecisionResult, gate: number): number {
     out.code = gate;
@@ -252,9 +268,45 @@ export class Kernel {
     return gate;
   }
 
+  /**
+   * Seeds xoshiro128** from the request's 128 seed bits. Seeds are SHA-256 words in production,
+   * but a weak seed (small integers in a test) would leave the first outputs nearly constant, as
+   * the first output reads only state word 1. So the words are chained through a bijective
+   * mixer and word 1 gets the one that saw all four. Values move through typed arrays only.
+   */
+  private seed(seed: Uint32Array): void {
+    const state = this.rng.state;
+    state[0] = mixSeedWord(seed[0]!, 0x9e3779b9);
+    state[2] = mixSeedWord(seed[1]! ^ state[0]!, 0x3c6ef372);
+    state[3] = mixSeedWord(seed[2]! ^ state[2]!, 0xdaa66d2b);
+    state[1] = mixSeedWord(seed[3]! ^ state[3]!, 0x78dde6e4);
+    // The all-zero state is xoshiro's fixed point; the mixer is a bijection, so one seed maps there.
+    if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) this.rng.seedWords(0, 0, 0, 0);
+  }
+
+  /** Exactly uniform in [0, 10,000): uniformBelow specialised so the modulo is by a constant. */
+  private rollBps(): number {
+    const rng = this.rng;
+    rng.step();
+    for (let attempt = 1; attempt < DRAW_TRIES_MAX && rng.output[0]! >= ROLL_LIMIT; attempt++) rng.step();
+    return rng.output[0]! % BPS_SCALE;
+  }
+
+  /** Exactly uniform in [0, n) for 1 <= n <= 8 (a tier index), by the same rejection rule. */
+  private uniformSmall(n: number): number {
+    const rng = this.rng;
+    const limit = TWO_POW_32 - (TWO_POW_32 % n);
+    rng.step();
+    for (let attempt = 1; attempt < DRAW_TRIES_MAX && rng.output[0]! >= limit; attempt++) rng.step();
+    return rng.output[0]! % n;
+  }
+
   /** Validates a new snapshot once and precomputes its per-option latency penalty shares. */
   private adopt(policy: KernelPolicy): void {
-    validateKernelPolicy(policy, this.catalog.tierCount);
+    if (!this.validated.has(policy)) {
+      validateKernelPolicy(policy, this.catalog.tierCount);
+      this.validated.add(policy);
+    }
     for (let o = 0; o < this.catalog.optionCount; o++) {
       const bps = Math.floor((this.catalog.latencyMsP50[o]! * policy.latencyBpsPerSecond) / 1000);
       this.latencyBps[o] = bps > BPS_SCALE ? BPS_SCALE : bps;
@@ -272,13 +324,14 @@ export class Kernel {
    */
   propensity(out: DecisionResult): void {
     if (out.code !== DecisionCode.ok) return;
+    this.computeTierBests();
     const policy = this.policy!;
     const tiers = this.catalog.tierCount;
     let wins = 0;
     for (let k = 0; k < policy.sampleCount; k++) {
       if (this.greedyUnder(k, tiers) === out.chosen) wins++;
     }
-    const f = this.feasibleTierCount;
+    const f = out.feasibleTierCount;
     const eps = policy.explorationBps;
     out.thompsonWins = wins;
     out.propensityNumerator = eps * policy.sampleCount + (BPS_SCALE - eps) * wins * f;
@@ -286,21 +339,35 @@ export class Kernel {
     out.propensityPpm = Math.floor((out.propensityNumerator * 1_000_000 + Math.floor(out.propensityDenominator / 2)) / out.propensityDenominator);
   }
 
-  private keepTierBest(o: number, t: number, load: number, cost: number): void {
-    const best = this.tierBest[t]!;
-    if (best !== UNSET) {
-      const bestLoad = this.costMicros[best]! + this.latencyPenaltyMicros[best]!;
-      // Options arrive in index order, so among equal (load, cost) the earlier one stays.
-      if (load > bestLoad || (load === bestLoad && cost >= this.costMicros[best]!)) return;
+  /** Fills tierBest from the feasible options, once per decision and only when asked. */
+  private computeTierBests(): void {
+    if (this.tierBestsValid) return;
+    this.tierBest.fill(UNSET);
+    for (let i = 0; i < this.feasibleCount; i++) {
+      const o = this.feasible[i]!;
+      const t = this.catalog.tier[o]!;
+      const best = this.tierBest[t]!;
+      if (best !== UNSET) {
+        const load = this.costMicros[o]! + this.latencyPenaltyMicros[o]!;
+        const bestLoad = this.costMicros[best]! + this.latencyPenaltyMicros[best]!;
+        // Feasible options are in index order, so among equal (load, cost) the earlier one stays.
+        if (load > bestLoad || (load === bestLoad && this.costMicros[o]! >= this.costMicros[best]!)) continue;
+      }
+      this.tierBest[t] = o;
     }
-    this.tierBest[t] = o;
+    this.tierBestsValid = true;
   }
 
-  private collectFeasibleTiers(): void {
-    this.feasibleTierCount = 0;
+  /** The best option of the j-th feasible tier in tier order. */
+  private exploredChoice(j: number): number {
+    this.computeTierBests();
+    let seen = 0;
     for (let t = 0; t < this.catalog.tierCount; t++) {
-      if (this.tierBest[t] !== UNSET) this.feasibleTiers[this.feasibleTierCount++] = t;
+      if ((this.tierMask & (1 << t)) === 0) continue;
+      if (seen === j) return this.tierBest[t]!;
+      seen++;
     }
+    throw new Error("exploredChoice: tier index out of range (kernel bug)");
   }
 
   private greedyUnder(k: number, tiers: number): number {
@@ -312,7 +379,10 @@ export class Kernel {
       const o = this.tierBest[t]!;
       if (o === UNSET) continue;
       const theta = policy.thetaBps[base + t]!;
-      const utility = mulBps(this.valueMicros, theta) - mulBps(this.valueRiskMicros, BPS_SCALE - theta) -
+      const miss = BPS_SCALE - theta;
+      // The same integer terms as readTierTerms, so the share counted here is exact.
+      const utility = this.valueHigh * theta + (((this.valueLow * theta) / BPS_SCALE) | 0) -
+        (this.riskHigh * miss + (((this.riskLow * miss) / BPS_SCALE) | 0)) -
         this.costMicros[o]! - this.latencyPenaltyMicros[o]!;
       if (winner === UNSET || utility > winnerUtility ||
         (utility === winnerUtility && (this.costMicros[o]! < this.costMicros[winner]! ||
@@ -325,12 +395,31 @@ export class Kernel {
   }
 }
 
+/**
+ * ceil(x / 10^6) for integers 0 <= x < 2^45 without a division (the hot loop's costliest
+ * instruction): x * 1e-6 is within 2^-52 relative of x / 10^6, so its floor is off by at most
+ * one, and exact integer products (below 2^53) put it right.
+ */
+function ceilMillionths(x: number): number {
+  let q = Math.floor(x * 1e-6);
+  if (q * TOKENS_PER_PRICE_UNIT > x) q -= 1;
+  else if ((q + 1) * TOKENS_PER_PRICE_UNIT <= x) q += 1;
+  return q * TOKENS_PER_PRICE_UNIT === x ? q : q + 1;
+}
+
+/** Largest multiple of 10,000 not above 2^32: words at or above it are redrawn (exact uniformity). */
+const ROLL_LIMIT = 4_294_960_000;
+const TWO_POW_32 = 4_294_967_296;
+/** Redraws at most this often; see uniformBelow in beta-sampler.ts for the (negligible) bias bound. */
+const DRAW_TRIES_MAX = 32;
+
 /** MurmurHash3's 32-bit finaliser on word ^ salt: a bijection, so distinct seeds stay distinct. */
 function mixSeedWord(word: number, salt: number): number {
-  let h = (word ^ salt) >>> 0;
+  let h = word ^ salt;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  // An int32 bit pattern: the caller stores it into a Uint32Array, which takes it mod 2^32.
+  return h ^ (h >>> 16);
 }
 
 function effectiveCostCap(clientCapMicros: number, tenantCapMicros: number): number {

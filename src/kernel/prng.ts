@@ -77,6 +77,8 @@ function rotateLeft32(x: number, k: number): number {
  */
 export class Xoshiro128StarStar {
   readonly state: Uint32Array = new Uint32Array(4);
+  /** The word the last step() produced. Reading it from a typed array never boxes a number. */
+  readonly output: Uint32Array = new Uint32Array(1);
 
   constructor() {
     this.seedWords(0, 0, 0, 0);
@@ -92,6 +94,11 @@ export class Xoshiro128StarStar {
     expectIntegerInRange("b", b, 0, 0xffff_ffff);
     expectIntegerInRange("c", c, 0, 0xffff_ffff);
     expectIntegerInRange("d", d, 0, 0xffff_ffff);
+    this.seedWordsTrusted(a, b, c, d);
+  }
+
+  /** seedWords for callers that guarantee four uint32 words (the kernel's hot path): no checks. */
+  seedWordsTrusted(a: number, b: number, c: number, d: number): void {
     const s = this.state;
     if (a === 0 && b === 0 && c === 0 && d === 0) {
       s.set(ZERO_SEED_REPLACEMENT_STATE);
@@ -122,12 +129,22 @@ export class Xoshiro128StarStar {
 
   /** The next uint32 output; the reference's statement order, with the state held in locals. */
   nextU32(): number {
+    this.step();
+    return this.output[0]!;
+  }
+
+  /**
+   * Advances one step and writes the word to output[0]. Hot paths use this instead of nextU32():
+   * a uint32 above 2^31 returned across a call that the JIT did not inline becomes a heap
+   * number, an allocation per draw; a typed-array slot does not.
+   */
+  step(): void {
     const s = this.state;
     let s0 = s[0]!;
     let s1 = s[1]!;
     let s2 = s[2]!;
     let s3 = s[3]!;
-    const result = Math.imul(rotateLeft32(Math.imul(s1, 5), 7), 9) >>> 0;
+    this.output[0] = Math.imul(rotateLeft32(Math.imul(s1, 5), 7), 9);
     const t = s1 << 9;
     s2 ^= s0;
     s3 ^= s1;
@@ -140,6 +157,5 @@ export class Xoshiro128StarStar {
     s[1] = s1;
     s[2] = s2;
     s[3] = s3;
-    return result;
   }
 }

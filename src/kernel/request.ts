@@ -49,7 +49,36 @@ export const REQUEST_BOUNDS: readonly (readonly [KernelRequestField, number, num
   ["providerDenyMask", 0, MASK_ALL, false],
 ];
 
-/** Index in REQUEST_BOUNDS of the first field out of bounds, or -1. Allocation-free. */
+function inRange(value: number, min: number, max: number): boolean {
+  // Number.isSafeInteger refuses NaN, +-Infinity and fractions; -0 is refused explicitly.
+  return Number.isSafeInteger(value) && value >= min && value <= max && !(value === 0 && 1 / value < 0);
+}
+
+function inRangeOrUnset(value: number, min: number, max: number): boolean {
+  return value === UNSET || inRange(value, min, max);
+}
+
+/**
+ * Gate 1's check: REQUEST_BOUNDS written out field by field, because reading fields by a
+ * variable name is a slow generic lookup on the hot path. A test keeps the two in step.
+ */
+export function requestInBounds(r: KernelRequest): boolean {
+  return (
+    inRangeOrUnset(r.regimeIndex, 0, REGIMES_MAX - 1) &&
+    inRange(r.inputTokens, 1, INPUT_TOKENS_MAX) &&
+    inRange(r.maxOutputTokens, 1, OUTPUT_TOKENS_MAX) &&
+    inRange(r.valueMicros, 0, VALUE_MICROS_MAX) &&
+    inRange(r.riskBps, 0, BPS_SCALE) &&
+    inRangeOrUnset(r.clientFloorBps, 0, BPS_SCALE) &&
+    inRangeOrUnset(r.maxLatencyMs, 1, LATENCY_MS_MAX) &&
+    inRangeOrUnset(r.maxCostMicros, 0, COST_MICROS_MAX) &&
+    inRange(r.requiredCapabilityMask, 0, MASK_ALL) &&
+    inRange(r.providerAllowMask, 0, MASK_ALL) &&
+    inRange(r.providerDenyMask, 0, MASK_ALL)
+  );
+}
+
+/** Index in REQUEST_BOUNDS of the first field out of bounds, or -1 (the table-driven check). */
 export function firstFieldOutOfBounds(request: KernelRequest): number {
   for (let i = 0; i < REQUEST_BOUNDS.length; i++) {
     const bound = REQUEST_BOUNDS[i]!;

@@ -48,12 +48,15 @@ export const GATE_RULES: Record<Exclude<DecisionCodeName, "ok">, string> = {
   provider_rules_exclude_all:
     "The tenant's allowed providers and the request's allow and deny lists must leave an option.",
   capabilities_unavailable: "Some remaining option must have every required capability.",
-  latency_budget_unreachable: "Some remaining option must be typically faster than the latency limit.",
+  latency_budget_unreachable: "Some remaining option's typical latency must be at most the latency limit.",
   quality_floor_unreachable: "Some remaining option must reach the quality floor.",
   cost_cap_exceeded:
     "Some remaining option's worst-case cost must fit the request's and the tenant's cost caps.",
   budget_exhausted: "The tenant's available budget must cover the worst-case cost of a ranked option.",
 };
+
+/** DecisionResult.code before decide() wrote it: never a valid code. */
+export const NOT_DECIDED = -1;
 
 /** Verdict of one gate in a decision. */
 export const Verdict = { not_evaluated: 0, pass: 1, fail: 2, deferred: 3 } as const;
@@ -61,8 +64,9 @@ export type VerdictNumber = (typeof Verdict)[keyof typeof Verdict];
 export const VERDICT_NAMES = ["not_evaluated", "pass", "fail", "deferred"] as const;
 
 /** Where the quality floor came from. A client floor always wins over a learned one. */
-export const FloorSource = { client: 0, learned: 1, warm_start: 2 } as const;
-export const FLOOR_SOURCE_NAMES = ["client", "learned", "warm_start"] as const;
+export const FloorSource = { client: 0, learned: 1, warm_start: 2, none: 3 } as const;
+/** "none": the request was refused before a floor was chosen (gates 1-4). */
+export const FLOOR_SOURCE_NAMES = ["client", "learned", "warm_start", "none"] as const;
 
 export function decisionCodeName(code: number): DecisionCodeName {
   const name = code === 0 ? "ok" : GATE_NAMES[code - 1];

@@ -1,0 +1,89 @@
+// npm run bench:kernel — decisions per second of the integer kernel on one core, with GC and heap
+// growth during the timed loop, against a naive object-and-float version of the same policy
+// measured in the same run. Prints one JSON line.
+
+import { PerformanceObserver, performance } from "node:perf_hooks";
+import { LLM_PACK } from "../src/domain/llm/pack.ts";
+import { DecisionResult } from "../src/kernel/decision-result.ts";
+import { Kernel } from "../src/kernel/kernel.ts";
+import { DecisionCode } from "../src/kernel/result-codes.ts";
+import { warmStartPolicy } from "../src/learning/warm-start.ts";
+import { benchRequests } from "./kernel-requests.ts";
+import { naiveDecide } from "./naive-kernel.ts";
+
+const REQUESTS = 4096; // a power of two: the loop indexes with a mask
+const DECISIONS_PER_RUN = Number(process.env.BENCH_DECISIONS ?? 30_000_000);
+const RUNS = 3;
+
+const policy = warmStartPolicy(LLM_PACK, { seed: 7n });
+const inputs = benchRequests(REQUESTS, policy, LLM_PACK.regimes.length);
+const kernel = new Kernel(LLM_PACK.catalog);
+const out = new DecisionResult();
+
+let scored = 0;
+for (const input of inputs) if (kernel.decide(input, out) === DecisionCode.ok) scored++;
+
+let gcEvents = 0;
+let counting = false;
+const observer = new PerformanceObserver((list) => {
+  if (counting) gcEvents += list.getEntries().length;
+});
+observer.observe({ entryTypes: ["gc"] });
+
+function timedRun(decisions: number): { perSecond: number; checksum: number } {
+  let checksum = 0;
+  const mask = REQUESTS - 1;
+  const start = performance.now();
+  for (let i = 0; i < decisions; i++) {
+    checksum += kernel.decide(inputs[i & mask]!, out) + out.chosen;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return { perSecond: decisions / seconds, checksum };
+}
+
+timedRun(2_000_000); // warm-up: let the JIT settle before measuring
+// GC entries are delivered asynchronously: let the warm-up's arrive before counting starts.
+await new Promise((resolve) => setTimeout(resolve, 50));
+const heapBefore = process.memoryUsage().heapUsed;
+counting = true;
+const runs = [0, 1, 2].slice(0, RUNS).map(() => timedRun(DECISIONS_PER_RUN).perSecond);
+const heapAfter = process.memoryUsage().heapUsed;
+// GC entries arrive asynchronously: give the observer a turn before reading the count.
+await new Promise((resolve) => setTimeout(resolve, 50));
+counting = false;
+observer.disconnect();
+
+let propensityChecksum = 0;
+const propensityDecisions = 500_000;
+const propensityStart = performance.now();
+for (let i = 0; i < propensityDecisions; i++) {
+  if (kernel.decide(inputs[i & (REQUESTS - 1)]!, out) === DecisionCode.ok) kernel.propensity(out);
+  propensityChecksum += out.propensityPpm;
+}
+const withPropensity = propensityDecisions / ((performance.now() - propensityStart) / 1000);
+
+const naiveDecisions = 300_000;
+let naiveChecksum = 0;
+for (let i = 0; i < 50_000; i++) naiveChecksum += naiveDecide(LLM_PACK.catalog, inputs[i & (REQUESTS - 1)]!)?.chosen ?? -1;
+const naiveStart = performance.now();
+for (let i = 0; i < naiveDecisions; i++) naiveChecksum += naiveDecide(LLM_PACK.catalog, inputs[i & (REQUESTS - 1)]!)?.chosen ?? -1;
+const naivePerSecond = naiveDecisions / ((performance.now() - naiveStart) / 1000);
+
+const sorted = [...runs].sort((a, b) => a - b);
+const median = sorted[Math.floor(sorted.length / 2)]!;
+console.log(JSON.stringify({
+  bench: "kernel",
+  decisions_per_sec: Math.round(median),
+  runs: runs.map(Math.round),
+  gc_during_timed_loop: gcEvents,
+  heap_bytes_per_decision: Math.max(0, heapAfter - heapBefore) / (DECISIONS_PER_RUN * runs.length),
+  naive_decisions_per_sec: Math.round(naivePerSecond),
+  speedup_vs_naive: Number((median / naivePerSecond).toFixed(1)),
+  scored_share: scored / REQUESTS,
+  decide_with_propensity_per_sec: Math.round(withPropensity),
+  options: LLM_PACK.catalog.optionCount,
+  requests: REQUESTS,
+  decisions_per_run: DECISIONS_PER_RUN,
+  node: process.version,
+  checksum: (propensityChecksum + naiveChecksum) % 1000,
+}));
