@@ -15,7 +15,7 @@ const REQUESTS = 4096; // a power of two: the loop indexes with a mask
 const DECISIONS_PER_RUN = Number(process.env.BENCH_DECISIONS ?? 30_000_000);
 const RUNS = 3;
 
-const policy = warmStartPolicy(LLM_PACK, { seed: 7n });
+const policy = warmStartPolicy(LLM_PACK);
 const inputs = benchRequests(REQUESTS, policy, LLM_PACK.regimes.length);
 const kernel = new Kernel(LLM_PACK.catalog);
 const out = new DecisionResult();

@@ -4,7 +4,7 @@
 
 import { FloorSource } from "../kernel/result-codes.ts";
 import type { KernelPolicy } from "../kernel/policy.ts";
-import { buildSampleBank } from "../kernel/sample-bank.ts";
+import { buildSnapshot, toKernelPolicy, type PolicyContent, type PolicySnapshot } from "./policy-snapshot.ts";
 import type { DomainPack } from "../domain/domain-pack.ts";
 
 export const PRIOR_STRENGTH = 100;
@@ -24,28 +24,38 @@ export interface WarmStartOptions {
   readonly sampleCount?: number;
   readonly explorationBps?: number;
   readonly latencyBpsPerSecond?: number;
-  readonly seed?: bigint;
 }
 
-export function warmStartPolicy(pack: DomainPack, options: WarmStartOptions = {}): KernelPolicy {
-  const regimeCount = pack.regimes.length;
+/** The content of a pack's warm-start policy: warm-start floors and Beta priors everywhere. */
+export function warmStartContent(pack: DomainPack, options: WarmStartOptions = {}): PolicyContent {
   const tierCount = pack.tiers.length;
-  const sampleCount = options.sampleCount ?? DEFAULT_SAMPLE_COUNT;
-  const alpha = new Int32Array(regimeCount * tierCount);
-  const beta = new Int32Array(regimeCount * tierCount);
-  pack.regimes.forEach((regime, r) => {
+  const alpha: number[] = [];
+  const beta: number[] = [];
+  for (const regime of pack.regimes) {
     const [a, b] = warmStartPrior(regime.warmStartFloorBps);
-    alpha.fill(a, r * tierCount, (r + 1) * tierCount);
-    beta.fill(b, r * tierCount, (r + 1) * tierCount);
-  });
+    for (let t = 0; t < tierCount; t++) {
+      alpha.push(a);
+      beta.push(b);
+    }
+  }
   return {
-    regimeCount,
+    regimeCount: pack.regimes.length,
     tierCount,
-    sampleCount,
-    floorBps: Int32Array.from(pack.regimes, (regime) => regime.warmStartFloorBps),
-    floorSource: new Uint8Array(regimeCount).fill(FloorSource.warm_start),
-    thetaBps: buildSampleBank({ regimeCount, tierCount, sampleCount, alpha, beta, seed: options.seed ?? 0n }),
+    sampleCount: options.sampleCount ?? DEFAULT_SAMPLE_COUNT,
+    floorBps: pack.regimes.map((regime) => regime.warmStartFloorBps),
+    floorSource: pack.regimes.map(() => FloorSource.warm_start),
+    alpha,
+    beta,
     explorationBps: options.explorationBps ?? DEFAULT_EXPLORATION_BPS,
     latencyBpsPerSecond: options.latencyBpsPerSecond ?? DEFAULT_LATENCY_BPS_PER_SECOND,
   };
+}
+
+/** Snapshot version 0 of a tenant: the warm start, before any outcome. */
+export function warmStartSnapshot(pack: DomainPack, options: WarmStartOptions = {}): PolicySnapshot {
+  return buildSnapshot(warmStartContent(pack, options), 0);
+}
+
+export function warmStartPolicy(pack: DomainPack, options: WarmStartOptions = {}): KernelPolicy {
+  return toKernelPolicy(warmStartSnapshot(pack, options));
 }

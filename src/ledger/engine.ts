@@ -53,7 +53,12 @@ export class LedgerEngine {
   private scheduled = false;
   private readonly options: EngineOptions;
 
+  /** Set when a reload after a failed commit failed too: the next flush must reload first. */
+  private stale = false;
+
   constructor(store: LedgerStore, options: EngineOptions) {
+    const batchMax = options.batchMax ?? BATCH_MAX;
+    if (!Number.isSafeInteger(batchMax) || batchMax < 1) throw new RangeError(`"batchMax" expected integer >= 1, got ${batchMax}`);
     this.store = store;
     this.options = options;
     this.state = loadState(store);
@@ -90,14 +95,34 @@ export class LedgerEngine {
   flush(): void {
     this.scheduled = false;
     const batch = this.queue.splice(0, this.options.batchMax ?? BATCH_MAX);
-    if (batch.length > 0) this.commitBatch(batch);
-    if (this.queue.length > 0 && !this.scheduled) {
-      this.scheduled = true;
-      this.options.defer(() => this.flush());
+    try {
+      if (batch.length > 0) this.commitBatch(batch);
+    } finally {
+      // Whatever happened to this batch, commands still queued get their turn.
+      if (this.queue.length > 0 && !this.scheduled) {
+        this.scheduled = true;
+        this.options.defer(() => this.flush());
+      }
     }
   }
 
+  /** Reloads memory from storage after a failed commit; false while storage cannot be read. */
+  private reload(): boolean {
+    try {
+      this.state = loadState(this.store);
+      this.stale = false;
+    } catch {
+      this.stale = true;
+    }
+    return !this.stale;
+  }
+
   private commitBatch(batch: readonly Pending[]): void {
+    const failure = ledgerFailure("storage_unavailable", "the ledger could not commit this batch; retry");
+    if (this.stale && !this.reload()) {
+      for (const item of batch) item.resolve(failure);
+      return;
+    }
     const txn = new LedgerTxn(this.store, this.state);
     let results: unknown[];
     try {
@@ -110,11 +135,10 @@ export class LedgerEngine {
     try {
       this.store.commit(txn.finish());
     } catch {
-      // Nothing of this batch is acknowledged. Reload from storage, which holds exactly the
-      // batches that committed, so memory can never run ahead of what is durable.
-      this.state = loadState(this.store);
-      const failure = ledgerFailure("storage_unavailable", "the ledger could not commit this batch; retry");
+      // Nothing of this batch is acknowledged. Memory is reloaded from storage, which holds
+      // exactly the batches that committed, so it can never run ahead of what is durable.
       for (const item of batch) item.resolve(failure);
+      this.reload();
       return;
     }
     this.state = txn.state();

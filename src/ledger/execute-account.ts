@@ -20,9 +20,12 @@ export function createTenant(txn: LedgerTxn, cmd: CreateTenantCommand): CreateTe
   const amount = checkMicros(cmd.initialBudgetMicros, "initialBudgetMicros");
   if (typeof amount !== "number") return amount;
   const t = cmd.tenant;
+  const before = txn.head;
   txn.head = { ...txn.head, headHex: bytesToHex(genesisHash(t.tenantId)) };
   const budget = { creditedMicros: amount, committedMicros: 0, reservedMicros: 0 };
-  const entry = txn.append("budget", cmd.nowMs, {
+  let entry;
+  try {
+    entry = txn.append("budget", cmd.nowMs, {
     op: "tenant_created",
     tenant_id: t.tenantId,
     name: t.name,
@@ -34,7 +37,12 @@ export function createTenant(txn: LedgerTxn, cmd: CreateTenantCommand): CreateTe
     api_key_id: t.apiKeyId,
     amount_micros: amount,
     budget: budgetRecord(budget),
-  });
+    });
+  } catch (error) {
+    // A record without a canonical form is refused; the genesis head must not outlive it.
+    txn.head = before;
+    throw error;
+  }
   txn.setBudget(budget);
   txn.setTenant(t);
   return { ok: true, seq: entry.seq, fingerprint: entry.fpHex, budget: budgetView(budget) };
@@ -80,6 +88,7 @@ export function applyRelease(txn: LedgerTxn, cmd: ReleaseCommand): ReleaseResult
 
 /** Releases every open reservation whose time is up, in one entry; a second run finds none. */
 export function applyExpire(txn: LedgerTxn, cmd: ExpireCommand): ExpireResult {
+  if (!Number.isSafeInteger(cmd.limit) || cmd.limit < 1) throw new RangeError(`expire "limit" expected integer >= 1, got ${cmd.limit}`);
   const due = txn.expiredReservations(cmd.nowMs, cmd.limit);
   if (due.length === 0) return { ok: true, expired: 0, releasedMicros: 0, seq: null };
   let budget = txn.budget();

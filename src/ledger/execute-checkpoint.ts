@@ -12,7 +12,7 @@ import type { LedgerTxn } from "./txn.ts";
 
 export function applyCheckpoint(txn: LedgerTxn, cmd: CheckpointCommand): CheckpointResult {
   const size = txn.head.size;
-  const previous = txn.store.readLatestCheckpoint();
+  const previous = txn.latestCheckpoint();
   // The checkpoint entry itself does not call for another checkpoint: the tree grew only by it.
   if (size === 0 || (previous !== null && size <= previous.treeSize + 1)) {
     return { ok: true, treeSize: previous?.treeSize ?? 0, note: previous?.note ?? "", signed: false };
@@ -27,7 +27,7 @@ export function applyCheckpoint(txn: LedgerTxn, cmd: CheckpointCommand): Checkpo
   const note = signCheckpoint({ origin: cmd.origin, treeSize: size, rootHash: root }, cmd.signer);
   const rootHex = bytesToHex(root);
   const entry = txn.append("checkpoint", cmd.nowMs, { tree_size: size, root: rootHex, note });
-  txn.writes.push({ table: "checkpoint", row: { treeSize: size, rootHex, note, seq: entry.seq } });
+  txn.putCheckpoint({ treeSize: size, rootHex, note, seq: entry.seq });
   txn.setCheckpointSize(size);
   return { ok: true, treeSize: size, note, signed: true };
 }

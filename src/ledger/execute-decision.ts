@@ -21,8 +21,6 @@ type DecideSuccess = Extract<DecideResult, { ok: true }>;
 
 export function applyDecide(txn: LedgerTxn, cmd: DecideCommand): DecideResult {
   if (txn.tenant === null) return ledgerFailure("tenant_unknown", "no tenant in this ledger");
-  // Re-checked here because the worker's view of the tenant may be up to a second old: fail closed.
-  if (txn.tenant.status !== "active") return ledgerFailure("tenant_suspended", "this tenant is suspended");
   if (cmd.idempotencyKey !== null) {
     const prior = txn.keyed("decision_key", cmd.idempotencyKey);
     if (prior !== null) {
@@ -33,13 +31,18 @@ export function applyDecide(txn: LedgerTxn, cmd: DecideCommand): DecideResult {
       return { ...stored.result, replayed: true };
     }
   }
+  // Re-checked here because the worker's view of the tenant may be up to a second old: fail closed.
+  // A retry of a stored decision (above) still answers it: that decision is history.
+  if (txn.tenant.status !== "active") return ledgerFailure("tenant_suspended", "this tenant is suspended");
   const costs: number[] = [];
   for (const candidate of cmd.candidates) {
     const cost = checkMicros(candidate.costMicros, "costMicros");
     if (typeof cost !== "number") return cost;
     costs.push(cost);
   }
-  if (txn.reservation(cmd.decisionId) !== null) return ledgerFailure("record_invalid", `decision id ${cmd.decisionId} already used`);
+  if (txn.keyed("operation", `decision:${cmd.decisionId}`) !== null) {
+    return ledgerFailure("record_invalid", `decision id ${cmd.decisionId} already used`);
+  }
   const rank = costs.length === 0 ? -1 : firstFitting(txn.budget(), costs);
   const verdict = costs.length === 0 ? "not_evaluated" : rank < 0 ? "fail" : "pass";
   const reservedMicros = rank < 0 ? 0 : costs[rank]!;
@@ -67,6 +70,7 @@ export function applyDecide(txn: LedgerTxn, cmd: DecideCommand): DecideResult {
       createdAtMs: cmd.nowMs, expiresAtMs, status: "open", resolvedSeq: -1,
     });
   }
+  txn.putKeyed("operation", `decision:${cmd.decisionId}`, entry.fpHex);
   const stored: StoredDecision = { seq: entry.seq, decisionId: cmd.decisionId, reservationId, context: cmd.learnerContext };
   txn.putKeyed("decision_fp", entry.fpHex, JSON.stringify(stored));
   const result: DecideSuccess = {

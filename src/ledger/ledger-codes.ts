@@ -1,4 +1,5 @@
-// Result codes of the ledger, in precedence order, with stable numbers. They cross Durable
+// Result codes of the ledger with stable numbers (each command's checks, in their order, are in
+// its execute-*.ts step). They cross Durable
 // Object RPC inside result unions ({ ok: false, code }), because a thrown error keeps only its
 // message. Never renumber; append. Numbers start at 100 to stay apart from the kernel's gates.
 

@@ -6,7 +6,7 @@ import { hexToBytes } from "@noble/hashes/utils.js";
 import type { Budget } from "./budget.ts";
 import { sealEntry, type EntryKind, type EntryRecord, type SealedEntry } from "./entry.ts";
 import { appendLeaf, leafHash } from "./merkle.ts";
-import type { HeadRow, KeyedScope, LedgerStore, LedgerWrite, OutboxRow, ReservationRow, TenantRow } from "./store.ts";
+import type { CheckpointRow, HeadRow, KeyedScope, LedgerStore, LedgerWrite, OutboxRow, ReservationRow, TenantRow } from "./store.ts";
 
 /** The small state the engine keeps in memory between batches. */
 export interface LedgerState {
@@ -26,6 +26,7 @@ export class LedgerTxn {
   private readonly nodes = new Map<string, Uint8Array>();
   private readonly outboxDeleted = new Set<string>();
   private headChanged = false;
+  private checkpoint: CheckpointRow | null = null;
 
   constructor(store: LedgerStore, state: LedgerState) {
     this.store = store;
@@ -58,6 +59,16 @@ export class LedgerTxn {
     this.writes.push({ table: "tenant", row });
   }
 
+  /** The latest signed checkpoint, including one this batch signed. */
+  latestCheckpoint(): CheckpointRow | null {
+    return this.checkpoint ?? this.store.readLatestCheckpoint();
+  }
+
+  putCheckpoint(row: CheckpointRow): void {
+    this.checkpoint = row;
+    this.writes.push({ table: "checkpoint", row });
+  }
+
   reservation(id: string): ReservationRow | null {
     return this.reservations.get(id) ?? this.store.readReservation(id);
   }
@@ -70,7 +81,11 @@ export class LedgerTxn {
   /** Open reservations due at nowMs, seen through this batch's own writes. */
   expiredReservations(nowMs: number, limit: number): ReservationRow[] {
     const due = new Map<string, ReservationRow>();
-    for (const row of this.store.readExpiredReservations(nowMs, limit)) due.set(row.id, this.reservations.get(row.id) ?? row);
+    // Rows this batch already resolved may fill the store's first `limit` answers: ask for that
+    // many more, so a batched run expires exactly what one run per batch would.
+    for (const row of this.store.readExpiredReservations(nowMs, limit + this.reservations.size)) {
+      due.set(row.id, this.reservations.get(row.id) ?? row);
+    }
     for (const row of this.reservations.values()) due.set(row.id, row);
     return [...due.values()]
       .filter((row) => row.status === "open" && row.expiresAtMs <= nowMs)

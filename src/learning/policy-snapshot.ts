@@ -1,0 +1,76 @@
+// Policy snapshots: what the Learner publishes and the worker's kernel reads. The content (floors,
+// Beta parameters, exploration, latency price, K) is hashed canonically; the sample bank is
+// drawn from a seed taken from that hash, so the same content gives the same bank everywhere.
+
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { canonicalJson } from "../ledger/canonical.ts";
+import type { KernelPolicy } from "../kernel/policy.ts";
+import { buildSampleBank } from "../kernel/sample-bank.ts";
+
+export interface PolicyContent {
+  readonly regimeCount: number;
+  readonly tierCount: number;
+  readonly sampleCount: number;
+  readonly floorBps: readonly number[];
+  /** FloorSource.learned or FloorSource.warm_start per regime. */
+  readonly floorSource: readonly number[];
+  /** Beta parameters at [regime * tierCount + tier]. */
+  readonly alpha: readonly number[];
+  readonly beta: readonly number[];
+  readonly explorationBps: number;
+  readonly latencyBpsPerSecond: number;
+}
+
+export interface PolicySnapshot extends PolicyContent {
+  readonly version: number;
+  readonly hash: string;
+  readonly thetaBps: Uint16Array;
+}
+
+export function contentHash(content: PolicyContent): string {
+  const canonical = canonicalJson({
+    v: 1,
+    regime_count: content.regimeCount,
+    tier_count: content.tierCount,
+    sample_count: content.sampleCount,
+    floor_bps: [...content.floorBps],
+    floor_source: [...content.floorSource],
+    alpha: [...content.alpha],
+    beta: [...content.beta],
+    exploration_bps: content.explorationBps,
+    latency_bps_per_second: content.latencyBpsPerSecond,
+  });
+  return bytesToHex(sha256(utf8ToBytes(canonical)));
+}
+
+/** The 64-bit bank seed: the first eight bytes of the content hash, big-endian. */
+export function bankSeed(hash: string): bigint {
+  return BigInt(`0x${hash.slice(0, 16)}`);
+}
+
+export function buildSnapshot(content: PolicyContent, version: number): PolicySnapshot {
+  const hash = contentHash(content);
+  const thetaBps = buildSampleBank({
+    regimeCount: content.regimeCount,
+    tierCount: content.tierCount,
+    sampleCount: content.sampleCount,
+    alpha: Int32Array.from(content.alpha),
+    beta: Int32Array.from(content.beta),
+    seed: bankSeed(hash),
+  });
+  return { ...content, version, hash, thetaBps };
+}
+
+export function toKernelPolicy(snapshot: PolicySnapshot): KernelPolicy {
+  return {
+    regimeCount: snapshot.regimeCount,
+    tierCount: snapshot.tierCount,
+    sampleCount: snapshot.sampleCount,
+    floorBps: Int32Array.from(snapshot.floorBps),
+    floorSource: Uint8Array.from(snapshot.floorSource),
+    thetaBps: snapshot.thetaBps,
+    explorationBps: snapshot.explorationBps,
+    latencyBpsPerSecond: snapshot.latencyBpsPerSecond,
+  };
+}
