@@ -9,6 +9,10 @@ const TEST_SECRETS = {
   CHECKPOINT_SIGNING_KEY: "PRIVATE+KEY+calybris-dev+aa25f12c+AbN+I7UFf1A9xxTk5F+E77hbtPViUFwrH2hXMhKhBJVX",
 };
 
+// `npm run test:slow` (CALYBRIS_SLOW=1) also runs the *.slow.test.ts suites with the big counts.
+const SLOW = process.env.CALYBRIS_SLOW === "1";
+const EXCLUDE = SLOW ? [] : ["**/*.slow.test.ts"];
+
 export default defineConfig({
   test: {
     projects: [
@@ -17,7 +21,7 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["test/node/**/*.test.ts", "test/shared/**/*.test.ts"],
-          exclude: ["**/*.slow.test.ts"],
+          exclude: EXCLUDE,
         },
       },
       {
@@ -31,7 +35,7 @@ export default defineConfig({
         test: {
           name: "workerd",
           include: ["test/workerd/**/*.test.ts", "test/shared/**/*.test.ts"],
-          exclude: ["**/*.slow.test.ts"],
+          exclude: EXCLUDE,
         },
       },
     ],
