@@ -53,7 +53,8 @@ export interface DecideInput {
 export type RateLimited = { readonly ok: false; readonly code: "rate_limited"; readonly detail: string };
 
 export type DecideAnswer =
-  | { readonly result: DecideResult; readonly rate: RateDecision }
+  /** `line` is the sealed entry of a replayed decision, so the worker can answer it again. */
+  | { readonly result: DecideResult; readonly rate: RateDecision; readonly line?: string }
   | { readonly result: RateLimited; readonly rate: RateDecision }
   | { readonly result: Unauthorized | LedgerFailure; readonly rate: null };
 

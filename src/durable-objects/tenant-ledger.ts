@@ -115,6 +115,10 @@ export class TenantLedger extends DurableObject<Env> {
     if (!rate.ok) return { result: { ok: false, code: "rate_limited", detail: `at most ${rate.limit} decisions per minute` }, rate };
     const result = await engine.submit({ type: "decide", ...input, reservationTtlMs: this.config.reservationTtlMs, nowMs });
     await this.armAlarm();
+    if (result.ok && result.replayed) {
+      const line = engine.store.readEntries(result.seq, 1)[0]?.line;
+      if (line !== undefined) return { result, rate, line };
+    }
     return { result, rate };
   }
 

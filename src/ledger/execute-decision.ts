@@ -14,6 +14,9 @@ interface StoredDecision {
   readonly seq: number;
   readonly decisionId: string;
   readonly reservationId: string | null;
+  /** The ranked option the budget covered, and its rank; what the outcome is about. */
+  readonly servedOption: string | null;
+  readonly servedRank: number;
   readonly context: CanonicalValue;
 }
 
@@ -71,7 +74,8 @@ export function applyDecide(txn: LedgerTxn, cmd: DecideCommand): DecideResult {
     });
   }
   txn.putKeyed("operation", `decision:${cmd.decisionId}`, entry.fpHex);
-  const stored: StoredDecision = { seq: entry.seq, decisionId: cmd.decisionId, reservationId, context: cmd.learnerContext };
+  const servedOption = rank < 0 ? null : cmd.candidates[rank]!.option;
+  const stored: StoredDecision = { seq: entry.seq, decisionId: cmd.decisionId, reservationId, servedOption, servedRank: rank, context: cmd.learnerContext };
   txn.putKeyed("decision_fp", entry.fpHex, JSON.stringify(stored));
   const result: DecideSuccess = {
     ok: true, seq: entry.seq, fingerprint: entry.fpHex, decisionId: cmd.decisionId, servedRank: rank,
@@ -123,7 +127,10 @@ export function applyOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult
   txn.putKeyed("decision_outcome", cmd.decisionFingerprint, entry.fpHex);
   txn.putOutbox({
     id: cmd.webhookId,
-    payload: JSON.stringify({ outcomeId: cmd.webhookId, decisionFingerprint: cmd.decisionFingerprint, context: decision.context, outcome: cmd.learnerOutcome, chargedMicros: settlement.chargedMicros }),
+    payload: JSON.stringify({
+      outcomeId: cmd.webhookId, decisionFingerprint: cmd.decisionFingerprint, decisionSeq: decision.seq, servedOption: decision.servedOption,
+      servedRank: decision.servedRank, context: decision.context, outcome: cmd.learnerOutcome, chargedMicros: settlement.chargedMicros,
+    }),
     attempts: 0,
     nextAttemptMs: cmd.nowMs,
   });

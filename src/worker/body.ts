@@ -1,0 +1,67 @@
+// Reading a JSON body safely: application/json only, at most BODY_LIMIT_BYTES (read as a stream,
+// so a lying Content-Length cannot get more in), strict UTF-8, then the zod schema. Every failure
+// is a 4xx problem; nothing here can throw past the route.
+
+import type { Context } from "hono";
+import type { z } from "zod";
+import { problem } from "./problem.ts";
+
+/** The documented body limit of every JSON route. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const ISSUES_SHOWN = 8;
+
+export type Parsed<T> = { readonly ok: true; readonly value: T; readonly text: string } | { readonly ok: false; readonly response: Response };
+
+async function readCapped(request: Request): Promise<Uint8Array | null> {
+  const reader = request.body?.getReader();
+  if (reader === undefined) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > BODY_LIMIT_BYTES) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+export async function readJson<Schema extends z.ZodType>(c: Context, schema: Schema): Promise<Parsed<z.infer<Schema>>> {
+  const fail = (response: Response): Parsed<z.infer<Schema>> => ({ ok: false, response });
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json") return fail(problem(c, "content_type_unsupported", `content-type must be application/json, got ${JSON.stringify(type.slice(0, 60))}`));
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > BODY_LIMIT_BYTES) return fail(problem(c, "body_too_large", `bodies are limited to ${BODY_LIMIT_BYTES} bytes`));
+  const bytes = await readCapped(c.req.raw);
+  if (bytes === null) return fail(problem(c, "body_too_large", `bodies are limited to ${BODY_LIMIT_BYTES} bytes`));
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    return fail(problem(c, "body_not_utf8", "the body is not valid UTF-8"));
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return fail(problem(c, "request_malformed", "the body is not valid JSON"));
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, ISSUES_SHOWN).map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+    const first = issues[0];
+    return fail(problem(c, "request_malformed", first === undefined ? "invalid body" : `${first.path || "body"}: ${first.message}`, { issues }));
+  }
+  return { ok: true, value: parsed.data, text };
+}

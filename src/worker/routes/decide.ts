@@ -1,0 +1,136 @@
+// POST /v1/decide: authenticate, validate, run the kernel on the tenant's policy snapshot, seal
+// the decision (and its reservation) in the tenant's ledger, answer. The answer leaves only after
+// the ledger's transaction committed; a refusal by any gate is sealed and answered as a problem.
+
+import type { AppContext } from "../app-env.ts";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { LLM_PACK } from "../../domain/llm/pack.ts";
+import { DecisionResult } from "../../kernel/decision-result.ts";
+import { Kernel } from "../../kernel/kernel.ts";
+import { DecisionCode } from "../../kernel/result-codes.ts";
+import { toKernelPolicy } from "../../learning/policy-snapshot.ts";
+import { warmStartSnapshot } from "../../learning/warm-start.ts";
+import type { DecideAnswer } from "../../durable-objects/ledger-rpc.ts";
+import { readJson } from "../body.ts";
+import { buildDecisionRecord, decideResponse, gateList, recordOfLine, type DecisionRecord } from "../decision-record.ts";
+import { problem } from "../problem.ts";
+import { rateHeaders } from "../rate-headers.ts";
+import { toKernelRequest } from "../request-mapping.ts";
+import { DecideRequest } from "../schemas.ts";
+import { decisionSeed, isHoldout } from "../seed.ts";
+import { authenticate, policyFor, type PolicyEntry, type TenantContext } from "../tenant-access.ts";
+
+
+
+// One kernel and one reusable result per isolate: decide() is synchronous, and the result is
+// copied into the record before the first await, so concurrent requests cannot mix.
+const kernel = new Kernel(LLM_PACK.catalog);
+const out = new DecisionResult();
+let baseline: PolicyEntry | null = null;
+
+/** The holdout's baseline policy: the warm start, fixed, so it measures what learning adds. */
+function baselinePolicy(): PolicyEntry {
+  if (baseline === null) {
+    const snapshot = warmStartSnapshot(LLM_PACK);
+    baseline = { snapshot, policy: toKernelPolicy(snapshot) };
+  }
+  return baseline;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export async function decideRoute(c: AppContext): Promise<Response> {
+  const tenant = await authenticate(c);
+  if (tenant instanceof Response) return tenant;
+  const body = await readJson(c, DecideRequest);
+  if (!body.ok) return body.response;
+  const idempotencyKey = c.req.header("idempotency-key") ?? null;
+  if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    return problem(c, "request_malformed", "Idempotency-Key must be 1-255 visible ASCII characters");
+  }
+  const decisionId = crypto.randomUUID();
+  const key = idempotencyKey ?? decisionId;
+  const holdout = isHoldout(tenant.view.tenantId, key);
+  let entry: PolicyEntry;
+  try {
+    entry = holdout ? baselinePolicy() : await policyFor(c.env, tenant.view.tenantId);
+  } catch {
+    return problem(c, "policy_unavailable", "the tenant's policy snapshot could not be loaded");
+  }
+  const record = runKernel(tenant, entry, body.value, key, holdout);
+  if (record.result.code === DecisionCode.tenant_suspended) return problem(c, "tenant_suspended", "this tenant is suspended");
+  const answer = await tenant.ledger.decide(tenant.key.secretHashHex, {
+    decisionId,
+    idempotencyKey,
+    requestDigestHex: bytesToHex(sha256(utf8ToBytes(body.text))),
+    candidates: record.result.ranked.map((option, rank) => ({ option, costMicros: record.result.ranked_cost_micros[rank]! })),
+    record: record as never,
+    learnerContext: learnerContext(record) as never,
+  });
+  return answerOf(c, answer, record);
+}
+
+function runKernel(tenant: TenantContext, entry: PolicyEntry, body: DecideRequest, key: string, holdout: boolean): DecisionRecord {
+  const view = tenant.view;
+  const request = toKernelRequest(body, LLM_PACK);
+  const seed = decisionSeed(view.tenantId, key, entry.snapshot.hash);
+  const code = kernel.decide(
+    {
+      request,
+      tenant: { suspended: view.status !== "active", allowedProviderMask: view.allowedProviderMask, costCapMicros: view.costCapMicros },
+      policy: entry.policy,
+      seedWords: seed.words,
+      floorRaiseBps: 0,
+    },
+    out,
+  );
+  if (code === DecisionCode.ok) kernel.propensity(out);
+  return buildDecisionRecord({
+    pack: LLM_PACK, regime: body.regime, request, requestId: body.request_id ?? null, tenantChoice: body.tenant_choice ?? null,
+    tenant: view, policy: { version: entry.snapshot.version, hash: entry.snapshot.hash }, seedHex: seed.hex, holdout, floorRaiseBps: 0, out,
+  });
+}
+
+/** What the Learner needs with this decision's outcome, sealed beside it in the ledger. */
+function learnerContext(record: DecisionRecord): Record<string, unknown> {
+  const r = record.result;
+  return {
+    regime_index: record.request.regime_index,
+    ranked: r.ranked,
+    ranked_tiers: r.ranked.map((id) => LLM_PACK.tiers.indexOf(LLM_PACK.options.find((o) => o.id === id)!.tier)),
+    propensity: { numerator: r.propensity.numerator, denominator: r.propensity.denominator },
+    explored: r.explored,
+    holdout: record.holdout,
+    policy_hash: record.policy.hash,
+    input_tokens: record.request.input_tokens,
+    value_micros: record.request.value_micros,
+    risk_bps: record.request.risk_bps,
+    mode: record.tenant.mode,
+  };
+}
+
+function answerOf(c: AppContext, answer: DecideAnswer, fresh: DecisionRecord): Response {
+  const headers = answer.rate === null ? {} : rateHeaders(answer.rate);
+  const result = answer.result;
+  if (!result.ok) {
+    const response = problem(c, result.code, result.detail);
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    return response;
+  }
+  const line = "line" in answer ? answer.line : undefined;
+  const record = line === undefined ? fresh : recordOfLine(line);
+  const sealed = { decision_id: result.decisionId, fingerprint: result.fingerprint, seq: result.seq, gates: gateList(record, result) };
+  let response: Response;
+  if (record.result.code !== DecisionCode.ok) {
+    response = problem(c, record.result.code_name as never, `refused by gate ${record.result.code}: ${record.result.code_name}`, sealed);
+  } else if (result.budgetVerdict === "fail") {
+    response = problem(c, "budget_exhausted", "no ranked option's worst-case cost fits the available budget", sealed);
+  } else {
+    const payload = decideResponse(LLM_PACK, record, result);
+    response = c.json(payload, 200);
+    response.headers.set("calybris-decision", `model=${(payload.model as { id: string }).id}; fp=${result.fingerprint}`);
+  }
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}

@@ -1,0 +1,40 @@
+// POST /v1/outcomes: an outcome comes back as a Standard Webhooks request, signed with the
+// tenant's webhook secret. The tenant's ledger checks the signature and the timestamp, answers a
+// repeated webhook-id with its first result, settles the reservation and queues the outcome for
+// the Learner, all in one transaction.
+
+import type { AppContext } from "../app-env.ts";
+import { readJson } from "../body.ts";
+import { problem } from "../problem.ts";
+import { OutcomeRequest } from "../schemas.ts";
+import { authenticate } from "../tenant-access.ts";
+
+export async function outcomesRoute(c: AppContext): Promise<Response> {
+  const tenant = await authenticate(c);
+  if (tenant instanceof Response) return tenant;
+  const body = await readJson(c, OutcomeRequest);
+  if (!body.ok) return body.response;
+  const { decision_fingerprint, execution, outcome } = body.value;
+  const answer = await tenant.ledger.outcome(tenant.key.secretHashHex, {
+    headers: { id: c.req.header("webhook-id") ?? null, timestamp: c.req.header("webhook-timestamp") ?? null, signature: c.req.header("webhook-signature") ?? null },
+    body: body.text,
+    decisionFingerprint: decision_fingerprint,
+    actualCostMicros: execution.actual_cost_micros,
+    record: {
+      model: execution.model, input_tokens: execution.input_tokens, output_tokens: execution.output_tokens,
+      latency_ms: execution.latency_ms, success: outcome.success ?? null, quality_bps: outcome.quality_bps ?? null,
+      business_outcome_micros: outcome.business_outcome_micros ?? null,
+    },
+    learnerOutcome: {
+      model: execution.model, success: outcome.success ?? null, quality_bps: outcome.quality_bps ?? null,
+      business_outcome_micros: outcome.business_outcome_micros ?? null, latency_ms: execution.latency_ms,
+      actual_cost_micros: execution.actual_cost_micros,
+    },
+  });
+  if (!answer.ok) return problem(c, answer.code, answer.detail);
+  return c.json({
+    outcome_fingerprint: answer.fingerprint, seq: answer.seq, decision_fingerprint: answer.decisionFingerprint,
+    committed_micros: answer.committedMicros, released_micros: answer.releasedMicros, uncollected_micros: answer.uncollectedMicros,
+    replayed: answer.replayed,
+  });
+}

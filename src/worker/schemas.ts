@@ -1,0 +1,134 @@
+// Request and response bodies of the HTTP API as zod schemas: the one source for validation,
+// the TypeScript types and the OpenAPI document. Objects are strict (an unknown field is a 400)
+// and every number is a safe integer inside its documented range; -0 is refused.
+
+import { z } from "zod";
+import { CAPABILITIES, PROVIDERS } from "../domain/llm/types.ts";
+import { INPUT_TOKENS_MAX, LATENCY_MS_MAX, OUTPUT_TOKENS_MAX, VALUE_MICROS_MAX } from "../kernel/units.ts";
+
+const integer = (min: number, max: number) =>
+  z.int().min(min).max(max).refine((value) => !Object.is(value, -0), { message: "-0 is not an integer we accept" });
+
+const micros = integer(0, Number.MAX_SAFE_INTEGER).describe("integer microcents (1 USD = 100,000,000)");
+const bps = integer(0, 10_000).describe("basis points, 0..10,000");
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, "expected 64 lowercase hex characters");
+
+export const MESSAGES_MAX = 256;
+export const MESSAGE_CHARS_MAX = 60_000;
+
+export const DecideRequest = z
+  .strictObject({
+    regime: z.string().min(1).max(64).describe("the request's regime, e.g. support, coding, compliance, security"),
+    input_tokens: integer(1, INPUT_TOKENS_MAX).optional().describe("prompt size; give this or messages"),
+    messages: z
+      .array(z.strictObject({ role: z.enum(["system", "user", "assistant", "tool"]), content: z.string().min(1).max(MESSAGE_CHARS_MAX) }))
+      .min(1)
+      .max(MESSAGES_MAX)
+      .optional()
+      .describe("the prompt; its size is estimated as ceil(characters / 4) + 4 tokens per message"),
+    max_output_tokens: integer(1, OUTPUT_TOKENS_MAX),
+    value_micros: integer(0, VALUE_MICROS_MAX).describe("what a successful answer is worth to you, microcents"),
+    risk_bps: bps.describe("how much of the value a failure puts at risk; 9,700 or more is always refused"),
+    quality_floor_bps: bps.optional().describe("your own quality floor; it always wins over a learned one"),
+    max_latency_ms: integer(1, LATENCY_MS_MAX).optional(),
+    max_cost_micros: micros.optional(),
+    capabilities: z.array(z.enum(CAPABILITIES)).max(CAPABILITIES.length).optional(),
+    providers: z
+      .strictObject({ allow: z.array(z.enum(PROVIDERS)).max(PROVIDERS.length).optional(), deny: z.array(z.enum(PROVIDERS)).max(PROVIDERS.length).optional() })
+      .optional(),
+    tenant_choice: z.string().min(1).max(128).optional().describe("apprentice mode: the model your own routing chose"),
+    request_id: z.string().min(1).max(128).optional(),
+  })
+  .refine((body) => (body.input_tokens === undefined) !== (body.messages === undefined), {
+    message: "give exactly one of input_tokens and messages",
+    path: ["input_tokens"],
+  });
+export type DecideRequest = z.infer<typeof DecideRequest>;
+
+export const OutcomeRequest = z.strictObject({
+  decision_fingerprint: hex64,
+  execution: z.strictObject({
+    model: z.string().min(1).max(128),
+    input_tokens: integer(0, INPUT_TOKENS_MAX),
+    output_tokens: integer(0, OUTPUT_TOKENS_MAX),
+    latency_ms: integer(0, LATENCY_MS_MAX),
+    actual_cost_micros: micros,
+  }),
+  outcome: z
+    .strictObject({
+      success: z.boolean().optional(),
+      quality_bps: bps.optional(),
+      business_outcome_micros: micros.optional().describe("value the answer actually produced"),
+    })
+    .refine((o) => o.success !== undefined || o.quality_bps !== undefined, { message: "give success or quality_bps" }),
+});
+export type OutcomeRequest = z.infer<typeof OutcomeRequest>;
+
+export const CreateTenantRequest = z.strictObject({
+  tenant_id: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,30})[a-z0-9]$/).optional(),
+  name: z.string().min(1).max(200),
+  initial_budget_micros: micros,
+  allowed_providers: z.array(z.enum(PROVIDERS)).min(1).max(PROVIDERS.length).optional(),
+  rate_limit_per_minute: integer(1, 1_000_000).optional(),
+  cost_cap_micros: micros.optional(),
+  mode: z.enum(["live", "apprentice"]).optional(),
+});
+export type CreateTenantRequest = z.infer<typeof CreateTenantRequest>;
+
+export const TopUpRequest = z.strictObject({ top_up_id: z.string().min(1).max(128), amount_micros: micros });
+export const ModeRequest = z.strictObject({ mode: z.enum(["live", "apprentice"]) });
+export const ReleaseRequest = z.strictObject({ reservation_id: z.string().min(1).max(128) });
+
+const Terms = z.object({
+  quality_adjusted_value_micros: z.int(),
+  risk_penalty_micros: z.int(),
+  cost_micros: z.int(),
+  latency_penalty_micros: z.int(),
+  utility_micros: z.int(),
+});
+const ModelRef = z.object({ id: z.string(), provider: z.string(), tier: z.string() });
+
+export const DecideResponse = z.object({
+  decision_id: z.string(),
+  fingerprint: hex64,
+  seq: z.int(),
+  model: ModelRef,
+  served_rank: z.int().describe("0 when the kernel's choice fit the budget, else the fallback the budget could cover"),
+  fallbacks: z.array(ModelRef.extend({ worst_case_cost_micros: z.int() })),
+  reserved_micros: z.int(),
+  floor: z.object({ bps: z.int(), source: z.enum(["client", "learned", "warm_start"]), raised_bps: z.int() }),
+  utility: z.object({ chosen: Terms, runner_up: Terms.extend({ model: ModelRef }).nullable() }),
+  gates: z.array(z.object({ gate: z.int(), name: z.string(), verdict: z.enum(["not_evaluated", "pass", "fail", "deferred"]) })),
+  propensity: z.object({ ppm: z.int(), numerator: z.int(), denominator: z.int(), explored: z.boolean() }),
+  policy: z.object({ version: z.int(), hash: z.string() }),
+  holdout: z.boolean(),
+  mode: z.enum(["live", "apprentice"]),
+  replayed: z.boolean(),
+});
+
+export const OutcomeResponse = z.object({
+  outcome_fingerprint: hex64,
+  seq: z.int(),
+  decision_fingerprint: hex64,
+  committed_micros: z.int(),
+  released_micros: z.int(),
+  uncollected_micros: z.int(),
+  replayed: z.boolean(),
+});
+
+export const BudgetResponse = z.object({
+  credited_micros: z.int(),
+  committed_micros: z.int(),
+  reserved_micros: z.int(),
+  available_micros: z.int(),
+  entries: z.int(),
+});
+
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  instance: z.string(),
+  code: z.string(),
+});

@@ -1,0 +1,91 @@
+// Per-isolate access to a tenant: its API key checked (MAC first, so no Durable Object is ever
+// touched for a forged key), its view and its policy snapshot cached for at most about a second
+// (DESIGN.md step 2). The ledger re-checks key and suspension on every write, exactly.
+
+import type { AppContext } from "./app-env.ts";
+import type { KernelPolicy } from "../kernel/policy.ts";
+import type { PolicySnapshot } from "../learning/policy-snapshot.ts";
+import { toKernelPolicy } from "../learning/policy-snapshot.ts";
+import type { TenantView } from "../durable-objects/ledger-rpc.ts";
+import { parseApiKey, type ParsedKey } from "./api-keys.ts";
+import { problem } from "./problem.ts";
+
+export const CACHE_TTL_MS = 1000;
+const CACHE_ENTRIES_MAX = 10_000;
+
+export interface TenantContext {
+  readonly key: ParsedKey;
+  readonly view: TenantView;
+  readonly ledger: DurableObjectStub<import("../durable-objects/tenant-ledger.ts").TenantLedger>;
+}
+
+export interface PolicyEntry {
+  readonly snapshot: PolicySnapshot;
+  readonly policy: KernelPolicy;
+}
+
+interface Cached<T> {
+  readonly value: T;
+  readonly atMs: number;
+}
+
+const views = new Map<string, Cached<TenantView>>();
+const policies = new Map<string, Cached<PolicyEntry>>();
+/** Kernel policies by content hash, so equal snapshots share one validated object. */
+const byHash = new Map<string, KernelPolicy>();
+
+function remember<T>(map: Map<string, Cached<T>>, key: string, value: T): void {
+  if (map.size >= CACHE_ENTRIES_MAX) map.delete(map.keys().next().value!);
+  map.set(key, { value, atMs: Date.now() });
+}
+
+function fresh<T>(entry: Cached<T> | undefined): T | null {
+  return entry !== undefined && Date.now() - entry.atMs < CACHE_TTL_MS ? entry.value : null;
+}
+
+export function ledgerStub(env: Env, tenantId: string): TenantContext["ledger"] {
+  return env.TENANT_LEDGER.get(env.TENANT_LEDGER.idFromName(tenantId));
+}
+
+export function learnerStub(env: Env, tenantId: string): DurableObjectStub<import("../durable-objects/learner.ts").Learner> {
+  return env.LEARNER.get(env.LEARNER.idFromName(tenantId));
+}
+
+/** The tenant behind the request's API key, or a 401 problem (one answer for every failure). */
+export async function authenticate(c: AppContext): Promise<TenantContext | Response> {
+  const key = parseApiKey(c.env.API_KEY_PEPPER, c.req.header("authorization"));
+  if (key === null) return problem(c, "unauthorized", "missing or invalid API key");
+  const ledger = ledgerStub(c.env, key.tenantId);
+  const cacheKey = `${key.tenantId}\u0000${key.secretHashHex}`;
+  const cached = fresh(views.get(cacheKey));
+  if (cached !== null) return { key, view: cached, ledger };
+  const answer = await ledger.tenant(key.secretHashHex);
+  if (!answer.ok) {
+    if (answer.code === "unauthorized") return problem(c, "unauthorized", "missing or invalid API key");
+    return problem(c, answer.code, answer.detail);
+  }
+  remember(views, cacheKey, answer.tenant);
+  return { key, view: answer.tenant, ledger };
+}
+
+/** Forget cached views of a tenant (after an admin change in this isolate). */
+export function forgetTenant(tenantId: string): void {
+  for (const key of views.keys()) if (key.startsWith(`${tenantId}\u0000`)) views.delete(key);
+  policies.delete(tenantId);
+}
+
+/** The tenant's current policy snapshot, from the isolate cache or its Learner. */
+export async function policyFor(env: Env, tenantId: string): Promise<PolicyEntry> {
+  const cached = fresh(policies.get(tenantId));
+  if (cached !== null) return cached;
+  const snapshot = await learnerStub(env, tenantId).snapshot();
+  let policy = byHash.get(snapshot.hash);
+  if (policy === undefined) {
+    policy = toKernelPolicy(snapshot);
+    if (byHash.size >= CACHE_ENTRIES_MAX) byHash.delete(byHash.keys().next().value!);
+    byHash.set(snapshot.hash, policy);
+  }
+  const entry = { snapshot, policy };
+  remember(policies, tenantId, entry);
+  return entry;
+}
