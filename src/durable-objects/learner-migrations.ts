@@ -2,5 +2,9 @@
 
 import type { Migration } from "./migrate.ts";
 import init from "../../migrations/learner/0001_init.sql";
+import state from "../../migrations/learner/0002_state.sql";
 
-export const LEARNER_MIGRATIONS: readonly Migration[] = [{ version: 1, name: "0001_init", sql: init }];
+export const LEARNER_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "0001_init", sql: init },
+  { version: 2, name: "0002_state", sql: state },
+];

@@ -5,7 +5,7 @@ import type { CanonicalValue } from "../ledger/canonical.ts";
 import type { BudgetView, DecideResult, OutcomeResult } from "../ledger/commands.ts";
 import type { EntryRecord } from "../ledger/entry.ts";
 import type { LedgerFailure } from "../ledger/ledger-codes.ts";
-import type { TenantMode, TenantStatus } from "../ledger/store.ts";
+import type { TenantMode } from "../ledger/store.ts";
 import type { RateDecision } from "./rate-limit.ts";
 import type { WebhookHeaders } from "../ledger/webhook-signature.ts";
 
@@ -16,17 +16,8 @@ export type WebhookRefused = {
   readonly detail: string;
 };
 
-/** What the worker needs to run the kernel for a tenant; no secrets. */
-export interface TenantView {
-  readonly tenantId: string;
-  readonly name: string;
-  readonly status: TenantStatus;
-  readonly mode: TenantMode;
-  readonly allowedProviderMask: number;
-  readonly rateLimitPerMinute: number;
-  readonly costCapMicros: number;
-  readonly apiKeyId: string;
-}
+export type { TenantView } from "../domain/tenant-view.ts";
+import type { TenantView } from "../domain/tenant-view.ts";
 
 export interface CreateTenantInput {
   readonly tenantId: string;

@@ -4,9 +4,14 @@
 
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import { canonicalJson } from "../ledger/canonical.ts";
+import { canonicalJson, type CanonicalValue } from "../ledger/canonical.ts";
 import type { KernelPolicy } from "../kernel/policy.ts";
 import { buildSampleBank } from "../kernel/sample-bank.ts";
+import type { Feature } from "./anomaly.ts";
+import type { PowerSumsText } from "./regime-stats.ts";
+
+/** Per regime, the exact power sums of each request feature (decimal strings). */
+export type RegimeStatsText = Readonly<Record<Feature, PowerSumsText>>;
 
 export interface PolicyContent {
   readonly regimeCount: number;
@@ -20,6 +25,8 @@ export interface PolicyContent {
   readonly beta: readonly number[];
   readonly explorationBps: number;
   readonly latencyBpsPerSecond: number;
+  /** Regime statistics for the worker's anomaly check, per regime. */
+  readonly stats: readonly RegimeStatsText[];
 }
 
 export interface PolicySnapshot extends PolicyContent {
@@ -29,7 +36,7 @@ export interface PolicySnapshot extends PolicyContent {
 }
 
 export function contentHash(content: PolicyContent): string {
-  const canonical = canonicalJson({
+  const fields: Record<string, CanonicalValue> = {
     v: 1,
     regime_count: content.regimeCount,
     tier_count: content.tierCount,
@@ -40,7 +47,11 @@ export function contentHash(content: PolicyContent): string {
     beta: [...content.beta],
     exploration_bps: content.explorationBps,
     latency_bps_per_second: content.latencyBpsPerSecond,
-  });
+    stats: content.stats.map((regime) => ({
+      input_tokens: { ...regime.input_tokens }, value_micros: { ...regime.value_micros }, risk_bps: { ...regime.risk_bps },
+    })),
+  };
+  const canonical = canonicalJson(fields);
   return bytesToHex(sha256(utf8ToBytes(canonical)));
 }
 

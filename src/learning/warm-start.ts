@@ -48,8 +48,12 @@ export function warmStartContent(pack: DomainPack, options: WarmStartOptions = {
     beta,
     explorationBps: options.explorationBps ?? DEFAULT_EXPLORATION_BPS,
     latencyBpsPerSecond: options.latencyBpsPerSecond ?? DEFAULT_LATENCY_BPS_PER_SECOND,
+    stats: pack.regimes.map(() => EMPTY_STATS),
   };
 }
+
+const ZERO = { n: "0", s1: "0", s2: "0" } as const;
+const EMPTY_STATS = { input_tokens: ZERO, value_micros: ZERO, risk_bps: ZERO } as const;
 
 /** Snapshot version 0 of a tenant: the warm start, before any outcome. */
 export function warmStartSnapshot(pack: DomainPack, options: WarmStartOptions = {}): PolicySnapshot {

@@ -9,7 +9,7 @@ import { problem } from "./problem.ts";
 import { adminTenantRoute, createTenantRoute, modeRoute, requireAdmin, rotateApiKeyRoute, rotateWebhookSecretRoute, statusRoute, topUpRoute } from "./routes/admin.ts";
 import { decideRoute } from "./routes/decide.ts";
 import { outcomesRoute } from "./routes/outcomes.ts";
-import { budgetRoute, chainRoute, checkpointRoute, keysRoute, proofRoute } from "./routes/reads.ts";
+import { apprenticeRoute, budgetRoute, chainRoute, checkpointRoute, keysRoute, proofRoute, regimesRoute } from "./routes/reads.ts";
 import { docsRoute, openApiRoute } from "./routes/docs.ts";
 
 type Handler = (c: AppContext) => Response | Promise<Response>;
@@ -45,6 +45,8 @@ export function buildApp(): Hono<AppEnv> {
   route(app, "/v1/chain/proof/:seq", { GET: proofRoute });
   route(app, "/v1/checkpoints/latest", { GET: checkpointRoute });
   route(app, "/v1/keys", { GET: keysRoute });
+  route(app, "/v1/regimes", { GET: regimesRoute });
+  route(app, "/v1/apprentice", { GET: apprenticeRoute });
   app.use("/admin/*", requireAdmin);
   route(app, "/admin/tenants", { POST: createTenantRoute });
   route(app, "/admin/tenants/:id", { GET: adminTenantRoute });

@@ -9,11 +9,15 @@ import { LLM_PACK } from "../../domain/llm/pack.ts";
 import { DecisionResult } from "../../kernel/decision-result.ts";
 import { Kernel } from "../../kernel/kernel.ts";
 import { DecisionCode } from "../../kernel/result-codes.ts";
+import type { KernelRequest } from "../../kernel/request.ts";
+import { checkAnomaly, NO_ANOMALY, type AnomalyVerdict } from "../../learning/anomaly.ts";
+import { regimeSums } from "../../learning/learner-state.ts";
+import { optionCostMicros } from "../../learning/option-cost.ts";
 import { toKernelPolicy } from "../../learning/policy-snapshot.ts";
 import { warmStartSnapshot } from "../../learning/warm-start.ts";
 import type { DecideAnswer } from "../../durable-objects/ledger-rpc.ts";
 import { readJson } from "../body.ts";
-import { buildDecisionRecord, decideResponse, gateList, recordOfLine, type DecisionRecord } from "../decision-record.ts";
+import { buildDecisionRecord, decideResponse, gateList, recordOfLine, type DecisionRecord } from "../../domain/decision-record.ts";
 import { problem } from "../problem.ts";
 import { rateHeaders } from "../rate-headers.ts";
 import { toKernelRequest } from "../request-mapping.ts";
@@ -39,6 +43,7 @@ function baselinePolicy(): PolicyEntry {
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const FIRST_OPTION_GATE = DecisionCode.context_window_exceeded;
 
 export async function decideRoute(c: AppContext): Promise<Response> {
   const tenant = await authenticate(c);
@@ -48,6 +53,11 @@ export async function decideRoute(c: AppContext): Promise<Response> {
   const idempotencyKey = c.req.header("idempotency-key") ?? null;
   if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
     return problem(c, "request_malformed", "Idempotency-Key must be 1-255 visible ASCII characters");
+  }
+  const apprentice = tenant.view.mode === "apprentice";
+  const choice = body.value.tenant_choice;
+  if (apprentice && (choice === undefined || !LLM_PACK.options.some((option) => option.id === choice))) {
+    return problem(c, "request_malformed", "in apprentice mode tenant_choice must name a catalog model: the one your own routing chose");
   }
   const decisionId = crypto.randomUUID();
   const key = idempotencyKey ?? decisionId;
@@ -59,37 +69,63 @@ export async function decideRoute(c: AppContext): Promise<Response> {
     return problem(c, "policy_unavailable", "the tenant's policy snapshot could not be loaded");
   }
   const record = runKernel(tenant, entry, body.value, key, holdout);
-  if (record.result.code === DecisionCode.tenant_suspended) return problem(c, "tenant_suspended", "this tenant is suspended");
+  const code = record.result.code;
+  if (code === DecisionCode.tenant_suspended) return problem(c, "tenant_suspended", "this tenant is suspended");
   const answer = await tenant.ledger.decide(tenant.key.secretHashHex, {
     decisionId,
     idempotencyKey,
     requestDigestHex: bytesToHex(sha256(utf8ToBytes(body.text))),
-    candidates: record.result.ranked.map((option, rank) => ({ option, costMicros: record.result.ranked_cost_micros[rank]! })),
+    candidates: candidatesOf(record, apprentice),
     record: record as never,
     learnerContext: learnerContext(record) as never,
   });
   return answerOf(c, answer, record);
 }
 
+/**
+ * What the ledger may reserve, in rank order. Live: the kernel's ranking (empty when a gate
+ * refused). Apprentice: the tenant's own choice, unless a request-level safety gate (1-4)
+ * refused; option-level gates only inform, since the tenant's routing decides.
+ */
+function candidatesOf(record: DecisionRecord, apprentice: boolean): { option: string; costMicros: number }[] {
+  const result = record.result;
+  if (apprentice && record.apprentice !== null) {
+    if (result.code !== DecisionCode.ok && result.code < FIRST_OPTION_GATE) return [];
+    const r = record.request;
+    const cost = optionCostMicros(LLM_PACK, record.apprentice.tenant_choice, r.input_tokens, r.max_output_tokens);
+    return cost === null ? [] : [{ option: record.apprentice.tenant_choice, costMicros: cost }];
+  }
+  return result.ranked.map((option, rank) => ({ option, costMicros: result.ranked_cost_micros[rank]! }));
+}
+
 function runKernel(tenant: TenantContext, entry: PolicyEntry, body: DecideRequest, key: string, holdout: boolean): DecisionRecord {
   const view = tenant.view;
   const request = toKernelRequest(body, LLM_PACK);
   const seed = decisionSeed(view.tenantId, key, entry.snapshot.hash);
+  const anomaly = anomalyOf(entry, request);
   const code = kernel.decide(
     {
       request,
       tenant: { suspended: view.status !== "active", allowedProviderMask: view.allowedProviderMask, costCapMicros: view.costCapMicros },
       policy: entry.policy,
       seedWords: seed.words,
-      floorRaiseBps: 0,
+      floorRaiseBps: anomaly.raiseBps,
     },
     out,
   );
   if (code === DecisionCode.ok) kernel.propensity(out);
   return buildDecisionRecord({
     pack: LLM_PACK, regime: body.regime, request, requestId: body.request_id ?? null, tenantChoice: body.tenant_choice ?? null,
-    tenant: view, policy: { version: entry.snapshot.version, hash: entry.snapshot.hash }, seedHex: seed.hex, holdout, floorRaiseBps: 0, out,
+    tenant: view, policy: { version: entry.snapshot.version, hash: entry.snapshot.hash }, seedHex: seed.hex, holdout,
+    floorRaiseBps: anomaly.raiseBps, anomaly: anomaly.features, apprentice: view.mode === "apprentice", out,
   });
+}
+
+/** The anomaly check against the regime's statistics in the snapshot (none for unknown regimes). */
+function anomalyOf(entry: PolicyEntry, request: KernelRequest): AnomalyVerdict {
+  const stats = entry.snapshot.stats[request.regimeIndex];
+  if (stats === undefined) return NO_ANOMALY;
+  return checkAnomaly(regimeSums(stats), { input_tokens: request.inputTokens, value_micros: request.valueMicros, risk_bps: request.riskBps });
 }
 
 /** What the Learner needs with this decision's outcome, sealed beside it in the ledger. */
@@ -107,6 +143,7 @@ function learnerContext(record: DecisionRecord): Record<string, unknown> {
     value_micros: record.request.value_micros,
     risk_bps: record.request.risk_bps,
     mode: record.tenant.mode,
+    kernel_choice: r.chosen,
   };
 }
 
@@ -121,8 +158,9 @@ function answerOf(c: AppContext, answer: DecideAnswer, fresh: DecisionRecord): R
   const line = "line" in answer ? answer.line : undefined;
   const record = line === undefined ? fresh : recordOfLine(line);
   const sealed = { decision_id: result.decisionId, fingerprint: result.fingerprint, seq: result.seq, gates: gateList(record, result) };
+  const served = result.servedRank >= 0;
   let response: Response;
-  if (record.result.code !== DecisionCode.ok) {
+  if (!served && result.budgetVerdict !== "fail") {
     response = problem(c, record.result.code_name as never, `refused by gate ${record.result.code}: ${record.result.code_name}`, sealed);
   } else if (result.budgetVerdict === "fail") {
     response = problem(c, "budget_exhausted", "no ranked option's worst-case cost fits the available budget", sealed);

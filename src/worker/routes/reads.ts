@@ -4,7 +4,7 @@
 import type { AppContext } from "../app-env.ts";
 import { parseSignerKey, verifierKeyText } from "../../ledger/signed-note.ts";
 import { problem } from "../problem.ts";
-import { authenticate } from "../tenant-access.ts";
+import { authenticate, learnerStub } from "../tenant-access.ts";
 
 
 
@@ -94,4 +94,19 @@ export function keysRoute(c: AppContext): Response {
     verifier_key: verifierKeyText(parsed.key), key_name: parsed.key.name, key_id: parsed.key.keyId.toString(16).padStart(8, "0"),
     algorithm: "Ed25519", format: "C2SP signed-note verifier key", origin_prefix: c.env.CHECKPOINT_ORIGIN_PREFIX,
   });
+}
+
+/** GET /v1/regimes: per regime the floor and its source, Beta means and counts per tier, statistics. */
+export async function regimesRoute(c: AppContext): Promise<Response> {
+  const tenant = await authenticate(c);
+  if (tenant instanceof Response) return tenant;
+  return c.json(await learnerStub(c.env, tenant.view.tenantId).regimes());
+}
+
+/** GET /v1/apprentice: how often Calybris agreed with the tenant's own routing, and what it would have saved. */
+export async function apprenticeRoute(c: AppContext): Promise<Response> {
+  const tenant = await authenticate(c);
+  if (tenant instanceof Response) return tenant;
+  const report = await learnerStub(c.env, tenant.view.tenantId).apprentice();
+  return c.json({ mode: tenant.view.mode, ...report });
 }

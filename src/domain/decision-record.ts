@@ -6,8 +6,7 @@ import type { DomainPack } from "../domain/domain-pack.ts";
 import type { DecisionResult } from "../kernel/decision-result.ts";
 import type { KernelRequest } from "../kernel/request.ts";
 import { DecisionCode, FLOOR_SOURCE_NAMES, GATE_NAMES, VERDICT_NAMES, decisionCodeName } from "../kernel/result-codes.ts";
-import type { DecideResult } from "../ledger/commands.ts";
-import type { TenantView } from "../durable-objects/ledger-rpc.ts";
+import type { TenantView } from "./tenant-view.ts";
 
 export interface DecisionRecord {
   readonly v: 1;
@@ -33,6 +32,10 @@ export interface DecisionRecord {
   readonly seed: string;
   readonly holdout: boolean;
   readonly floor_raise_bps: number;
+  /** Features that were out of line with the regime's history (empty when none). */
+  readonly anomaly: readonly string[];
+  /** Apprentice mode: the tenant's own choice is served; the kernel's is logged beside it. */
+  readonly apprentice: { readonly tenant_choice: string; readonly kernel_choice: string | null; readonly agrees: boolean } | null;
   readonly result: {
     readonly code: number;
     readonly code_name: string;
@@ -68,6 +71,8 @@ export interface RecordInputs {
   readonly seedHex: string;
   readonly holdout: boolean;
   readonly floorRaiseBps: number;
+  readonly anomaly: readonly string[];
+  readonly apprentice: boolean;
   readonly out: DecisionResult;
 }
 
@@ -90,6 +95,10 @@ export function buildDecisionRecord(x: RecordInputs): DecisionRecord {
     seed: x.seedHex,
     holdout: x.holdout,
     floor_raise_bps: x.floorRaiseBps,
+    anomaly: x.anomaly,
+    apprentice: x.apprentice && x.tenantChoice !== null
+      ? { tenant_choice: x.tenantChoice, kernel_choice: out.chosen < 0 ? null : id(out.chosen), agrees: out.chosen >= 0 && id(out.chosen) === x.tenantChoice }
+      : null,
     result: {
       code: out.code, code_name: decisionCodeName(out.code), verdicts: Array.from(out.gateVerdicts),
       chosen: out.chosen < 0 ? null : id(out.chosen), ranked, ranked_cost_micros: Array.from(out.rankedCostMicros.subarray(0, out.rankedCount)),
@@ -115,7 +124,16 @@ function terms(values: readonly number[], utility: number): Record<string, numbe
   };
 }
 
-export type DecideSuccess = Extract<DecideResult, { ok: true }>;
+/** The ledger's answer to a served decision, as far as the answer needs it. */
+export interface DecideSuccess {
+  readonly decisionId: string;
+  readonly fingerprint: string;
+  readonly seq: number;
+  readonly servedRank: number;
+  readonly reservedMicros: number;
+  readonly budgetVerdict: "pass" | "fail" | "not_evaluated";
+  readonly replayed: boolean;
+}
 
 /** The gate list with the budget gate's verdict as the ledger settled it. */
 export function gateList(record: DecisionRecord, ledger: DecideSuccess | null): { gate: number; name: string; verdict: string }[] {
@@ -129,7 +147,7 @@ export function gateList(record: DecisionRecord, ledger: DecideSuccess | null): 
 /** The /v1/decide answer for a served decision. */
 export function decideResponse(pack: DomainPack, record: DecisionRecord, ledger: DecideSuccess): Record<string, unknown> {
   const result = record.result;
-  const served = result.ranked[ledger.servedRank]!;
+  const served = record.apprentice?.tenant_choice ?? result.ranked[ledger.servedRank]!;
   const runnerUp = result.runner_up;
   return {
     decision_id: ledger.decisionId,
@@ -137,7 +155,7 @@ export function decideResponse(pack: DomainPack, record: DecisionRecord, ledger:
     seq: ledger.seq,
     model: modelRef(pack, served),
     served_rank: ledger.servedRank,
-    fallbacks: result.ranked
+    fallbacks: record.apprentice !== null ? [] : result.ranked
       .map((id, rank) => ({ ...modelRef(pack, id), worst_case_cost_micros: result.ranked_cost_micros[rank]!, rank }))
       .filter((entry) => entry.rank !== ledger.servedRank)
       .map(({ rank: _rank, ...entry }) => entry),
@@ -152,6 +170,12 @@ export function decideResponse(pack: DomainPack, record: DecisionRecord, ledger:
     policy: record.policy,
     holdout: record.holdout,
     mode: record.tenant.mode,
+    anomaly: record.anomaly,
+    apprentice: record.apprentice === null ? null : {
+      would_choose: record.apprentice.kernel_choice === null ? null : modelRef(pack, record.apprentice.kernel_choice),
+      agrees: record.apprentice.agrees,
+      kernel_code: result.code_name,
+    },
     replayed: ledger.replayed,
   };
 }

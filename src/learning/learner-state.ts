@@ -1,0 +1,112 @@
+// The Learner's state as a pure value and the one step that learns an outcome: Beta counts of the
+// served tier, the regime's floor (calibration), its feature statistics, and apprentice figures.
+// applyOutcome returns a new state and never mutates its input.
+
+import type { DomainPack } from "../domain/domain-pack.ts";
+import { FloorSource } from "../kernel/result-codes.ts";
+import { FEATURES, type Feature, type RegimeFeatureSums } from "./anomaly.ts";
+import { calibrateFloor, floorBounds } from "./calibration.ts";
+import type { PolicyContent, RegimeStatsText } from "./policy-snapshot.ts";
+import { observe, sumsFromText, sumsToText } from "./regime-stats.ts";
+import { updateBeta } from "./thompson.ts";
+import { warmStartContent, type WarmStartOptions } from "./warm-start.ts";
+
+export interface ApprenticeFigures {
+  /** Apprentice decisions with an outcome, and those where Calybris would have chosen the same. */
+  readonly decisions: number;
+  readonly agreements: number;
+  /** Sum over them of (actual cost - cost of Calybris's choice at the same tokens), microcents. */
+  readonly savingsMicros: number;
+}
+
+/** Everything the Learner keeps: the policy content (floors, posteriors, statistics) and figures. */
+export interface LearnerState {
+  readonly content: PolicyContent;
+  readonly outcomes: number;
+  readonly apprentice: ApprenticeFigures;
+}
+
+/** What the ledger's outbox delivers per outcome (see execute-decision.ts and routes/decide.ts). */
+export interface OutcomePayload {
+  readonly outcomeId: string;
+  readonly servedOption: string | null;
+  readonly context: {
+    readonly regime_index: number;
+    readonly input_tokens: number;
+    readonly value_micros: number;
+    readonly risk_bps: number;
+    readonly mode?: string;
+    readonly kernel_choice?: string | null;
+  };
+  readonly outcome: {
+    readonly success: boolean | null;
+    readonly quality_bps: number | null;
+    readonly input_tokens?: number;
+    readonly output_tokens?: number;
+    readonly actual_cost_micros?: number;
+  };
+}
+
+export function initialLearnerState(pack: DomainPack, options: WarmStartOptions = {}): LearnerState {
+  return {
+    content: warmStartContent(pack, options),
+    outcomes: 0,
+    apprentice: { decisions: 0, agreements: 0, savingsMicros: 0 },
+  };
+}
+
+/** Success as the Learner counts it: the client's verdict, else a quality at or above the floor. */
+export function isSuccess(outcome: OutcomePayload["outcome"], floorBps: number): boolean {
+  if (outcome.success !== null) return outcome.success;
+  return (outcome.quality_bps ?? 0) >= floorBps;
+}
+
+export type CostOf = (option: string, inputTokens: number, outputTokens: number) => number | null;
+
+export function applyOutcome(state: LearnerState, pack: DomainPack, payload: OutcomePayload, costOf: CostOf): LearnerState {
+  const regime = payload.context.regime_index;
+  const option = pack.options.find((candidate) => candidate.id === payload.servedOption);
+  if (!Number.isSafeInteger(regime) || regime < 0 || regime >= pack.regimes.length || option === undefined) return state;
+  const content = state.content;
+  const tier = pack.tiers.indexOf(option.tier);
+  const cell = regime * content.tierCount + tier;
+  const success = isSuccess(payload.outcome, content.floorBps[regime]!);
+  const counts = updateBeta({ alpha: content.alpha[cell]!, beta: content.beta[cell]! }, success);
+  const floor = calibrateFloor(content.floorBps[regime]!, success, floorBounds(pack.regimes[regime]!.warmStartFloorBps));
+  const features: Record<Feature, number> = {
+    input_tokens: payload.context.input_tokens, value_micros: payload.context.value_micros, risk_bps: payload.context.risk_bps,
+  };
+  const regimeStats = regimeSums(content.stats[regime]!);
+  const nextStats = statsToText(Object.fromEntries(FEATURES.map((f) => [f, observe(regimeStats[f], features[f])])) as unknown as RegimeFeatureSums);
+  const nextContent: PolicyContent = {
+    ...content,
+    stats: content.stats.map((text, r) => (r === regime ? nextStats : text)),
+    alpha: content.alpha.map((value, i) => (i === cell ? counts.alpha : value)),
+    beta: content.beta.map((value, i) => (i === cell ? counts.beta : value)),
+    floorBps: content.floorBps.map((value, r) => (r === regime ? floor : value)),
+    floorSource: content.floorSource.map((value, r) => (r === regime ? FloorSource.learned : value)),
+  };
+  return {
+    content: nextContent,
+    outcomes: state.outcomes + 1,
+    apprentice: payload.context.mode === "apprentice" ? apprenticeStep(state.apprentice, payload, costOf) : state.apprentice,
+  };
+}
+
+function apprenticeStep(figures: ApprenticeFigures, payload: OutcomePayload, costOf: CostOf): ApprenticeFigures {
+  const choice = payload.context.kernel_choice ?? null;
+  const agrees = choice !== null && choice === payload.servedOption;
+  const { input_tokens: inputTokens, output_tokens: outputTokens, actual_cost_micros: actual } = payload.outcome;
+  const alternative = choice === null || inputTokens === undefined || outputTokens === undefined ? null : costOf(choice, inputTokens, outputTokens);
+  const saving = alternative === null || actual === undefined ? 0 : actual - alternative;
+  return { decisions: figures.decisions + 1, agreements: figures.agreements + (agrees ? 1 : 0), savingsMicros: figures.savingsMicros + saving };
+}
+
+/** A regime's statistics as BigInt power sums. */
+export function regimeSums(text: RegimeStatsText): RegimeFeatureSums {
+  return Object.fromEntries(FEATURES.map((f) => [f, sumsFromText(text[f])])) as unknown as RegimeFeatureSums;
+}
+
+function statsToText(sums: RegimeFeatureSums): RegimeStatsText {
+  return Object.fromEntries(FEATURES.map((f) => [f, sumsToText(sums[f])])) as unknown as RegimeStatsText;
+}
