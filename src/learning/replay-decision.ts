@@ -1,0 +1,54 @@
+// Replaying a sealed decision: rebuild the kernel's input from the record and the snapshot it
+// names (by content hash), run the kernel again, and rebuild the record. Determinism means the
+// rebuilt record is identical, canonical byte for canonical byte, to the sealed one.
+
+import type { DomainPack } from "../domain/domain-pack.ts";
+import { buildDecisionRecord, type DecisionRecord } from "../domain/decision-record.ts";
+import { DecisionResult } from "../kernel/decision-result.ts";
+import { Kernel } from "../kernel/kernel.ts";
+import { DecisionCode } from "../kernel/result-codes.ts";
+import type { KernelRequest } from "../kernel/request.ts";
+import { canonicalJson, type CanonicalValue } from "../ledger/canonical.ts";
+import { toKernelPolicy, type PolicySnapshot } from "./policy-snapshot.ts";
+
+function seedWords(hex: string): Uint32Array {
+  const words = new Uint32Array(4);
+  for (let i = 0; i < 4; i++) words[i] = Number.parseInt(hex.slice(i * 8, i * 8 + 8), 16);
+  return words;
+}
+
+export function replayDecision(pack: DomainPack, record: DecisionRecord, snapshot: PolicySnapshot): DecisionRecord {
+  if (snapshot.hash !== record.policy.hash) throw new RangeError("the snapshot is not the one the decision names");
+  const r = record.request;
+  const request: KernelRequest = {
+    regimeIndex: r.regime_index, inputTokens: r.input_tokens, maxOutputTokens: r.max_output_tokens, valueMicros: r.value_micros,
+    riskBps: r.risk_bps, clientFloorBps: r.client_floor_bps, maxLatencyMs: r.max_latency_ms, maxCostMicros: r.max_cost_micros,
+    requiredCapabilityMask: r.capability_mask, providerAllowMask: r.provider_allow_mask, providerDenyMask: r.provider_deny_mask,
+  };
+  const kernel = new Kernel(pack.catalog);
+  const out = new DecisionResult();
+  const t = record.tenant;
+  const code = kernel.decide(
+    {
+      request,
+      tenant: { suspended: t.status !== "active", allowedProviderMask: t.allowed_provider_mask, costCapMicros: t.cost_cap_micros },
+      policy: toKernelPolicy(snapshot),
+      seedWords: seedWords(record.seed),
+      floorRaiseBps: record.floor_raise_bps,
+    },
+    out,
+  );
+  if (code === DecisionCode.ok) kernel.propensity(out);
+  return buildDecisionRecord({
+    pack, regime: r.regime, request, requestId: r.request_id, tenantChoice: r.tenant_choice,
+    tenant: { tenantId: "", name: "", status: t.status as "active" | "suspended", mode: t.mode as "live" | "apprentice", allowedProviderMask: t.allowed_provider_mask, rateLimitPerMinute: 0, costCapMicros: t.cost_cap_micros, apiKeyId: "" },
+    policy: record.policy, seedHex: record.seed, holdout: record.holdout, floorRaiseBps: record.floor_raise_bps,
+    anomaly: record.anomaly, apprentice: record.apprentice !== null, out,
+  });
+}
+
+/** True when the replayed record is canonically identical to the sealed one. */
+export function replayMatches(pack: DomainPack, record: DecisionRecord, snapshot: PolicySnapshot): boolean {
+  const again = replayDecision(pack, record, snapshot);
+  return canonicalJson(again as unknown as CanonicalValue) === canonicalJson(record as unknown as CanonicalValue);
+}
