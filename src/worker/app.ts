@@ -5,16 +5,16 @@
 import { Hono } from "hono";
 import type { AppContext, AppEnv } from "./app-env.ts";
 import { cors } from "hono/cors";
+import { REQUEST_ID } from "./limits.ts";
 import { problem } from "./problem.ts";
 import { adminTenantRoute, createTenantRoute, modeRoute, requireAdmin, rotateApiKeyRoute, rotateWebhookSecretRoute, statusRoute, topUpRoute } from "./routes/admin.ts";
 import { decideRoute } from "./routes/decide.ts";
-import { outcomesRoute } from "./routes/outcomes.ts";
+import { outcomesRoute, releaseRoute } from "./routes/outcomes.ts";
 import { apprenticeRoute, budgetRoute, chainRoute, checkpointRoute, keysRoute, proofRoute, regimesRoute } from "./routes/reads.ts";
 import { docsRoute, openApiRoute } from "./routes/docs.ts";
 
 type Handler = (c: AppContext) => Response | Promise<Response>;
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function buildApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -40,6 +40,7 @@ export function buildApp(): Hono<AppEnv> {
   route(app, "/docs", { GET: docsRoute });
   route(app, "/v1/decide", { POST: decideRoute });
   route(app, "/v1/outcomes", { POST: outcomesRoute });
+  route(app, "/v1/decisions/:id/release", { POST: releaseRoute });
   route(app, "/v1/budget", { GET: budgetRoute });
   route(app, "/v1/chain", { GET: chainRoute });
   route(app, "/v1/chain/proof/:seq", { GET: proofRoute });

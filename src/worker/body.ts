@@ -6,8 +6,9 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { problem } from "./problem.ts";
 
-/** The documented body limit of every JSON route. */
-export const BODY_LIMIT_BYTES = 64 * 1024;
+import { BODY_LIMIT_BYTES } from "./limits.ts";
+
+export { BODY_LIMIT_BYTES };
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const ISSUES_SHOWN = 8;
 

@@ -103,6 +103,11 @@ export const DecideResponse = z.object({
   policy: z.object({ version: z.int(), hash: z.string() }),
   holdout: z.boolean(),
   mode: z.enum(["live", "apprentice"]),
+  anomaly: z.array(z.enum(["input_tokens", "value_micros", "risk_bps"])).describe("request features far (|z| > 4) from the regime's history; the floor was raised"),
+  apprentice: z
+    .object({ would_choose: ModelRef.nullable(), agrees: z.boolean(), kernel_code: z.string() })
+    .nullable()
+    .describe("apprentice mode: what Calybris would have chosen; your tenant_choice is what was served"),
   replayed: z.boolean(),
 });
 

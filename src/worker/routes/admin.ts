@@ -15,7 +15,7 @@ import { forgetTenant, ledgerStub } from "../tenant-access.ts";
 
 
 
-export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../limits.ts";
 
 function random(bytes: number): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(bytes));
@@ -118,8 +118,10 @@ export async function adminTenantRoute(c: AppContext): Promise<Response> {
   const budget = await stub.budget(null);
   if (!budget.ok) return problem(c, budget.code, budget.detail);
   const b = budget.budget;
+  const t = view.tenant;
   return c.json({
-    ...view.tenant, entries: budget.entries,
+    tenant_id: t.tenantId, name: t.name, status: t.status, mode: t.mode, allowed_provider_mask: t.allowedProviderMask,
+    rate_limit_per_minute: t.rateLimitPerMinute, cost_cap_micros: t.costCapMicros, api_key_id: t.apiKeyId, entries: budget.entries,
     budget: { credited_micros: b.creditedMicros, committed_micros: b.committedMicros, reserved_micros: b.reservedMicros, available_micros: b.availableMicros },
   });
 }

@@ -17,6 +17,7 @@ import { toKernelPolicy } from "../../learning/policy-snapshot.ts";
 import { warmStartSnapshot } from "../../learning/warm-start.ts";
 import type { DecideAnswer } from "../../durable-objects/ledger-rpc.ts";
 import { readJson } from "../body.ts";
+import { IDEMPOTENCY_KEY } from "../limits.ts";
 import { buildDecisionRecord, decideResponse, gateList, recordOfLine, type DecisionRecord } from "../../domain/decision-record.ts";
 import { problem } from "../problem.ts";
 import { rateHeaders } from "../rate-headers.ts";
@@ -42,7 +43,6 @@ function baselinePolicy(): PolicyEntry {
   return baseline;
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const FIRST_OPTION_GATE = DecisionCode.context_window_exceeded;
 
 export async function decideRoute(c: AppContext): Promise<Response> {

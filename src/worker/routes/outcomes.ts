@@ -38,3 +38,17 @@ export async function outcomesRoute(c: AppContext): Promise<Response> {
     replayed: answer.replayed,
   });
 }
+
+/**
+ * POST /v1/decisions/:id/release: the client will not run this decision; its reservation goes
+ * back to the available budget now instead of at expiry. Idempotent; refused once settled.
+ */
+export async function releaseRoute(c: AppContext): Promise<Response> {
+  const tenant = await authenticate(c);
+  if (tenant instanceof Response) return tenant;
+  const id = c.req.param("id") ?? "";
+  if (!/^[0-9a-f-]{36}$/.test(id)) return problem(c, "reservation_unknown", "no reservation with this decision id");
+  const answer = await tenant.ledger.release(tenant.key.secretHashHex, id);
+  if (!answer.ok) return problem(c, answer.code, answer.detail);
+  return c.json({ decision_id: id, fingerprint: answer.fingerprint, seq: answer.seq, released_micros: answer.releasedMicros, replayed: answer.replayed });
+}

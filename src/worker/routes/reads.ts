@@ -8,9 +8,7 @@ import { authenticate, learnerStub } from "../tenant-access.ts";
 
 
 
-/** Lines per answer of GET /v1/chain, at most; the Link header names the next page. */
-export const CHAIN_LIMIT_MAX = 10_000;
-const CHAIN_LIMIT_DEFAULT = 1_000;
+import { CHAIN_LIMIT_DEFAULT, CHAIN_LIMIT_MAX } from "../limits.ts";
 const RPC_PAGE = 1_000;
 
 function nonNegativeInteger(text: string | undefined, fallback: number): number | null {
