@@ -55,6 +55,8 @@ export class Learner extends DurableObject<Env> {
 
   /** A snapshot by content hash, for replays; null if this tenant never published it. */
   async snapshotByHash(hash: string): Promise<PolicySnapshot | null> {
+    // Version 0 is stored on first load; a tenant whose only decisions were holdouts needs it too.
+    this.load();
     const row = this.ctx.storage.sql.exec<{ version: number; content: string }>("SELECT version, content FROM snapshots WHERE hash = ? ORDER BY version LIMIT 1", hash).toArray()[0];
     return row === undefined ? null : buildSnapshot(JSON.parse(row.content) as PolicyContent, Number(row.version));
   }
@@ -78,8 +80,9 @@ export class Learner extends DurableObject<Env> {
         if (seen) continue;
         sql.exec("INSERT INTO learned_outcomes (id, learned_at_ms) VALUES (?, ?)", outcome.id, nowMs);
         try {
-          state = applyOutcome(state, LLM_PACK, JSON.parse(outcome.payload) as OutcomePayload, costOf);
-          changed = true;
+          const next = applyOutcome(state, LLM_PACK, JSON.parse(outcome.payload) as OutcomePayload, costOf);
+          changed ||= next !== state;
+          state = next;
         } catch (error) {
           // Our own ledger wrote it, so this is a bug; skipping it (logged) beats blocking the outbox forever.
           console.error(JSON.stringify({ learner: "outcome_unreadable", id: outcome.id, error: String(error) }));

@@ -208,6 +208,15 @@ export class TenantLedger extends DurableObject<Env> {
     return result;
   }
 
+  /**
+   * Bench and diagnostics only (npm run bench:ledger): the engine's group-commit counters since
+   * the object started, so commands / batches is the mean number of commands per storage
+   * transaction. Counts only; no tenant data.
+   */
+  benchStats(): { batches: number; commands: number } {
+    return this.engine === null ? { batches: 0, commands: 0 } : { batches: this.engine.stats.batches, commands: this.engine.stats.commands };
+  }
+
   override async alarm(): Promise<void> {
     this.alarmAtMs = null;
     const engine = this.ready();

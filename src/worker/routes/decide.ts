@@ -62,13 +62,15 @@ export async function decideRoute(c: AppContext): Promise<Response> {
   const decisionId = crypto.randomUUID();
   const key = idempotencyKey ?? decisionId;
   const holdout = isHoldout(tenant.view.tenantId, key);
-  let entry: PolicyEntry;
+  let learned: PolicyEntry;
   try {
-    entry = holdout ? baselinePolicy() : await policyFor(c.env, tenant.view.tenantId);
+    learned = await policyFor(c.env, tenant.view.tenantId);
   } catch {
     return problem(c, "policy_unavailable", "the tenant's policy snapshot could not be loaded");
   }
-  const record = runKernel(tenant, entry, body.value, key, holdout);
+  // The holdout decides with the baseline policy but is checked for anomalies like everyone else.
+  const entry = holdout ? baselinePolicy() : learned;
+  const record = runKernel({ tenant, entry, body: body.value, key, holdout, anomaly: anomalyOf(learned, toKernelRequest(body.value, LLM_PACK)) });
   const code = record.result.code;
   if (code === DecisionCode.tenant_suspended) return problem(c, "tenant_suspended", "this tenant is suspended");
   const answer = await tenant.ledger.decide(tenant.key.secretHashHex, {
@@ -98,11 +100,20 @@ function candidatesOf(record: DecisionRecord, apprentice: boolean): { option: st
   return result.ranked.map((option, rank) => ({ option, costMicros: result.ranked_cost_micros[rank]! }));
 }
 
-function runKernel(tenant: TenantContext, entry: PolicyEntry, body: DecideRequest, key: string, holdout: boolean): DecisionRecord {
+interface KernelRun {
+  readonly tenant: TenantContext;
+  readonly entry: PolicyEntry;
+  readonly body: DecideRequest;
+  /** Idempotency key, else the decision id: with the policy hash it seeds the kernel. */
+  readonly key: string;
+  readonly holdout: boolean;
+  readonly anomaly: AnomalyVerdict;
+}
+
+function runKernel({ tenant, entry, body, key, holdout, anomaly }: KernelRun): DecisionRecord {
   const view = tenant.view;
   const request = toKernelRequest(body, LLM_PACK);
   const seed = decisionSeed(view.tenantId, key, entry.snapshot.hash);
-  const anomaly = anomalyOf(entry, request);
   const code = kernel.decide(
     {
       request,

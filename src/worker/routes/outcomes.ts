@@ -27,6 +27,7 @@ export async function outcomesRoute(c: AppContext): Promise<Response> {
     },
     learnerOutcome: {
       model: execution.model, success: outcome.success ?? null, quality_bps: outcome.quality_bps ?? null,
+      input_tokens: execution.input_tokens, output_tokens: execution.output_tokens,
       business_outcome_micros: outcome.business_outcome_micros ?? null, latency_ms: execution.latency_ms,
       actual_cost_micros: execution.actual_cost_micros,
     },
