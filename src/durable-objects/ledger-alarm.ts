@@ -17,13 +17,33 @@ export function hasUncheckpointedEntries(engine: LedgerEngine): boolean {
   return checkpointSize === 0 ? size > 0 : size > checkpointSize + 1;
 }
 
+/**
+ * When to wake up for a checkpoint: one interval after the first entry it would cover, so new
+ * entries are gathered into one note instead of one note each.
+ */
+export function nextCheckpointAt(engine: LedgerEngine, config: LedgerConfig): number | null {
+  if (config.signer === null || !hasUncheckpointedEntries(engine)) return null;
+  const firstNew = engine.head.checkpointSize === 0 ? 0 : engine.head.checkpointSize + 1;
+  return (engine.store.readEntries(firstNew, 1)[0]?.tsMs ?? 0) + config.checkpointIntervalMs;
+}
+
+/** Whether an alarm running now may sign: new entries, and no checkpoint within the last interval. */
+export function mayCheckpoint(engine: LedgerEngine, config: LedgerConfig, nowMs: number): boolean {
+  if (config.signer === null || !hasUncheckpointedEntries(engine)) return false;
+  const latest = engine.store.readLatestCheckpoint();
+  if (latest === null) return true;
+  const signedAtMs = engine.store.readEntries(latest.seq, 1)[0]?.tsMs ?? 0;
+  return nowMs - signedAtMs >= config.checkpointIntervalMs;
+}
+
 export function nextAlarmAt(engine: LedgerEngine, config: LedgerConfig, nowMs: number): number | null {
   const candidates: number[] = [];
   const expiry = engine.store.readNextExpiry();
   if (expiry !== null) candidates.push(expiry);
   const outbox = engine.store.readNextOutboxAttempt();
   if (outbox !== null) candidates.push(outbox);
-  if (config.signer !== null && hasUncheckpointedEntries(engine)) candidates.push(nowMs + config.checkpointIntervalMs);
+  const checkpoint = nextCheckpointAt(engine, config);
+  if (checkpoint !== null) candidates.push(checkpoint);
   if (candidates.length === 0) return null;
   return Math.max(nowMs, Math.min(...candidates));
 }
@@ -38,7 +58,7 @@ export async function runAlarm(engine: LedgerEngine, env: Env, config: LedgerCon
     if (expired.expired < EXPIRE_BATCH) break;
   }
   const tenant = engine.tenant;
-  if (tenant !== null && config.signer !== null && hasUncheckpointedEntries(engine)) {
+  if (tenant !== null && config.signer !== null && mayCheckpoint(engine, config, nowMs)) {
     await engine.submit({ type: "checkpoint", origin: checkpointOrigin(config, tenant.tenantId), signer: config.signer, nowMs });
   }
   if (tenant !== null) {

@@ -225,10 +225,19 @@ export class TenantLedger extends DurableObject<Env> {
     await this.armAlarm();
   }
 
-  /** Keeps one alarm at the earliest time any alarm step has work. */
+  /**
+   * Keeps one alarm at the earliest time any alarm step has work. Best effort: when storage cannot
+   * be read the answer already says so, and the next successful write arms the alarm again.
+   */
   private async armAlarm(): Promise<void> {
     if (this.engine === null) return;
-    const at = nextAlarmAt(this.engine, this.config, Date.now());
+    let at: number | null;
+    try {
+      at = nextAlarmAt(this.engine, this.config, Date.now());
+    } catch (error) {
+      console.error(JSON.stringify({ ledger: "alarm_not_armed", error: String(error) }));
+      return;
+    }
     if (at === null || (this.alarmAtMs !== null && this.alarmAtMs <= at)) return;
     this.alarmAtMs = at;
     await this.ctx.storage.setAlarm(at);

@@ -156,7 +156,8 @@ export class Kernel {
   /**
    * One pass over the catalog. Each option stops at the first filter it fails; the largest such
    * stop over all options is the first gate that leaves no option (or 11 when some option passes
-   * all filters). Survivors are scored and the best four kept.
+   * all filters). Survivors get their cost, latency penalty and utility, then rankTop() keeps the
+   * best four. Fields are read into locals once: the loop then touches only typed arrays.
    */
   private scanOptions(input: DecisionInput, floorBps: number): number {
     const c = this.catalog;
@@ -168,60 +169,69 @@ export class Kernel {
     const required = request.requiredCapabilityMask;
     const latencyMax = request.maxLatencyMs === UNSET ? COST_MICROS_MAX : request.maxLatencyMs;
     const costCap = effectiveCostCap(request.maxCostMicros, input.tenant.costCapMicros);
+    const { contextTokens, maxOutputTokens, providerBit, capabilityMask, latencyMsP50, qualityBps, tier } = c;
+    const { inputPriceHigh, inputPriceLow, outputPriceHigh, outputPriceLow } = c;
+    const { costMicros, latencyPenaltyMicros, utilityMicros, feasible, latencyBps, tierValueMicros, tierRiskMicros } = this;
+    const valueHigh = this.valueHigh;
+    const valueLow = this.valueLow;
     let furthest = 0;
-    this.feasibleCount = 0;
-    this.topCount = 0;
-    this.tierMask = 0;
-    this.tierBestsValid = false;
+    let feasibleCount = 0;
+    let tierMask = 0;
     for (let o = 0; o < c.optionCount; o++) {
-      let stop: number;
-      if (totalTokens > c.contextTokens[o]! || outputTokens > c.maxOutputTokens[o]!) stop = DecisionCode.context_window_exceeded;
-      else if ((c.providerBit[o]! & allowed) === 0) stop = DecisionCode.provider_rules_exclude_all;
-      else if ((c.capabilityMask[o]! & required) !== required) stop = DecisionCode.capabilities_unavailable;
-      else if (c.latencyMsP50[o]! > latencyMax) stop = DecisionCode.latency_budget_unreachable;
-      else if (c.qualityBps[o]! < floorBps) stop = DecisionCode.quality_floor_unreachable;
+      if (totalTokens > contextTokens[o]! || outputTokens > maxOutputTokens[o]!) furthest = Math.max(furthest, DecisionCode.context_window_exceeded);
+      else if ((providerBit[o]! & allowed) === 0) furthest = Math.max(furthest, DecisionCode.provider_rules_exclude_all);
+      else if ((capabilityMask[o]! & required) !== required) furthest = Math.max(furthest, DecisionCode.capabilities_unavailable);
+      else if (latencyMsP50[o]! > latencyMax) furthest = Math.max(furthest, DecisionCode.latency_budget_unreachable);
+      else if (qualityBps[o]! < floorBps) furthest = Math.max(furthest, DecisionCode.quality_floor_unreachable);
       else {
         // Worst-case cost, ceil((in * inPrice + out * outPrice) / 10^6), inlined from
         // exact-math.ts so no double crosses a call boundary (a boxed double is an allocation).
-        const cost = inputTokens * c.inputPriceHigh[o]! + outputTokens * c.outputPriceHigh[o]! +
-          ceilMillionths(inputTokens * c.inputPriceLow[o]! + outputTokens * c.outputPriceLow[o]!);
-        if (cost > costCap) stop = DecisionCode.cost_cap_exceeded;
+        const cost = inputTokens * inputPriceHigh[o]! + outputTokens * outputPriceHigh[o]! +
+          ceilMillionths(inputTokens * inputPriceLow[o]! + outputTokens * outputPriceLow[o]!);
+        if (cost > costCap) furthest = Math.max(furthest, DecisionCode.cost_cap_exceeded);
         else {
-          stop = DecisionCode.budget_exhausted;
-          this.costMicros[o] = cost;
-          this.admit(o);
+          furthest = DecisionCode.budget_exhausted;
+          // mulBps(value, share) with the value split once per request.
+          const share = latencyBps[o]!;
+          const latencyPenalty = valueHigh * share + (((valueLow * share) / BPS_SCALE) | 0);
+          const t = tier[o]!;
+          costMicros[o] = cost;
+          latencyPenaltyMicros[o] = latencyPenalty;
+          utilityMicros[o] = tierValueMicros[t]! - tierRiskMicros[t]! - cost - latencyPenalty;
+          feasible[feasibleCount++] = o;
+          tierMask |= 1 << t;
         }
       }
-      if (stop > furthest) furthest = stop;
     }
+    this.feasibleCount = feasibleCount;
+    this.tierMask = tierMask;
+    this.tierBestsValid = false;
+    this.rankTop();
     return furthest;
   }
 
-  /** Scores a feasible option (its cost is in costMicros) and keeps it if it ranks in the top four. */
-  private admit(o: number): void {
-    const share = this.latencyBps[o]!;
-    // mulBps(value, share) with the value split once per request.
-    const latencyPenalty = this.valueHigh * share + (((this.valueLow * share) / BPS_SCALE) | 0);
-    this.latencyPenaltyMicros[o] = latencyPenalty;
-    this.feasible[this.feasibleCount++] = o;
-    const t = this.catalog.tier[o]!;
-    this.tierMask |= 1 << t;
-    this.utilityMicros[o] = this.tierValueMicros[t]! - this.tierRiskMicros[t]! - this.costMicros[o]! - latencyPenalty;
-    let slot = this.topCount;
-    // Strictly better only: among equals the earlier (lower-index) option keeps its place.
-    while (slot > 0 && this.outranks(o, this.topIndex[slot - 1]!)) slot--;
-    if (slot >= RANKED_MAX) return;
-    const last = this.topCount < RANKED_MAX ? this.topCount : RANKED_MAX - 1;
-    for (let s = last; s > slot; s--) this.topIndex[s] = this.topIndex[s - 1]!;
-    this.topIndex[slot] = o;
-    if (this.topCount < RANKED_MAX) this.topCount++;
-  }
-
-  /** True when option a ranks strictly before option b: higher utility, then lower cost. */
-  private outranks(a: number, b: number): boolean {
-    const ua = this.utilityMicros[a]!;
-    const ub = this.utilityMicros[b]!;
-    return ua > ub || (ua === ub && this.costMicros[a]! < this.costMicros[b]!);
+  /** Keeps the best four feasible options by (utility desc, cost asc, index asc) in topIndex. */
+  private rankTop(): void {
+    const { feasible, utilityMicros, costMicros, topIndex } = this;
+    let count = 0;
+    for (let i = 0; i < this.feasibleCount; i++) {
+      const o = feasible[i]!;
+      const utility = utilityMicros[o]!;
+      const cost = costMicros[o]!;
+      let slot = count;
+      // Strictly better only: feasible options are in index order, so among equals the earlier stays.
+      while (slot > 0) {
+        const other = topIndex[slot - 1]!;
+        const otherUtility = utilityMicros[other]!;
+        if (utility > otherUtility || (utility === otherUtility && cost < costMicros[other]!)) slot--;
+        else break;
+      }
+      if (slot >= RANKED_MAX) continue;
+      for (let s = count < RANKED_MAX ? count : RANKED_MAX - 1; s > slot; s--) topIndex[s] = topIndex[s - 1]!;
+      topIndex[slot] = o;
+      if (count < RANKED_MAX) count++;
+    }
+    this.topCount = count;
   }
 
   /** Writes the ranking: the chosen option, then the best others (explored choices may rank low). */

@@ -1,6 +1,8 @@
 // POST /v1/decide: authenticate, validate, run the kernel on the tenant's policy snapshot, seal
 // the decision (and its reservation) in the tenant's ledger, answer. The answer leaves only after
-// the ledger's transaction committed; a refusal by any gate is sealed and answered as a problem.
+// the ledger's transaction committed. A refusal by a gate is sealed and answered as a problem,
+// except a suspended tenant's: the ledger writes nothing for it, but still answers a retry of a
+// decision it already sealed (same Idempotency-Key).
 
 import type { AppContext } from "../app-env.ts";
 import { sha256 } from "@noble/hashes/sha2.js";
@@ -71,8 +73,6 @@ export async function decideRoute(c: AppContext): Promise<Response> {
   // The holdout decides with the baseline policy but is checked for anomalies like everyone else.
   const entry = holdout ? baselinePolicy() : learned;
   const record = runKernel({ tenant, entry, body: body.value, key, holdout, anomaly: anomalyOf(learned, toKernelRequest(body.value, LLM_PACK)) });
-  const code = record.result.code;
-  if (code === DecisionCode.tenant_suspended) return problem(c, "tenant_suspended", "this tenant is suspended");
   const answer = await tenant.ledger.decide(tenant.key.secretHashHex, {
     decisionId,
     idempotencyKey,

@@ -98,13 +98,21 @@ export function keysRoute(c: AppContext): Response {
 export async function regimesRoute(c: AppContext): Promise<Response> {
   const tenant = await authenticate(c);
   if (tenant instanceof Response) return tenant;
-  return c.json(await learnerStub(c.env, tenant.view.tenantId).regimes());
+  try {
+    return c.json(await learnerStub(c.env, tenant.view.tenantId).regimes());
+  } catch {
+    return problem(c, "policy_unavailable", "the tenant's Learner could not be reached");
+  }
 }
 
 /** GET /v1/apprentice: how often Calybris agreed with the tenant's own routing, and what it would have saved. */
 export async function apprenticeRoute(c: AppContext): Promise<Response> {
   const tenant = await authenticate(c);
   if (tenant instanceof Response) return tenant;
-  const report = await learnerStub(c.env, tenant.view.tenantId).apprentice();
-  return c.json({ mode: tenant.view.mode, ...report });
+  try {
+    const report = await learnerStub(c.env, tenant.view.tenantId).apprentice();
+    return c.json({ mode: tenant.view.mode, ...report });
+  } catch {
+    return problem(c, "policy_unavailable", "the tenant's Learner could not be reached");
+  }
 }
