@@ -114,7 +114,9 @@ export class TenantLedger extends DurableObject<Env> {
     const rate = takeToken(this.bucket, engine.tenant!.rateLimitPerMinute, nowMs);
     if (!rate.ok) return { result: { ok: false, code: "rate_limited", detail: `at most ${rate.limit} decisions per minute` }, rate };
     const result = await engine.submit({ type: "decide", ...input, reservationTtlMs: this.config.reservationTtlMs, nowMs });
-    await this.armAlarm();
+    // A decision adds work due no sooner than one checkpoint interval (its reservation expires
+    // later still): an alarm already set before that covers it, so skip the storage reads.
+    if (this.alarmAtMs === null || this.alarmAtMs > nowMs + this.config.checkpointIntervalMs) await this.armAlarm();
     if (result.ok && result.replayed) {
       const line = engine.store.readEntries(result.seq, 1)[0]?.line;
       if (line !== undefined) return { result, rate, line };

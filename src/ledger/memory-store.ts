@@ -21,13 +21,6 @@ function emptyTables(): Tables {
   return { head: null, tenant: null, entries: [], nodes: new Map(), reservations: new Map(), keyed: new Map(), outbox: new Map(), checkpoints: [] };
 }
 
-function copyTables(t: Tables): Tables {
-  return {
-    head: t.head, tenant: t.tenant, entries: [...t.entries], nodes: new Map(t.nodes), reservations: new Map(t.reservations),
-    keyed: new Map(t.keyed), outbox: new Map(t.outbox), checkpoints: [...t.checkpoints],
-  };
-}
-
 export class MemoryStore implements LedgerStore {
   private tables: Tables = emptyTables();
   /** Called before each write with a running count over the store's life; a throw aborts the commit. */
@@ -66,14 +59,23 @@ export class MemoryStore implements LedgerStore {
     return next;
   }
 
+  /**
+   * Applies the writes to the live tables, logging how to undo each; if a write (or the fault
+   * hook) throws, the log is replayed backwards and the error rethrown. A commit costs what its
+   * batch writes, not the size of the store.
+   */
   commit(writes: readonly LedgerWrite[]): void {
-    const staged = copyTables(this.tables);
-    for (const write of writes) {
-      this.writeCount++;
-      this.writeHook?.(write, this.writeCount);
-      apply(staged, write);
+    const undo: (() => void)[] = [];
+    try {
+      for (const write of writes) {
+        this.writeCount++;
+        this.writeHook?.(write, this.writeCount);
+        undo.push(apply(this.tables, write));
+      }
+    } catch (error) {
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+      throw error;
     }
-    this.tables = staged;
     this.commits++;
   }
 
@@ -85,21 +87,53 @@ export class MemoryStore implements LedgerStore {
   }
 }
 
-function apply(t: Tables, write: LedgerWrite): void {
+/** Restores a key of a map to what it held before (or to absent). */
+function restore<K, V>(map: Map<K, V>, key: K): () => void {
+  const had = map.has(key);
+  const before = map.get(key);
+  return () => (had ? map.set(key, before as V) : map.delete(key));
+}
+
+/** Applies one write and returns its undo. */
+function apply(t: Tables, write: LedgerWrite): () => void {
   switch (write.table) {
-    case "head": t.head = write.row; return;
-    case "tenant": t.tenant = write.row; return;
+    case "head": {
+      const before = t.head;
+      t.head = write.row;
+      return () => (t.head = before);
+    }
+    case "tenant": {
+      const before = t.tenant;
+      t.tenant = write.row;
+      return () => (t.tenant = before);
+    }
     case "entry":
       // Like SQLite's primary key: a seq is written once, in order.
       if (write.row.seq !== t.entries.length) throw new Error(`entry ${write.row.seq} out of order (have ${t.entries.length})`);
       t.entries.push(write.row);
-      return;
-    case "node": t.nodes.set(`${write.level}:${write.index}`, write.hash); return;
-    case "reservation": t.reservations.set(write.row.id, write.row); return;
-    case "keyed": t.keyed.set(`${write.scope}\u0000${write.key}`, write.value); return;
-    case "outbox": t.outbox.set(write.row.id, write.row); return;
-    case "outbox_delete": t.outbox.delete(write.id); return;
-    case "checkpoint": t.checkpoints.push(write.row); return;
-    case "truncate_entries": t.entries.length = Math.min(t.entries.length, write.fromSeq); return;
+      return () => t.entries.pop();
+    case "node": return setWith(t.nodes, `${write.level}:${write.index}`, write.hash);
+    case "reservation": return setWith(t.reservations, write.row.id, write.row);
+    case "keyed": return setWith(t.keyed, `${write.scope}\u0000${write.key}`, write.value);
+    case "outbox": return setWith(t.outbox, write.row.id, write.row);
+    case "outbox_delete": {
+      const undo = restore(t.outbox, write.id);
+      t.outbox.delete(write.id);
+      return undo;
+    }
+    case "checkpoint":
+      t.checkpoints.push(write.row);
+      return () => t.checkpoints.pop();
+    case "truncate_entries": {
+      const removed = t.entries.slice(write.fromSeq);
+      t.entries.length = Math.min(t.entries.length, write.fromSeq);
+      return () => t.entries.push(...removed);
+    }
   }
+}
+
+function setWith<V>(map: Map<string, V>, key: string, value: V): () => void {
+  const undo = restore(map, key);
+  map.set(key, value);
+  return undo;
 }

@@ -43,6 +43,23 @@ function fresh<T>(entry: Cached<T> | undefined): T | null {
   return entry !== undefined && Date.now() - entry.atMs < CACHE_TTL_MS ? entry.value : null;
 }
 
+/**
+ * Keys whose MAC already checked out in this isolate, by header: the check is deterministic, so
+ * remembering it saves an HMAC and a SHA-256 per request. Failures are not remembered.
+ */
+const checkedKeys = new Map<string, ParsedKey>();
+
+function checkedKey(pepper: string, header: string | undefined): ParsedKey | null {
+  if (header === undefined) return null;
+  const known = checkedKeys.get(header);
+  if (known !== undefined) return known;
+  const key = parseApiKey(pepper, header);
+  if (key === null) return null;
+  if (checkedKeys.size >= CACHE_ENTRIES_MAX) checkedKeys.delete(checkedKeys.keys().next().value!);
+  checkedKeys.set(header, key);
+  return key;
+}
+
 export function ledgerStub(env: Env, tenantId: string): TenantContext["ledger"] {
   return env.TENANT_LEDGER.get(env.TENANT_LEDGER.idFromName(tenantId));
 }
@@ -53,7 +70,7 @@ export function learnerStub(env: Env, tenantId: string): DurableObjectStub<impor
 
 /** The tenant behind the request's API key, or a 401 problem (one answer for every failure). */
 export async function authenticate(c: AppContext): Promise<TenantContext | Response> {
-  const key = parseApiKey(c.env.API_KEY_PEPPER, c.req.header("authorization"));
+  const key = checkedKey(c.env.API_KEY_PEPPER, c.req.header("authorization"));
   if (key === null) return problem(c, "unauthorized", "missing or invalid API key");
   const ledger = ledgerStub(c.env, key.tenantId);
   const cacheKey = `${key.tenantId}\u0000${key.secretHashHex}`;
