@@ -1,11 +1,11 @@
 // The TenantLedger's RPC contract: inputs and result unions shared by the worker and the object.
 // Everything here crosses Durable Object RPC, so it is plain data; refusals are values.
 
+import type { BudgetView, DecideCommand, DecideResult, OutcomeResult } from "../ledger/commands.ts";
 import type { CanonicalValue } from "../ledger/canonical.ts";
-import type { BudgetView, DecideResult, OutcomeResult } from "../ledger/commands.ts";
 import type { EntryRecord } from "../ledger/entry.ts";
 import type { LedgerFailure } from "../ledger/ledger-codes.ts";
-import type { TenantMode } from "../ledger/store.ts";
+import type { TenantRow } from "../ledger/store.ts";
 import type { RateDecision } from "./rate-limit.ts";
 import type { WebhookHeaders } from "../ledger/webhook-signature.ts";
 
@@ -19,27 +19,11 @@ export type WebhookRefused = {
 export type { TenantView } from "../domain/tenant-view.ts";
 import type { TenantView } from "../domain/tenant-view.ts";
 
-export interface CreateTenantInput {
-  readonly tenantId: string;
-  readonly name: string;
-  readonly initialBudgetMicros: number;
-  readonly allowedProviderMask: number;
-  readonly rateLimitPerMinute: number;
-  readonly costCapMicros: number;
-  readonly apiKeyHashHex: string;
-  readonly apiKeyId: string;
-  readonly webhookSecret: string;
-  readonly mode: TenantMode;
-}
+/** A new tenant's row as the admin API sends it; the object sets status and creation time. */
+export type CreateTenantInput = Omit<TenantRow, "status" | "createdAtMs"> & { readonly initialBudgetMicros: number };
 
-export interface DecideInput {
-  readonly decisionId: string;
-  readonly idempotencyKey: string | null;
-  readonly requestDigestHex: string;
-  readonly candidates: readonly { readonly option: string; readonly costMicros: number }[];
-  readonly record: EntryRecord;
-  readonly learnerContext: CanonicalValue;
-}
+/** A decide command as the worker sends it; the object adds its clock and reservation TTL. */
+export type DecideInput = Omit<DecideCommand, "type" | "reservationTtlMs" | "nowMs">;
 
 export type RateLimited = { readonly ok: false; readonly code: "rate_limited"; readonly detail: string };
 
