@@ -24,16 +24,21 @@ export function hasUncheckpointedEntries(engine: LedgerEngine): boolean {
 export function nextCheckpointAt(engine: LedgerEngine, config: LedgerConfig): number | null {
   if (config.signer === null || !hasUncheckpointedEntries(engine)) return null;
   const firstNew = engine.head.checkpointSize === 0 ? 0 : engine.head.checkpointSize + 1;
-  return (engine.store.readEntries(firstNew, 1)[0]?.tsMs ?? 0) + config.checkpointIntervalMs;
+  const firstNewAtMs = engine.store.readEntries(firstNew, 1)[0]?.tsMs ?? 0;
+  // Never before mayCheckpoint() allows it, even if the clock went back: no alarm busy-loop.
+  return Math.max(firstNewAtMs, lastCheckpointAtMs(engine)) + config.checkpointIntervalMs;
+}
+
+function lastCheckpointAtMs(engine: LedgerEngine): number {
+  const latest = engine.store.readLatestCheckpoint();
+  return latest === null ? 0 : (engine.store.readEntries(latest.seq, 1)[0]?.tsMs ?? 0);
 }
 
 /** Whether an alarm running now may sign: new entries, and no checkpoint within the last interval. */
 export function mayCheckpoint(engine: LedgerEngine, config: LedgerConfig, nowMs: number): boolean {
   if (config.signer === null || !hasUncheckpointedEntries(engine)) return false;
-  const latest = engine.store.readLatestCheckpoint();
-  if (latest === null) return true;
-  const signedAtMs = engine.store.readEntries(latest.seq, 1)[0]?.tsMs ?? 0;
-  return nowMs - signedAtMs >= config.checkpointIntervalMs;
+  if (engine.store.readLatestCheckpoint() === null) return true;
+  return nowMs - lastCheckpointAtMs(engine) >= config.checkpointIntervalMs;
 }
 
 export function nextAlarmAt(engine: LedgerEngine, config: LedgerConfig, nowMs: number): number | null {

@@ -42,6 +42,7 @@ export function tenantView(t: TenantRow): TenantView {
 export class TenantLedger extends DurableObject<Env> {
   private engine: LedgerEngine | null = null;
   private integrity: LedgerFailure | null = null;
+  private startFailure: LedgerFailure | null = null;
   private readonly config: LedgerConfig;
   private readonly bucket: Bucket = { tokens: Number.POSITIVE_INFINITY, updatedAtMs: 0 };
   private alarmAtMs: number | null = null;
@@ -52,9 +53,23 @@ export class TenantLedger extends DurableObject<Env> {
     // An object nobody created stays vacant: reading sqlite_master writes nothing, so a guessed
     // tenant name never makes the service store anything.
     void ctx.blockConcurrencyWhile(async () => {
-      if (!isVacant(ctx.storage.sql)) this.open();
+      if (!isVacant(ctx.storage.sql)) this.start();
       this.alarmAtMs = await ctx.storage.getAlarm();
     });
+  }
+
+  /**
+   * open(), with a failure recorded instead of thrown: a throw out of blockConcurrencyWhile would
+   * reset the object and surface as an unhandled rejection. Calls answer the failure, and the next
+   * call tries to start again, so a passing fault heals while a lasting one keeps failing closed.
+   */
+  private start(): void {
+    try {
+      this.open();
+      this.startFailure = null;
+    } catch (error) {
+      this.startFailure = ledgerFailure("storage_unavailable", `the ledger could not start: ${String(error)}`);
+    }
   }
 
   /** Migrates, verifies the chain since the last checkpoint, and starts the engine. */
@@ -72,6 +87,8 @@ export class TenantLedger extends DurableObject<Env> {
   }
 
   private ready(): LedgerEngine | LedgerFailure {
+    if (this.startFailure !== null) this.start();
+    if (this.startFailure !== null) return this.startFailure;
     if (this.integrity !== null) return this.integrity;
     if (this.engine === null || this.engine.tenant === null) return ledgerFailure("tenant_unknown", "no such tenant");
     return this.engine;
@@ -86,7 +103,8 @@ export class TenantLedger extends DurableObject<Env> {
   }
 
   async createTenant(input: CreateTenantInput): Promise<CreateTenantResult> {
-    if (this.engine === null && this.integrity === null) this.open();
+    if (this.engine === null && this.integrity === null) this.start();
+    if (this.startFailure !== null) return this.startFailure;
     const engine = this.engine;
     if (engine === null) return this.integrity ?? ledgerFailure("storage_unavailable", "ledger did not open");
     const nowMs = Date.now();

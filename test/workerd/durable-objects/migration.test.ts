@@ -1,0 +1,272 @@
+// Schema migrations of the TenantLedger on a real object: an object left at schema v1 with a
+// realistic ledger in it migrates to v2 when it next starts, keeps every row and keeps serving;
+// running the migrations again applies nothing; a database newer than the code is refused.
+//
+// How the v1 object is made: inside a fresh (vacant) object, only migration 1 is applied
+// (migrate(..., 1)). The ledger's rows come from the pure engine over an in-memory store, which
+// logs every committed batch; each batch is then written into the v1 tables in one transaction by
+// a v1 writer below: SqlLedgerStore's SQL as it was before 0002 added `tenant.mode`. So the rows
+// are exactly what the ledger commits, in the layout a v1 object held. One honest difference: the
+// tenant_created entry's record carries `mode: "live"` because today's engine sealed it; a real v1
+// chain did not have that field, and nothing in migration or recovery reads it.
+
+import { env } from "cloudflare:workers";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { describe, expect, it } from "vitest";
+import { LEDGER_MIGRATIONS } from "../../../src/durable-objects/ledger-migrations.ts";
+import { currentVersion, isVacant, migrate } from "../../../src/durable-objects/migrate.ts";
+import type { TenantLedger } from "../../../src/durable-objects/tenant-ledger.ts";
+import type { LedgerCommand } from "../../../src/ledger/commands.ts";
+import { LedgerEngine } from "../../../src/ledger/engine.ts";
+import { MemoryStore } from "../../../src/ledger/memory-store.ts";
+import { parseSignerKey } from "../../../src/ledger/signed-note.ts";
+import type { LedgerWrite, TenantRow } from "../../../src/ledger/store.ts";
+import {
+  API_KEY_HASH_HEX, checkpointOrigin, dumpTables, expectChainVerifies, freshName, ledgerStub, postOutcome, RESERVATION_TTL_MS,
+  WEBHOOK_SECRET, type LedgerStub, type SqlRow,
+} from "./ledger-do-fixtures.ts";
+
+/** A MemoryStore that keeps every committed batch, so the same batches can be written to SQLite. */
+class RecordingStore extends MemoryStore {
+  readonly batches: (readonly LedgerWrite[])[] = [];
+
+  override commit(writes: readonly LedgerWrite[]): void {
+    super.commit(writes);
+    this.batches.push(writes);
+  }
+}
+
+/** SqlLedgerStore's writes in the v1 layout: the tenant row has no `mode` column yet. */
+function writeV1(sql: SqlStorage, write: LedgerWrite): void {
+  switch (write.table) {
+    case "head": {
+      const h = write.row;
+      sql.exec("INSERT OR REPLACE INTO head (id, size, head_hex, credited_micros, committed_micros, reserved_micros, checkpoint_size) VALUES (1, ?, ?, ?, ?, ?, ?)",
+        h.size, h.headHex, h.creditedMicros, h.committedMicros, h.reservedMicros, h.checkpointSize);
+      return;
+    }
+    case "tenant": {
+      const t = write.row;
+      sql.exec(`INSERT OR REPLACE INTO tenant (id, tenant_id, name, status, allowed_provider_mask, rate_limit_per_minute, cost_cap_micros,
+        api_key_hash_hex, api_key_id, webhook_secret, created_at_ms) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      t.tenantId, t.name, t.status, t.allowedProviderMask, t.rateLimitPerMinute, t.costCapMicros, t.apiKeyHashHex, t.apiKeyId, t.webhookSecret, t.createdAtMs);
+      return;
+    }
+    case "entry":
+      sql.exec("INSERT INTO entries (seq, kind, ts_ms, fp_hex, line) VALUES (?, ?, ?, ?, ?)", write.row.seq, write.row.kind, write.row.tsMs, write.row.fpHex, write.row.line);
+      return;
+    case "node":
+      sql.exec("INSERT OR REPLACE INTO merkle_nodes (level, idx, hash_hex) VALUES (?, ?, ?)", write.level, write.index, bytesToHex(write.hash));
+      return;
+    case "reservation": {
+      const r = write.row;
+      sql.exec("INSERT OR REPLACE INTO reservations (id, decision_seq, amount_micros, created_at_ms, expires_at_ms, status, resolved_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        r.id, r.decisionSeq, r.amountMicros, r.createdAtMs, r.expiresAtMs, r.status, r.resolvedSeq);
+      return;
+    }
+    case "keyed":
+      sql.exec("INSERT OR REPLACE INTO keyed (scope, key, value) VALUES (?, ?, ?)", write.scope, write.key, write.value);
+      return;
+    case "outbox":
+      sql.exec("INSERT OR REPLACE INTO outbox (id, payload, attempts, next_attempt_ms) VALUES (?, ?, ?, ?)", write.row.id, write.row.payload, write.row.attempts, write.row.nextAttemptMs);
+      return;
+    case "outbox_delete":
+      sql.exec("DELETE FROM outbox WHERE id = ?", write.id);
+      return;
+    case "checkpoint":
+      sql.exec("INSERT INTO checkpoints (tree_size, root_hex, note, seq) VALUES (?, ?, ?, ?)", write.row.treeSize, write.row.rootHex, write.row.note, write.row.seq);
+      return;
+    case "truncate_entries":
+      sql.exec("DELETE FROM entries WHERE seq >= ?", write.fromSeq);
+      return;
+  }
+}
+
+function signer() {
+  const parsed = parseSignerKey(env.CHECKPOINT_SIGNING_KEY);
+  if (!parsed.ok) throw new Error(`CHECKPOINT_SIGNING_KEY refused: ${parsed.code}`);
+  return parsed.key;
+}
+
+function decideCommand(decisionId: string, costMicros: number, nowMs: number): LedgerCommand {
+  return {
+    type: "decide", decisionId, idempotencyKey: `key-${decisionId}`, requestDigestHex: `digest-${decisionId}`,
+    candidates: [{ option: "model-a", costMicros }], record: { request: decisionId }, learnerContext: { regime: "coding" },
+    reservationTtlMs: RESERVATION_TTL_MS, nowMs,
+  };
+}
+
+interface V1Ledger {
+  readonly store: RecordingStore;
+  readonly engine: LedgerEngine;
+  /** The fingerprint of a decision whose reservation is still open, for an outcome after the migration. */
+  readonly openDecisionFingerprint: string;
+}
+
+/** A realistic ledger made by the pure engine: top-up, decisions, an outcome, a release, a checkpoint, more after it. */
+async function buildLedger(tenantId: string): Promise<V1Ledger> {
+  const store = new RecordingStore();
+  const engine = new LedgerEngine(store, { defer: (flush) => queueMicrotask(flush) });
+  const nowMs = Date.now();
+  const tenant: TenantRow = {
+    tenantId, name: `Tenant ${tenantId}`, status: "active", mode: "live", allowedProviderMask: 0xffff, rateLimitPerMinute: 1_000_000,
+    costCapMicros: -1, apiKeyHashHex: API_KEY_HASH_HEX, apiKeyId: "key-1", webhookSecret: WEBHOOK_SECRET, createdAtMs: nowMs,
+  };
+  const run = async (command: LedgerCommand): Promise<Record<string, unknown>> => {
+    const result = (await engine.submit(command)) as Record<string, unknown>;
+    if (result.ok !== true) throw new Error(`${command.type} refused: ${JSON.stringify(result)}`);
+    return result;
+  };
+  await run({ type: "create_tenant", tenant, initialBudgetMicros: 10_000, nowMs });
+  await run({ type: "top_up", topUpId: "top-1", amountMicros: 5_000, nowMs });
+  const settled = await run(decideCommand("dec-settled", 4_000, nowMs));
+  await run(decideCommand("dec-released", 3_000, nowMs));
+  await run(decideCommand("dec-refused", 1_000_000, nowMs));
+  await run({ type: "outcome", webhookId: "wh-1", decisionFingerprint: String(settled.fingerprint), actualCostMicros: 3_500, record: { quality_bps: 9_000 }, learnerOutcome: { success: true }, nowMs });
+  await run({ type: "release", reservationId: "dec-released", nowMs });
+  await run({ type: "checkpoint", origin: checkpointOrigin(tenantId), signer: signer(), nowMs });
+  const open = await run(decideCommand("dec-open", 2_000, nowMs));
+  return { store, engine, openDecisionFingerprint: String(open.fingerprint) };
+}
+
+/** workerd's `process` (nodejs_compat), typed here because the workerd tests have no Node types. */
+const nodeProcess = (globalThis as unknown as {
+  process: { on(event: "unhandledRejection", listener: (reason: unknown) => void): void; off(event: "unhandledRejection", listener: (reason: unknown) => void): void };
+}).process;
+
+function tableColumns(sql: SqlStorage, table: string): string[] {
+  return sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info('${table}')`).toArray().map((row) => row.name);
+}
+
+function appliedVersions(sql: SqlStorage): number[] {
+  return sql.exec<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version").toArray().map((row) => Number(row.version));
+}
+
+/** Makes `stub` a v1 object holding `ledger`'s rows; returns its tables as written. */
+async function plantV1Object(stub: LedgerStub, ledger: V1Ledger): Promise<Record<string, SqlRow[]>> {
+  return runInDurableObject(stub, (_instance: TenantLedger, state) => {
+    const sql = state.storage.sql;
+    // A fresh object is vacant; drop anything all the same, so the schema is exactly v1's.
+    for (const row of sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'sqlite_%'").toArray()) {
+      sql.exec(`DROP TABLE IF EXISTS "${row.name}"`);
+    }
+    expect(isVacant(sql)).toBe(true);
+    expect(migrate(state.storage, LEDGER_MIGRATIONS, Date.now(), 1)).toEqual({ from: 0, to: 1 });
+    expect(tableColumns(sql, "tenant")).not.toContain("mode");
+    for (const batch of ledger.store.batches) state.storage.transactionSync(() => batch.forEach((write) => writeV1(sql, write)));
+    return dumpTables(sql);
+  });
+}
+
+describe("TenantLedger schema migrations", () => {
+  it("migrates an object left at v1 with rows to v2 on its next start, keeps every row, and keeps serving", async () => {
+    const tenantId = freshName("v1");
+    const stub = ledgerStub(tenantId);
+    const ledger = await buildLedger(tenantId);
+    const v1Tables = await plantV1Object(stub, ledger);
+    expect(v1Tables.entries).toHaveLength(ledger.engine.head.size);
+    expect(v1Tables.schema_migrations!.map((row) => row.version)).toEqual([1]);
+
+    // The constructor runs again on the next call: it must migrate before it opens the ledger.
+    await evictDurableObject(stub);
+    const budget = await stub.budget(API_KEY_HASH_HEX);
+    expect(budget).toEqual({ ok: true, budget: ledger.engine.budget(), entries: ledger.engine.head.size });
+
+    const v2Tables = await runInDurableObject(stub, (_instance: TenantLedger, state) => {
+      expect(appliedVersions(state.storage.sql)).toEqual([1, 2]);
+      expect(tableColumns(state.storage.sql, "tenant")).toContain("mode");
+      return dumpTables(state.storage.sql);
+    });
+    // Every v1 row is still there, unchanged; the tenant row only gained mode = 'live'.
+    for (const [table, rows] of Object.entries(v1Tables)) {
+      if (table === "schema_migrations") continue;
+      const after = table === "tenant" ? v2Tables.tenant!.map(({ mode, ...rest }) => (expect(mode).toBe("live"), rest)) : v2Tables[table];
+      expect(after, table).toEqual(rows);
+    }
+    const tenant = await stub.adminTenant();
+    expect(tenant.ok && tenant.tenant.mode).toBe("live");
+
+    const lines = await stub.chainPage(API_KEY_HASH_HEX, 0, 1000);
+    expect(lines.ok && lines.lines).toEqual(ledger.store.readEntries(0, 1000).map((row) => row.line));
+
+    // The migrated ledger serves: a new decision, and an outcome for a decision made under v1.
+    const decided = await stub.decide(API_KEY_HASH_HEX, {
+      decisionId: "dec-after", idempotencyKey: null, requestDigestHex: "d", candidates: [{ option: "model-a", costMicros: 500 }],
+      record: { request: "dec-after" }, learnerContext: { regime: "coding" },
+    });
+    expect(decided.result).toMatchObject({ ok: true, seq: ledger.engine.head.size, budgetVerdict: "pass" });
+    const settled = await postOutcome(stub, { webhookId: "wh-after", decisionFingerprint: ledger.openDecisionFingerprint, actualCostMicros: 1_500 });
+    expect(settled).toMatchObject({ ok: true, committedMicros: 1_500, releasedMicros: 500, replayed: false });
+    // A v1 idempotency record still answers its retry.
+    const retried = await stub.decide(API_KEY_HASH_HEX, {
+      decisionId: "dec-settled", idempotencyKey: "key-dec-settled", requestDigestHex: "digest-dec-settled",
+      candidates: [{ option: "model-a", costMicros: 4_000 }], record: { request: "dec-settled" }, learnerContext: { regime: "coding" },
+    });
+    expect(retried.result).toMatchObject({ ok: true, seq: 2, replayed: true });
+    const after = await stub.budget(API_KEY_HASH_HEX);
+    if (!after.ok) throw new Error(after.code);
+    expect(after.budget).toEqual({ creditedMicros: 15_000, committedMicros: 5_000, reservedMicros: 500, availableMicros: 9_500 });
+    await expectChainVerifies(stub, tenantId, after.entries);
+  });
+
+  it("applies nothing when the migrations run again", async () => {
+    const tenantId = freshName("twice");
+    const stub = ledgerStub(tenantId);
+    await plantV1Object(stub, await buildLedger(tenantId));
+    await evictDurableObject(stub);
+    expect((await stub.budget(API_KEY_HASH_HEX)).ok).toBe(true);
+    await runInDurableObject(stub, (_instance: TenantLedger, state) => {
+      const before = dumpTables(state.storage.sql);
+      expect(migrate(state.storage, LEDGER_MIGRATIONS, Date.now() + 1)).toEqual({ from: 2, to: 2 });
+      expect(migrate(state.storage, LEDGER_MIGRATIONS, Date.now() + 2, 1)).toEqual({ from: 2, to: 2 });
+      expect(dumpTables(state.storage.sql)).toEqual(before);
+    });
+    // And the constructor's own run, after another eviction, leaves the rows as they were too.
+    const before = await runInDurableObject(stub, (_instance: TenantLedger, state) => dumpTables(state.storage.sql));
+    await evictDurableObject(stub);
+    expect((await stub.budget(API_KEY_HASH_HEX)).ok).toBe(true);
+    expect(await runInDurableObject(stub, (_instance: TenantLedger, state) => dumpTables(state.storage.sql))).toEqual(before);
+  });
+
+  it("refuses a database newer than the code, and writes nothing", async () => {
+    const tenantId = freshName("future");
+    const stub = ledgerStub(tenantId);
+    await plantV1Object(stub, await buildLedger(tenantId));
+    await evictDurableObject(stub);
+    expect((await stub.budget(API_KEY_HASH_HEX)).ok).toBe(true);
+    const known = LEDGER_MIGRATIONS.at(-1)!.version;
+    await runInDurableObject(stub, (_instance: TenantLedger, state) => {
+      state.storage.sql.exec("INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)", known + 1, "0003_from_the_future", Date.now());
+      const tables = dumpTables(state.storage.sql);
+      expect(() => migrate(state.storage, LEDGER_MIGRATIONS, Date.now())).toThrow(`schema version ${known + 1} is newer than this code (${known})`);
+      expect(dumpTables(state.storage.sql)).toEqual(tables);
+      // Refused before any transaction: not a row changed, the recorded version stays the newer one.
+      expect(currentVersion(state.storage.sql)).toBe(known + 1);
+    });
+    // On its next start the object refuses to open: every call answers storage_unavailable naming
+    // the reason rather than serve an unknown schema, and the start is retried on each call (a
+    // recorded failure, not a thrown one: no unhandled rejection reaches the isolate).
+    const startFailures: unknown[] = [];
+    const collect = (reason: unknown): void => void startFailures.push(reason);
+    nodeProcess.on("unhandledRejection", collect);
+    try {
+      await evictDurableObject(stub);
+      const refused = { ok: false, code: "storage_unavailable", detail: expect.stringMatching(/schema version 3 is newer than this code \(2\)/) };
+      expect(await stub.budget(API_KEY_HASH_HEX)).toEqual(refused);
+      const decided = await stub.decide(API_KEY_HASH_HEX, {
+        decisionId: "dec-future", idempotencyKey: null, requestDigestHex: "d", candidates: [{ option: "model-a", costMicros: 1 }],
+        record: {}, learnerContext: null,
+      });
+      expect(decided.result).toEqual(refused);
+      expect(await stub.topUp("top-future", 1)).toEqual(refused);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      nodeProcess.off("unhandledRejection", collect);
+    }
+    expect(startFailures).toEqual([]);
+    await runInDurableObject(stub, (_instance: TenantLedger, state) => {
+      expect(currentVersion(state.storage.sql)).toBe(known + 1);
+    });
+  });
+});
