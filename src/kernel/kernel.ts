@@ -7,7 +7,6 @@ import { popcount32 } from "./beta-sampler.ts";
 import type { KernelCatalog } from "./catalog.ts";
 import type { DecisionInput } from "./decision-input.ts";
 import { DecisionResult, TERM_COST, TERM_LATENCY_PENALTY, TERM_QUALITY_ADJUSTED_VALUE, TERM_RISK_PENALTY } from "./decision-result.ts";
-import { mulBps } from "./exact-math.ts";
 import { validateKernelPolicy, type KernelPolicy } from "./policy.ts";
 import { requestInBounds } from "./request.ts";
 import { DecisionCode, FloorSource, GATE_COUNT, Verdict } from "./result-codes.ts";
@@ -85,7 +84,8 @@ export class Kernel {
     out.sampleIndex = k;
     this.valueHigh = Math.floor(request.valueMicros / BPS_SCALE);
     this.valueLow = request.valueMicros - this.valueHigh * BPS_SCALE;
-    const valueRisk = mulBps(request.valueMicros, request.riskBps);
+    // mulBps(value, risk) written out: a double returned by a call the JIT did not inline is boxed.
+    const valueRisk = this.valueHigh * request.riskBps + (((this.valueLow * request.riskBps) / BPS_SCALE) | 0);
     this.riskHigh = Math.floor(valueRisk / BPS_SCALE);
     this.riskLow = valueRisk - this.riskHigh * BPS_SCALE;
     this.regimeBase = request.regimeIndex * policy.sampleCount;
@@ -168,7 +168,10 @@ export class Kernel {
     const allowed = request.providerAllowMask & input.tenant.allowedProviderMask & ~request.providerDenyMask;
     const required = request.requiredCapabilityMask;
     const latencyMax = request.maxLatencyMs === UNSET ? COST_MICROS_MAX : request.maxLatencyMs;
-    const costCap = effectiveCostCap(request.maxCostMicros, input.tenant.costCapMicros);
+    // Each cap can only lower the other: the client narrows the tenant's cap, never widens it.
+    const clientCap = request.maxCostMicros === UNSET ? COST_MICROS_MAX : request.maxCostMicros;
+    const tenantCap = input.tenant.costCapMicros === UNSET ? COST_MICROS_MAX : input.tenant.costCapMicros;
+    const costCap = clientCap < tenantCap ? clientCap : tenantCap;
     const { contextTokens, maxOutputTokens, providerBit, capabilityMask, latencyMsP50, qualityBps, tier } = c;
     const { inputPriceHigh, inputPriceLow, outputPriceHigh, outputPriceLow } = c;
     const { costMicros, latencyPenaltyMicros, utilityMicros, feasible, latencyBps, tierValueMicros, tierRiskMicros } = this;
@@ -186,8 +189,14 @@ export class Kernel {
       else {
         // Worst-case cost, ceil((in * inPrice + out * outPrice) / 10^6), inlined from
         // exact-math.ts so no double crosses a call boundary (a boxed double is an allocation).
-        const cost = inputTokens * inputPriceHigh[o]! + outputTokens * outputPriceHigh[o]! +
-          ceilMillionths(inputTokens * inputPriceLow[o]! + outputTokens * outputPriceLow[o]!);
+        // ceil(fraction / 10^6) without a division: fraction * 1e-6 is within 2^-52 relative of the
+        // quotient (fraction < 2^45), so its floor is off by at most one; exact products fix it.
+        const fraction = inputTokens * inputPriceLow[o]! + outputTokens * outputPriceLow[o]!;
+        let micros = Math.floor(fraction * 1e-6);
+        if (micros * TOKENS_PER_PRICE_UNIT > fraction) micros -= 1;
+        else if ((micros + 1) * TOKENS_PER_PRICE_UNIT <= fraction) micros += 1;
+        if (micros * TOKENS_PER_PRICE_UNIT !== fraction) micros += 1;
+        const cost = inputTokens * inputPriceHigh[o]! + outputTokens * outputPriceHigh[o]! + micros;
         if (cost > costCap) furthest = Math.max(furthest, DecisionCode.cost_cap_exceeded);
         else {
           furthest = DecisionCode.budget_exhausted;
@@ -286,10 +295,17 @@ export class Kernel {
    */
   private seed(seed: Uint32Array): void {
     const state = this.rng.state;
-    state[0] = mixSeedWord(seed[0]!, 0x9e3779b9);
-    state[2] = mixSeedWord(seed[1]! ^ state[0]!, 0x3c6ef372);
-    state[3] = mixSeedWord(seed[2]! ^ state[2]!, 0xdaa66d2b);
-    state[1] = mixSeedWord(seed[3]! ^ state[3]!, 0x78dde6e4);
+    let previous = 0;
+    for (let i = 0; i < 4; i++) {
+      // MurmurHash3's 32-bit finaliser on word ^ previous ^ salt: a bijection of the word, inlined
+      // so no 32-bit value crosses a call (above 2^30 it would be boxed where Smis are 31 bits).
+      let h = seed[i]! ^ previous ^ SEED_SALTS[i]!;
+      h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+      h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+      h ^= h >>> 16;
+      state[SEED_SLOTS[i]!] = h;
+      previous = h;
+    }
     // The all-zero state is xoshiro's fixed point; the mixer is a bijection, so one seed maps there.
     if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) this.rng.seedWords(0, 0, 0, 0);
   }
@@ -405,17 +421,6 @@ export class Kernel {
   }
 }
 
-/**
- * ceil(x / 10^6) for integers 0 <= x < 2^45 without a division (the hot loop's costliest
- * instruction): x * 1e-6 is within 2^-52 relative of x / 10^6, so its floor is off by at most
- * one, and exact integer products (below 2^53) put it right.
- */
-function ceilMillionths(x: number): number {
-  let q = Math.floor(x * 1e-6);
-  if (q * TOKENS_PER_PRICE_UNIT > x) q -= 1;
-  else if ((q + 1) * TOKENS_PER_PRICE_UNIT <= x) q += 1;
-  return q * TOKENS_PER_PRICE_UNIT === x ? q : q + 1;
-}
 
 /** Largest multiple of 10,000 not above 2^32: words at or above it are redrawn (exact uniformity). */
 const ROLL_LIMIT = 4_294_960_000;
@@ -423,18 +428,7 @@ const TWO_POW_32 = 4_294_967_296;
 /** Redraws at most this often; see uniformBelow in beta-sampler.ts for the (negligible) bias bound. */
 const DRAW_TRIES_MAX = 32;
 
-/** MurmurHash3's 32-bit finaliser on word ^ salt: a bijection, so distinct seeds stay distinct. */
-function mixSeedWord(word: number, salt: number): number {
-  let h = word ^ salt;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  // An int32 bit pattern: the caller stores it into a Uint32Array, which takes it mod 2^32.
-  return h ^ (h >>> 16);
-}
+/** Salts of the four seed words, and the state slots they fill: slot 1 gets the word that saw all four. */
+const SEED_SALTS = new Int32Array([0x9e3779b9, 0x3c6ef372, 0xdaa66d2b, 0x78dde6e4]);
+const SEED_SLOTS = new Int32Array([0, 2, 3, 1]);
 
-function effectiveCostCap(clientCapMicros: number, tenantCapMicros: number): number {
-  // Each cap can only lower the other: the client narrows the tenant's cap, never widens it.
-  const client = clientCapMicros === UNSET ? COST_MICROS_MAX : clientCapMicros;
-  const tenant = tenantCapMicros === UNSET ? COST_MICROS_MAX : tenantCapMicros;
-  return client < tenant ? client : tenant;
-}
