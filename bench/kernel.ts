@@ -31,7 +31,7 @@ const observer = new PerformanceObserver((list) => {
   if (!counting) return;
   for (const entry of list.getEntries()) {
     gcEvents++;
-    const kind = GC_KIND_NAMES[(entry.detail as { kind?: number } | undefined)?.kind ?? 0] ?? "other";
+    const kind = GC_KIND_NAMES[(entry as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? "other";
     gcKinds[kind] = (gcKinds[kind] ?? 0) + 1;
   }
 });
