@@ -2,6 +2,7 @@
 // builders, and an independent BigInt reference model of the option filters and the utility.
 // Runs in Node and in workerd, so it must import nothing but kernel files (no node:* modules).
 
+import type { PolicyContent } from "../../src/learning/policy-snapshot.ts";
 import { buildKernelCatalog, type KernelCatalog, type KernelOptionSpec } from "../../src/kernel/catalog.ts";
 import type { DecisionInput, KernelTenant } from "../../src/kernel/decision-input.ts";
 import type { DecisionResult } from "../../src/kernel/decision-result.ts";
@@ -58,21 +59,9 @@ export const LLM_OPTION_SPECS: readonly LabelledOptionSpec[] = LLM_ROWS.map(
   }),
 );
 
-/** Everything buildSampleBank and the policy need, as plain JSON-able numbers. */
-export interface PolicyParameters {
-  readonly regimeCount: number;
-  readonly tierCount: number;
-  readonly sampleCount: number;
-  readonly floorBps: readonly number[];
-  readonly floorSource: readonly number[];
-  /** Beta parameters at [regime * tierCount + tier]. */
-  readonly alpha: readonly number[];
-  readonly beta: readonly number[];
-  /** 64-bit bank seed as a decimal string (JSON has no BigInt). */
-  readonly seed: string;
-  readonly explorationBps: number;
-  readonly latencyBpsPerSecond: number;
-}
+/** Everything buildSampleBank and the policy need, as plain JSON-able numbers: a policy's content
+ * without statistics, plus the bank seed as a decimal string (JSON has no BigInt). */
+export type PolicyParameters = Omit<PolicyContent, "stats"> & { readonly seed: string };
 
 /**
  * Five regimes: support (warm start 5,500), coding (learned 7,200), compliance (warm start
