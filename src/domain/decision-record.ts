@@ -180,6 +180,13 @@ export function decideResponse(pack: DomainPack, record: DecisionRecord, ledger:
   };
 }
 
+/** The kernel's four seed words from the record's 32-hex-digit seed (big-endian words). */
+export function seedWordsOfRecord(record: DecisionRecord): Uint32Array {
+  const words = new Uint32Array(4);
+  for (let i = 0; i < 4; i++) words[i] = Number.parseInt(record.seed.slice(i * 8, i * 8 + 8), 16);
+  return words;
+}
+
 /** Reads the decision record back out of a sealed chain line. */
 export function recordOfLine(line: string): DecisionRecord {
   const entry = JSON.parse(line) as { record: { decision: DecisionRecord } };

@@ -64,12 +64,12 @@ export function uniformBelow(rng: Xoshiro128StarStar, n: number): number {
 /** uniformBelow for callers that guarantee 1 <= n <= 2^32 (the kernel's hot path): no checks. */
 export function uniformBelowTrusted(rng: Xoshiro128StarStar, n: number): number {
   const limit = TWO_POW_32 - (TWO_POW_32 % n);
-  let u = 0;
-  for (let attempt = 0; attempt < UNIFORM_BELOW_TRIES_MAX; attempt++) {
-    u = rng.nextU32();
-    if (u < limit) return u % n;
-  }
-  return u % n;
+  // Words are read from rng.output, never returned across a call: a uint32 above 2^31 that
+  // crossed a call the JIT did not inline would be a heap number, an allocation per draw.
+  const output = rng.output;
+  rng.step();
+  for (let attempt = 1; attempt < UNIFORM_BELOW_TRIES_MAX && output[0]! >= limit; attempt++) rng.step();
+  return output[0]! % n;
 }
 
 /**

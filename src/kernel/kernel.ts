@@ -3,7 +3,7 @@
 // success path: it writes into preallocated typed arrays and a reused DecisionResult.
 
 import { Xoshiro128StarStar } from "./prng.ts";
-import { popcount32 } from "./beta-sampler.ts";
+import { popcount32, uniformBelowTrusted } from "./beta-sampler.ts";
 import type { KernelCatalog } from "./catalog.ts";
 import type { DecisionInput } from "./decision-input.ts";
 import { DecisionResult, TERM_COST, TERM_LATENCY_PENALTY, TERM_QUALITY_ADJUSTED_VALUE, TERM_RISK_PENALTY } from "./decision-result.ts";
@@ -100,9 +100,9 @@ export class Kernel {
     // Exploration is uniform over feasible tiers, each served by its best option: exploring an
     // option its own tier dominates teaches nothing, and with at most four tiers an exploration
     // share of 20 % keeps every logged propensity at or above 5 % (DESIGN.md's weight cap of 20).
-    const roll = this.rollBps();
+    const roll = uniformBelowTrusted(this.rng, BPS_SCALE);
     out.explored = roll < policy.explorationBps;
-    const chosen = out.explored ? this.exploredChoice(this.uniformSmall(out.feasibleTierCount)) : this.topIndex[0]!;
+    const chosen = out.explored ? this.exploredChoice(uniformBelowTrusted(this.rng, out.feasibleTierCount)) : this.topIndex[0]!;
     this.rank(chosen, out);
     out.code = DecisionCode.ok;
     return DecisionCode.ok;
@@ -310,23 +310,6 @@ export class Kernel {
     if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) this.rng.seedWords(0, 0, 0, 0);
   }
 
-  /** Exactly uniform in [0, 10,000): uniformBelow specialised so the modulo is by a constant. */
-  private rollBps(): number {
-    const rng = this.rng;
-    rng.step();
-    for (let attempt = 1; attempt < DRAW_TRIES_MAX && rng.output[0]! >= ROLL_LIMIT; attempt++) rng.step();
-    return rng.output[0]! % BPS_SCALE;
-  }
-
-  /** Exactly uniform in [0, n) for 1 <= n <= 8 (a tier index), by the same rejection rule. */
-  private uniformSmall(n: number): number {
-    const rng = this.rng;
-    const limit = TWO_POW_32 - (TWO_POW_32 % n);
-    rng.step();
-    for (let attempt = 1; attempt < DRAW_TRIES_MAX && rng.output[0]! >= limit; attempt++) rng.step();
-    return rng.output[0]! % n;
-  }
-
   /** Validates a new snapshot once and precomputes its per-option latency penalty shares. */
   private adopt(policy: KernelPolicy): void {
     if (!this.validated.has(policy)) {
@@ -422,11 +405,6 @@ export class Kernel {
 }
 
 
-/** Largest multiple of 10,000 not above 2^32: words at or above it are redrawn (exact uniformity). */
-const ROLL_LIMIT = 4_294_960_000;
-const TWO_POW_32 = 4_294_967_296;
-/** Redraws at most this often; see uniformBelow in beta-sampler.ts for the (negligible) bias bound. */
-const DRAW_TRIES_MAX = 32;
 
 /** Salts of the four seed words, and the state slots they fill: slot 1 gets the word that saw all four. */
 const SEED_SALTS = new Int32Array([0x9e3779b9, 0x3c6ef372, 0xdaa66d2b, 0x78dde6e4]);

@@ -3,19 +3,13 @@
 // rebuilt record is identical, canonical byte for canonical byte, to the sealed one.
 
 import type { DomainPack } from "../domain/domain-pack.ts";
-import { buildDecisionRecord, type DecisionRecord } from "../domain/decision-record.ts";
+import { buildDecisionRecord, seedWordsOfRecord, type DecisionRecord } from "../domain/decision-record.ts";
 import { DecisionResult } from "../kernel/decision-result.ts";
 import { Kernel } from "../kernel/kernel.ts";
 import { DecisionCode } from "../kernel/result-codes.ts";
 import type { KernelRequest } from "../kernel/request.ts";
 import { canonicalJson, type CanonicalValue } from "../ledger/canonical.ts";
 import { toKernelPolicy, type PolicySnapshot } from "./policy-snapshot.ts";
-
-function seedWords(hex: string): Uint32Array {
-  const words = new Uint32Array(4);
-  for (let i = 0; i < 4; i++) words[i] = Number.parseInt(hex.slice(i * 8, i * 8 + 8), 16);
-  return words;
-}
 
 export function replayDecision(pack: DomainPack, record: DecisionRecord, snapshot: PolicySnapshot): DecisionRecord {
   if (snapshot.hash !== record.policy.hash) throw new RangeError("the snapshot is not the one the decision names");
@@ -33,7 +27,7 @@ export function replayDecision(pack: DomainPack, record: DecisionRecord, snapsho
       request,
       tenant: { suspended: t.status !== "active", allowedProviderMask: t.allowed_provider_mask, costCapMicros: t.cost_cap_micros },
       policy: toKernelPolicy(snapshot),
-      seedWords: seedWords(record.seed),
+      seedWords: seedWordsOfRecord(record),
       floorRaiseBps: record.floor_raise_bps,
     },
     out,

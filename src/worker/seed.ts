@@ -20,12 +20,6 @@ export function decisionSeed(tenantId: string, key: string, policyHash: string):
   return { words, hex: bytesToHex(digest.subarray(0, 16)) };
 }
 
-export function seedWordsOfHex(hex: string): Uint32Array {
-  const words = new Uint32Array(4);
-  for (let i = 0; i < 4; i++) words[i] = Number.parseInt(hex.slice(i * 8, i * 8 + 8), 16);
-  return words;
-}
-
 /** True for the 20 % of requests that the baseline policy serves, fixed per (tenant, key). */
 export function isHoldout(tenantId: string, key: string): boolean {
   const digest = sha256(utf8ToBytes(`calybris/holdout/v1\n${tenantId}\n${key}`));
