@@ -25,6 +25,40 @@ function toOutbox(row: Row): OutboxRow {
   return { id: str(row, "id"), payload: str(row, "payload"), attempts: num(row, "attempts"), nextAttemptMs: num(row, "next_attempt_ms") };
 }
 
+type BulkTable = "entry" | "node" | "reservation" | "keyed";
+const BULK_TABLES: readonly BulkTable[] = ["entry", "node", "reservation", "keyed"];
+/** Durable Object SQL accepts at most 100 bound values per statement: rows per INSERT follow. */
+const BOUND_VALUES_MAX = 100;
+const BULK_SQL: Record<BulkTable, { prefix: string; columns: number }> = {
+  entry: { prefix: "INSERT INTO entries (seq, kind, ts_ms, fp_hex, line)", columns: 5 },
+  node: { prefix: "INSERT OR REPLACE INTO merkle_nodes (level, idx, hash_hex)", columns: 3 },
+  reservation: {
+    prefix: "INSERT OR REPLACE INTO reservations (id, decision_seq, amount_micros, created_at_ms, expires_at_ms, status, resolved_seq)",
+    columns: 7,
+  },
+  keyed: { prefix: "INSERT OR REPLACE INTO keyed (scope, key, value)", columns: 3 },
+};
+
+/** The bound values of a write that goes into a multi-row INSERT, or null for the others. */
+function bulkRow(write: LedgerWrite): (string | number)[] | null {
+  switch (write.table) {
+    case "entry": {
+      const e = write.row;
+      return [e.seq, e.kind, e.tsMs, e.fpHex, e.line];
+    }
+    case "node":
+      return [write.level, write.index, bytesToHex(write.hash)];
+    case "reservation": {
+      const r = write.row;
+      return [r.id, r.decisionSeq, r.amountMicros, r.createdAtMs, r.expiresAtMs, r.status, r.resolvedSeq];
+    }
+    case "keyed":
+      return [write.scope, write.key, write.value];
+    default:
+      return null;
+  }
+}
+
 export class SqlLedgerStore implements LedgerStore {
   private readonly storage: DurableObjectStorage;
   private readonly sql: SqlStorage;
@@ -106,10 +140,34 @@ export class SqlLedgerStore implements LedgerStore {
     return { treeSize: num(row, "tree_size"), rootHex: str(row, "root_hex"), note: str(row, "note"), seq: num(row, "seq") };
   }
 
+  /**
+   * One transaction per batch. The rows of the tables every decision writes (entries, Merkle
+   * nodes, reservations, keyed records) go in as multi-row INSERTs, a statement per table and
+   * chunk instead of one per row: each statement costs a crossing into SQLite, and a batch holds
+   * up to 256 commands. Rows of one table keep their order, so a later write of a key wins;
+   * tables are independent, so their relative order does not matter. Everything else is rare
+   * and written one statement at a time, in order.
+   */
   commit(writes: readonly LedgerWrite[]): void {
     this.storage.transactionSync(() => {
-      for (const write of writes) this.apply(write);
+      const grouped: Record<BulkTable, (string | number)[][]> = { entry: [], node: [], reservation: [], keyed: [] };
+      for (const write of writes) {
+        const row = bulkRow(write);
+        if (row === null) this.apply(write);
+        else grouped[write.table as BulkTable].push(row);
+      }
+      for (const table of BULK_TABLES) this.insertRows(table, grouped[table]);
     });
+  }
+
+  private insertRows(table: BulkTable, rows: readonly (string | number)[][]): void {
+    const { prefix, columns } = BULK_SQL[table];
+    const placeholders = `(${new Array(columns).fill("?").join(", ")})`;
+    const rowsPerStatement = Math.floor(BOUND_VALUES_MAX / columns);
+    for (let start = 0; start < rows.length; start += rowsPerStatement) {
+      const chunk = rows.slice(start, start + rowsPerStatement);
+      this.sql.exec(`${prefix} VALUES ${new Array(chunk.length).fill(placeholders).join(", ")}`, ...chunk.flat());
+    }
   }
 
   private apply(write: LedgerWrite): void {

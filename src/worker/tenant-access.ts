@@ -6,7 +6,7 @@ import type { AppContext } from "./app-env.ts";
 import type { KernelPolicy } from "../kernel/policy.ts";
 import type { PolicySnapshot } from "../learning/policy-snapshot.ts";
 import { toKernelPolicy } from "../learning/policy-snapshot.ts";
-import type { TenantView } from "../durable-objects/ledger-rpc.ts";
+import type { TenantAnswer, TenantView } from "../durable-objects/ledger-rpc.ts";
 import { parseApiKey, type ParsedKey } from "./api-keys.ts";
 import { problem } from "./problem.ts";
 
@@ -37,6 +37,20 @@ const byHash = new Map<string, KernelPolicy>();
 function remember<T>(map: Map<string, Cached<T>>, key: string, value: T): void {
   if (map.size >= CACHE_ENTRIES_MAX) map.delete(map.keys().next().value!);
   map.set(key, { value, atMs: Date.now() });
+}
+
+const inFlight = new Map<string, Promise<unknown>>();
+
+/**
+ * One fetch per key at a time: when a cache entry expires under load, every request that misses
+ * it shares the one call in flight instead of each making its own (no thundering herd).
+ */
+function singleFlight<T>(key: string, fetch: () => Promise<T>): Promise<T> {
+  const pending = inFlight.get(key) as Promise<T> | undefined;
+  if (pending !== undefined) return pending;
+  const started = fetch().finally(() => inFlight.delete(key));
+  inFlight.set(key, started);
+  return started;
 }
 
 function fresh<T>(entry: Cached<T> | undefined): T | null {
@@ -76,7 +90,7 @@ export async function authenticate(c: AppContext): Promise<TenantContext | Respo
   const cacheKey = `${key.tenantId}\u0000${key.secretHashHex}`;
   const cached = fresh(views.get(cacheKey));
   if (cached !== null) return { key, view: cached, ledger };
-  const answer = await ledger.tenant(key.secretHashHex);
+  const answer: TenantAnswer = await singleFlight(`tenant\u0000${cacheKey}`, async (): Promise<TenantAnswer> => await ledger.tenant(key.secretHashHex));
   if (!answer.ok) {
     if (answer.code === "unauthorized") return problem(c, "unauthorized", "missing or invalid API key");
     return problem(c, answer.code, answer.detail);
@@ -95,7 +109,7 @@ export function forgetTenant(tenantId: string): void {
 export async function policyFor(env: Env, tenantId: string): Promise<PolicyEntry> {
   const cached = fresh(policies.get(tenantId));
   if (cached !== null) return cached;
-  const snapshot = await learnerStub(env, tenantId).snapshot();
+  const snapshot: PolicySnapshot = await singleFlight(`policy\u0000${tenantId}`, async (): Promise<PolicySnapshot> => await learnerStub(env, tenantId).snapshot());
   let policy = byHash.get(snapshot.hash);
   if (policy === undefined) {
     policy = toKernelPolicy(snapshot);
