@@ -13,6 +13,7 @@ import { Xoshiro128StarStar } from "../src/kernel/prng.ts";
 import type { KernelRequest } from "../src/kernel/request.ts";
 import {
   LLM_OPTION_SPECS,
+  bankChecksum,
   LLM_POLICY_PARAMETERS,
   LLM_TIER_COUNT,
   buildLlmCatalog,
@@ -178,26 +179,6 @@ function crossCheck(name: string, input: DecisionInput, result: DecisionResult):
   assertSame(name, "chosen terms", Array.from(result.chosenTerms), [t.qualityAdjustedValue, t.riskPenalty, t.cost, t.latencyPenalty].map(Number));
   assertSame(name, "chosen utility", result.chosenUtilityMicros, Number(t.utility));
   assertSame(name, "wins", result.thompsonWins, referenceWins(LLM_OPTION_SPECS, feasible, input).get(result.chosen));
-}
-
-/** A sum and two position-weighted sums pin every theta without a hash function. */
-function bankChecksum(theta: Uint16Array): Record<string, unknown> {
-  let sum = 0;
-  let weightedSum = 0;
-  let alternatingSum = 0;
-  for (let i = 0; i < theta.length; i++) {
-    sum += theta[i]!;
-    weightedSum += (i + 1) * theta[i]!;
-    alternatingSum += (i % 2 === 0 ? 1 : -1) * theta[i]!;
-  }
-  return {
-    length: theta.length,
-    sum,
-    weightedSum,
-    alternatingSum,
-    first16: Array.from(theta.subarray(0, 16)),
-    last16: Array.from(theta.subarray(theta.length - 16)),
-  };
 }
 
 /**

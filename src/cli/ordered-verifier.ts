@@ -4,7 +4,7 @@
 // ChainVerifier resumed at that point. So each failure, count and tenant comes from ChainVerifier.
 
 import { ChainVerifier, type ChainVerifierOptions, type VerifyFailure, type VerifyReport } from "../ledger/chain-verifier.ts";
-import { bytesToHex, hexToBytes } from "../ledger/entry.ts";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import type { BlockCheck, Segment } from "./block-check.ts";
 
 /** Where the first bad entry sits in the file: 1-based line number and the byte offset of its start. */

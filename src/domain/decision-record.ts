@@ -193,4 +193,3 @@ export function recordOfLine(line: string): DecisionRecord {
   return entry.record.decision;
 }
 
-export { decisionCodeName };

@@ -3,7 +3,7 @@
 // signatures. It stops at the first bad entry and says which and why. Hashing is injected so
 // Node can use its native SHA-256 and workerd @noble/hashes; both give the same bytes.
 
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 import { openCheckpoint, parseCheckpoint } from "./checkpoint.ts";
 import { ENTRY_KINDS, FP_PREFIX_LENGTH } from "./entry.ts";
 import { openNote, type VerifierKey } from "./signed-note.ts";
@@ -228,4 +228,3 @@ export function verifyExportBytes(bytes: Uint8Array, options: ChainVerifierOptio
   return verifier.report(tail > 0 ? { seq: verifier.seq, bytes: tail } : null);
 }
 
-export { hexToBytes };

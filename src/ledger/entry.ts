@@ -3,7 +3,7 @@
 // JCS of the same object with "fp" added, which sorts first, so a line carries its own proof.
 
 import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex, concatBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 import { canonicalJson, type CanonicalValue } from "./canonical.ts";
 
 export const ENTRY_KINDS = ["decision", "outcome", "budget", "checkpoint"] as const;
@@ -58,4 +58,3 @@ export function fpOfLine(line: string): string {
   return line.slice(FP_PREFIX_START.length, FP_PREFIX_START.length + 64);
 }
 
-export { bytesToHex, hexToBytes };

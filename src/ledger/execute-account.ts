@@ -3,7 +3,7 @@
 // writes the rows that depend on it, so a refused command leaves the batch untouched.
 
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { availableMicros, release, topUp } from "./budget.ts";
+import { release, topUp } from "./budget.ts";
 import { budgetRecord, budgetView } from "./budget-view.ts";
 import type {
   CreateTenantCommand, CreateTenantResult, ExpireCommand, ExpireResult, ReleaseCommand, ReleaseResult,
@@ -123,4 +123,3 @@ export function updateTenant(txn: LedgerTxn, cmd: UpdateTenantCommand): UpdateTe
   return { ok: true, seq: entry.seq, fingerprint: entry.fpHex };
 }
 
-export { availableMicros };

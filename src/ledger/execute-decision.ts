@@ -2,7 +2,7 @@
 // first ranked option the budget covers (none = the budget gate fails, and that is sealed too);
 // an outcome settles that reservation once and queues the outcome for the Learner.
 
-import { firstFitting, reserve, settle, availableMicros } from "./budget.ts";
+import { firstFitting, reserve, settle } from "./budget.ts";
 import { budgetRecord } from "./budget-view.ts";
 import type { DecideCommand, DecideResult, OutcomeCommand, OutcomeResult } from "./commands.ts";
 import { ledgerFailure } from "./ledger-codes.ts";
@@ -143,4 +143,3 @@ export function applyOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult
   return result;
 }
 
-export { availableMicros };

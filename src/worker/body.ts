@@ -7,8 +7,6 @@ import type { z } from "zod";
 import { problem } from "./problem.ts";
 
 import { BODY_LIMIT_BYTES } from "./limits.ts";
-
-export { BODY_LIMIT_BYTES };
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const ISSUES_SHOWN = 8;
 

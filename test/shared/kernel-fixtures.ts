@@ -274,3 +274,23 @@ export function referenceWins(
   }
   return wins;
 }
+
+/** A sum and two position-weighted sums pin every theta without a hash function. */
+export function bankChecksum(theta: Uint16Array): Record<string, unknown> {
+  let sum = 0;
+  let weightedSum = 0;
+  let alternatingSum = 0;
+  for (let i = 0; i < theta.length; i++) {
+    sum += theta[i]!;
+    weightedSum += (i + 1) * theta[i]!;
+    alternatingSum += (i % 2 === 0 ? 1 : -1) * theta[i]!;
+  }
+  return {
+    length: theta.length,
+    sum,
+    weightedSum,
+    alternatingSum,
+    first16: Array.from(theta.subarray(0, 16)),
+    last16: Array.from(theta.subarray(theta.length - 16)),
+  };
+}

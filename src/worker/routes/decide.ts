@@ -72,7 +72,8 @@ export async function decideRoute(c: AppContext): Promise<Response> {
   }
   // The holdout decides with the baseline policy but is checked for anomalies like everyone else.
   const entry = holdout ? baselinePolicy() : learned;
-  const record = runKernel({ tenant, entry, body: body.value, key, holdout, anomaly: anomalyOf(learned, toKernelRequest(body.value, LLM_PACK)) });
+  const request = toKernelRequest(body.value, LLM_PACK);
+  const record = runKernel({ tenant, entry, body: body.value, request, key, holdout, anomaly: anomalyOf(learned, request) });
   const answer = await tenant.ledger.decide(tenant.key.secretHashHex, {
     decisionId,
     idempotencyKey,
@@ -104,15 +105,15 @@ interface KernelRun {
   readonly tenant: TenantContext;
   readonly entry: PolicyEntry;
   readonly body: DecideRequest;
+  readonly request: KernelRequest;
   /** Idempotency key, else the decision id: with the policy hash it seeds the kernel. */
   readonly key: string;
   readonly holdout: boolean;
   readonly anomaly: AnomalyVerdict;
 }
 
-function runKernel({ tenant, entry, body, key, holdout, anomaly }: KernelRun): DecisionRecord {
+function runKernel({ tenant, entry, body, request, key, holdout, anomaly }: KernelRun): DecisionRecord {
   const view = tenant.view;
-  const request = toKernelRequest(body, LLM_PACK);
   const seed = decisionSeed(view.tenantId, key, entry.snapshot.hash);
   const code = kernel.decide(
     {

@@ -5,7 +5,8 @@
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { beforeAll, describe, expect, test } from "vitest";
 import { ChainVerifier, verifyExportBytes, type VerifyReport } from "../../../src/ledger/chain-verifier.ts";
-import { hexToBytes, sealEntry, type EntryKind, type EntryRecord } from "../../../src/ledger/entry.ts";
+import { hexToBytes } from "@noble/hashes/utils.js";
+import { sealEntry, type EntryKind, type EntryRecord } from "../../../src/ledger/entry.ts";
 import { signCheckpoint } from "../../../src/ledger/checkpoint.ts";
 import { loadState } from "../../../src/ledger/engine.ts";
 import { rootFromFrontier } from "../../../src/ledger/merkle.ts";

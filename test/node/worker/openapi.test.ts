@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
 import { signWebhook } from "../../../src/ledger/webhook-signature.ts";
-import { BODY_LIMIT_BYTES } from "../../../src/worker/body.ts";
+import { BODY_LIMIT_BYTES } from "../../../src/worker/limits.ts";
 import { DOCS_HTML, DOCS_SCRIPT, DOCS_STYLE } from "../../../src/worker/docs-page.ts";
 import { openApiDocument } from "../../../src/worker/openapi.ts";
 import { PROBLEM_TYPE_BASE, PROBLEMS } from "../../../src/worker/problem.ts";

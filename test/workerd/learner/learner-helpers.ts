@@ -2,6 +2,7 @@
 // decide, signed outcomes, reads), the Durable Object stubs a test drives (alarms, RPC), and an
 // offline prediction of the kernel's choice. They reach into src/ only through public functions.
 
+import type { RegimeReport } from "../../../src/learning/regimes-report.ts";
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
@@ -115,14 +116,7 @@ export interface RegimesAnswer {
   readonly version: number;
   readonly hash: string;
   readonly outcomes: number;
-  readonly regimes: {
-    readonly regime: string;
-    readonly floor_bps: number;
-    readonly floor_source: string;
-    readonly warm_start_floor_bps: number;
-    readonly tiers: { readonly tier: string; readonly alpha: number; readonly beta: number; readonly mean_bps: number }[];
-    readonly statistics: Record<string, { n: number; mean: number | null; variance: number | null }>;
-  }[];
+  readonly regimes: RegimeReport[];
 }
 
 export function regimes(tenant: Tenant): Promise<RegimesAnswer> {
