@@ -30,7 +30,7 @@ export const MASK_ALL = 0xffff;
 
 /** Options a kernel can hold; the catalog ships 22. */
 export const OPTIONS_MAX = 64;
-export const TIERS_MAX = 8;
+export const TIERS_MAX = 16;
 export const REGIMES_MAX = 64;
 /** Ranked output: the chosen option and up to three fallbacks. */
 export const RANKED_MAX = 4;

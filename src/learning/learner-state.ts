@@ -72,7 +72,7 @@ export function applyOutcome(state: LearnerState, pack: DomainPack, payload: Out
   const cell = regime * content.tierCount + tier;
   const success = isSuccess(payload.outcome, content.floorBps[regime]!);
   const counts = updateBeta({ alpha: content.alpha[cell]!, beta: content.beta[cell]! }, success);
-  const floor = calibrateFloor(content.floorBps[regime]!, success, floorBounds(pack.regimes[regime]!.warmStartFloorBps));
+  const floor = calibrateFloor(content.floorBps[regime]!, success, floorBounds(pack.regimes[regime]!.warmStartFloorBps, bestQualityBps(pack)));
   const features: Record<Feature, number> = {
     input_tokens: payload.context.input_tokens, value_micros: payload.context.value_micros, risk_bps: payload.context.risk_bps,
   };
@@ -100,6 +100,11 @@ function apprenticeStep(figures: ApprenticeFigures, payload: OutcomePayload, cos
   const alternative = choice === null || inputTokens === undefined || outputTokens === undefined ? null : costOf(choice, inputTokens, outputTokens);
   const saving = alternative === null || actual === undefined ? 0 : actual - alternative;
   return { decisions: figures.decisions + 1, agreements: figures.agreements + (agrees ? 1 : 0), savingsMicros: figures.savingsMicros + saving };
+}
+
+/** The best option's static quality: the ceiling of every learned floor. */
+export function bestQualityBps(pack: DomainPack): number {
+  return pack.catalog.qualityBps.reduce((best, q) => Math.max(best, q), 0);
 }
 
 /** A regime's statistics as BigInt power sums. */

@@ -19,11 +19,20 @@ export class CanonicalError extends Error {
 
 /** JCS text of `value`. Throws CanonicalError for non-integers, -0, lone surrogates, cycles. */
 export function canonicalJson(value: CanonicalValue): string {
-  return encode(value, 0, "$");
+  return encode(value, 0);
 }
 
-function encode(value: CanonicalValue, depth: number, path: string): string {
-  if (depth > DEPTH_MAX) throw new CanonicalError(`${path}: nested deeper than ${DEPTH_MAX}`);
+/**
+ * An error's path is built only while the error travels up (a sealed decision has ~150 values;
+ * formatting a path for each of them cost a quarter of all sealing time).
+ */
+function within(error: unknown, step: string): never {
+  if (error instanceof CanonicalError) throw new CanonicalError(error.message.replace(/^\$/, `$${step}`));
+  throw error;
+}
+
+function encode(value: CanonicalValue, depth: number): string {
+  if (depth > DEPTH_MAX) throw new CanonicalError(`$: nested deeper than ${DEPTH_MAX}`);
   if (value === null) return "null";
   switch (typeof value) {
     case "boolean":
@@ -31,36 +40,53 @@ function encode(value: CanonicalValue, depth: number, path: string): string {
     case "number":
       // Integers only: JCS's number serialisation is ECMAScript's, which for safe integers is plain digits.
       if (!Number.isSafeInteger(value) || Object.is(value, -0)) {
-        throw new CanonicalError(`${path}: expected safe integer, got ${String(value)}`);
+        throw new CanonicalError(`$: expected safe integer, got ${String(value)}`);
       }
       return String(value);
     case "string":
-      if (!value.isWellFormed()) throw new CanonicalError(`${path}: string has a lone surrogate`);
+      if (!value.isWellFormed()) throw new CanonicalError("$: string has a lone surrogate");
       return JSON.stringify(value);
     case "object":
-      return Array.isArray(value) ? encodeArray(value, depth, path) : encodeObject(value as Record<string, CanonicalValue>, depth, path);
+      return Array.isArray(value) ? encodeArray(value, depth) : encodeObject(value as Record<string, CanonicalValue>, depth);
     default:
-      throw new CanonicalError(`${path}: unsupported ${typeof value}`);
+      throw new CanonicalError(`$: unsupported ${typeof value}`);
   }
 }
 
-function encodeArray(values: readonly CanonicalValue[], depth: number, path: string): string {
-  const parts: string[] = [];
-  for (let i = 0; i < values.length; i++) parts.push(encode(values[i]!, depth + 1, `${path}[${i}]`));
-  return `[${parts.join(",")}]`;
+function encodeArray(values: readonly CanonicalValue[], depth: number): string {
+  let text = "[";
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) text += ",";
+    try {
+      text += encode(values[i]!, depth + 1);
+    } catch (error) {
+      within(error, `[${i}]`);
+    }
+  }
+  return `${text}]`;
 }
 
-function encodeObject(object: Record<string, CanonicalValue>, depth: number, path: string): string {
+/** Keys that JSON.stringify writes as themselves between quotes: almost every key of a record. */
+const PLAIN_KEY = /^[A-Za-z0-9_\-.]*$/;
+
+function encodeObject(object: Record<string, CanonicalValue>, depth: number): string {
   const prototype = Object.getPrototypeOf(object);
-  if (prototype !== Object.prototype && prototype !== null) throw new CanonicalError(`${path}: expected a plain object`);
+  if (prototype !== Object.prototype && prototype !== null) throw new CanonicalError("$: expected a plain object");
   // Default sort compares UTF-16 code units, which is exactly JCS's key order (RFC 8785 3.2.3).
   const keys = Object.keys(object).sort();
-  const parts: string[] = [];
-  for (const key of keys) {
+  let text = "{";
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
     const child = object[key];
-    if (child === undefined) throw new CanonicalError(`${path}.${key}: undefined`);
-    if (!key.isWellFormed()) throw new CanonicalError(`${path}: key has a lone surrogate`);
-    parts.push(`${JSON.stringify(key)}:${encode(child, depth + 1, `${path}.${key}`)}`);
+    if (child === undefined) throw new CanonicalError(`$.${key}: undefined`);
+    if (!key.isWellFormed()) throw new CanonicalError("$: key has a lone surrogate");
+    if (k > 0) text += ",";
+    text += PLAIN_KEY.test(key) ? `"${key}":` : `${JSON.stringify(key)}:`;
+    try {
+      text += encode(child, depth + 1);
+    } catch (error) {
+      within(error, `.${key}`);
+    }
   }
-  return `{${parts.join(",")}}`;
+  return `${text}}`;
 }

@@ -2,7 +2,7 @@
 // fingerprint = SHA-256(prev_hash || JCS({kind, prev, record, seq, ts})); the export line is the
 // JCS of the same object with "fp" added, which sorts first, so a line carries its own proof.
 
-import { sha256 } from "@noble/hashes/sha2.js";
+import { sha256 } from "./sha256.ts";
 import { bytesToHex, concatBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 import { canonicalJson, type CanonicalValue } from "./canonical.ts";
 

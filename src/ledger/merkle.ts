@@ -3,7 +3,7 @@
 // Pure and synchronous: it never reads storage, clocks or platform APIs, so Node and workerd
 // compute bit-identical roots. Proofs live in merkle-proofs.ts.
 
-import { sha256 } from "@noble/hashes/sha2.js";
+import { sha256 } from "./sha256.ts";
 import { abytes } from "@noble/hashes/utils.js";
 
 /** Every hash in the tree is a SHA-256 digest (RFC 6962 section 2.1). */
@@ -132,13 +132,22 @@ export function perfectPieces(start: number, count: number): NodePosition[] {
   return pieces;
 }
 
+/** Set bits of a safe integer: the number of perfect subtrees of a tree of that size. */
+function bitCount(size: number): number {
+  let count = 0;
+  for (const word of [size % 4_294_967_296, Math.floor(size / 4_294_967_296)]) {
+    for (let x = word; x > 0; x = Math.floor(x / 2)) count += x % 2;
+  }
+  return count;
+}
+
 /**
  * Asserts that `frontier` has one 32-byte hash per perfect subtree of a tree of `size` leaves.
  * A frontier of the wrong length would silently give a wrong root, so it is refused instead.
  */
 function assertFrontier(frontier: readonly Uint8Array[], size: number): void {
   if (!Array.isArray(frontier)) throw new TypeError(`"frontier" expected array, got type=${typeof frontier}`);
-  const expectedLength = perfectPieces(0, size).length;
+  const expectedLength = bitCount(size);
   if (frontier.length !== expectedLength) {
     throw new RangeError(`"frontier" expected ${expectedLength} hashes for size ${size}, got ${frontier.length}`);
   }

@@ -3,7 +3,7 @@
 // beside them match. Entries past the committed head are an interrupted tail and are dropped;
 // damage inside committed history is refused, never truncated.
 
-import { sha256 } from "@noble/hashes/sha2.js";
+import { sha256 } from "./sha256.ts";
 import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 import { ChainVerifier } from "./chain-verifier.ts";
 import { genesisHash } from "./entry.ts";

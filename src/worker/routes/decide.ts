@@ -10,23 +10,19 @@ import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { LLM_PACK } from "../../domain/llm/pack.ts";
 import { DecisionResult } from "../../kernel/decision-result.ts";
 import { Kernel } from "../../kernel/kernel.ts";
-import { DecisionCode } from "../../kernel/result-codes.ts";
-import type { KernelRequest } from "../../kernel/request.ts";
-import { checkAnomaly, NO_ANOMALY, type AnomalyVerdict } from "../../learning/anomaly.ts";
-import { regimeSums } from "../../learning/learner-state.ts";
-import { optionCostMicros } from "../../learning/option-cost.ts";
+import { anomalyOf, candidatesOf, learnerContext, runDecision } from "../../learning/decide-step.ts";
 import { toKernelPolicy } from "../../learning/policy-snapshot.ts";
 import { warmStartSnapshot } from "../../learning/warm-start.ts";
 import type { DecideAnswer } from "../../durable-objects/ledger-rpc.ts";
 import { readJson } from "../body.ts";
 import { IDEMPOTENCY_KEY } from "../limits.ts";
-import { buildDecisionRecord, decideResponse, gateList, recordOfLine, type DecisionRecord } from "../../domain/decision-record.ts";
+import { decideResponse, gateList, recordOfLine, type DecisionRecord } from "../../domain/decision-record.ts";
 import { problem } from "../problem.ts";
 import { rateHeaders } from "../rate-headers.ts";
 import { toKernelRequest } from "../request-mapping.ts";
 import { DecideRequest } from "../schemas.ts";
 import { decisionSeed, isHoldout } from "../seed.ts";
-import { authenticate, policyFor, type PolicyEntry, type TenantContext } from "../tenant-access.ts";
+import { authenticate, policyFor, type PolicyEntry } from "../tenant-access.ts";
 
 
 
@@ -44,8 +40,6 @@ function baselinePolicy(): PolicyEntry {
   }
   return baseline;
 }
-
-const FIRST_OPTION_GATE = DecisionCode.context_window_exceeded;
 
 export async function decideRoute(c: AppContext): Promise<Response> {
   const tenant = await authenticate(c);
@@ -73,90 +67,21 @@ export async function decideRoute(c: AppContext): Promise<Response> {
   // The holdout decides with the baseline policy but is checked for anomalies like everyone else.
   const entry = holdout ? baselinePolicy() : learned;
   const request = toKernelRequest(body.value, LLM_PACK);
-  const record = runKernel({ tenant, entry, body: body.value, request, key, holdout, anomaly: anomalyOf(learned, request) });
+  const view = tenant.view;
+  const record = runDecision({
+    pack: LLM_PACK, kernel, out, tenant: view, entry, regime: body.value.regime, request,
+    requestId: body.value.request_id ?? null, tenantChoice: body.value.tenant_choice ?? null,
+    seed: decisionSeed(view.tenantId, key, entry.snapshot.hash), holdout, anomaly: anomalyOf(LLM_PACK, learned.snapshot, request),
+  });
   const answer = await tenant.ledger.decide(tenant.key.secretHashHex, {
     decisionId,
     idempotencyKey,
     requestDigestHex: bytesToHex(sha256(utf8ToBytes(body.text))),
-    candidates: candidatesOf(record, apprentice),
+    candidates: candidatesOf(LLM_PACK, record, apprentice),
     record: record as never,
-    learnerContext: learnerContext(record) as never,
+    learnerContext: learnerContext(LLM_PACK, record) as never,
   });
   return answerOf(c, answer, record);
-}
-
-/**
- * What the ledger may reserve, in rank order. Live: the kernel's ranking (empty when a gate
- * refused). Apprentice: the tenant's own choice, unless a request-level safety gate (1-4)
- * refused; option-level gates only inform, since the tenant's routing decides.
- */
-function candidatesOf(record: DecisionRecord, apprentice: boolean): { option: string; costMicros: number }[] {
-  const result = record.result;
-  if (apprentice && record.apprentice !== null) {
-    if (result.code !== DecisionCode.ok && result.code < FIRST_OPTION_GATE) return [];
-    const r = record.request;
-    const cost = optionCostMicros(LLM_PACK, record.apprentice.tenant_choice, r.input_tokens, r.max_output_tokens);
-    return cost === null ? [] : [{ option: record.apprentice.tenant_choice, costMicros: cost }];
-  }
-  return result.ranked.map((option, rank) => ({ option, costMicros: result.ranked_cost_micros[rank]! }));
-}
-
-interface KernelRun {
-  readonly tenant: TenantContext;
-  readonly entry: PolicyEntry;
-  readonly body: DecideRequest;
-  readonly request: KernelRequest;
-  /** Idempotency key, else the decision id: with the policy hash it seeds the kernel. */
-  readonly key: string;
-  readonly holdout: boolean;
-  readonly anomaly: AnomalyVerdict;
-}
-
-function runKernel({ tenant, entry, body, request, key, holdout, anomaly }: KernelRun): DecisionRecord {
-  const view = tenant.view;
-  const seed = decisionSeed(view.tenantId, key, entry.snapshot.hash);
-  const code = kernel.decide(
-    {
-      request,
-      tenant: { suspended: view.status !== "active", allowedProviderMask: view.allowedProviderMask, costCapMicros: view.costCapMicros },
-      policy: entry.policy,
-      seedWords: seed.words,
-      floorRaiseBps: anomaly.raiseBps,
-    },
-    out,
-  );
-  if (code === DecisionCode.ok) kernel.propensity(out);
-  return buildDecisionRecord({
-    pack: LLM_PACK, regime: body.regime, request, requestId: body.request_id ?? null, tenantChoice: body.tenant_choice ?? null,
-    tenant: view, policy: { version: entry.snapshot.version, hash: entry.snapshot.hash }, seedHex: seed.hex, holdout,
-    floorRaiseBps: anomaly.raiseBps, anomaly: anomaly.features, apprentice: view.mode === "apprentice", out,
-  });
-}
-
-/** The anomaly check against the regime's statistics in the snapshot (none for unknown regimes). */
-function anomalyOf(entry: PolicyEntry, request: KernelRequest): AnomalyVerdict {
-  const stats = entry.snapshot.stats[request.regimeIndex];
-  if (stats === undefined) return NO_ANOMALY;
-  return checkAnomaly(regimeSums(stats), { input_tokens: request.inputTokens, value_micros: request.valueMicros, risk_bps: request.riskBps });
-}
-
-/** What the Learner needs with this decision's outcome, sealed beside it in the ledger. */
-function learnerContext(record: DecisionRecord): Record<string, unknown> {
-  const r = record.result;
-  return {
-    regime_index: record.request.regime_index,
-    ranked: r.ranked,
-    ranked_tiers: r.ranked.map((id) => LLM_PACK.tiers.indexOf(LLM_PACK.options.find((o) => o.id === id)!.tier)),
-    propensity: { numerator: r.propensity.numerator, denominator: r.propensity.denominator },
-    explored: r.explored,
-    holdout: record.holdout,
-    policy_hash: record.policy.hash,
-    input_tokens: record.request.input_tokens,
-    value_micros: record.request.value_micros,
-    risk_bps: record.request.risk_bps,
-    mode: record.tenant.mode,
-    kernel_choice: r.chosen,
-  };
 }
 
 function answerOf(c: AppContext, answer: DecideAnswer, fresh: DecisionRecord): Response {

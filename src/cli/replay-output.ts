@@ -1,0 +1,63 @@
+// How the replay talks: a progress line on stderr, a table of every policy on stdout, and the
+// report and its charts written into the output folder.
+
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { datasetCharts } from "../replay/charts.ts";
+import type { DatasetReport, PolicyName } from "../replay/run-dataset.ts";
+
+export function usd(micros: number | null): string {
+  if (micros === null) return "-";
+  const dollars = micros / 100_000_000;
+  return dollars >= 100 ? `$${Math.round(dollars).toLocaleString("en-US")}` : `$${dollars.toPrecision(3)}`;
+}
+
+function pct(bps: number): string {
+  return `${(bps / 100).toFixed(2)}%`;
+}
+
+/** The per-policy table of one data set, as plain text. */
+export function formatReport(report: DatasetReport): string {
+  const lines = [
+    `${report.dataset} (${report.industry}): ${report.records.toLocaleString("en-US")} records, seed ${report.seed}; misses = ${report.miss_label}`,
+    `  ${"policy".padEnd(10)} ${"errors".padStart(6)} ${"cost".padStart(12)} ${"quality".padStart(8)} ${"misses".padStart(8)} ${"event miss".padStart(10)} ${"cost/success".padStart(12)} ${"learning".padStart(9)}`,
+  ];
+  for (const [name, m] of Object.entries(report.policies) as [PolicyName, NonNullable<DatasetReport["policies"][PolicyName]>][]) {
+    lines.push(`  ${name.padEnd(10)} ${String(m.errors).padStart(6)} ${usd(m.cost_micros).padStart(12)} ${pct(m.quality_bps).padStart(8)} ${m.misses.toLocaleString("en-US").padStart(8)} ${(m.events === 0 ? "-" : pct(m.event_miss_rate_bps)).padStart(10)} ${usd(m.cost_per_success_micros).padStart(12)} ${`${m.learning_bps >= 0 ? "+" : ""}${(m.learning_bps / 100).toFixed(2)}pp`.padStart(9)}`);
+  }
+  const a = report.adaptive;
+  if (a !== null) {
+    lines.push(`  adaptive: regret vs hindsight ${usd(a.regret_vs_hindsight_micros)}, explored ${pct(a.explored_bps)}, ${a.snapshots} snapshots, ${a.ledger.entries.toLocaleString("en-US")} chain entries, budget ${a.ledger.budget_holds ? "settled exactly" : "MISMATCH"}`);
+  }
+  for (const [level, v] of Object.entries(report.value_levels ?? {})) {
+    lines.push(`  value ${level} (${usd(v.value_micros)} per correct answer): ${pct(v.share_of_best_quality_bps)} of always-best's quality at ${pct(v.share_of_best_cost_bps)} of its cost; regret vs hindsight ${usd(v.regret_vs_hindsight_micros)}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Writes report.json and the charts into dir/<dataset>/; returns the files written. */
+export async function writeReport(dir: string, report: DatasetReport): Promise<string[]> {
+  const folder = join(dir, report.dataset);
+  await mkdir(folder, { recursive: true });
+  const written = [join(folder, "report.json")];
+  await writeFile(written[0]!, `${JSON.stringify(report, null, 1)}\n`);
+  for (const [name, svg] of Object.entries(datasetCharts(report))) {
+    const file = join(folder, `${name}.svg`);
+    await writeFile(file, svg);
+    written.push(file);
+  }
+  return written;
+}
+
+/** A progress line on stderr, rewritten at most a few times a second. */
+export function progressLine(write: (text: string) => void): (label: string, done: number, total: number) => void {
+  let last = 0;
+  const started = performance.now();
+  return (label, done, total) => {
+    const now = performance.now();
+    if (done < total && now - last < 250) return;
+    last = now;
+    const rate = done / Math.max(0.001, (now - started) / 1000);
+    write(`\r${label}: ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} (${Math.floor((done * 100) / Math.max(1, total))}%) ${Math.round(rate).toLocaleString("en-US")} records/s   ${done >= total ? "\n" : ""}`);
+  };
+}

@@ -1,0 +1,90 @@
+// The ledger store of a replay: the same atomic-batch contract as the Durable Object's SQLite,
+// but sized for half a million records. Entries go to a sink (a chain file, or only counted)
+// instead of memory; merkle nodes are not kept (only a restart would read them, and a replay
+// never restarts); settled reservations are dropped. Keyed rows stay: outcomes look decisions up.
+
+import type {
+  CheckpointRow, EntryRow, HeadRow, KeyedScope, LedgerStore, LedgerWrite, OutboxRow, ReservationRow, TenantRow,
+} from "../ledger/store.ts";
+
+export class ReplayStore implements LedgerStore {
+  private head: HeadRow | null = null;
+  private tenant: TenantRow | null = null;
+  private readonly reservations = new Map<string, ReservationRow>();
+  private readonly keyed = new Map<string, string>();
+  private readonly outbox = new Map<string, OutboxRow>();
+  private entryCount = 0;
+  /** Bytes of all entry lines (each plus its newline): the size of the chain's JSONL export. */
+  entryBytes = 0;
+  private readonly onEntry: ((row: EntryRow) => void) | null;
+
+  constructor(onEntry: ((row: EntryRow) => void) | null = null) {
+    this.onEntry = onEntry;
+  }
+
+  get entries(): number {
+    return this.entryCount;
+  }
+
+  readHead(): HeadRow | null { return this.head; }
+  readTenant(): TenantRow | null { return this.tenant; }
+  readEntries(): EntryRow[] { return []; }
+  readNode(): Uint8Array | null { return null; }
+  readReservation(id: string): ReservationRow | null { return this.reservations.get(id) ?? null; }
+  readKeyed(scope: KeyedScope, key: string): string | null { return this.keyed.get(`${scope}\u0000${key}`) ?? null; }
+  readLatestCheckpoint(): CheckpointRow | null { return null; }
+  readExpiredReservations(): ReservationRow[] { return []; }
+  readNextExpiry(): number | null { return null; }
+
+  readOutboxDue(nowMs: number, limit: number): OutboxRow[] {
+    const due: OutboxRow[] = [];
+    for (const row of this.outbox.values()) {
+      if (due.length >= limit) break;
+      if (row.nextAttemptMs <= nowMs) due.push(row);
+    }
+    return due;
+  }
+
+  readNextOutboxAttempt(): number | null {
+    let next: number | null = null;
+    for (const row of this.outbox.values()) if (next === null || row.nextAttemptMs < next) next = row.nextAttemptMs;
+    return next;
+  }
+
+  /** Checks the batch before touching anything, so a refused batch leaves the store as it was. */
+  commit(writes: readonly LedgerWrite[]): void {
+    let seq = this.entryCount;
+    for (const write of writes) {
+      if (write.table === "entry") {
+        if (write.row.seq !== seq) throw new Error(`entry ${write.row.seq} out of order (have ${seq})`);
+        seq++;
+      } else if (write.table === "truncate_entries" || write.table === "checkpoint") {
+        throw new Error(`the replay store does not take "${write.table}" writes`);
+      }
+    }
+    for (const write of writes) this.apply(write);
+  }
+
+  private apply(write: LedgerWrite): void {
+    switch (write.table) {
+      case "head": this.head = write.row; return;
+      case "tenant": this.tenant = write.row; return;
+      case "entry":
+        this.entryCount++;
+        this.entryBytes += write.row.line.length + 1;
+        this.onEntry?.(write.row);
+        return;
+      case "node": return;
+      case "reservation":
+        if (write.row.status === "open") this.reservations.set(write.row.id, write.row);
+        else this.reservations.delete(write.row.id);
+        return;
+      case "keyed": this.keyed.set(`${write.scope}\u0000${write.key}`, write.value); return;
+      case "outbox": this.outbox.set(write.row.id, write.row); return;
+      case "outbox_delete": this.outbox.delete(write.id); return;
+      case "checkpoint":
+      case "truncate_entries":
+        return;
+    }
+  }
+}
