@@ -11,7 +11,7 @@ import type { Kernel } from "../kernel/kernel.ts";
 import type { KernelPolicy } from "../kernel/policy.ts";
 import type { KernelRequest } from "../kernel/request.ts";
 import { DecisionCode } from "../kernel/result-codes.ts";
-import { checkAnomaly, NO_ANOMALY, type AnomalyVerdict } from "./anomaly.ts";
+import { checkAnomaly, NO_ANOMALY, type AnomalyVerdict, type RegimeFeatureSums } from "./anomaly.ts";
 import { bestQualityBps, regimeSums } from "./learner-state.ts";
 import { optionCostMicros } from "./option-cost.ts";
 import type { PolicySnapshot } from "./policy-snapshot.ts";
@@ -60,15 +60,30 @@ export function runDecision(x: DecisionStep): DecisionRecord {
   });
 }
 
+// A snapshot's statistics are decimal text; parsing them into BigInts once per snapshot and
+// regime, not once per request, keeps the anomaly check off the profile.
+const parsedSums = new WeakMap<PolicySnapshot, (RegimeFeatureSums | undefined)[]>();
+
+function snapshotSums(snapshot: PolicySnapshot, regime: number): RegimeFeatureSums | undefined {
+  const text = snapshot.stats[regime];
+  if (text === undefined) return undefined;
+  let cache = parsedSums.get(snapshot);
+  if (cache === undefined) {
+    cache = [];
+    parsedSums.set(snapshot, cache);
+  }
+  return (cache[regime] ??= regimeSums(text));
+}
+
 /**
  * The anomaly check against the regime's statistics in the snapshot (none for unknown regimes).
  * The raise stops at the catalog's best quality: an odd request may be held to the best option,
  * but a raise that no option can meet would refuse it outright, which the raise is not for.
  */
 export function anomalyOf(pack: DomainPack, snapshot: PolicySnapshot, request: KernelRequest): AnomalyVerdict {
-  const stats = snapshot.stats[request.regimeIndex];
-  if (stats === undefined) return NO_ANOMALY;
-  const verdict = checkAnomaly(regimeSums(stats), { input_tokens: request.inputTokens, value_micros: request.valueMicros, risk_bps: request.riskBps });
+  const sums = snapshotSums(snapshot, request.regimeIndex);
+  if (sums === undefined) return NO_ANOMALY;
+  const verdict = checkAnomaly(sums, { input_tokens: request.inputTokens, value_micros: request.valueMicros, risk_bps: request.riskBps });
   const room = Math.max(0, bestQualityBps(pack) - snapshot.floorBps[request.regimeIndex]!);
   return verdict.raiseBps <= room ? verdict : { ...verdict, raiseBps: room };
 }

@@ -30,7 +30,7 @@ const CYCLE_DASHES = ["", "6 3", "2 2", "8 3 2 3", "1 3", "12 4"];
 const BASELINE_DASH = "4 4";
 const LEGEND_FULL_MAX = 12;
 const LEGEND_EXTREMES = 5;
-const LEGEND_NAME_CHARS_MAX = 24;
+const LEGEND_NAME_CHARS_MAX = 22;
 const INTERVALS_MAX = 7;
 // Ticks are integer multiples of the step. A range at least a millionth of its magnitude keeps
 // value / step under 1e8, so its float error stays well inside this tolerance.
