@@ -4,13 +4,13 @@
 
 import os from "node:os";
 import { GzipDataReader } from "../src/cli/gzip-data-reader.ts";
-import { nodeSha256 } from "../src/cli/node-sha256.ts";
+import { nodeSha256, nodeSha256PrefixedText } from "../src/cli/node-sha256.ts";
 import { useSha256 } from "../src/ledger/sha256.ts";
 import { DATASETS } from "../src/replay/datasets.ts";
 import { replayDataset } from "../src/replay/run-dataset.ts";
 
 const SEED = 1;
-useSha256(nodeSha256);
+useSha256(nodeSha256, nodeSha256PrefixedText);
 const reader = new GzipDataReader();
 const datasets: Record<string, unknown> = {};
 let records = 0;

@@ -4,7 +4,7 @@
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { GzipDataReader } from "../src/cli/gzip-data-reader.ts";
-import { nodeSha256 } from "../src/cli/node-sha256.ts";
+import { nodeSha256, nodeSha256PrefixedText } from "../src/cli/node-sha256.ts";
 import { progressLine, writeReport } from "../src/cli/replay-output.ts";
 import { useSha256 } from "../src/ledger/sha256.ts";
 import { DATASETS } from "../src/replay/datasets.ts";
@@ -13,7 +13,7 @@ import { replayDataset, type DatasetReport } from "../src/replay/run-dataset.ts"
 
 const SEED = 1;
 const docs = fileURLToPath(new URL("../docs/", import.meta.url));
-useSha256(nodeSha256);
+useSha256(nodeSha256, nodeSha256PrefixedText);
 const reader = new GzipDataReader();
 const progress = progressLine((text) => void process.stderr.write(text));
 const reports: DatasetReport[] = [];

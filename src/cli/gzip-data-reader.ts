@@ -6,6 +6,7 @@ import { createReadStream } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { pipeline } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import { csvRows } from "../replay/csv.ts";
@@ -26,7 +27,8 @@ export class GzipDataReader implements DataReader {
   async *lines(file: string): AsyncGenerator<DataLine> {
     const path = join(this.root, file);
     const source = createReadStream(path);
-    const stream = file.endsWith(".gz") ? source.pipe(createGunzip()) : source;
+    // pipeline(), not pipe(): a read error (a missing file) must reach the gunzip stream and end it.
+    const stream = file.endsWith(".gz") ? pipeline(source, createGunzip(), () => {}) : source;
     let failure: Error | null = null;
     const onError = (error: Error): void => {
       failure = error;

@@ -10,7 +10,7 @@ import { useSha256 } from "../ledger/sha256.ts";
 import { DataFileError, type DataLine } from "../replay/data-reader.ts";
 import { readRoutingTable } from "../replay/routing-table.ts";
 import { replayDataset } from "../replay/run-dataset.ts";
-import { nodeSha256 } from "./node-sha256.ts";
+import { nodeSha256, nodeSha256PrefixedText } from "./node-sha256.ts";
 import { formatReport, progressLine, usd, writeReport } from "./replay-output.ts";
 import type { Output } from "./verify-command.ts";
 
@@ -63,7 +63,7 @@ export async function runPilot(argv: readonly string[], output: Output): Promise
   const seed = Number(args.values.seed ?? "1");
   if (!Number.isSafeInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) return usage("--seed expects an integer in [0, 2^31-1]");
 
-  useSha256(nodeSha256);
+  useSha256(nodeSha256, nodeSha256PrefixedText);
   let loaded;
   try {
     loaded = await readRoutingTable(file, fileLines(resolve(file)), { valueMicros: Math.round(value * 100_000_000), successBps });

@@ -5,7 +5,7 @@
 import { createWriteStream } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { nodeSha256 } from "./node-sha256.ts";
+import { nodeSha256, nodeSha256PrefixedText } from "./node-sha256.ts";
 import { useSha256 } from "../ledger/sha256.ts";
 import { DataFileError } from "../replay/data-reader.ts";
 import { DATASETS, datasetNamed } from "../replay/datasets.ts";
@@ -26,6 +26,8 @@ ${DATASETS.map((d) => `  ${d.id.padEnd(26)} ${d.title}`).join("\n")}
 Options:
   --limit <n>        replay only the first n records (in replay order)
   --seed <s>         seed of the kernel's draws, the random baseline and modelled outcomes (default 1)
+  --exploration <bps>  the adaptive policy's causal exploration share (default 2000 = 20%, the
+                     production default, which keeps every logged propensity at or above 5%)
   --policy <name>    run only this policy (${POLICIES.join(", ")}); repeatable; default all
   --out <dir>        where report.json and the charts go (default ./replay-out)
   --chain <file>     also write the adaptive run's chain export (JSONL) for \`calybris verify\`
@@ -44,7 +46,7 @@ export async function runReplay(argv: readonly string[], output: Output): Promis
     args = parseArgs({
       args: [...argv], allowPositionals: true,
       options: {
-        limit: { type: "string" }, seed: { type: "string" }, policy: { type: "string", multiple: true }, out: { type: "string" },
+        limit: { type: "string" }, seed: { type: "string" }, exploration: { type: "string" }, policy: { type: "string", multiple: true }, out: { type: "string" },
         chain: { type: "string" }, help: { type: "boolean", short: "h" },
       },
     });
@@ -68,13 +70,15 @@ export async function runReplay(argv: readonly string[], output: Output): Promis
   const seed = parseInteger(args.values.seed, "seed", 0, 2 ** 31 - 1) ?? 1;
   if (typeof limit === "string") return usage(limit);
   if (typeof seed === "string") return usage(seed);
+  const exploration = parseInteger(args.values.exploration, "exploration", 0, 10_000);
+  if (typeof exploration === "string") return usage(exploration);
   const policies = args.values.policy;
   const unknown = policies?.find((p) => !(POLICIES as readonly string[]).includes(p));
   if (unknown !== undefined) return usage(`unknown policy ${JSON.stringify(unknown)}`);
   if (args.values.chain !== undefined && datasets.length !== 1) return usage("--chain needs a single data set");
   const out = resolve(args.values.out ?? "replay-out");
 
-  useSha256(nodeSha256);
+  useSha256(nodeSha256, nodeSha256PrefixedText);
   const reader = new GzipDataReader();
   const progress = progressLine(output.stderr);
   let errors = 0;
@@ -83,7 +87,7 @@ export async function runReplay(argv: readonly string[], output: Output): Promis
     try {
       const table = await dataset.load(reader, { ...(limit === undefined ? {} : { limit }), seed });
       const report = await replayDataset(dataset, table, {
-        seed, ...(limit === undefined ? {} : { limit }), ...(policies === undefined ? {} : { policies: policies as PolicyName[] }),
+        seed, ...(limit === undefined ? {} : { limit }), ...(exploration === undefined ? {} : { explorationBps: exploration }), ...(policies === undefined ? {} : { policies: policies as PolicyName[] }),
         onProgress: (stage, done, total) => progress(`${dataset.id} ${stage}`, done, total),
         ...(chain === null ? {} : { onEntry: (row) => void chain.write(`${row.line}\n`) }),
       });

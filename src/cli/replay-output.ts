@@ -9,7 +9,10 @@ import type { DatasetReport, PolicyName } from "../replay/run-dataset.ts";
 export function usd(micros: number | null): string {
   if (micros === null) return "-";
   const dollars = micros / 100_000_000;
-  return dollars >= 100 ? `$${Math.round(dollars).toLocaleString("en-US")}` : `$${dollars.toPrecision(3)}`;
+  if (Math.abs(dollars) >= 100) return `$${Math.round(dollars).toLocaleString("en-US")}`;
+  // Below a thousandth of a cent, microcents read better than a dollar exponent.
+  if (Math.abs(dollars) < 0.00001) return `${micros.toLocaleString("en-US")} µ¢`;
+  return `$${Number(dollars.toPrecision(3)).toString()}`;
 }
 
 function pct(bps: number): string {
@@ -52,9 +55,14 @@ export async function writeReport(dir: string, report: DatasetReport): Promise<s
 /** A progress line on stderr, rewritten at most a few times a second. */
 export function progressLine(write: (text: string) => void): (label: string, done: number, total: number) => void {
   let last = 0;
-  const started = performance.now();
+  let started = performance.now();
+  let current = "";
   return (label, done, total) => {
     const now = performance.now();
+    if (label !== current) {
+      current = label;
+      started = now;
+    }
     if (done < total && now - last < 250) return;
     last = now;
     const rate = done / Math.max(0.001, (now - started) / 1000);

@@ -81,34 +81,36 @@ export function buildDecisionRecord(x: RecordInputs): DecisionRecord {
   const { out, pack, request: r } = x;
   const id = (index: number): string => pack.options[index]!.id;
   const ranked = Array.from(out.ranked.subarray(0, out.rankedCount), id);
+  // Keys in JCS (code-unit) order at every level: the ledger then seals the record with the
+  // native JSON.stringify (src/ledger/canonical.ts), and the canonical bytes are unchanged.
   return {
-    v: 1,
-    pack: pack.id,
-    request: {
-      regime: x.regime, regime_index: r.regimeIndex, input_tokens: r.inputTokens, max_output_tokens: r.maxOutputTokens,
-      value_micros: r.valueMicros, risk_bps: r.riskBps, client_floor_bps: r.clientFloorBps, max_latency_ms: r.maxLatencyMs,
-      max_cost_micros: r.maxCostMicros, capability_mask: r.requiredCapabilityMask, provider_allow_mask: r.providerAllowMask,
-      provider_deny_mask: r.providerDenyMask, request_id: x.requestId, tenant_choice: x.tenantChoice,
-    },
-    tenant: { mode: x.tenant.mode, status: x.tenant.status, allowed_provider_mask: x.tenant.allowedProviderMask, cost_cap_micros: x.tenant.costCapMicros },
-    policy: { version: x.policy.version, hash: x.policy.hash },
-    seed: x.seedHex,
-    holdout: x.holdout,
-    floor_raise_bps: x.floorRaiseBps,
     anomaly: x.anomaly,
     apprentice: x.apprentice && x.tenantChoice !== null
-      ? { tenant_choice: x.tenantChoice, kernel_choice: out.chosen < 0 ? null : id(out.chosen), agrees: out.chosen >= 0 && id(out.chosen) === x.tenantChoice }
+      ? { agrees: out.chosen >= 0 && id(out.chosen) === x.tenantChoice, kernel_choice: out.chosen < 0 ? null : id(out.chosen), tenant_choice: x.tenantChoice }
       : null,
-    result: {
-      code: out.code, code_name: decisionCodeName(out.code), verdicts: Array.from(out.gateVerdicts),
-      chosen: out.chosen < 0 ? null : id(out.chosen), ranked, ranked_cost_micros: Array.from(out.rankedCostMicros.subarray(0, out.rankedCount)),
-      floor_bps: out.floorBps, floor_source: FLOOR_SOURCE_NAMES[out.floorSource]!, floor_raised_bps: out.floorRaisedBps,
-      sample_index: out.sampleIndex, explored: out.explored, feasible_count: out.feasibleCount, feasible_tier_count: out.feasibleTierCount,
-      chosen_theta_bps: out.chosenThetaBps, chosen_terms: Array.from(out.chosenTerms), chosen_utility_micros: out.chosenUtilityMicros,
-      runner_up: out.runnerUp < 0 ? null : id(out.runnerUp), runner_up_terms: Array.from(out.runnerUpTerms),
-      runner_up_utility_micros: out.runnerUpUtilityMicros,
-      propensity: { numerator: out.propensityNumerator, denominator: out.propensityDenominator, ppm: out.propensityPpm, thompson_wins: out.thompsonWins },
+    floor_raise_bps: x.floorRaiseBps,
+    holdout: x.holdout,
+    pack: pack.id,
+    policy: { hash: x.policy.hash, version: x.policy.version },
+    request: {
+      capability_mask: r.requiredCapabilityMask, client_floor_bps: r.clientFloorBps, input_tokens: r.inputTokens,
+      max_cost_micros: r.maxCostMicros, max_latency_ms: r.maxLatencyMs, max_output_tokens: r.maxOutputTokens,
+      provider_allow_mask: r.providerAllowMask, provider_deny_mask: r.providerDenyMask, regime: x.regime, regime_index: r.regimeIndex,
+      request_id: x.requestId, risk_bps: r.riskBps, tenant_choice: x.tenantChoice, value_micros: r.valueMicros,
     },
+    result: {
+      chosen: out.chosen < 0 ? null : id(out.chosen), chosen_terms: Array.from(out.chosenTerms), chosen_theta_bps: out.chosenThetaBps,
+      chosen_utility_micros: out.chosenUtilityMicros, code: out.code, code_name: decisionCodeName(out.code), explored: out.explored,
+      feasible_count: out.feasibleCount, feasible_tier_count: out.feasibleTierCount, floor_bps: out.floorBps,
+      floor_raised_bps: out.floorRaisedBps, floor_source: FLOOR_SOURCE_NAMES[out.floorSource]!,
+      propensity: { denominator: out.propensityDenominator, numerator: out.propensityNumerator, ppm: out.propensityPpm, thompson_wins: out.thompsonWins },
+      ranked, ranked_cost_micros: Array.from(out.rankedCostMicros.subarray(0, out.rankedCount)),
+      runner_up: out.runnerUp < 0 ? null : id(out.runnerUp), runner_up_terms: Array.from(out.runnerUpTerms),
+      runner_up_utility_micros: out.runnerUpUtilityMicros, sample_index: out.sampleIndex, verdicts: Array.from(out.gateVerdicts),
+    },
+    seed: x.seedHex,
+    tenant: { allowed_provider_mask: x.tenant.allowedProviderMask, cost_cap_micros: x.tenant.costCapMicros, mode: x.tenant.mode, status: x.tenant.status },
+    v: 1,
   };
 }
 

@@ -10,5 +10,5 @@ export function budgetView(budget: Budget): BudgetView {
 
 /** The budget after an operation, as every budget-changing entry records it. */
 export function budgetRecord(budget: Budget): { credited: number; committed: number; reserved: number } {
-  return { credited: budget.creditedMicros, committed: budget.committedMicros, reserved: budget.reservedMicros };
+  return { committed: budget.committedMicros, credited: budget.creditedMicros, reserved: budget.reservedMicros };
 }

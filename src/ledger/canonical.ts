@@ -19,7 +19,48 @@ export class CanonicalError extends Error {
 
 /** JCS text of `value`. Throws CanonicalError for non-integers, -0, lone surrogates, cycles. */
 export function canonicalJson(value: CanonicalValue): string {
-  return encode(value, 0);
+  // When every value is canonical-ready and every object's keys are already in JCS order, the
+  // native JSON.stringify writes exactly the JCS text, several times faster than encode().
+  return isPresorted(value, 0) ? JSON.stringify(value) : encode(value, 0);
+}
+
+/**
+ * True when JSON.stringify(value) is the JCS text: plain objects with keys in code-unit order,
+ * safe integers other than -0, well-formed strings, depth within bounds. Anything else takes
+ * the checking encoder, which also names the first offending path.
+ */
+function isPresorted(value: CanonicalValue, depth: number): boolean {
+  if (depth > DEPTH_MAX) return false;
+  if (value === null) return true;
+  switch (typeof value) {
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isSafeInteger(value) && !Object.is(value, -0);
+    case "string":
+      return value.isWellFormed();
+    case "object": {
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isPresorted(value[i]!, depth + 1)) return false;
+        return true;
+      }
+      const prototype = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      const object = value as Record<string, CanonicalValue>;
+      let previous = "";
+      let first = true;
+      for (const key in object) {
+        if (!first && !(previous < key)) return false;
+        const child = object[key];
+        if (child === undefined || !key.isWellFormed() || !isPresorted(child, depth + 1)) return false;
+        previous = key;
+        first = false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /**

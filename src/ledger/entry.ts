@@ -2,8 +2,8 @@
 // fingerprint = SHA-256(prev_hash || JCS({kind, prev, record, seq, ts})); the export line is the
 // JCS of the same object with "fp" added, which sorts first, so a line carries its own proof.
 
-import { sha256 } from "./sha256.ts";
-import { bytesToHex, concatBytes, utf8ToBytes } from "@noble/hashes/utils.js";
+import { sha256, sha256PrefixedText } from "./sha256.ts";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { canonicalJson, type CanonicalValue } from "./canonical.ts";
 
 export const ENTRY_KINDS = ["decision", "outcome", "budget", "checkpoint"] as const;
@@ -35,7 +35,7 @@ export function canonicalEntry(seq: number, kind: EntryKind, tsMs: number, prevH
 }
 
 export function fingerprint(prev: Uint8Array, canonical: string): Uint8Array {
-  return sha256(concatBytes(prev, utf8ToBytes(canonical)));
+  return sha256PrefixedText(prev, canonical);
 }
 
 /** Seals one entry after `prev`. Throws CanonicalError if the record has no canonical form. */

@@ -52,18 +52,19 @@ export function applyDecide(txn: LedgerTxn, cmd: DecideCommand): DecideResult {
   const budget = rank < 0 ? txn.budget() : reserve(txn.budget(), reservedMicros);
   const reservationId = rank < 0 ? null : cmd.decisionId;
   const expiresAtMs = rank < 0 ? 0 : cmd.nowMs + cmd.reservationTtlMs;
+  // Keys in JCS order (see canonical.ts): the entry then seals with the native JSON.stringify.
   const entry = txn.append("decision", cmd.nowMs, {
     decision: cmd.record,
     ledger: {
-      decision_id: cmd.decisionId,
-      request_digest: cmd.requestDigestHex,
+      budget: budgetRecord(budget),
       budget_verdict: verdict,
-      served_rank: rank,
-      served_option: rank < 0 ? null : cmd.candidates[rank]!.option,
+      decision_id: cmd.decisionId,
+      expires_at_ms: expiresAtMs,
+      request_digest: cmd.requestDigestHex,
       reservation_id: reservationId,
       reserved_micros: reservedMicros,
-      expires_at_ms: expiresAtMs,
-      budget: budgetRecord(budget),
+      served_option: rank < 0 ? null : cmd.candidates[rank]!.option,
+      served_rank: rank,
     },
   });
   txn.setBudget(budget);
@@ -108,19 +109,19 @@ export function applyOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult
   const late = reservation.status !== "open";
   const settlement = settle(txn.budget(), late ? 0 : reservation.amountMicros, actual);
   const entry = txn.append("outcome", cmd.nowMs, {
-    outcome: cmd.record,
     ledger: {
-      webhook_id: cmd.webhookId,
+      actual_cost_micros: actual,
+      budget: budgetRecord(settlement.budget),
+      charged_micros: settlement.chargedMicros,
       decision_fp: cmd.decisionFingerprint,
       decision_seq: decision.seq,
-      reservation_id: reservation.id,
       late,
-      actual_cost_micros: actual,
-      charged_micros: settlement.chargedMicros,
       released_micros: settlement.releasedMicros,
+      reservation_id: reservation.id,
       uncollected_micros: settlement.uncollectedMicros,
-      budget: budgetRecord(settlement.budget),
+      webhook_id: cmd.webhookId,
     },
+    outcome: cmd.record,
   });
   txn.setBudget(settlement.budget);
   if (!late) txn.putReservation({ ...reservation, status: "committed", resolvedSeq: entry.seq });

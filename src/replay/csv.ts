@@ -29,6 +29,8 @@ export async function* csvRows(lines: AsyncIterable<DataLine>, file: string): As
             continue;
           }
           quoted = false;
+          // RFC 4180: a closing quote ends the field; only a comma or the line's end may follow.
+          if (i + 1 < text.length && text[i + 1] !== ",") throw new DataFileError(file, line, "text after a closing quote");
         } else {
           field += ch;
         }

@@ -43,7 +43,9 @@ export function policyMetrics(table: RecordTable, choices: Int32Array, valueMicr
     const o = choices[i]!;
     if (table.event[i] === 1) events++;
     if (o < 0) {
+      // Nothing served the record: an event in it went unhandled, so it counts as missed.
       errors++;
+      if (table.event[i] === 1) eventMisses++;
       continue;
     }
     const cell = i * m + o;

@@ -22,14 +22,18 @@ export function netValueReward(valueMicros?: number): Reward {
   return (table, i, o) => netValueMicros(table, i, o, valueMicros);
 }
 
-/** The direct model: mean logged reward per (regime, option), else per option, else 0. */
-function directModel(table: RecordTable, log: LoggedRun, regimeCount: number, reward: Reward): (i: number, o: number) => number {
+/**
+ * The direct model: mean logged reward per (regime, option), else per option, else 0, fitted on
+ * the records of one parity only. Cross-fitting: a model fitted on the very records it corrects
+ * cancels its own correction and inherits the downward bias of adaptively collected means.
+ */
+function directModel(table: RecordTable, log: LoggedRun, regimeCount: number, reward: Reward, parity: number): (i: number, o: number) => number {
   const m = table.optionCount;
   const sum = new Float64Array(regimeCount * m);
   const count = new Float64Array(regimeCount * m);
   const optionSum = new Float64Array(m);
   const optionCount = new Float64Array(m);
-  for (let i = 0; i < table.count; i++) {
+  for (let i = parity; i < table.count; i += 2) {
     const a = log.choices[i]!;
     if (a < 0) continue;
     const y = reward(table, i, a);
@@ -47,7 +51,8 @@ function directModel(table: RecordTable, log: LoggedRun, regimeCount: number, re
 
 /** Mean reward per record that `target` would have earned, estimated by DR from the log. */
 export function doublyRobust(table: RecordTable, log: LoggedRun, target: Int32Array, regimeCount: number, reward: Reward): number {
-  const q = directModel(table, log, regimeCount, reward);
+  // Odd records are corrected with the model of the even ones, and the other way round.
+  const models = [directModel(table, log, regimeCount, reward, 1), directModel(table, log, regimeCount, reward, 0)];
   let total = 0;
   let used = 0;
   for (let i = 0; i < table.count; i++) {
@@ -55,6 +60,7 @@ export function doublyRobust(table: RecordTable, log: LoggedRun, target: Int32Ar
     const p = log.propensityPpm[i]!;
     if (a < 0 || p <= 0) continue;
     const pi = target[i]!;
+    const q = models[i & 1]!;
     let estimate = q(i, pi);
     if (a === pi) estimate += Math.min(WEIGHT_CAP, 1_000_000 / p) * (reward(table, i, a) - q(i, a));
     total += estimate;

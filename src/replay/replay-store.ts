@@ -7,6 +7,19 @@ import type {
   CheckpointRow, EntryRow, HeadRow, KeyedScope, LedgerStore, LedgerWrite, OutboxRow, ReservationRow, TenantRow,
 } from "../ledger/store.ts";
 
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** UTF-8 length of a well-formed string; lines are nearly always ASCII, which is checked first. */
+export function utf8Length(text: string): number {
+  if (ASCII.test(text)) return text.length;
+  let bytes = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
 export class ReplayStore implements LedgerStore {
   private head: HeadRow | null = null;
   private tenant: TenantRow | null = null;
@@ -14,7 +27,7 @@ export class ReplayStore implements LedgerStore {
   private readonly keyed = new Map<string, string>();
   private readonly outbox = new Map<string, OutboxRow>();
   private entryCount = 0;
-  /** Bytes of all entry lines (each plus its newline): the size of the chain's JSONL export. */
+  /** UTF-8 bytes of all entry lines (each plus its newline): the size of the chain's JSONL export. */
   entryBytes = 0;
   private readonly onEntry: ((row: EntryRow) => void) | null;
 
@@ -71,7 +84,7 @@ export class ReplayStore implements LedgerStore {
       case "tenant": this.tenant = write.row; return;
       case "entry":
         this.entryCount++;
-        this.entryBytes += write.row.line.length + 1;
+        this.entryBytes += utf8Length(write.row.line) + 1;
         this.onEntry?.(write.row);
         return;
       case "node": return;

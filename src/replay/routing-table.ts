@@ -51,11 +51,15 @@ function parseLine(file: string, { text, line }: DataLine, successBps: number): 
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) fail(file, line, "expected a JSON object");
   const v = value as Record<string, unknown>;
-  if (typeof v.id !== "string" || v.id === "") fail(file, line, '"id": expected a non-empty string');
-  if (typeof v.regime !== "string" || v.regime === "") fail(file, line, '"regime": expected a non-empty string');
+  // Ids and names are sealed into the chain, whose canonical form refuses lone surrogates.
+  if (typeof v.id !== "string" || v.id === "" || !v.id.isWellFormed()) fail(file, line, '"id": expected a non-empty, well-formed string');
+  if (typeof v.regime !== "string" || v.regime === "" || !v.regime.isWellFormed()) fail(file, line, '"regime": expected a non-empty, well-formed string');
   if (typeof v.options !== "object" || v.options === null || Array.isArray(v.options)) fail(file, line, '"options": expected an object of models');
   const options = new Map<string, OptionOutcome>();
-  for (const [name, raw] of Object.entries(v.options as Record<string, unknown>)) options.set(name, parseOption(file, line, name, raw, successBps));
+  for (const [name, raw] of Object.entries(v.options as Record<string, unknown>)) {
+    if (name === "" || !name.isWellFormed()) fail(file, line, `options: ${JSON.stringify(name)} is not a usable model name`);
+    options.set(name, parseOption(file, line, name, raw, successBps));
+  }
   if (options.size === 0) fail(file, line, '"options": no model');
   return { id: v.id, regime: v.regime, options };
 }

@@ -28,11 +28,11 @@ import { ReplayStore } from "./replay-store.ts";
 export const WINDOW = 64;
 /**
  * Outcomes between two published snapshots (the worker's snapshot cache refreshes about once a
- * second): about 200 snapshots per run, but at least every 1,024 and at most every 64 outcomes.
+ * second): about 100 snapshots per run, but at least every 2,048 and at most every 64 outcomes.
  * A snapshot draws K x regimes x tiers Beta samples, so publishing per outcome would dominate.
  */
 export function publishInterval(records: number): number {
-  return Math.min(1_024, Math.max(64, Math.round(records / 200)));
+  return Math.min(2_048, Math.max(64, Math.round(records / 100)));
 }
 /** The replay clock: 2026-01-01T00:00:00Z plus one second per record. */
 export const REPLAY_EPOCH_MS = 1_767_225_600_000;
@@ -49,6 +49,8 @@ export interface AdaptiveOptions {
   readonly onEntry?: ((row: EntryRow) => void) | undefined;
   /** Called after each window with the records done. */
   readonly onProgress?: (done: number) => void;
+  /** The policy's causal exploration share, bps; the data set's warm start (the production default) when absent. */
+  readonly explorationBps?: number | undefined;
   /** Points at which the learned floors are sampled (record indexes, ascending). */
   readonly floorSamples?: readonly number[];
 }
@@ -119,7 +121,8 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
   const kernel = new Kernel(pack.catalog);
   const out = new DecisionResult();
   const costOf = (option: string, inputTokens: number, outputTokens: number): number | null => optionCostMicros(pack, option, inputTokens, outputTokens);
-  let learner = initialLearnerState(pack, dataset.warmStart);
+  const warmStart = options.explorationBps === undefined ? dataset.warmStart : { ...dataset.warmStart, explorationBps: options.explorationBps };
+  let learner = initialLearnerState(pack, warmStart);
   let version = 0;
   const publish = (): PolicyEntry => {
     const snapshot = buildSnapshot(learner.content, version);
@@ -172,7 +175,8 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
       const i = start + k;
       const record = records[k]!;
       if (!result.ok || result.servedRank < 0) {
-        errors.push({ record: table.ids[i]!, reason: result.ok ? `refused: ${record.result.code_name}${result.budgetVerdict === "fail" ? " (budget)" : ""}` : `ledger: ${result.code}` });
+        const reason = !result.ok ? `ledger: ${result.code}` : result.budgetVerdict === "fail" ? "refused: budget_exhausted" : `refused: ${record.result.code_name}`;
+        errors.push({ record: table.ids[i]!, reason });
         return;
       }
       const served = optionIndex.get(record.result.ranked[result.servedRank]!)!;
@@ -186,7 +190,10 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
       const tokens = { input_tokens: table.inputTokens[i]!, output_tokens: table.maxOutputTokens[i]! };
       settled.push(engine.submit({
         type: "outcome", webhookId: `o-${i}`, decisionFingerprint: result.fingerprint, actualCostMicros: cost,
-        record: { model: pack.options[served]!.id, ...tokens, latency_ms: null, success, quality_bps: quality, business_outcome_micros: null },
+        record: {
+          business_outcome_micros: null, input_tokens: tokens.input_tokens, latency_ms: null, model: pack.options[served]!.id,
+          output_tokens: tokens.output_tokens, quality_bps: quality, success,
+        },
         learnerOutcome: { model: pack.options[served]!.id, success, quality_bps: quality, ...tokens, actual_cost_micros: cost },
         nowMs: REPLAY_EPOCH_MS + i * 1000 + 500,
       }));

@@ -10,6 +10,7 @@ import { doublyRobust, netValueReward, successReward, trueValue } from "./off-po
 import type { RecordTable } from "./record-table.ts";
 import type { ReplayDataset } from "./replay-dataset.ts";
 import type { EntryRow } from "../ledger/store.ts";
+import { DEFAULT_EXPLORATION_BPS } from "../learning/warm-start.ts";
 
 export const POLICIES = ["adaptive", "random", "cheapest", "best", "hindsight", "oracle"] as const;
 export type PolicyName = (typeof POLICIES)[number];
@@ -22,6 +23,8 @@ export interface DatasetRunOptions {
   readonly policies?: readonly PolicyName[];
   readonly onProgress?: (stage: string, done: number, total: number) => void;
   readonly onEntry?: (row: EntryRow) => void;
+  /** Overrides the policy's exploration share (bps) for every adaptive run. */
+  readonly explorationBps?: number;
 }
 
 export interface OffPolicyCheck {
@@ -48,6 +51,8 @@ export interface DatasetReport {
   readonly title: string;
   readonly seed: number;
   readonly limit: number | null;
+  /** The adaptive policy's exploration share, bps. */
+  readonly exploration_bps: number;
   readonly records: number;
   readonly miss_label: string;
   readonly provenance: { readonly real: string; readonly modelled: string };
@@ -101,7 +106,7 @@ export async function replayDataset(dataset: ReplayDataset, table: RecordTable, 
   let run: AdaptiveRun | null = null;
   if (wanted.has("adaptive")) {
     run = await runAdaptive(dataset, table, {
-      seed: options.seed, valueMicros: middle, floorSamples, onEntry: options.onEntry,
+      seed: options.seed, valueMicros: middle, floorSamples, onEntry: options.onEntry, explorationBps: options.explorationBps,
       onProgress: (done) => options.onProgress?.("adaptive", done, table.count),
     });
     choices.adaptive = run.choices;
@@ -151,6 +156,7 @@ export async function replayDataset(dataset: ReplayDataset, table: RecordTable, 
   }
   return {
     dataset: dataset.id, industry: dataset.industry, title: dataset.title, seed: options.seed, limit: options.limit ?? null,
+    exploration_bps: options.explorationBps ?? dataset.warmStart.explorationBps ?? DEFAULT_EXPLORATION_BPS,
     records: table.count, miss_label: dataset.missLabel, provenance: dataset.provenance,
     options: dataset.pack.options.map((option) => option.id), regimes: dataset.pack.regimes.map((regime) => regime.id),
     policies, adaptive, value_levels: await valueLevels(dataset, table, options, policies), curves,
@@ -166,7 +172,7 @@ async function valueLevels(dataset: ReplayDataset, table: RecordTable, options: 
   for (const [name, value] of Object.entries(levels) as [string, number][]) {
     let adaptive = atMiddle.adaptive;
     if (value !== levels.middle) {
-      const run = await runAdaptive(dataset, table, { seed: options.seed, valueMicros: value, onProgress: (done) => options.onProgress?.(`adaptive@${name}`, done, table.count) });
+      const run = await runAdaptive(dataset, table, { seed: options.seed, valueMicros: value, explorationBps: options.explorationBps, onProgress: (done) => options.onProgress?.(`adaptive@${name}`, done, table.count) });
       adaptive = policyMetrics(table, run.choices, value);
     }
     const hindsight = policyMetrics(table, hindsightChoices(table, dataset.pack.regimes.length, value), value);

@@ -21,9 +21,9 @@ export async function outcomesRoute(c: AppContext): Promise<Response> {
     decisionFingerprint: decision_fingerprint,
     actualCostMicros: execution.actual_cost_micros,
     record: {
-      model: execution.model, input_tokens: execution.input_tokens, output_tokens: execution.output_tokens,
-      latency_ms: execution.latency_ms, success: outcome.success ?? null, quality_bps: outcome.quality_bps ?? null,
-      business_outcome_micros: outcome.business_outcome_micros ?? null,
+      business_outcome_micros: outcome.business_outcome_micros ?? null, input_tokens: execution.input_tokens,
+      latency_ms: execution.latency_ms, model: execution.model, output_tokens: execution.output_tokens,
+      quality_bps: outcome.quality_bps ?? null, success: outcome.success ?? null,
     },
     learnerOutcome: {
       model: execution.model, success: outcome.success ?? null, quality_bps: outcome.quality_bps ?? null,

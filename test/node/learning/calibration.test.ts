@@ -107,3 +107,15 @@ describe("calibrateFloor", () => {
     );
   });
 });
+
+describe("the ceiling: a learned floor never climbs above the best option's quality", () => {
+  it("failures stop at the ceiling, and the bounds stay ordered when the warm start is above it", () => {
+    const bounds = floorBounds(7_200, 9_000);
+    expect(bounds).toEqual({ minBps: 5_700, maxBps: 9_000 });
+    let floor = 7_200;
+    for (let i = 0; i < 200; i++) floor = calibrateFloor(floor, false, bounds);
+    expect(floor).toBe(9_000);
+    expect(floorBounds(9_500, 7_000)).toEqual({ minBps: 7_000, maxBps: 7_000 });
+    expect(floorBounds(7_200, 20_000)).toEqual({ minBps: 5_700, maxBps: 10_000 });
+  });
+});
