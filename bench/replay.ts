@@ -19,7 +19,7 @@ for (const dataset of DATASETS) {
   const t0 = performance.now();
   const table = await dataset.load(reader, { seed: SEED });
   const loaded = performance.now();
-  const report = await replayDataset(dataset, table, { seed: SEED });
+  const report = await replayDataset(dataset, table, { byteLength: (text) => Buffer.byteLength(text), seed: SEED });
   const done = performance.now();
   records += table.count;
   datasets[dataset.id] = {

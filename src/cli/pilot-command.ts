@@ -76,7 +76,7 @@ export async function runPilot(argv: readonly string[], output: Output): Promise
     throw error;
   }
   const progress = progressLine(output.stderr);
-  const report = await replayDataset(loaded.dataset, loaded.table, { seed, onProgress: (stage, done, total) => progress(`pilot ${stage}`, done, total) });
+  const report = await replayDataset(loaded.dataset, loaded.table, { byteLength: (text) => Buffer.byteLength(text), seed, onProgress: (stage, done, total) => progress(`pilot ${stage}`, done, total) });
   output.stdout(formatReport(report));
   const adaptive = report.policies.adaptive!;
   const best = report.policies.best!;

@@ -86,7 +86,7 @@ export async function runReplay(argv: readonly string[], output: Output): Promis
     const chain = args.values.chain === undefined ? null : createWriteStream(args.values.chain);
     try {
       const table = await dataset.load(reader, { ...(limit === undefined ? {} : { limit }), seed });
-      const report = await replayDataset(dataset, table, {
+      const report = await replayDataset(dataset, table, { byteLength: (text) => Buffer.byteLength(text),
         seed, ...(limit === undefined ? {} : { limit }), ...(exploration === undefined ? {} : { explorationBps: exploration }), ...(policies === undefined ? {} : { policies: policies as PolicyName[] }),
         onProgress: (stage, done, total) => progress(`${dataset.id} ${stage}`, done, total),
         ...(chain === null ? {} : { onEntry: (row) => void chain.write(`${row.line}\n`) }),

@@ -31,6 +31,10 @@ export function formatReport(report: DatasetReport): string {
   const a = report.adaptive;
   if (a !== null) {
     lines.push(`  adaptive: regret vs hindsight ${usd(a.regret_vs_hindsight_micros)}, explored ${pct(a.explored_bps)}, ${a.snapshots} snapshots, ${a.ledger.entries.toLocaleString("en-US")} chain entries, budget ${a.ledger.budget_holds ? "settled exactly" : "MISMATCH"}`);
+    if (a.gap_to_hindsight !== null) {
+      const { first_quarter: first, last_quarter: last } = a.gap_to_hindsight;
+      lines.push(`  gap to hindsight per record: first quarter ${usd(first.net_value_per_record_micros)} (${pct(first.success_bps)} success), last quarter ${usd(last.net_value_per_record_micros)} (${pct(last.success_bps)} success)`);
+    }
   }
   for (const [level, v] of Object.entries(report.value_levels ?? {})) {
     lines.push(`  value ${level} (${usd(v.value_micros)} per correct answer): ${pct(v.share_of_best_quality_bps)} of always-best's quality at ${pct(v.share_of_best_cost_bps)} of its cost; regret vs hindsight ${usd(v.regret_vs_hindsight_micros)}`);

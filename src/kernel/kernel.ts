@@ -32,6 +32,10 @@ export class Kernel {
   private readonly tierValueMicros: Float64Array;
   private readonly tierRiskMicros: Float64Array;
   private readonly tierBest: Int32Array;
+  // Per-sample scratch of propensity(): each sample's running winner, its utility and cost.
+  private sampleWinner = new Int32Array(0);
+  private sampleUtility = new Float64Array(0);
+  private sampleCost = new Float64Array(0);
   // Top-ranked options by (utility desc, cost asc, index asc).
   private readonly topIndex = new Int32Array(RANKED_MAX);
   private topCount = 0;
@@ -336,16 +340,61 @@ export class Kernel {
     this.computeTierBests();
     const policy = this.policy!;
     const tiers = this.catalog.tierCount;
-    let wins = 0;
-    for (let k = 0; k < policy.sampleCount; k++) {
-      if (this.greedyUnder(k, tiers) === out.chosen) wins++;
-    }
+    const wins = this.winsOf(out.chosen, policy, tiers);
     const f = out.feasibleTierCount;
     const eps = policy.explorationBps;
     out.thompsonWins = wins;
     out.propensityNumerator = eps * policy.sampleCount + (BPS_SCALE - eps) * wins * f;
     out.propensityDenominator = BPS_SCALE * policy.sampleCount * f;
     out.propensityPpm = Math.floor((out.propensityNumerator * 1_000_000 + Math.floor(out.propensityDenominator / 2)) / out.propensityDenominator);
+  }
+
+  /**
+   * The number of samples k under which the greedy rule picks `chosen`. Tier by tier, then sample
+   * by sample: each sample's running winner is kept in typed arrays, so the inner loop is a flat
+   * pass over K samples with no calls. Tiers are visited in order, so every sample sees the same
+   * comparisons, in the same order, as a per-sample scan would make (greedyUnder, kept as the
+   * reference in the tests' model).
+   */
+  private winsOf(chosen: number, policy: KernelPolicy, tiers: number): number {
+    const K = policy.sampleCount;
+    if (this.sampleWinner.length < K) {
+      this.sampleWinner = new Int32Array(K);
+      this.sampleUtility = new Float64Array(K);
+      this.sampleCost = new Float64Array(K);
+    }
+    const winner = this.sampleWinner;
+    const best = this.sampleUtility;
+    const bestCost = this.sampleCost;
+    winner.fill(UNSET, 0, K);
+    const theta = policy.thetaBps;
+    const { valueHigh, riskHigh } = this;
+    // The low parts are below 10^4, so these products stay int32: as int32 locals the division
+    // by the constant below compiles to a multiply and shift instead of a double division.
+    const valueLow = this.valueLow | 0;
+    const riskLow = this.riskLow | 0;
+    const base = this.regimeBase * tiers;
+    for (let t = 0; t < tiers; t++) {
+      const o = this.tierBest[t]!;
+      if (o === UNSET) continue;
+      const cost = this.costMicros[o]!;
+      const load = cost + this.latencyPenaltyMicros[o]!;
+      for (let k = 0; k < K; k++) {
+        const th = theta[base + k * tiers + t]!;
+        const miss = BPS_SCALE - th;
+        // The same integer terms as readTierTerms, so the share counted here is exact.
+        const utility = valueHigh * th + (((valueLow * th) / BPS_SCALE) | 0) - (riskHigh * miss + (((riskLow * miss) / BPS_SCALE) | 0)) - load;
+        const w = winner[k]!;
+        if (w === UNSET || utility > best[k]! || (utility === best[k]! && (cost < bestCost[k]! || (cost === bestCost[k]! && o < w)))) {
+          winner[k] = o;
+          best[k] = utility;
+          bestCost[k] = cost;
+        }
+      }
+    }
+    let wins = 0;
+    for (let k = 0; k < K; k++) if (winner[k] === chosen) wins++;
+    return wins;
   }
 
   /** Fills tierBest from the feasible options, once per decision and only when asked. */
@@ -379,29 +428,7 @@ export class Kernel {
     throw new Error("exploredChoice: tier index out of range (kernel bug)");
   }
 
-  private greedyUnder(k: number, tiers: number): number {
-    const policy = this.policy!;
-    const base = (this.regimeBase + k) * tiers;
-    let winner = UNSET;
-    let winnerUtility = 0;
-    for (let t = 0; t < tiers; t++) {
-      const o = this.tierBest[t]!;
-      if (o === UNSET) continue;
-      const theta = policy.thetaBps[base + t]!;
-      const miss = BPS_SCALE - theta;
-      // The same integer terms as readTierTerms, so the share counted here is exact.
-      const utility = this.valueHigh * theta + (((this.valueLow * theta) / BPS_SCALE) | 0) -
-        (this.riskHigh * miss + (((this.riskLow * miss) / BPS_SCALE) | 0)) -
-        this.costMicros[o]! - this.latencyPenaltyMicros[o]!;
-      if (winner === UNSET || utility > winnerUtility ||
-        (utility === winnerUtility && (this.costMicros[o]! < this.costMicros[winner]! ||
-          (this.costMicros[o]! === this.costMicros[winner]! && o < winner)))) {
-        winner = o;
-        winnerUtility = utility;
-      }
-    }
-    return winner;
-  }
+
 }
 
 

@@ -17,6 +17,8 @@ export interface SealedEntry {
   readonly tsMs: number;
   readonly prevHex: string;
   readonly fpHex: string;
+  /** The fingerprint's 32 bytes: the next entry's prev and this entry's Merkle leaf data. */
+  readonly fp: Uint8Array;
   /** The export line without its newline: JCS of {fp, kind, prev, record, seq, ts}. */
   readonly line: string;
 }
@@ -42,8 +44,9 @@ export function fingerprint(prev: Uint8Array, canonical: string): Uint8Array {
 export function sealEntry(prev: Uint8Array, seq: number, kind: EntryKind, tsMs: number, record: EntryRecord): SealedEntry {
   const prevHex = bytesToHex(prev);
   const canonical = canonicalEntry(seq, kind, tsMs, prevHex, record);
-  const fpHex = bytesToHex(fingerprint(prev, canonical));
-  return { seq, kind, tsMs, prevHex, fpHex, line: `${FP_PREFIX_START}${fpHex}",${canonical.slice(1)}` };
+  const fp = fingerprint(prev, canonical);
+  const fpHex = bytesToHex(fp);
+  return { seq, kind, tsMs, prevHex, fpHex, fp, line: `${FP_PREFIX_START}${fpHex}",${canonical.slice(1)}` };
 }
 
 /** The canonical bytes inside an export line, or null when the line does not start with an fp field. */

@@ -26,6 +26,8 @@ export class LedgerTxn {
   private readonly nodes = new Map<string, Uint8Array>();
   private readonly outboxDeleted = new Set<string>();
   private headChanged = false;
+  private prev: Uint8Array | null = null;
+  private prevHex = "";
   private checkpoint: CheckpointRow | null = null;
 
   constructor(store: LedgerStore, state: LedgerState) {
@@ -120,8 +122,12 @@ export class LedgerTxn {
 
   /** Seals an entry at the head of the chain and extends the Merkle tree by its leaf. */
   append(kind: EntryKind, tsMs: number, record: EntryRecord): SealedEntry {
-    const entry = sealEntry(hexToBytes(this.head.headHex), this.head.size, kind, tsMs, record);
-    const fp = hexToBytes(entry.fpHex);
+    // The previous fingerprint's bytes are kept from the last append: no hex round trip per entry.
+    const prev = this.prevHex === this.head.headHex && this.prev !== null ? this.prev : hexToBytes(this.head.headHex);
+    const entry = sealEntry(prev, this.head.size, kind, tsMs, record);
+    const fp = entry.fp;
+    this.prev = fp;
+    this.prevHex = entry.fpHex;
     const { frontier, completed } = appendLeaf(this.frontier, this.head.size, leafHash(fp));
     for (const node of completed) {
       this.nodes.set(`${node.level}:${node.index}`, node.hash);

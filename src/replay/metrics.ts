@@ -99,3 +99,25 @@ export function curve(table: RecordTable, choices: Int32Array, buckets: number):
   }
   return points;
 }
+
+export interface QuarterFigures {
+  readonly success_bps: number;
+  readonly net_value_per_record_micros: number;
+}
+
+/** Success rate and net value per record over the first and the last quarter of the records. */
+export function quarterFigures(table: RecordTable, choices: Int32Array, valueMicros?: number): { first: QuarterFigures; last: QuarterFigures } {
+  const quarter = Math.floor(table.count / 4);
+  const over = (start: number): QuarterFigures => {
+    let successes = 0;
+    let net = 0;
+    for (let i = start; i < start + quarter; i++) {
+      const o = choices[i]!;
+      if (o < 0) continue;
+      if (table.success[i * table.optionCount + o] === 1) successes++;
+      net += netValueMicros(table, i, o, valueMicros);
+    }
+    return { success_bps: bps(successes, quarter), net_value_per_record_micros: quarter === 0 ? 0 : Math.round(net / quarter) };
+  };
+  return { first: over(0), last: over(table.count - quarter) };
+}

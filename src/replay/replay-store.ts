@@ -1,7 +1,8 @@
 // The ledger store of a replay: the same atomic-batch contract as the Durable Object's SQLite,
 // but sized for half a million records. Entries go to a sink (a chain file, or only counted)
 // instead of memory; merkle nodes are not kept (only a restart would read them, and a replay
-// never restarts); settled reservations are dropped. Keyed rows stay: outcomes look decisions up.
+// never restarts); settled reservations are dropped; keyed rows (outcomes look decisions up by
+// them) are dropped when the replay says every decision so far is settled.
 
 import type {
   CheckpointRow, EntryRow, HeadRow, KeyedScope, LedgerStore, LedgerWrite, OutboxRow, ReservationRow, TenantRow,
@@ -30,13 +31,25 @@ export class ReplayStore implements LedgerStore {
   /** UTF-8 bytes of all entry lines (each plus its newline): the size of the chain's JSONL export. */
   entryBytes = 0;
   private readonly onEntry: ((row: EntryRow) => void) | null;
+  private readonly byteLength: (text: string) => number;
 
-  constructor(onEntry: ((row: EntryRow) => void) | null = null) {
+  /** `byteLength` counts a line's UTF-8 bytes; a Node shell may pass the native Buffer.byteLength. */
+  constructor(onEntry: ((row: EntryRow) => void) | null = null, byteLength: (text: string) => number = utf8Length) {
     this.onEntry = onEntry;
+    this.byteLength = byteLength;
   }
 
   get entries(): number {
     return this.entryCount;
+  }
+
+  /**
+   * Forgets keyed rows (idempotency keys, decision fingerprints, webhook ids) once the replay has
+   * settled every decision it made: nothing can refer to them again, and half a million records'
+   * worth of them made garbage collection the replay's largest cost.
+   */
+  forgetSettled(): void {
+    this.keyed.clear();
   }
 
   readHead(): HeadRow | null { return this.head; }
@@ -84,7 +97,7 @@ export class ReplayStore implements LedgerStore {
       case "tenant": this.tenant = write.row; return;
       case "entry":
         this.entryCount++;
-        this.entryBytes += utf8Length(write.row.line) + 1;
+        this.entryBytes += this.byteLength(write.row.line) + 1;
         this.onEntry?.(write.row);
         return;
       case "node": return;

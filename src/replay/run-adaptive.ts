@@ -47,6 +47,8 @@ export interface AdaptiveOptions {
   readonly budgetMicros?: number;
   /** Receives every chain entry in order (e.g. to write the chain's JSONL export). */
   readonly onEntry?: ((row: EntryRow) => void) | undefined;
+  /** Counts a chain line's UTF-8 bytes (the Node shells pass Buffer.byteLength). */
+  readonly byteLength?: ((text: string) => number) | undefined;
   /** Called after each window with the records done. */
   readonly onProgress?: (done: number) => void;
   /** The policy's causal exploration share, bps; the data set's warm start (the production default) when absent. */
@@ -107,7 +109,7 @@ function recordSeed(seed: number, index: number): { words: Uint32Array; hex: str
 export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, options: AdaptiveOptions): Promise<AdaptiveRun> {
   const pack = dataset.pack;
   const optionIndex = new Map(pack.options.map((option, i) => [option.id, i]));
-  const store = new ReplayStore(options.onEntry ?? null);
+  const store = new ReplayStore(options.onEntry ?? null, options.byteLength);
   const engine = new LedgerEngine(store, { defer: (flush) => queueMicrotask(flush) });
   const tenantRow = replayTenant(dataset);
   const created = await engine.submit({
@@ -207,6 +209,8 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
     const due = store.readOutboxDue(Number.MAX_SAFE_INTEGER, WINDOW);
     for (const row of due) learner = applyOutcome(learner, pack, JSON.parse(row.payload) as OutcomePayload, costOf);
     if (due.length > 0) await engine.submit({ type: "outbox_settle", delivered: due.map((row) => row.id), retry: [] });
+    // Every decision of the window has its outcome: no later command can name them.
+    store.forgetSettled();
     sincePublish += due.length;
     if (sincePublish >= publishEvery) {
       version++;

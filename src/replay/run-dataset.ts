@@ -5,7 +5,7 @@
 
 import { type AdaptiveRun, runAdaptive } from "./run-adaptive.ts";
 import { bestChoices, cheapestChoices, hindsightChoices, oracleChoices, randomChoices } from "./baselines.ts";
-import { curve, policyMetrics, type CurvePoint, type PolicyMetrics } from "./metrics.ts";
+import { curve, policyMetrics, quarterFigures, type CurvePoint, type PolicyMetrics, type QuarterFigures } from "./metrics.ts";
 import { doublyRobust, netValueReward, successReward, trueValue } from "./off-policy.ts";
 import type { RecordTable } from "./record-table.ts";
 import type { ReplayDataset } from "./replay-dataset.ts";
@@ -23,6 +23,8 @@ export interface DatasetRunOptions {
   readonly policies?: readonly PolicyName[];
   readonly onProgress?: (stage: string, done: number, total: number) => void;
   readonly onEntry?: (row: EntryRow) => void;
+  /** Counts a chain line's UTF-8 bytes (the Node shells pass Buffer.byteLength). */
+  readonly byteLength?: (text: string) => number;
   /** Overrides the policy's exploration share (bps) for every adaptive run. */
   readonly explorationBps?: number;
 }
@@ -66,6 +68,15 @@ export interface DatasetReport {
 
 export interface AdaptiveSummary {
   readonly regret_vs_hindsight_micros: number | null;
+  /**
+   * The gap to the hindsight policy in the first and the last quarter of the records: success rate
+   * (bps) and net value per record. Unlike raw learning_bps, it is blind to drift in the data
+   * itself (KDD's attack mix changes along the file), so its shrinking is what learning did.
+   */
+  readonly gap_to_hindsight: {
+    readonly first_quarter: { readonly success_bps: number; readonly net_value_per_record_micros: number };
+    readonly last_quarter: { readonly success_bps: number; readonly net_value_per_record_micros: number };
+  } | null;
   readonly explored_bps: number;
   readonly snapshots: number;
   readonly outcomes_learned: number;
@@ -106,7 +117,7 @@ export async function replayDataset(dataset: ReplayDataset, table: RecordTable, 
   let run: AdaptiveRun | null = null;
   if (wanted.has("adaptive")) {
     run = await runAdaptive(dataset, table, {
-      seed: options.seed, valueMicros: middle, floorSamples, onEntry: options.onEntry, explorationBps: options.explorationBps,
+      seed: options.seed, valueMicros: middle, floorSamples, onEntry: options.onEntry, explorationBps: options.explorationBps, byteLength: options.byteLength,
       onProgress: (done) => options.onProgress?.("adaptive", done, table.count),
     });
     choices.adaptive = run.choices;
@@ -138,8 +149,18 @@ export async function replayDataset(dataset: ReplayDataset, table: RecordTable, 
     }
     const hindsight = policies.hindsight;
     const ledger = run.ledger;
+    let gap: AdaptiveSummary["gap_to_hindsight"] = null;
+    if (choices.hindsight !== undefined) {
+      const ours = quarterFigures(table, run.choices, middle);
+      const theirs = quarterFigures(table, choices.hindsight, middle);
+      const diff = (a: QuarterFigures, b: QuarterFigures) => ({
+        success_bps: b.success_bps - a.success_bps, net_value_per_record_micros: b.net_value_per_record_micros - a.net_value_per_record_micros,
+      });
+      gap = { first_quarter: diff(ours.first, theirs.first), last_quarter: diff(ours.last, theirs.last) };
+    }
     adaptive = {
       regret_vs_hindsight_micros: hindsight === undefined ? null : hindsight.net_value_micros - policies.adaptive!.net_value_micros,
+      gap_to_hindsight: gap,
       explored_bps: ratioBps(run.explored.reduce((s, e) => s + e, 0), table.count),
       snapshots: run.snapshots,
       outcomes_learned: run.learner.outcomes,
@@ -172,7 +193,7 @@ async function valueLevels(dataset: ReplayDataset, table: RecordTable, options: 
   for (const [name, value] of Object.entries(levels) as [string, number][]) {
     let adaptive = atMiddle.adaptive;
     if (value !== levels.middle) {
-      const run = await runAdaptive(dataset, table, { seed: options.seed, valueMicros: value, explorationBps: options.explorationBps, onProgress: (done) => options.onProgress?.(`adaptive@${name}`, done, table.count) });
+      const run = await runAdaptive(dataset, table, { seed: options.seed, valueMicros: value, explorationBps: options.explorationBps, byteLength: options.byteLength, onProgress: (done) => options.onProgress?.(`adaptive@${name}`, done, table.count) });
       adaptive = policyMetrics(table, run.choices, value);
     }
     const hindsight = policyMetrics(table, hindsightChoices(table, dataset.pack.regimes.length, value), value);
