@@ -10,7 +10,7 @@ import { DecisionResult, TERM_COST, TERM_LATENCY_PENALTY, TERM_QUALITY_ADJUSTED_
 import { validateKernelPolicy, type KernelPolicy } from "./policy.ts";
 import { requestInBounds } from "./request.ts";
 import { DecisionCode, FloorSource, GATE_COUNT, Verdict } from "./result-codes.ts";
-import { BPS_SCALE, COST_MICROS_MAX, MASK_ALL, RANKED_MAX, RISK_CEILING_BPS, TOKENS_PER_PRICE_UNIT, UNSET } from "./units.ts";
+import { BPS_SCALE, COST_MICROS_MAX, MASK_ALL, RANKED_MAX, REGIMES_MAX, RISK_CEILING_BPS, TOKENS_PER_PRICE_UNIT, UNSET } from "./units.ts";
 
 /** The first gate that filters options; gates before it look at the request alone. */
 const FIRST_OPTION_GATE = DecisionCode.context_window_exceeded;
@@ -36,6 +36,10 @@ export class Kernel {
   private sampleWinner = new Int32Array(0);
   private sampleUtility = new Float64Array(0);
   private sampleCost = new Float64Array(0);
+  // Per regime: the last request's value and risk (key), the policy and the terms they gave.
+  private readonly termsCache: Float64Array[] = [];
+  private readonly termsKey = new Float64Array(2 * REGIMES_MAX);
+  private readonly termsPolicy: (KernelPolicy | null)[] = [];
   // Top-ranked options by (utility desc, cost asc, index asc).
   private readonly topIndex = new Int32Array(RANKED_MAX);
   private topCount = 0;
@@ -367,23 +371,14 @@ export class Kernel {
     const best = this.sampleUtility;
     const bestCost = this.sampleCost;
     winner.fill(UNSET, 0, K);
-    const theta = policy.thetaBps;
-    const { valueHigh, riskHigh } = this;
-    // The low parts are below 10^4, so these products stay int32: as int32 locals the division
-    // by the constant below compiles to a multiply and shift instead of a double division.
-    const valueLow = this.valueLow | 0;
-    const riskLow = this.riskLow | 0;
-    const base = this.regimeBase * tiers;
+    const terms = this.regimeTerms(policy, tiers);
     for (let t = 0; t < tiers; t++) {
       const o = this.tierBest[t]!;
       if (o === UNSET) continue;
       const cost = this.costMicros[o]!;
       const load = cost + this.latencyPenaltyMicros[o]!;
-      for (let k = 0; k < K; k++) {
-        const th = theta[base + k * tiers + t]!;
-        const miss = BPS_SCALE - th;
-        // The same integer terms as readTierTerms, so the share counted here is exact.
-        const utility = valueHigh * th + (((valueLow * th) / BPS_SCALE) | 0) - (riskHigh * miss + (((riskLow * miss) / BPS_SCALE) | 0)) - load;
+      for (let k = 0, at = t; k < K; k++, at += tiers) {
+        const utility = terms[at]! - load;
         const w = winner[k]!;
         if (w === UNSET || utility > best[k]! || (utility === best[k]! && (cost < bestCost[k]! || (cost === bestCost[k]! && o < w)))) {
           winner[k] = o;
@@ -396,6 +391,40 @@ export class Kernel {
     for (let k = 0; k < K; k++) if (winner[k] === chosen) wins++;
     return wins;
   }
+
+  /**
+   * value x theta - risk penalty for every sample and tier of the request's regime, the integer
+   * terms of readTierTerms. They depend on the request only through its value and risk, which
+   * repeat from request to request, so the last ones computed are kept per regime until the
+   * value, the risk or the policy changes: a repeat costs one comparison instead of K x tiers.
+   */
+  private regimeTerms(policy: KernelPolicy, tiers: number): Float64Array {
+    const regime = this.regimeBase / policy.sampleCount;
+    const size = policy.sampleCount * tiers;
+    let terms = this.termsCache[regime];
+    const key = this.termsKey;
+    if (terms !== undefined && terms.length === size && key[2 * regime] === this.valueHigh * BPS_SCALE + this.valueLow &&
+      key[2 * regime + 1] === this.riskHigh * BPS_SCALE + this.riskLow && this.termsPolicy[regime] === policy) {
+      return terms;
+    }
+    if (terms === undefined || terms.length !== size) {
+      terms = new Float64Array(size);
+      this.termsCache[regime] = terms;
+    }
+    const theta = policy.thetaBps;
+    const { valueHigh, valueLow, riskHigh, riskLow } = this;
+    const base = this.regimeBase * tiers;
+    for (let i = 0; i < size; i++) {
+      const th = theta[base + i]!;
+      const miss = BPS_SCALE - th;
+      terms[i] = valueHigh * th + (((valueLow * th) / BPS_SCALE) | 0) - (riskHigh * miss + (((riskLow * miss) / BPS_SCALE) | 0));
+    }
+    key[2 * regime] = valueHigh * BPS_SCALE + valueLow;
+    key[2 * regime + 1] = riskHigh * BPS_SCALE + riskLow;
+    this.termsPolicy[regime] = policy;
+    return terms;
+  }
+
 
   /** Fills tierBest from the feasible options, once per decision and only when asked. */
   private computeTierBests(): void {

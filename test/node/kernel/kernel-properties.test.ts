@@ -525,3 +525,20 @@ describe("fixtures", () => {
     for (const code of [2, 3, 4, 5, 6, 7, 8, 9, 10]) expect(codes.get(code) ?? 0, `code ${code}`).toBeGreaterThan(0);
   });
 });
+
+describe("7b. the propensity's per-regime terms cache", () => {
+  it("a long-lived kernel answers every request of a mixed sequence as a fresh kernel does", () => {
+    // Requests repeat (cache hits) and alternate values, risks, regimes and policies (misses).
+    const inputs = fc.sample(fc.constantFrom(policyExplore, policyGreedy).chain((policy) => validInput(policy)), { numRuns: 300, seed: 7 });
+    const sequence = [...inputs, ...inputs.slice().reverse(), ...inputs];
+    const shared = new Kernel(buildLlmCatalog());
+    let compared = 0;
+    for (const input of sequence) {
+      const a = run(shared, input);
+      const b = run(new Kernel(buildLlmCatalog()), input);
+      expect(snapshotResult(a)).toEqual(snapshotResult(b));
+      if (a.code === DecisionCode.ok) compared++;
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+});
