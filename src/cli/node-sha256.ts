@@ -4,7 +4,7 @@
 // 2.4 µs and 3.3 µs, so this uses hash(). A string result skips the Buffer allocation and costs
 // about 0.4 µs and 1.2 µs: the fast path (block-check.ts) uses the latin1 and hex forms.
 
-import { createHash, hash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /** SHA-256 as chain-verifier.ts expects it. The Buffer returned is a Uint8Array the caller owns. */
 export function nodeSha256(data: Uint8Array): Uint8Array {
@@ -21,7 +21,13 @@ export function sha256Hex(data: Uint8Array): string {
   return hash("sha256", data, "hex");
 }
 
-/** SHA-256(prefix || UTF-8(text)) streamed into one native hash: no joined copy, no TextEncoder. */
+/**
+ * SHA-256(prefix || UTF-8(text)): the text written natively after the prefix into one buffer,
+ * hashed one-shot. About 3.4 µs for a 1.4 KB entry here, against 6.2 µs through createHash().
+ */
 export function nodeSha256PrefixedText(prefix: Uint8Array, text: string): Uint8Array {
-  return createHash("sha256").update(prefix).update(text, "utf8").digest();
+  const buffer = Buffer.allocUnsafe(prefix.length + Buffer.byteLength(text));
+  buffer.set(prefix);
+  buffer.write(text, prefix.length);
+  return hash("sha256", buffer, "buffer");
 }

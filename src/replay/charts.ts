@@ -15,13 +15,14 @@ function policySeries(report: DatasetReport, y: (point: { success_rate_bps: numb
 const usd = (micros: number): string => `$${formatCompact(micros / 100_000_000)}`;
 
 export function datasetCharts(report: DatasetReport): Record<ChartName, string> {
-  const title = (what: string): string => `${report.title}: ${what} (${report.records.toLocaleString("en-US")} records, seed ${report.seed})`;
+  // The data set's id, not its long title: a chart title must fit the chart's width.
+  const title = (what: string): string => `${report.dataset}: ${what} (${report.records.toLocaleString("en-US")} records)`;
   const floors: ChartSeries[] = report.adaptive === null ? [] : report.regimes.map((regime, r) => ({
     name: regime, points: report.adaptive!.floors.map((sample) => [sample.record, sample.floor_bps[r]! / 100] as const),
   }));
   return {
     "learning-curve": lineChart({
-      title: title("success rate per slice of records"), xLabel: "records replayed", yLabel: "success rate (%)",
+      title: title("success rate per slice"), xLabel: "records replayed", yLabel: "success rate (%)",
       series: policySeries(report, (p) => p.success_rate_bps / 100),
     }),
     "cumulative-cost": lineChart({
