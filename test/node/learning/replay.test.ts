@@ -5,7 +5,7 @@
 
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildDecisionRecord, type DecisionRecord } from "../../../src/domain/decision-record.ts";
+import type { DecisionRecord } from "../../../src/domain/decision-record.ts";
 import { LLM_PACK } from "../../../src/domain/llm/pack.ts";
 import { CAPABILITIES, PROVIDERS } from "../../../src/domain/llm/types.ts";
 import type { TenantView } from "../../../src/domain/tenant-view.ts";
@@ -14,8 +14,8 @@ import { Kernel } from "../../../src/kernel/kernel.ts";
 import type { KernelPolicy } from "../../../src/kernel/policy.ts";
 import { DecisionCode } from "../../../src/kernel/result-codes.ts";
 import { INPUT_TOKENS_MAX, LATENCY_MS_MAX, MASK_ALL, OUTPUT_TOKENS_MAX, UNSET, VALUE_MICROS_MAX } from "../../../src/kernel/units.ts";
-import { NO_ANOMALY, checkAnomaly } from "../../../src/learning/anomaly.ts";
-import { applyOutcome, bestQualityBps, initialLearnerState, regimeSums, type LearnerState } from "../../../src/learning/learner-state.ts";
+import { anomalyOf, runDecision } from "../../../src/learning/decide-step.ts";
+import { applyOutcome, bestQualityBps, initialLearnerState, type LearnerState } from "../../../src/learning/learner-state.ts";
 import { optionCostMicros } from "../../../src/learning/option-cost.ts";
 import { buildSnapshot, toKernelPolicy, type PolicySnapshot } from "../../../src/learning/policy-snapshot.ts";
 import { replayDecision, replayMatches } from "../../../src/learning/replay-decision.ts";
@@ -42,31 +42,16 @@ function kernelPolicyOf(snapshot: PolicySnapshot): KernelPolicy {
   return policy;
 }
 
-/** runKernel of src/worker/routes/decide.ts, step for step; the holdout takes the warm start. */
+/** The worker's decision path (src/learning/decide-step.ts); the holdout takes the warm start. */
 function decideLikeWorker(view: TenantView, current: PolicySnapshot, body: DecideRequest, key: string): { record: DecisionRecord; snapshot: PolicySnapshot } {
   const holdout = isHoldout(view.tenantId, key);
   const snapshot = holdout ? WARM : current;
   const request = toKernelRequest(body, PACK);
-  const seed = decisionSeed(view.tenantId, key, snapshot.hash);
-  const stats = snapshot.stats[request.regimeIndex];
-  const anomaly = stats === undefined
-    ? NO_ANOMALY
-    : checkAnomaly(regimeSums(stats), { input_tokens: request.inputTokens, value_micros: request.valueMicros, risk_bps: request.riskBps });
-  const code = kernel.decide(
-    {
-      request,
-      tenant: { suspended: view.status !== "active", allowedProviderMask: view.allowedProviderMask, costCapMicros: view.costCapMicros },
-      policy: kernelPolicyOf(snapshot),
-      seedWords: seed.words,
-      floorRaiseBps: anomaly.raiseBps,
-    },
-    out,
-  );
-  if (code === DecisionCode.ok) kernel.propensity(out);
-  const record = buildDecisionRecord({
-    pack: PACK, regime: body.regime, request, requestId: body.request_id ?? null, tenantChoice: body.tenant_choice ?? null,
-    tenant: view, policy: { version: snapshot.version, hash: snapshot.hash }, seedHex: seed.hex, holdout,
-    floorRaiseBps: anomaly.raiseBps, anomaly: anomaly.features, apprentice: view.mode === "apprentice", out,
+  const record = runDecision({
+    pack: PACK, kernel, out, tenant: view, entry: { snapshot, policy: kernelPolicyOf(snapshot) }, regime: body.regime, request,
+    requestId: body.request_id ?? null, tenantChoice: body.tenant_choice ?? null, seed: decisionSeed(view.tenantId, key, snapshot.hash),
+    // As the worker does: the holdout is checked for anomalies against the learned statistics too.
+    holdout, anomaly: anomalyOf(PACK, current, request),
   });
   return { record, snapshot };
 }
