@@ -102,9 +102,16 @@ function apprenticeStep(figures: ApprenticeFigures, payload: OutcomePayload, cos
   return { decisions: figures.decisions + 1, agreements: figures.agreements + (agrees ? 1 : 0), savingsMicros: figures.savingsMicros + saving };
 }
 
-/** The best option's static quality: the ceiling of every learned floor. */
+const bestQualityOf = new WeakMap<DomainPack, number>();
+
+/** The best option's static quality: the ceiling of every learned floor (once per pack). */
 export function bestQualityBps(pack: DomainPack): number {
-  return pack.catalog.qualityBps.reduce((best, q) => Math.max(best, q), 0);
+  let best = bestQualityOf.get(pack);
+  if (best === undefined) {
+    best = pack.catalog.qualityBps.reduce((most, q) => Math.max(most, q), 0);
+    bestQualityOf.set(pack, best);
+  }
+  return best;
 }
 
 /** A regime's statistics as BigInt power sums. */

@@ -38,3 +38,10 @@ export interface ReplayDataset {
   readonly expectedRecords: number;
   load(reader: DataReader, options: LoadOptions): Promise<RecordTable>;
 }
+
+/** How many records a load may read: `limit`, or all (Infinity) when undefined; refuses anything else. */
+export function recordLimit(limit: number | undefined): number {
+  if (limit === undefined) return Number.POSITIVE_INFINITY;
+  if (!(Number.isSafeInteger(limit) && limit >= 0)) throw new RangeError(`"limit" expected a safe integer >= 0, got ${String(limit)}`);
+  return limit;
+}

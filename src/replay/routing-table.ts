@@ -4,12 +4,11 @@
 // names the same models. It becomes a data set like any other, so `calybris pilot` replays it
 // through the same engine, against the same baselines.
 
-import { tierPack } from "../domain/tier-pack.ts";
+import { WORK_UNITS_PER_RECORD, tierPack } from "../domain/tier-pack.ts";
 import { TIERS_MAX, REGIMES_MAX } from "../kernel/units.ts";
 import { DataFileError, type DataLine } from "./data-reader.ts";
 import { RecordTableBuilder, type OptionOutcome, type RecordTable } from "./record-table.ts";
 import type { ReplayDataset } from "./replay-dataset.ts";
-import { WORK_UNITS_PER_RECORD } from "../domain/tier-pack.ts";
 
 export interface RoutingTableOptions {
   /** What one successful answer is worth, microcents. */

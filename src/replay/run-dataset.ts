@@ -188,7 +188,8 @@ export async function replayDataset(dataset: ReplayDataset, table: RecordTable, 
 async function valueLevels(dataset: ReplayDataset, table: RecordTable, options: DatasetRunOptions, atMiddle: Partial<Record<PolicyName, PolicyMetrics>>): Promise<Record<string, ValueLevelResult> | null> {
   const levels = dataset.valueLevels;
   if (levels === undefined || atMiddle.adaptive === undefined) return null;
-  const best = policyMetrics(table, bestChoices(table));
+  // Always-best's choices do not depend on the value; only its net value does.
+  const bestChosen = bestChoices(table);
   const result: Record<string, ValueLevelResult> = {};
   for (const [name, value] of Object.entries(levels) as [string, number][]) {
     let adaptive = atMiddle.adaptive;
@@ -197,9 +198,9 @@ async function valueLevels(dataset: ReplayDataset, table: RecordTable, options: 
       adaptive = policyMetrics(table, run.choices, value);
     }
     const hindsight = policyMetrics(table, hindsightChoices(table, dataset.pack.regimes.length, value), value);
-    const bestAtValue = policyMetrics(table, bestChoices(table), value);
+    const best = policyMetrics(table, bestChosen, value);
     result[name] = {
-      value_micros: value, adaptive, best: bestAtValue, hindsight,
+      value_micros: value, adaptive, best, hindsight,
       share_of_best_quality_bps: ratioBps(adaptive.quality_bps, best.quality_bps),
       share_of_best_cost_bps: ratioBps(adaptive.cost_micros, best.cost_micros),
       regret_vs_hindsight_micros: hindsight.net_value_micros - adaptive.net_value_micros,

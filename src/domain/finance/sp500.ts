@@ -5,7 +5,7 @@
 import { DataFileError, type DataReader } from "../../replay/data-reader.ts";
 import { drawUnit } from "../../replay/draws.ts";
 import { RecordTableBuilder, type OptionOutcome, type RecordTable } from "../../replay/record-table.ts";
-import type { ReplayDataset } from "../../replay/replay-dataset.ts";
+import { recordLimit, type ReplayDataset } from "../../replay/replay-dataset.ts";
 import { tierCostMicros, tierPack, WORK_UNITS_PER_RECORD, type TierSpec } from "../tier-pack.ts";
 import { readPriceSeries, trailingVolatility, type PriceSeries } from "./sp500-prices.ts";
 import { HIGH, regimeIndexOf, SP500_REGIMES, TICKER_SECTOR, TICKERS, VOLATILITY_STATES } from "./sp500-universe.ts";
@@ -124,12 +124,10 @@ function outcomesOf(event: boolean, u: number, catchBps: readonly number[]): Opt
 }
 
 async function loadSignals(reader: DataReader, limit: number | undefined, seed: number): Promise<RecordTable> {
-  if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
-    throw new RangeError(`"limit" expected a safe integer >= 0, got ${String(limit)}`);
-  }
+  const most = recordLimit(limit);
   const all = await Promise.all(TICKERS.map(async (ticker) => windowOf(ticker, await readPriceSeries(reader, FOLDER, ticker))));
   const dates = windowDates(all);
-  const count = Math.min(limit ?? Number.POSITIVE_INFINITY, dates.length * all.length);
+  const count = Math.min(most, dates.length * all.length);
   const builder = new RecordTableBuilder(TIER_COUNT);
   // Replay order: by date, then ticker (alphabetical).
   for (let index = 0; index < count; index++) {

@@ -6,7 +6,7 @@
 import { DataFileError, type DataReader } from "../../replay/data-reader.ts";
 import { drawUnit, fixedOrder } from "../../replay/draws.ts";
 import { RecordTableBuilder, type OptionOutcome, type RecordTable } from "../../replay/record-table.ts";
-import type { ReplayDataset } from "../../replay/replay-dataset.ts";
+import { recordLimit, type ReplayDataset } from "../../replay/replay-dataset.ts";
 import { tierCostMicros, tierPack, WORK_UNITS_PER_RECORD } from "../tier-pack.ts";
 import {
   CORRECT_BPS,
@@ -177,14 +177,8 @@ export function correctMask(cell: Cell, u: number): number {
   return mask;
 }
 
-function checkLimit(limit: number | undefined): number {
-  if (limit === undefined) return Number.POSITIVE_INFINITY;
-  if (!(Number.isSafeInteger(limit) && limit >= 0)) throw new RangeError(`"limit" expected a safe integer >= 0, got ${String(limit)}`);
-  return limit;
-}
-
 async function loadCells(reader: DataReader, limit: number | undefined, seed: number): Promise<RecordTable> {
-  const count = checkLimit(limit);
+  const count = recordLimit(limit);
   const builder = new RecordTableBuilder(TIER_COUNT);
   if (count === 0) return builder.build();
   // Every file must be read before the first record: the fixed order mixes the three of them.

@@ -3,7 +3,7 @@
 // replay order. Packs give no outside quality information: what a model is worth is learned.
 
 import { buildPack, type DomainPack, type PackRegime } from "../domain-pack.ts";
-import type { ValueLevels } from "../../replay/replay-dataset.ts";
+import { recordLimit, type ValueLevels } from "../../replay/replay-dataset.ts";
 import { DataFileError } from "../../replay/data-reader.ts";
 import { fixedOrder } from "../../replay/draws.ts";
 
@@ -77,11 +77,8 @@ export function checkWindow(file: string, line: number, inputTokens: number, max
  * stored grouped by task, so the replay mixes them in an order that depends on the salt only.
  */
 export function replayOrder<T>(items: readonly T[], salt: number, limit: number | undefined): T[] {
-  if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
-    throw new RangeError(`"limit" expected a safe integer >= 0, got ${String(limit)}`);
-  }
+  const count = Math.min(recordLimit(limit), items.length);
   const order = fixedOrder(items.length, salt);
-  const count = limit === undefined ? items.length : Math.min(limit, items.length);
   const out: T[] = [];
   for (let i = 0; i < count; i++) out.push(items[order[i]!]!);
   return out;

@@ -5,7 +5,7 @@
 import { DataFileError, expectWidth, headerIndex, numberField, type CsvRow, type DataReader } from "../../replay/data-reader.ts";
 import { drawNormal, fixedOrder } from "../../replay/draws.ts";
 import { RecordTableBuilder, type OptionOutcome, type RecordTable } from "../../replay/record-table.ts";
-import type { ReplayDataset } from "../../replay/replay-dataset.ts";
+import { recordLimit, type ReplayDataset } from "../../replay/replay-dataset.ts";
 import { tierCostMicros, tierPack, WORK_UNITS_PER_RECORD } from "../tier-pack.ts";
 import {
   difficultyOf,
@@ -101,14 +101,8 @@ export function accurateMask(district: DistrictFacts, z: number): number {
   return mask;
 }
 
-function checkLimit(limit: number | undefined): number {
-  if (limit === undefined) return Number.POSITIVE_INFINITY;
-  if (!(Number.isSafeInteger(limit) && limit >= 0)) throw new RangeError(`"limit" expected a safe integer >= 0, got ${String(limit)}`);
-  return limit;
-}
-
 async function loadDistricts(reader: DataReader, limit: number | undefined, seed: number): Promise<RecordTable> {
-  const count = checkLimit(limit);
+  const count = recordLimit(limit);
   const builder = new RecordTableBuilder(TIER_COUNT);
   if (count === 0) return builder.build();
   const districts = await readDistricts(reader);

@@ -5,7 +5,7 @@
 import { DataFileError, type DataReader } from "../../replay/data-reader.ts";
 import { drawUnit } from "../../replay/draws.ts";
 import { RecordTableBuilder, type OptionOutcome, type RecordInput, type RecordTable } from "../../replay/record-table.ts";
-import type { ReplayDataset } from "../../replay/replay-dataset.ts";
+import { recordLimit, type ReplayDataset } from "../../replay/replay-dataset.ts";
 import { tierCostMicros, tierPack, workUnits } from "../tier-pack.ts";
 import {
   CATEGORY_NAMES, DETECTION_BPS, DOS, KDD_REGIMES, KDD_TIERS, LABEL_CATEGORY, NORMAL, PROBE, R2L, regimeOf, sizeFactorOf, U2R,
@@ -100,14 +100,8 @@ function detectionRates(): string {
     .join(", ");
 }
 
-function checkLimit(limit: number | undefined): number {
-  if (limit === undefined) return Number.POSITIVE_INFINITY;
-  if (!(Number.isSafeInteger(limit) && limit >= 0)) throw new RangeError(`"limit" expected a safe integer >= 0, got ${String(limit)}`);
-  return limit;
-}
-
 async function loadConnections(reader: DataReader, limit: number | undefined, seed: number): Promise<RecordTable> {
-  const count = checkLimit(limit);
+  const count = recordLimit(limit);
   const builder = new RecordTableBuilder(TIER_COUNT);
   const cache: OutcomeCache = new Map();
   if (count === 0) return builder.build();
