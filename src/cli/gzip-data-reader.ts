@@ -49,8 +49,10 @@ export class GzipDataReader implements DataReader {
       source.destroy();
     }
     if (failure !== null) {
-      const reason = (failure as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (failure as Error).message;
-      throw new DataFileError(file, line, `${reason} (after line ${line}; truncated or corrupt?)`);
+      if ((failure as NodeJS.ErrnoException).code === "ENOENT") {
+        throw new DataFileError(file, line, `no such file in ${this.root} (set CALYBRIS_DATA to the data folder)`);
+      }
+      throw new DataFileError(file, line, `${(failure as Error).message} (after line ${line}; truncated or corrupt?)`);
     }
   }
 
