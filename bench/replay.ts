@@ -6,7 +6,7 @@ import os from "node:os";
 import { GzipDataReader } from "../src/cli/gzip-data-reader.ts";
 import { nodeSha256, nodeSha256PrefixedText } from "../src/cli/node-sha256.ts";
 import { useSha256 } from "../src/ledger/sha256.ts";
-import { DATASETS } from "../src/replay/datasets.ts";
+import { DATASETS } from "../src/replay/datasets/registry.ts";
 import { replayDataset } from "../src/replay/run-dataset.ts";
 
 const SEED = 1;

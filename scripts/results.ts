@@ -7,7 +7,7 @@ import { GzipDataReader } from "../src/cli/gzip-data-reader.ts";
 import { nodeSha256, nodeSha256PrefixedText } from "../src/cli/node-sha256.ts";
 import { progressLine, writeReport } from "../src/cli/replay-output.ts";
 import { useSha256 } from "../src/ledger/sha256.ts";
-import { DATASETS } from "../src/replay/datasets.ts";
+import { DATASETS } from "../src/replay/datasets/registry.ts";
 import { resultsMarkdown } from "../src/replay/results-markdown.ts";
 import { replayDataset, type DatasetReport } from "../src/replay/run-dataset.ts";
 

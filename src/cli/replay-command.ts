@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { nodeSha256, nodeSha256PrefixedText } from "./node-sha256.ts";
 import { useSha256 } from "../ledger/sha256.ts";
 import { DataFileError } from "../replay/data-reader.ts";
-import { DATASETS, datasetNamed } from "../replay/datasets.ts";
+import { DATASETS, datasetNamed } from "../replay/datasets/registry.ts";
 import { POLICIES, replayDataset, type PolicyName } from "../replay/run-dataset.ts";
 import { GzipDataReader, defaultDataDir } from "./gzip-data-reader.ts";
 import { formatReport, progressLine, writeReport } from "./replay-output.ts";

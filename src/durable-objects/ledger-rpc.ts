@@ -16,8 +16,8 @@ export type WebhookRefused = {
   readonly detail: string;
 };
 
-export type { TenantView } from "../domain/tenant-view.ts";
-import type { TenantView } from "../domain/tenant-view.ts";
+export type { TenantView } from "../decision/tenant-view.ts";
+import type { TenantView } from "../decision/tenant-view.ts";
 
 /** A new tenant's row as the admin API sends it; the object sets status and creation time. */
 export type CreateTenantInput = Omit<TenantRow, "status" | "createdAtMs"> & { readonly initialBudgetMicros: number };

@@ -5,14 +5,14 @@
 // is delivered to the Learner (applyOutcome, as the Learner object does). The Learner publishes a
 // new snapshot every `publishEvery` outcomes, as a worker's snapshot cache would refresh.
 
-import type { DecisionRecord } from "../domain/decision-record.ts";
-import type { TenantView } from "../domain/tenant-view.ts";
+import type { DecisionRecord } from "../decision/decision-record.ts";
+import type { TenantView } from "../decision/tenant-view.ts";
 import { DecisionResult } from "../kernel/decision-result.ts";
 import { Kernel } from "../kernel/kernel.ts";
 import type { KernelRequest } from "../kernel/request.ts";
 import { DecisionCode } from "../kernel/result-codes.ts";
 import { MASK_ALL, UNSET } from "../kernel/units.ts";
-import { anomalyOf, candidatesOf, learnerContext, runDecision, type PolicyEntry } from "../learning/decide-step.ts";
+import { anomalyOf, candidatesOf, learnerContext, runDecision, type PolicyEntry } from "../decision/decide-step.ts";
 import { applyOutcome, initialLearnerState, type LearnerState, type OutcomePayload } from "../learning/learner-state.ts";
 import { optionCostMicros } from "../learning/option-cost.ts";
 import { buildSnapshot, toKernelPolicy } from "../learning/policy-snapshot.ts";

@@ -2,7 +2,7 @@
 // touched for a forged key), its view and its policy snapshot cached for at most about a second
 // (DESIGN.md step 2). The ledger re-checks key and suspension on every write, exactly.
 
-import type { PolicyEntry } from "../learning/decide-step.ts";
+import type { PolicyEntry } from "../decision/decide-step.ts";
 import type { AppContext } from "./app-env.ts";
 import type { KernelPolicy } from "../kernel/policy.ts";
 import type { PolicySnapshot } from "../learning/policy-snapshot.ts";

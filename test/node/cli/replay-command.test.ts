@@ -13,7 +13,7 @@ import { defaultDataDir } from "../../../src/cli/gzip-data-reader.ts";
 import { runPilot } from "../../../src/cli/pilot-command.ts";
 import { runReplay } from "../../../src/cli/replay-command.ts";
 import { runVerify, type Output } from "../../../src/cli/verify-command.ts";
-import { ROUTERBENCH_FILES } from "../../../src/domain/llm-replay/routerbench.ts";
+import { ROUTERBENCH_FILES } from "../../../src/replay/datasets/routerbench_subset/routerbench.ts";
 import { useSha256 } from "../../../src/ledger/sha256.ts";
 import { drawUnit } from "../../../src/replay/draws.ts";
 import type { DatasetReport } from "../../../src/replay/run-dataset.ts";

@@ -6,13 +6,13 @@
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { sha256 } from "@noble/hashes/sha2.js";
-import type { DecisionRecord } from "../../../src/domain/decision-record.ts";
+import type { DecisionRecord } from "../../../src/decision/decision-record.ts";
 import { LLM_PACK } from "../../../src/domain/llm/pack.ts";
 import { ANOMALY_FLOOR_RAISE_BPS } from "../../../src/learning/anomaly.ts";
 import { FLOOR_STEP_BPS } from "../../../src/learning/calibration.ts";
 import type { OutcomePayload } from "../../../src/learning/learner-state.ts";
 import { optionCostMicros } from "../../../src/learning/option-cost.ts";
-import { replayMatches } from "../../../src/learning/replay-decision.ts";
+import { reproducesSealed } from "../../../src/decision/reproduce.ts";
 import { warmStartPrior, warmStartSnapshot } from "../../../src/learning/warm-start.ts";
 import { verifyExportBytes } from "../../../src/ledger/chain-verifier.ts";
 import {
@@ -33,7 +33,7 @@ async function expectEveryDecisionReplays(tenant: Tenant): Promise<number> {
     const snapshot = await learner.snapshotByHash(record.policy.hash);
     expect(snapshot, `snapshot ${record.policy.hash} of seq ${entry.seq}`).not.toBeNull();
     expect(snapshot!.version).toBe(record.policy.version);
-    expect(replayMatches(LLM_PACK, record, snapshot!), `replay of seq ${entry.seq}`).toBe(true);
+    expect(reproducesSealed(LLM_PACK, record, snapshot!), `replay of seq ${entry.seq}`).toBe(true);
     replayed++;
   }
   return replayed;

@@ -2,13 +2,13 @@
 // answered by 11 real LLMs, with each answer's real 0/1 score and real cost in USD. A pure mapper
 // from the six CSV files to the record table; it draws nothing and models no outcome.
 
-import type { RecordInput, OptionOutcome } from "../../replay/record-table.ts";
-import { RecordTableBuilder } from "../../replay/record-table.ts";
-import type { ReplayDataset } from "../../replay/replay-dataset.ts";
-import { DataFileError, expectWidth, headerIndex, numberField, type CsvRow, type DataReader } from "../../replay/data-reader.ts";
-import { MICROS_PER_USD } from "../../kernel/units.ts";
-import { checkWindow, LLM_VALUE_LEVELS, modelPack, replayOrder, type ReplayModel } from "./model-pack.ts";
-import { promptTokens } from "./token-estimate.ts";
+import type { RecordInput, OptionOutcome } from "../../record-table.ts";
+import { RecordTableBuilder } from "../../record-table.ts";
+import type { ReplayDataset } from "../../replay-dataset.ts";
+import { DataFileError, expectWidth, headerIndex, numberField, type CsvRow, type DataReader } from "../../data-reader.ts";
+import { MICROS_PER_USD } from "../../../kernel/units.ts";
+import { checkWindow, LLM_VALUE_LEVELS, modelPack, replayOrder, type ReplayModel } from "../model-pack.ts";
+import { promptTokens } from "../token-estimate.ts";
 
 const FOLDER = "routerbench_subset";
 

@@ -2,7 +2,7 @@
 // not tokenizer output), and what a token count costs at a pack's catalog price. Pure; it never
 // reads a file and never rounds a cost differently from the kernel.
 
-import type { DomainPack } from "../domain-pack.ts";
+import type { DomainPack } from "../../domain/domain-pack.ts";
 import { worstCaseCostMicros } from "../../kernel/exact-math.ts";
 
 /**

@@ -2,10 +2,10 @@
 // model, the same prior quality for every model, business values per correct answer, and the
 // replay order. Packs give no outside quality information: what a model is worth is learned.
 
-import { buildPack, type DomainPack, type PackRegime } from "../domain-pack.ts";
-import { recordLimit, type ValueLevels } from "../../replay/replay-dataset.ts";
-import { DataFileError } from "../../replay/data-reader.ts";
-import { fixedOrder } from "../../replay/draws.ts";
+import { buildPack, type DomainPack, type PackRegime } from "../../domain/domain-pack.ts";
+import { recordLimit, type ValueLevels } from "../replay-dataset.ts";
+import { DataFileError } from "../data-reader.ts";
+import { fixedOrder } from "../draws.ts";
 
 /**
  * Every model starts from the same static quality, so the quality floor never prefers one model

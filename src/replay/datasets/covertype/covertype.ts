@@ -3,11 +3,11 @@
 // record table; which tier classifies a cell correctly is the REAL life-zone rule for tier 0 and
 // MODELLED (cover-classifiers.ts) for the others, drawn per record.
 
-import { DataFileError, type DataReader } from "../../replay/data-reader.ts";
-import { drawUnit, fixedOrder } from "../../replay/draws.ts";
-import { RecordTableBuilder, type OptionOutcome, type RecordTable } from "../../replay/record-table.ts";
-import { recordLimit, type ReplayDataset } from "../../replay/replay-dataset.ts";
-import { tierCostMicros, tierPack, WORK_UNITS_PER_RECORD } from "../tier-pack.ts";
+import { DataFileError, type DataReader } from "../../data-reader.ts";
+import { drawUnit, fixedOrder } from "../../draws.ts";
+import { RecordTableBuilder, type OptionOutcome, type RecordTable } from "../../record-table.ts";
+import { recordLimit, type ReplayDataset } from "../../replay-dataset.ts";
+import { tierCostMicros, tierPack, WORK_UNITS_PER_RECORD } from "../../../domain/tier-pack.ts";
 import {
   CORRECT_BPS,
   COVER_REGIMES,
@@ -20,7 +20,7 @@ import {
   elevationFromScaled,
   lifeZoneCover,
   WILDERNESS_AREAS,
-} from "./cover-classifiers.ts";
+} from "../../../domain/forestry/cover-classifiers.ts";
 
 const FOLDER = "covertype";
 export const KAGGLE_FILES = [`${FOLDER}/kaggle_forest_cover_train_part1.csv.gz`, `${FOLDER}/kaggle_forest_cover_train_part2.csv.gz`] as const;

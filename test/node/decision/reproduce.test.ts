@@ -5,20 +5,20 @@
 
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { DecisionRecord } from "../../../src/domain/decision-record.ts";
+import type { DecisionRecord } from "../../../src/decision/decision-record.ts";
 import { LLM_PACK } from "../../../src/domain/llm/pack.ts";
 import { CAPABILITIES, PROVIDERS } from "../../../src/domain/llm/types.ts";
-import type { TenantView } from "../../../src/domain/tenant-view.ts";
+import type { TenantView } from "../../../src/decision/tenant-view.ts";
 import { DecisionResult } from "../../../src/kernel/decision-result.ts";
 import { Kernel } from "../../../src/kernel/kernel.ts";
 import type { KernelPolicy } from "../../../src/kernel/policy.ts";
 import { DecisionCode } from "../../../src/kernel/result-codes.ts";
 import { INPUT_TOKENS_MAX, LATENCY_MS_MAX, MASK_ALL, OUTPUT_TOKENS_MAX, UNSET, VALUE_MICROS_MAX } from "../../../src/kernel/units.ts";
-import { anomalyOf, runDecision } from "../../../src/learning/decide-step.ts";
+import { anomalyOf, runDecision } from "../../../src/decision/decide-step.ts";
 import { applyOutcome, bestQualityBps, initialLearnerState, type LearnerState } from "../../../src/learning/learner-state.ts";
 import { optionCostMicros } from "../../../src/learning/option-cost.ts";
 import { buildSnapshot, toKernelPolicy, type PolicySnapshot } from "../../../src/learning/policy-snapshot.ts";
-import { replayDecision, replayMatches } from "../../../src/learning/replay-decision.ts";
+import { reproduceDecision, reproducesSealed } from "../../../src/decision/reproduce.ts";
 import { warmStartContent, warmStartSnapshot } from "../../../src/learning/warm-start.ts";
 import { canonicalJson, type CanonicalValue } from "../../../src/ledger/canonical.ts";
 import { toKernelRequest } from "../../../src/worker/request-mapping.ts";
@@ -161,7 +161,7 @@ function buildCases(): Case[] {
 /** The record as the chain stores it and a reader gets it back: JSON text, parsed. */
 const throughJson = (record: DecisionRecord): DecisionRecord => JSON.parse(JSON.stringify(record)) as DecisionRecord;
 
-describe("replayDecision", () => {
+describe("reproduceDecision", () => {
   let cases: Case[] = [];
   beforeAll(() => {
     cases = buildCases();
@@ -172,8 +172,8 @@ describe("replayDecision", () => {
     for (const { record, snapshot, body } of cases) {
       const stored = throughJson(record);
       expect(canonicalJson(stored as unknown as CanonicalValue)).toBe(canonicalJson(record as unknown as CanonicalValue));
-      if (!replayMatches(PACK, stored, snapshot)) {
-        mismatches.push(JSON.stringify({ body, sealed: stored, replayed: replayDecision(PACK, stored, snapshot) }));
+      if (!reproducesSealed(PACK, stored, snapshot)) {
+        mismatches.push(JSON.stringify({ body, sealed: stored, replayed: reproduceDecision(PACK, stored, snapshot) }));
       }
     }
     expect(mismatches.slice(0, 2)).toEqual([]);
@@ -202,8 +202,8 @@ describe("replayDecision", () => {
     for (const { record, snapshot } of cases.slice(0, 200)) {
       for (const other of SNAPSHOTS) {
         if (other.hash === snapshot.hash) continue;
-        expect(() => replayDecision(PACK, throughJson(record), other)).toThrow(RangeError);
-        expect(() => replayMatches(PACK, throughJson(record), other)).toThrow("the snapshot is not the one the decision names");
+        expect(() => reproduceDecision(PACK, throughJson(record), other)).toThrow(RangeError);
+        expect(() => reproducesSealed(PACK, throughJson(record), other)).toThrow("the snapshot is not the one the decision names");
       }
     }
   });
@@ -220,7 +220,7 @@ describe("replayDecision", () => {
         { ...stored, result: { ...result, sample_index: result.sample_index + 1 } },
         { ...stored, result: { ...result, explored: !result.explored } },
       ];
-      for (const altered of tampered) expect(replayMatches(PACK, altered, snapshot)).toBe(false);
+      for (const altered of tampered) expect(reproducesSealed(PACK, altered, snapshot)).toBe(false);
     }
   });
 });

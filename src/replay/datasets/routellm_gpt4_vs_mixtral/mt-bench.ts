@@ -2,7 +2,7 @@
 // the GPT-4 judge's single-answer scores, one JSON line per (question, turn, model). Pairs the
 // judgments into one entry per question and turn; every field is checked, nothing is guessed.
 
-import { DataFileError, type DataReader } from "../../replay/data-reader.ts";
+import { DataFileError, type DataReader } from "../../data-reader.ts";
 
 export const MT_BENCH_QUESTION_FILE = "mt_bench_question.jsonl.gz";
 export const MT_BENCH_JUDGEMENT_FILE = "mt_bench_judgements.jsonl.gz";

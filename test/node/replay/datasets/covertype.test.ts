@@ -2,13 +2,13 @@
 // pinned golden on the real files, every malformed-row error naming its file and line, and
 // determinism (same seed, same table; another seed moves only the modelled tiers).
 import { describe, expect, it } from "vitest";
-import { GzipDataReader } from "../../../src/cli/gzip-data-reader.ts";
-import { COVER_TIERS, elevationFromScaled } from "../../../src/domain/forestry/cover-classifiers.ts";
-import { COVERTYPE, KAGGLE_FILES, UCI_FILE } from "../../../src/domain/forestry/covertype.ts";
-import { tierCostMicros } from "../../../src/domain/tier-pack.ts";
-import { DataFileError } from "../../../src/replay/data-reader.ts";
-import { drawUnit } from "../../../src/replay/draws.ts";
-import { MemoryDataReader } from "../../../src/replay/memory-data-reader.ts";
+import { GzipDataReader } from "../../../../src/cli/gzip-data-reader.ts";
+import { COVER_TIERS, elevationFromScaled } from "../../../../src/domain/forestry/cover-classifiers.ts";
+import { COVERTYPE, KAGGLE_FILES, UCI_FILE } from "../../../../src/replay/datasets/covertype/covertype.ts";
+import { tierCostMicros } from "../../../../src/domain/tier-pack.ts";
+import { DataFileError } from "../../../../src/replay/data-reader.ts";
+import { drawUnit } from "../../../../src/replay/draws.ts";
+import { MemoryDataReader } from "../../../../src/replay/memory-data-reader.ts";
 import { costSums, regimeCounts, successCounts } from "./table-counts.ts";
 
 const [PART1, PART2] = KAGGLE_FILES;

@@ -2,14 +2,14 @@
 // normal or one of 22 attack types. A pure mapper from the file's lines to the record table; the
 // detector that catches (or misses) an attack is MODELLED (kdd-detector.ts) and drawn per record.
 
-import { DataFileError, type DataReader } from "../../replay/data-reader.ts";
-import { drawUnit } from "../../replay/draws.ts";
-import { RecordTableBuilder, type OptionOutcome, type RecordInput, type RecordTable } from "../../replay/record-table.ts";
-import { recordLimit, type ReplayDataset } from "../../replay/replay-dataset.ts";
-import { tierCostMicros, tierPack, workUnits } from "../tier-pack.ts";
+import { DataFileError, type DataReader } from "../../data-reader.ts";
+import { drawUnit } from "../../draws.ts";
+import { RecordTableBuilder, type OptionOutcome, type RecordInput, type RecordTable } from "../../record-table.ts";
+import { recordLimit, type ReplayDataset } from "../../replay-dataset.ts";
+import { tierCostMicros, tierPack, workUnits } from "../../../domain/tier-pack.ts";
 import {
   CATEGORY_NAMES, DETECTION_BPS, DOS, KDD_REGIMES, KDD_TIERS, LABEL_CATEGORY, NORMAL, PROBE, R2L, regimeOf, sizeFactorOf, U2R,
-} from "./kdd-detector.ts";
+} from "../../../domain/security/kdd-detector.ts";
 
 const FOLDER = "kddcup99_10pct";
 export const KDD_FILE = `${FOLDER}/kddcup.data_10_percent.gz`;

@@ -3,15 +3,15 @@
 // rebuilt record is identical, canonical byte for canonical byte, to the sealed one.
 
 import type { DomainPack } from "../domain/domain-pack.ts";
-import { buildDecisionRecord, seedWordsOfRecord, type DecisionRecord } from "../domain/decision-record.ts";
+import { buildDecisionRecord, seedWordsOfRecord, type DecisionRecord } from "./decision-record.ts";
 import { DecisionResult } from "../kernel/decision-result.ts";
 import { Kernel } from "../kernel/kernel.ts";
 import { DecisionCode } from "../kernel/result-codes.ts";
 import type { KernelRequest } from "../kernel/request.ts";
 import { canonicalJson, type CanonicalValue } from "../ledger/canonical.ts";
-import { toKernelPolicy, type PolicySnapshot } from "./policy-snapshot.ts";
+import { toKernelPolicy, type PolicySnapshot } from "../learning/policy-snapshot.ts";
 
-export function replayDecision(pack: DomainPack, record: DecisionRecord, snapshot: PolicySnapshot): DecisionRecord {
+export function reproduceDecision(pack: DomainPack, record: DecisionRecord, snapshot: PolicySnapshot): DecisionRecord {
   if (snapshot.hash !== record.policy.hash) throw new RangeError("the snapshot is not the one the decision names");
   const r = record.request;
   const request: KernelRequest = {
@@ -42,7 +42,7 @@ export function replayDecision(pack: DomainPack, record: DecisionRecord, snapsho
 }
 
 /** True when the replayed record is canonically identical to the sealed one. */
-export function replayMatches(pack: DomainPack, record: DecisionRecord, snapshot: PolicySnapshot): boolean {
-  const again = replayDecision(pack, record, snapshot);
+export function reproducesSealed(pack: DomainPack, record: DecisionRecord, snapshot: PolicySnapshot): boolean {
+  const again = reproduceDecision(pack, record, snapshot);
   return canonicalJson(again as unknown as CanonicalValue) === canonicalJson(record as unknown as CanonicalValue);
 }

@@ -2,13 +2,13 @@
 // of GSM8K's, and MT-Bench's 80 questions x 2 turns), each answered by GPT-4 and by Mixtral-8x7B
 // with a real verdict. A pure mapper from the data files to the record table; it draws nothing.
 
-import type { OptionOutcome, RecordInput } from "../../replay/record-table.ts";
-import { RecordTableBuilder } from "../../replay/record-table.ts";
-import type { ReplayDataset } from "../../replay/replay-dataset.ts";
-import { DataFileError, expectWidth, headerIndex, type CsvRow, type DataReader } from "../../replay/data-reader.ts";
-import { checkWindow, LLM_VALUE_LEVELS, modelPack, replayOrder, type ReplayModel } from "./model-pack.ts";
+import type { OptionOutcome, RecordInput } from "../../record-table.ts";
+import { RecordTableBuilder } from "../../record-table.ts";
+import type { ReplayDataset } from "../../replay-dataset.ts";
+import { DataFileError, expectWidth, headerIndex, type CsvRow, type DataReader } from "../../data-reader.ts";
+import { checkWindow, LLM_VALUE_LEVELS, modelPack, replayOrder, type ReplayModel } from "../model-pack.ts";
 import { readMtBench } from "./mt-bench.ts";
-import { answerTokens, promptTokens, tokenCostMicros } from "./token-estimate.ts";
+import { answerTokens, promptTokens, tokenCostMicros } from "../token-estimate.ts";
 
 const FOLDER = "routellm_gpt4_vs_mixtral";
 export const GSM8K_FILE = `${FOLDER}/gsm8k_gsm8k_responses.csv.gz`;

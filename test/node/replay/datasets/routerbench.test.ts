@@ -2,12 +2,12 @@
 // (limited and full), the catalog prices recomputed from the data, refusals of malformed rows
 // naming file and line, and determinism. Nothing is modelled, so every seed gives one table.
 import { describe, expect, it } from "vitest";
-import { GzipDataReader } from "../../../src/cli/gzip-data-reader.ts";
-import { readRouterBench, ROUTERBENCH, ROUTERBENCH_FILES } from "../../../src/domain/llm-replay/routerbench.ts";
-import { CONTEXT_TOKENS, LLM_VALUE_LEVELS, PRIOR_QUALITY_BPS } from "../../../src/domain/llm-replay/model-pack.ts";
-import { DataFileError, type DataReader } from "../../../src/replay/data-reader.ts";
-import { MemoryDataReader } from "../../../src/replay/memory-data-reader.ts";
-import type { RecordTable } from "../../../src/replay/record-table.ts";
+import { GzipDataReader } from "../../../../src/cli/gzip-data-reader.ts";
+import { readRouterBench, ROUTERBENCH, ROUTERBENCH_FILES } from "../../../../src/replay/datasets/routerbench_subset/routerbench.ts";
+import { CONTEXT_TOKENS, LLM_VALUE_LEVELS, PRIOR_QUALITY_BPS } from "../../../../src/replay/datasets/model-pack.ts";
+import { DataFileError, type DataReader } from "../../../../src/replay/data-reader.ts";
+import { MemoryDataReader } from "../../../../src/replay/memory-data-reader.ts";
+import type { RecordTable } from "../../../../src/replay/record-table.ts";
 
 /** The models in the data's column order (the pack lists them by price). */
 const DATA_MODELS = [

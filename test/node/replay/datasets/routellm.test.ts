@@ -2,19 +2,19 @@
 // goldens on the real files (limited and full, checked against PROVENANCE.md's accuracies),
 // refusals of malformed rows and JSON lines naming file and line, and determinism.
 import { describe, expect, it } from "vitest";
-import { GzipDataReader } from "../../../src/cli/gzip-data-reader.ts";
-import { CONTEXT_TOKENS, PRIOR_QUALITY_BPS } from "../../../src/domain/llm-replay/model-pack.ts";
+import { GzipDataReader } from "../../../../src/cli/gzip-data-reader.ts";
+import { CONTEXT_TOKENS, PRIOR_QUALITY_BPS } from "../../../../src/replay/datasets/model-pack.ts";
 import {
   GSM8K_FILE,
   MMLU_SUBJECTS,
   mmluFile,
   MT_BENCH_OUTPUT_TOKENS,
   ROUTELLM,
-} from "../../../src/domain/llm-replay/routellm.ts";
-import { worstCaseCostMicros } from "../../../src/kernel/exact-math.ts";
-import { DataFileError, type DataReader } from "../../../src/replay/data-reader.ts";
-import { MemoryDataReader } from "../../../src/replay/memory-data-reader.ts";
-import type { RecordTable } from "../../../src/replay/record-table.ts";
+} from "../../../../src/replay/datasets/routellm_gpt4_vs_mixtral/routellm.ts";
+import { worstCaseCostMicros } from "../../../../src/kernel/exact-math.ts";
+import { DataFileError, type DataReader } from "../../../../src/replay/data-reader.ts";
+import { MemoryDataReader } from "../../../../src/replay/memory-data-reader.ts";
+import type { RecordTable } from "../../../../src/replay/record-table.ts";
 
 const MIXTRAL = "mistralai/Mixtral-8x7B-Instruct-v0.1";
 const GPT4 = "gpt-4-1106-preview";

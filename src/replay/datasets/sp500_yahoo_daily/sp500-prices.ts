@@ -2,7 +2,7 @@
 // closes, validated row by row, and the trailing statistics the pack derives from them. Pure but
 // for the injected reader; a feature of day i may only read returns of days before i.
 
-import { DataFileError, expectWidth, headerIndex, numberField, type DataReader } from "../../replay/data-reader.ts";
+import { DataFileError, expectWidth, headerIndex, numberField, type DataReader } from "../../data-reader.ts";
 
 export interface PriceSeries {
   readonly file: string;

@@ -4,17 +4,17 @@
 // call these, so a replayed data set goes through exactly the production decision path.
 
 import type { DomainPack } from "../domain/domain-pack.ts";
-import { buildDecisionRecord, type DecisionRecord } from "../domain/decision-record.ts";
-import type { TenantView } from "../domain/tenant-view.ts";
+import { buildDecisionRecord, type DecisionRecord } from "./decision-record.ts";
+import type { TenantView } from "./tenant-view.ts";
 import type { DecisionResult } from "../kernel/decision-result.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import type { KernelPolicy } from "../kernel/policy.ts";
 import type { KernelRequest } from "../kernel/request.ts";
 import { DecisionCode } from "../kernel/result-codes.ts";
-import { checkAnomaly, NO_ANOMALY, type AnomalyVerdict, type RegimeFeatureSums } from "./anomaly.ts";
-import { bestQualityBps, regimeSums } from "./learner-state.ts";
-import { optionCostMicros } from "./option-cost.ts";
-import type { PolicySnapshot } from "./policy-snapshot.ts";
+import { checkAnomaly, NO_ANOMALY, type AnomalyVerdict, type RegimeFeatureSums } from "../learning/anomaly.ts";
+import { bestQualityBps, regimeSums } from "../learning/learner-state.ts";
+import { optionCostMicros } from "../learning/option-cost.ts";
+import type { PolicySnapshot } from "../learning/policy-snapshot.ts";
 
 const FIRST_OPTION_GATE = DecisionCode.context_window_exceeded;
 

@@ -2,13 +2,13 @@
 // mapping, a pinned golden on the real file, every malformed-row error naming its file and line,
 // and determinism (same seed, same table; another seed moves only the modelled valuation errors).
 import { describe, expect, it } from "vitest";
-import { GzipDataReader } from "../../../src/cli/gzip-data-reader.ts";
-import { CALIFORNIA_HOUSING, HOUSING_FILE } from "../../../src/domain/real-estate/california-housing.ts";
-import { HOUSING_TIERS } from "../../../src/domain/real-estate/valuation-tiers.ts";
-import { tierCostMicros } from "../../../src/domain/tier-pack.ts";
-import { DataFileError } from "../../../src/replay/data-reader.ts";
-import { drawNormal } from "../../../src/replay/draws.ts";
-import { MemoryDataReader } from "../../../src/replay/memory-data-reader.ts";
+import { GzipDataReader } from "../../../../src/cli/gzip-data-reader.ts";
+import { CALIFORNIA_HOUSING, HOUSING_FILE } from "../../../../src/replay/datasets/california_housing/california-housing.ts";
+import { HOUSING_TIERS } from "../../../../src/domain/real-estate/valuation-tiers.ts";
+import { tierCostMicros } from "../../../../src/domain/tier-pack.ts";
+import { DataFileError } from "../../../../src/replay/data-reader.ts";
+import { drawNormal } from "../../../../src/replay/draws.ts";
+import { MemoryDataReader } from "../../../../src/replay/memory-data-reader.ts";
 import { costSums, regimeCounts, successCounts } from "./table-counts.ts";
 
 const HEADER = "longitude,latitude,housing_median_age,total_rooms,total_bedrooms,population,households,median_income,median_house_value,ocean_proximity";

@@ -2,15 +2,15 @@
 // exact expectations, goldens on the real file (limited and full), refusals of malformed rows
 // naming file and line, and determinism (real parts fixed, modelled draws follow the seed).
 import { describe, expect, it } from "vitest";
-import { GzipDataReader } from "../../../src/cli/gzip-data-reader.ts";
+import { GzipDataReader } from "../../../../src/cli/gzip-data-reader.ts";
 import {
   CATEGORY_COUNTS, DETECTION_BPS, KDD_REGIMES, KDD_TIERS, LABEL_CATEGORY, NORMAL, R2L, U2R,
-} from "../../../src/domain/security/kdd-detector.ts";
-import { KDD_FILE, KDD_VALUE_MICROS, KDDCUP99 } from "../../../src/domain/security/kddcup99.ts";
-import { DataFileError, type DataReader } from "../../../src/replay/data-reader.ts";
-import { drawUnit } from "../../../src/replay/draws.ts";
-import { MemoryDataReader } from "../../../src/replay/memory-data-reader.ts";
-import type { RecordTable } from "../../../src/replay/record-table.ts";
+} from "../../../../src/domain/security/kdd-detector.ts";
+import { KDD_FILE, KDD_VALUE_MICROS, KDDCUP99 } from "../../../../src/replay/datasets/kddcup99_10pct/kddcup99.ts";
+import { DataFileError, type DataReader } from "../../../../src/replay/data-reader.ts";
+import { drawUnit } from "../../../../src/replay/draws.ts";
+import { MemoryDataReader } from "../../../../src/replay/memory-data-reader.ts";
+import type { RecordTable } from "../../../../src/replay/record-table.ts";
 
 /** The file's first line; slices vary protocol (1), service (2), src_bytes (4), dst_bytes (5), label (41). */
 const TEMPLATE = "0,tcp,http,SF,181,5450,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,8,8,0.00,0.00,0.00,0.00,1.00,0.00,0.00,9,9,1.00,0.00,0.11,0.00,0.00,0.00,0.00,0.00,normal.";

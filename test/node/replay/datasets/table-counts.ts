@@ -1,6 +1,6 @@
 // Per-option and per-regime totals of a record table, as the pack tests pin them.
 
-import type { RecordTable } from "../../../src/replay/record-table.ts";
+import type { RecordTable } from "../../../../src/replay/record-table.ts";
 
 export function successCounts(table: RecordTable): number[] {
   const counts = new Array<number>(table.optionCount).fill(0);

@@ -2,13 +2,13 @@
 // signal to review before the open. Whether the next move is a large adverse one is REAL (from
 // adjusted closes); whether a review depth would have flagged it is MODELLED, drawn per record.
 
-import { DataFileError, type DataReader } from "../../replay/data-reader.ts";
-import { drawUnit } from "../../replay/draws.ts";
-import { RecordTableBuilder, type OptionOutcome, type RecordTable } from "../../replay/record-table.ts";
-import { recordLimit, type ReplayDataset } from "../../replay/replay-dataset.ts";
-import { tierCostMicros, tierPack, WORK_UNITS_PER_RECORD, type TierSpec } from "../tier-pack.ts";
+import { DataFileError, type DataReader } from "../../data-reader.ts";
+import { drawUnit } from "../../draws.ts";
+import { RecordTableBuilder, type OptionOutcome, type RecordTable } from "../../record-table.ts";
+import { recordLimit, type ReplayDataset } from "../../replay-dataset.ts";
+import { tierCostMicros, tierPack, WORK_UNITS_PER_RECORD, type TierSpec } from "../../../domain/tier-pack.ts";
 import { readPriceSeries, trailingVolatility, type PriceSeries } from "./sp500-prices.ts";
-import { HIGH, regimeIndexOf, SP500_REGIMES, TICKER_SECTOR, TICKERS, VOLATILITY_STATES } from "./sp500-universe.ts";
+import { HIGH, regimeIndexOf, SP500_REGIMES, TICKER_SECTOR, TICKERS, VOLATILITY_STATES } from "../../../domain/finance/sp500-universe.ts";
 
 const FOLDER = "sp500_yahoo_daily";
 

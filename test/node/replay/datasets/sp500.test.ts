@@ -2,13 +2,13 @@
 // plain reference model and exact counts, no look-ahead, goldens on the real files (limited and
 // full), refusals of malformed rows naming file and line, and determinism.
 import { describe, expect, it } from "vitest";
-import { GzipDataReader } from "../../../src/cli/gzip-data-reader.ts";
-import { CATCH_BPS, NOTIONAL_MICROS, SP500 } from "../../../src/domain/finance/sp500.ts";
-import { SP500_REGIMES, TICKER_SECTOR, TICKERS } from "../../../src/domain/finance/sp500-universe.ts";
-import { DataFileError } from "../../../src/replay/data-reader.ts";
-import { drawUnit } from "../../../src/replay/draws.ts";
-import { MemoryDataReader } from "../../../src/replay/memory-data-reader.ts";
-import type { RecordTable } from "../../../src/replay/record-table.ts";
+import { GzipDataReader } from "../../../../src/cli/gzip-data-reader.ts";
+import { CATCH_BPS, NOTIONAL_MICROS, SP500 } from "../../../../src/replay/datasets/sp500_yahoo_daily/sp500.ts";
+import { SP500_REGIMES, TICKER_SECTOR, TICKERS } from "../../../../src/domain/finance/sp500-universe.ts";
+import { DataFileError } from "../../../../src/replay/data-reader.ts";
+import { drawUnit } from "../../../../src/replay/draws.ts";
+import { MemoryDataReader } from "../../../../src/replay/memory-data-reader.ts";
+import type { RecordTable } from "../../../../src/replay/record-table.ts";
 
 const FOLDER = "sp500_yahoo_daily";
 const HISTORY_DAYS = 252;

@@ -2,11 +2,11 @@
 // whose REAL median_house_value is the truth. A pure mapper from the file's rows to the record
 // table; each tier's valuation error is MODELLED (valuation-tiers.ts) and drawn per record.
 
-import { DataFileError, expectWidth, headerIndex, numberField, type CsvRow, type DataReader } from "../../replay/data-reader.ts";
-import { drawNormal, fixedOrder } from "../../replay/draws.ts";
-import { RecordTableBuilder, type OptionOutcome, type RecordTable } from "../../replay/record-table.ts";
-import { recordLimit, type ReplayDataset } from "../../replay/replay-dataset.ts";
-import { tierCostMicros, tierPack, WORK_UNITS_PER_RECORD } from "../tier-pack.ts";
+import { DataFileError, expectWidth, headerIndex, numberField, type CsvRow, type DataReader } from "../../data-reader.ts";
+import { drawNormal, fixedOrder } from "../../draws.ts";
+import { RecordTableBuilder, type OptionOutcome, type RecordTable } from "../../record-table.ts";
+import { recordLimit, type ReplayDataset } from "../../replay-dataset.ts";
+import { tierCostMicros, tierPack, WORK_UNITS_PER_RECORD } from "../../../domain/tier-pack.ts";
 import {
   difficultyOf,
   HOUSING_REGIMES,
@@ -18,7 +18,7 @@ import {
   OCEAN_PROXIMITY,
   SIGMA,
   type DistrictFacts,
-} from "./valuation-tiers.ts";
+} from "../../../domain/real-estate/valuation-tiers.ts";
 
 const FOLDER = "california_housing";
 export const HOUSING_FILE = `${FOLDER}/housing.csv.gz`;
