@@ -22,6 +22,8 @@ export default defineConfig({
           environment: "node",
           include: ["test/node/**/*.test.ts", "test/shared/**/*.test.ts"],
           exclude: EXCLUDE,
+          // Says in one line when the real-data suites skip; under CI their data must be there.
+          globalSetup: ["test/node/support/global-setup.ts"],
         },
       },
       {

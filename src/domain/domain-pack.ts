@@ -23,6 +23,11 @@ export interface DomainPack {
   readonly regimes: readonly PackRegime[];
   readonly options: readonly PackOption[];
   readonly catalog: KernelCatalog;
+  /**
+   * What a second of an option's typical latency costs, in bps of the request's value; null
+   * leaves the learning layer's default. Batch work (reviews, surveys) does not price latency.
+   */
+  readonly latencyBpsPerSecond: number | null;
 }
 
 export interface PackSource<Option extends PackOption> {
@@ -32,6 +37,7 @@ export interface PackSource<Option extends PackOption> {
   readonly capabilities: readonly string[];
   readonly regimes: readonly PackRegime[];
   readonly options: readonly Option[];
+  readonly latencyBpsPerSecond?: number;
   /** Maps one option to kernel form, given the pack's index helpers. */
   readonly toKernel: (option: Option, pack: PackIndexes) => KernelOptionSpec;
 }
@@ -67,5 +73,6 @@ export function buildPack<Option extends PackOption>(source: PackSource<Option>)
     regimes: source.regimes,
     options: source.options,
     catalog: buildKernelCatalog(specs, source.tiers.length),
+    latencyBpsPerSecond: source.latencyBpsPerSecond ?? null,
   };
 }

@@ -20,9 +20,19 @@ export interface TierSpec {
   readonly costPerRecordMicros: number;
 }
 
-export function tierPack(id: string, provider: string, tiers: readonly TierSpec[], regimes: readonly PackRegime[]): DomainPack {
+export interface TierPackSource {
+  /** The one "provider" of every tier: the team or system that runs them. */
+  readonly provider: string;
+  readonly tiers: readonly TierSpec[];
+  readonly regimes: readonly PackRegime[];
+  readonly latencyBpsPerSecond: number;
+}
+
+export function tierPack(id: string, source: TierPackSource): DomainPack {
+  const { provider, tiers, regimes } = source;
   return buildPack({
     id,
+    latencyBpsPerSecond: source.latencyBpsPerSecond,
     providers: [provider],
     tiers: tiers.map((tier) => tier.id),
     capabilities: [],

@@ -47,7 +47,7 @@ export function warmStartContent(pack: DomainPack, options: WarmStartOptions = {
     alpha,
     beta,
     explorationBps: options.explorationBps ?? DEFAULT_EXPLORATION_BPS,
-    latencyBpsPerSecond: options.latencyBpsPerSecond ?? DEFAULT_LATENCY_BPS_PER_SECOND,
+    latencyBpsPerSecond: options.latencyBpsPerSecond ?? pack.latencyBpsPerSecond ?? DEFAULT_LATENCY_BPS_PER_SECOND,
     stats: pack.regimes.map(() => EMPTY_STATS),
   };
 }

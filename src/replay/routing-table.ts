@@ -88,11 +88,12 @@ export async function readRoutingTable(file: string, lines: AsyncIterable<DataLi
   // The kernel's price of a model: its mean cost per record here, as a list price would be.
   const meanCost = new Map(names.map((name) => [name, Math.round(records.reduce((s, r) => s + r.options.get(name)!.costMicros, 0) / records.length)]));
   const order = [...names].sort((a, b) => meanCost.get(a)! - meanCost.get(b)! || (a < b ? -1 : 1));
-  const pack = tierPack(
-    "pilot", "pilot",
-    order.map((name) => ({ id: name, qualityBps: 5_000, latencyMsP50: 1, costPerRecordMicros: meanCost.get(name)! })),
-    regimes.map((id) => ({ id, warmStartFloorBps: 5_000 })),
-  );
+  const pack = tierPack("pilot", {
+    provider: "pilot",
+    tiers: order.map((name) => ({ id: name, qualityBps: 5_000, latencyMsP50: 1, costPerRecordMicros: meanCost.get(name)! })),
+    regimes: regimes.map((id) => ({ id, warmStartFloorBps: 5_000 })),
+    latencyBpsPerSecond: 0,
+  });
   const builder = new RecordTableBuilder(order.length);
   for (const record of records) {
     builder.push({
@@ -102,7 +103,7 @@ export async function readRoutingTable(file: string, lines: AsyncIterable<DataLi
   }
   const table = builder.build();
   const dataset: ReplayDataset = {
-    id: "pilot", industry: "llm_routing", title: `Pilot: ${file}`, pack, warmStart: { latencyBpsPerSecond: 0 },
+    id: "pilot", industry: "llm_routing", title: `Pilot: ${file}`, pack, warmStart: {},
     provenance: { real: "every outcome and cost, from the routing table", modelled: "nothing; the kernel's price of a model is its mean cost per record in the table" },
     missLabel: "failed answers", expectedRecords: table.count,
     load: () => Promise.resolve(table),

@@ -9,7 +9,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { defaultDataDir } from "../../../src/cli/gzip-data-reader.ts";
 import { runPilot } from "../../../src/cli/pilot-command.ts";
 import { runReplay } from "../../../src/cli/replay-command.ts";
 import { runVerify, type Output } from "../../../src/cli/verify-command.ts";
@@ -17,6 +16,7 @@ import { ROUTERBENCH_FILES } from "../../../src/replay/datasets/routerbench_subs
 import { useSha256 } from "../../../src/ledger/sha256.ts";
 import { drawUnit } from "../../../src/replay/draws.ts";
 import type { DatasetReport } from "../../../src/replay/run-dataset.ts";
+import { describeRealData } from "../support/real-data.ts";
 
 interface Captured extends Output {
   readonly out: string[];
@@ -175,10 +175,8 @@ describe("calybris replay: a data error", () => {
   });
 });
 
-describe("calybris replay routerbench_subset --limit 300", () => {
-  const DATA = join(defaultDataDir(), "routerbench_subset");
-
-  test.skipIf(!existsSync(DATA) && process.env.CI === undefined)("replays, writes report.json, repeats byte for byte, and its chain verifies", async () => {
+describeRealData("calybris replay routerbench_subset --limit 300", () => {
+  test("replays, writes report.json, repeats byte for byte, and its chain verifies", async () => {
     const reports: string[] = [];
     for (const run of [1, 2]) {
       const out = join(dir, `replay-${run}`);

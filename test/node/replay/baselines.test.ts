@@ -85,11 +85,16 @@ describe("cheapestChoices", () => {
   });
 
   test("follows list prices, not option order, and breaks ties to the lower index", () => {
-    const pack = tierPack("order", "p", [
-      { id: "dear", qualityBps: 9_000, latencyMsP50: 1, costPerRecordMicros: 50_000 },
-      { id: "cheap-a", qualityBps: 8_000, latencyMsP50: 1, costPerRecordMicros: 10_000 },
-      { id: "cheap-b", qualityBps: 7_000, latencyMsP50: 1, costPerRecordMicros: 10_000 },
-    ], [{ id: "r", warmStartFloorBps: 5_000 }]);
+    const pack = tierPack("order", {
+      provider: "p",
+      tiers: [
+        { id: "dear", qualityBps: 9_000, latencyMsP50: 1, costPerRecordMicros: 50_000 },
+        { id: "cheap-a", qualityBps: 8_000, latencyMsP50: 1, costPerRecordMicros: 10_000 },
+        { id: "cheap-b", qualityBps: 7_000, latencyMsP50: 1, costPerRecordMicros: 10_000 },
+      ],
+      regimes: [{ id: "r", warmStartFloorBps: 5_000 }],
+      latencyBpsPerSecond: 100,
+    });
     const t = tinyTable([[0, 1, [true, 1], [true, 99], [true, 0]]]);
     // Realized costs (99 and 0) do not matter: the policy could not know them before serving.
     expect(Array.from(cheapestChoices(t, pack))).toEqual([1]);

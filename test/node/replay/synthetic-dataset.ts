@@ -40,7 +40,7 @@ const OUTCOME_STREAM = 0;
 const REGIME_STREAM = 1;
 const SIZE_STREAM = 2;
 
-export const SYNTHETIC_PACK = tierPack("synthetic", "synthetic_provider", SYNTHETIC_TIERS, SYNTHETIC_REGIMES);
+export const SYNTHETIC_PACK = tierPack("synthetic", { provider: "synthetic_provider", tiers: SYNTHETIC_TIERS, regimes: SYNTHETIC_REGIMES, latencyBpsPerSecond: 100 });
 
 export interface SyntheticOptions {
   readonly records: number;

@@ -9,7 +9,6 @@ import { recordLimit, type ReplayDataset } from "../../replay-dataset.ts";
 import { tierCostMicros, tierPack, WORK_UNITS_PER_RECORD } from "../../../domain/tier-pack.ts";
 import {
   difficultyOf,
-  HOUSING_REGIMES,
   HOUSING_RISK_BPS,
   HOUSING_TIERS,
   housingRegimeIndex,
@@ -19,6 +18,7 @@ import {
   SIGMA,
   type DistrictFacts,
 } from "../../../domain/real-estate/valuation-tiers.ts";
+import { REAL_ESTATE_SOURCE } from "../../../domain/real-estate/real-estate-pack.ts";
 
 const FOLDER = "california_housing";
 export const HOUSING_FILE = `${FOLDER}/housing.csv.gz`;
@@ -31,7 +31,7 @@ const ORDER_SALT = 0xca1f;
 /** The draws.ts stream of the valuation error's normal. */
 const VALUATION_STREAM = 0;
 
-const PACK = tierPack(FOLDER, "valuation", HOUSING_TIERS, HOUSING_REGIMES);
+const PACK = tierPack(FOLDER, REAL_ESTATE_SOURCE);
 const TIER_COUNT = HOUSING_TIERS.length;
 
 export interface District extends DistrictFacts {
@@ -132,7 +132,7 @@ export const CALIFORNIA_HOUSING: ReplayDataset = {
   title: "California housing: district valuations at four depths, from an automated model to a full appraisal",
   pack: PACK,
   // Valuations are not waited on by the second: appraisal turnaround is days and is not priced.
-  warmStart: { latencyBpsPerSecond: 0 },
+  warmStart: {},
   provenance: {
     real:
       "Every district's median_house_value (the truth a valuation is scored against), ocean_proximity and " +

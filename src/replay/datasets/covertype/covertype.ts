@@ -10,7 +10,6 @@ import { recordLimit, type ReplayDataset } from "../../replay-dataset.ts";
 import { tierCostMicros, tierPack, WORK_UNITS_PER_RECORD } from "../../../domain/tier-pack.ts";
 import {
   CORRECT_BPS,
-  COVER_REGIMES,
   COVER_RISK_BPS,
   COVER_TIERS,
   COVER_TYPE_MAX,
@@ -21,6 +20,7 @@ import {
   lifeZoneCover,
   WILDERNESS_AREAS,
 } from "../../../domain/forestry/cover-classifiers.ts";
+import { FORESTRY_SOURCE } from "../../../domain/forestry/forestry-pack.ts";
 
 const FOLDER = "covertype";
 export const KAGGLE_FILES = [`${FOLDER}/kaggle_forest_cover_train_part1.csv.gz`, `${FOLDER}/kaggle_forest_cover_train_part2.csv.gz`] as const;
@@ -45,7 +45,7 @@ const ORDER_SALT = 0xc0e7;
 /** The draws.ts stream of the modelled tiers' uniform. */
 const CLASSIFIER_STREAM = 0;
 
-const PACK = tierPack(FOLDER, "cover_mapping", COVER_TIERS, COVER_REGIMES);
+const PACK = tierPack(FOLDER, FORESTRY_SOURCE);
 const TIER_COUNT = COVER_TIERS.length;
 
 /** A land cell as the mapper needs it: everything else in the row is validated, then dropped. */
@@ -209,7 +209,7 @@ export const COVERTYPE: ReplayDataset = {
   title: "Forest Covertype: 30 m land cells classified by cover type at four depths",
   pack: PACK,
   // Cover maps are batch work: a minute of an interpreter delays nothing anyone waits on.
-  warmStart: { latencyBpsPerSecond: 0 },
+  warmStart: {},
   provenance: {
     real:
       "Every cell's cover type (7 classes), wilderness area and elevation (the regime: 4 areas x 3 bands, elevation " +

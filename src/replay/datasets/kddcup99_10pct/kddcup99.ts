@@ -8,8 +8,9 @@ import { RecordTableBuilder, type OptionOutcome, type RecordInput, type RecordTa
 import { recordLimit, type ReplayDataset } from "../../replay-dataset.ts";
 import { tierCostMicros, tierPack, workUnits } from "../../../domain/tier-pack.ts";
 import {
-  CATEGORY_NAMES, DETECTION_BPS, DOS, KDD_REGIMES, KDD_TIERS, LABEL_CATEGORY, NORMAL, PROBE, R2L, regimeOf, sizeFactorOf, U2R,
+  CATEGORY_NAMES, DETECTION_BPS, DOS, KDD_TIERS, LABEL_CATEGORY, NORMAL, PROBE, R2L, regimeOf, sizeFactorOf, U2R,
 } from "../../../domain/security/kdd-detector.ts";
+import { SECURITY_SOURCE } from "../../../domain/security/security-pack.ts";
 
 const FOLDER = "kddcup99_10pct";
 export const KDD_FILE = `${FOLDER}/kddcup.data_10_percent.gz`;
@@ -32,7 +33,7 @@ const DETECTOR_STREAM = 0;
  */
 export const KDD_VALUE_MICROS = 25_000_000;
 
-const PACK = tierPack(FOLDER, "ids", KDD_TIERS, KDD_REGIMES);
+const PACK = tierPack(FOLDER, SECURITY_SOURCE);
 const TIER_COUNT = KDD_TIERS.length;
 
 function byteCount(text: string | undefined, file: string, line: number, column: string): number {
@@ -119,7 +120,7 @@ export const KDDCUP99: ReplayDataset = {
   title: "KDD Cup 99 (10 %): network connections screened at four inspection depths",
   pack: PACK,
   // Detection delay is priced lightly: 0.01 % of the value per second (the sandbox's 60 s: 0.6 %).
-  warmStart: { latencyBpsPerSecond: 1 },
+  warmStart: {},
   provenance: {
     real:
       "Every label (normal or one of 22 attack types, mapped to DoS, Probe, R2L, U2R): which connections are attacks " +

@@ -6,9 +6,11 @@ import { DataFileError, type DataReader } from "../../data-reader.ts";
 import { drawUnit } from "../../draws.ts";
 import { RecordTableBuilder, type OptionOutcome, type RecordTable } from "../../record-table.ts";
 import { recordLimit, type ReplayDataset } from "../../replay-dataset.ts";
-import { tierCostMicros, tierPack, WORK_UNITS_PER_RECORD, type TierSpec } from "../../../domain/tier-pack.ts";
+import { tierCostMicros, tierPack, WORK_UNITS_PER_RECORD } from "../../../domain/tier-pack.ts";
 import { readPriceSeries, trailingVolatility, type PriceSeries } from "./sp500-prices.ts";
-import { HIGH, regimeIndexOf, SP500_REGIMES, TICKER_SECTOR, TICKERS, VOLATILITY_STATES } from "../../../domain/finance/sp500-universe.ts";
+import { HIGH, regimeIndexOf, TICKER_SECTOR, TICKERS, VOLATILITY_STATES } from "../../../domain/finance/sp500-universe.ts";
+import { FINANCE_SOURCE } from "../../../domain/finance/finance-pack.ts";
+import { CATCH_BPS, REVIEW_TIERS } from "../../../domain/finance/review-tiers.ts";
 
 const FOLDER = "sp500_yahoo_daily";
 
@@ -34,51 +36,13 @@ export const NOTIONAL_MICROS = 100_000 * 100_000_000;
 /** The draws.ts stream of the review's uniform. */
 const REVIEW_STREAM = 0;
 
-/*
- * The MODELLED review, in bps: tier t flags a coming adverse move iff the record's uniform
- * u < CATCH_BPS[state][t] (one u per record, shared by the tiers: a deeper review flags every
- * move a cheaper one flags). A day without an adverse move is always a success (no cost of a
- * false flag is modelled). In the high-volatility state the stock is already moving and
- * watched, so every depth flags a drop a little more often. Judgement, not measurement.
- */
-export const CATCH_BPS: readonly (readonly number[])[] = [
-  // auto  quant  analyst committee
-  [1_000, 3_500, 5_500, 9_000], // low volatility
-  [2_000, 4_500, 6_500, 9_200], // high volatility
-];
-
 /** One state's row of the catch table as provenance text, e.g. "0.1/0.35/0.55/0.9". */
 function catchRates(state: number): string {
   return CATCH_BPS[state]!.map((bps) => bps / 10_000).join("/");
 }
 
-/** Prior share of adverse moves behind the tiers' static quality: 3.5 % (a fat-tailed 2-sigma). */
-const PRIOR_EVENT_BPS = 350;
-
-/** Static quality: 1 - prior event share x the tier's miss rate averaged over the two states. */
-function tierQualityBps(tier: number): number {
-  const catchBps = (CATCH_BPS[0]![tier]! + CATCH_BPS[1]![tier]!) / 2;
-  return Math.floor(10_000 - (PRIOR_EVENT_BPS * (10_000 - catchBps)) / 10_000);
-}
-
-/*
- * Review depths in increasing cost per signal: an automated rule check ($0.50, 100 ms), a quant
- * risk model run ($12.50, 5 s), an analyst's review ($30, 20 min), the risk committee ($75 per
- * signal, its sitting shared over the signals it hears; 1 h). All finish overnight, before the
- * open, so latency is not priced (warmStart below). Qualities 9,702, 9,790, 9,860, 9,968.
- * At these prices no depth wins everywhere: the best fixed depth per regime in hindsight (seed 1)
- * is the automated check in 3 regimes (quiet ones: few adverse moves), the quant model in 3, the
- * analyst in 9 and the committee in 1.
- */
-const SP500_TIERS: readonly TierSpec[] = [
-  { id: "automated_check", latencyMsP50: 100, costPerRecordMicros: 50_000_000 },
-  { id: "quant_model", latencyMsP50: 5_000, costPerRecordMicros: 1_250_000_000 },
-  { id: "analyst_review", latencyMsP50: 1_200_000, costPerRecordMicros: 3_000_000_000 },
-  { id: "committee", latencyMsP50: 3_600_000, costPerRecordMicros: 7_500_000_000 },
-].map((tier, t) => ({ ...tier, qualityBps: tierQualityBps(t) }));
-
-const PACK = tierPack(FOLDER, "desk", SP500_TIERS, SP500_REGIMES);
-const TIER_COUNT = SP500_TIERS.length;
+const PACK = tierPack(FOLDER, FINANCE_SOURCE);
+const TIER_COUNT = REVIEW_TIERS.length;
 
 interface WindowedSeries {
   readonly ticker: string;
@@ -157,7 +121,7 @@ export const SP500: ReplayDataset = {
   industry: "finance",
   title: `S&P 500 (30 large caps, Yahoo daily): trading signals reviewed at four depths, ${WINDOW_FIRST} to ${WINDOW_LAST}`,
   pack: PACK,
-  warmStart: { latencyBpsPerSecond: 0 },
+  warmStart: {},
   provenance: {
     real:
       "Adjusted closes: the outcome day's return and whether it is a large adverse move (below -2 x the 20-day " +

@@ -10,6 +10,7 @@ import { DataFileError } from "../../../../src/replay/data-reader.ts";
 import { drawNormal } from "../../../../src/replay/draws.ts";
 import { MemoryDataReader } from "../../../../src/replay/memory-data-reader.ts";
 import { costSums, regimeCounts, successCounts } from "./table-counts.ts";
+import { describeRealData } from "../../support/real-data.ts";
 
 const HEADER = "longitude,latitude,housing_median_age,total_rooms,total_bedrooms,population,households,median_income,median_house_value,ocean_proximity";
 
@@ -147,7 +148,7 @@ describe("california housing refuses malformed files, naming the file and the li
   }
 });
 
-describe("california housing on the real file", () => {
+describeRealData("california housing on the real file", () => {
   const gzip = new GzipDataReader();
 
   it("pins the first 2,000 records of the replay order (golden, seed 7)", async () => {

@@ -10,6 +10,7 @@ import { DataFileError } from "../../../../src/replay/data-reader.ts";
 import { drawUnit } from "../../../../src/replay/draws.ts";
 import { MemoryDataReader } from "../../../../src/replay/memory-data-reader.ts";
 import { costSums, regimeCounts, successCounts } from "./table-counts.ts";
+import { describeRealData } from "../../support/real-data.ts";
 
 const [PART1, PART2] = KAGGLE_FILES;
 const CONTINUOUS = "Elevation,Aspect,Slope,Horizontal_Distance_To_Hydrology,Vertical_Distance_To_Hydrology,Horizontal_Distance_To_Roadways,Hillshade_9am,Hillshade_Noon,Hillshade_3pm,Horizontal_Distance_To_Fire_Points";
@@ -182,7 +183,7 @@ describe("covertype refuses malformed files, naming the file and the line", () =
   });
 });
 
-describe("covertype on the real files", () => {
+describeRealData("covertype on the real files", () => {
   const reader = new GzipDataReader();
 
   it("pins the first 2,000 records of the replay order (golden, seed 7)", async () => {

@@ -11,6 +11,7 @@ import { DataFileError, type DataReader } from "../../../../src/replay/data-read
 import { drawUnit } from "../../../../src/replay/draws.ts";
 import { MemoryDataReader } from "../../../../src/replay/memory-data-reader.ts";
 import type { RecordTable } from "../../../../src/replay/record-table.ts";
+import { describeRealData } from "../../support/real-data.ts";
 
 /** The file's first line; slices vary protocol (1), service (2), src_bytes (4), dst_bytes (5), label (41). */
 const TEMPLATE = "0,tcp,http,SF,181,5450,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,8,8,0.00,0.00,0.00,0.00,1.00,0.00,0.00,9,9,1.00,0.00,0.11,0.00,0.00,0.00,0.00,0.00,normal.";
@@ -194,7 +195,7 @@ describe("KDD Cup 99 determinism", () => {
   });
 });
 
-describe("KDD Cup 99 on the real file", () => {
+describeRealData("KDD Cup 99 on the real file", () => {
   const gzip: DataReader = new GzipDataReader();
 
   // The first 2,000 connections hold two attacks only (the capture starts on normal traffic), so

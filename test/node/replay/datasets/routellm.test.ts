@@ -15,6 +15,7 @@ import { worstCaseCostMicros } from "../../../../src/kernel/exact-math.ts";
 import { DataFileError, type DataReader } from "../../../../src/replay/data-reader.ts";
 import { MemoryDataReader } from "../../../../src/replay/memory-data-reader.ts";
 import type { RecordTable } from "../../../../src/replay/record-table.ts";
+import { describeRealData } from "../../support/real-data.ts";
 
 const MIXTRAL = "mistralai/Mixtral-8x7B-Instruct-v0.1";
 const GPT4 = "gpt-4-1106-preview";
@@ -204,7 +205,7 @@ function counts(table: RecordTable): Record<string, KindCounts> {
   return out;
 }
 
-describe("the real files", () => {
+describeRealData("the real files", () => {
   const reader = new GzipDataReader();
   let full: Promise<RecordTable> | undefined;
   const loadFull = (): Promise<RecordTable> => (full ??= ROUTELLM.load(reader, { seed: 1 }));

@@ -8,6 +8,7 @@ import { CONTEXT_TOKENS, LLM_VALUE_LEVELS, PRIOR_QUALITY_BPS } from "../../../..
 import { DataFileError, type DataReader } from "../../../../src/replay/data-reader.ts";
 import { MemoryDataReader } from "../../../../src/replay/memory-data-reader.ts";
 import type { RecordTable } from "../../../../src/replay/record-table.ts";
+import { describeRealData } from "../../support/real-data.ts";
 
 /** The models in the data's column order (the pack lists them by price). */
 const DATA_MODELS = [
@@ -190,7 +191,7 @@ describe("malformed data is refused with file and line", () => {
   });
 });
 
-describe("the real files", () => {
+describeRealData("the real files", () => {
   const reader = new GzipDataReader();
   let full: Promise<RecordTable> | undefined;
   const loadFull = (): Promise<RecordTable> => (full ??= ROUTERBENCH.load(reader, { seed: 1 }));
@@ -237,7 +238,7 @@ describe("the real files", () => {
   });
 });
 
-describe("determinism", () => {
+describeRealData("determinism", () => {
   it("gives one table for every seed (nothing is modelled)", async () => {
     const reader = new GzipDataReader();
     const a = await ROUTERBENCH.load(reader, { seed: 1, limit: 500 });

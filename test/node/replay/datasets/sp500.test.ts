@@ -3,12 +3,14 @@
 // full), refusals of malformed rows naming file and line, and determinism.
 import { describe, expect, it } from "vitest";
 import { GzipDataReader } from "../../../../src/cli/gzip-data-reader.ts";
-import { CATCH_BPS, NOTIONAL_MICROS, SP500 } from "../../../../src/replay/datasets/sp500_yahoo_daily/sp500.ts";
+import { NOTIONAL_MICROS, SP500 } from "../../../../src/replay/datasets/sp500_yahoo_daily/sp500.ts";
+import { CATCH_BPS } from "../../../../src/domain/finance/review-tiers.ts";
 import { SP500_REGIMES, TICKER_SECTOR, TICKERS } from "../../../../src/domain/finance/sp500-universe.ts";
 import { DataFileError } from "../../../../src/replay/data-reader.ts";
 import { drawUnit } from "../../../../src/replay/draws.ts";
 import { MemoryDataReader } from "../../../../src/replay/memory-data-reader.ts";
 import type { RecordTable } from "../../../../src/replay/record-table.ts";
+import { describeRealData } from "../../support/real-data.ts";
 
 const FOLDER = "sp500_yahoo_daily";
 const HISTORY_DAYS = 252;
@@ -267,7 +269,7 @@ describe("S&P 500 determinism", () => {
   });
 });
 
-describe("S&P 500 on the real files", () => {
+describeRealData("S&P 500 on the real files", () => {
   const gzip = new GzipDataReader();
 
   it("pins the first 2,000 signals (golden, seed 1)", async () => {
