@@ -6,6 +6,7 @@ import type { DomainPack } from "../domain/domain-pack.ts";
 import { FloorSource } from "../kernel/result-codes.ts";
 import { FEATURES, type Feature, type RegimeFeatureSums } from "./anomaly.ts";
 import { calibrateFloor, floorBounds } from "./calibration.ts";
+import type { OutcomePayload } from "./learner-input.ts";
 import type { PolicyContent, RegimeStatsText } from "./policy-snapshot.ts";
 import { observe, sumsFromText, sumsToText } from "./regime-stats.ts";
 import { updateBeta } from "./thompson.ts";
@@ -20,31 +21,12 @@ export interface ApprenticeFigures {
 }
 
 /** Everything the Learner keeps: the policy content (floors, posteriors, statistics) and figures. */
+export type { OutcomePayload };
+
 export interface LearnerState {
   readonly content: PolicyContent;
   readonly outcomes: number;
   readonly apprentice: ApprenticeFigures;
-}
-
-/** What the ledger's outbox delivers per outcome (see execute-decision.ts and routes/decide.ts). */
-export interface OutcomePayload {
-  readonly outcomeId: string;
-  readonly servedOption: string | null;
-  readonly context: {
-    readonly regime_index: number;
-    readonly input_tokens: number;
-    readonly value_micros: number;
-    readonly risk_bps: number;
-    readonly mode?: string;
-    readonly kernel_choice?: string | null;
-  };
-  readonly outcome: {
-    readonly success: boolean | null;
-    readonly quality_bps: number | null;
-    readonly input_tokens?: number;
-    readonly output_tokens?: number;
-    readonly actual_cost_micros?: number;
-  };
 }
 
 export function initialLearnerState(pack: DomainPack, options: WarmStartOptions = {}): LearnerState {

@@ -21,7 +21,7 @@ import { problem } from "../problem.ts";
 import { rateHeaders } from "../rate-headers.ts";
 import { toKernelRequest } from "../request-mapping.ts";
 import { DecideRequest } from "../schemas.ts";
-import { decisionSeed, isHoldout } from "../seed.ts";
+import { decisionSeed, isHoldout } from "../../decision/seed.ts";
 import { authenticate, policyFor, type PolicyEntry } from "../tenant-access.ts";
 
 

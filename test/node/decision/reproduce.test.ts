@@ -23,7 +23,7 @@ import { warmStartContent, warmStartSnapshot } from "../../../src/learning/warm-
 import { canonicalJson, type CanonicalValue } from "../../../src/ledger/canonical.ts";
 import { toKernelRequest } from "../../../src/worker/request-mapping.ts";
 import { DecideRequest } from "../../../src/worker/schemas.ts";
-import { decisionSeed, isHoldout } from "../../../src/worker/seed.ts";
+import { decisionSeed, isHoldout } from "../../../src/decision/seed.ts";
 
 const PACK = LLM_PACK;
 const CASES = 1_500;

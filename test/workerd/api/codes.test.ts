@@ -9,7 +9,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../../src/worker/index.ts";
 import { PROBLEMS, type ProblemCode } from "../../../src/worker/problem.ts";
-import { isHoldout } from "../../../src/worker/seed.ts";
+import { isHoldout } from "../../../src/decision/seed.ts";
 import {
   ADMIN_HEADERS, ONE_USD_MICROS, bodyText, call, callRequest, checkProblemText, createTenant, decide, decideBody, decideOk,
   learnerStubOf, ledgerStubOf, outcomeBody, postOutcome, rawRequest, readBudget, readChain, signedHeaders, type ProblemBody, type Tenant,

@@ -14,7 +14,7 @@ import { toKernelPolicy, type PolicySnapshot } from "../../../src/learning/polic
 import { signWebhook } from "../../../src/ledger/webhook-signature.ts";
 import { toKernelRequest } from "../../../src/worker/request-mapping.ts";
 import { DecideRequest } from "../../../src/worker/schemas.ts";
-import { decisionSeed, isHoldout } from "../../../src/worker/seed.ts";
+import { decisionSeed, isHoldout } from "../../../src/decision/seed.ts";
 
 const ORIGIN = "https://calybris.test";
 export const ADMIN_HEADERS = { authorization: "Bearer test-admin-token", "content-type": "application/json" } as const;

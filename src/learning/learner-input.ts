@@ -1,0 +1,47 @@
+// What the Learner learns from, named once: the context sealed beside a decision, the outcome
+// as the client reported it, and the outbox message the ledger builds from both. The decision
+// layer writes the first two, the ledger carries them as canonical values, the Learner reads
+// the third. Type aliases, not interfaces, so they are canonical values as they stand.
+
+/** Sealed with a decision: what its outcome will be learned against. */
+export type LearnerContext = {
+  readonly regime_index: number;
+  readonly ranked: readonly string[];
+  readonly ranked_tiers: readonly number[];
+  readonly propensity: { readonly numerator: number; readonly denominator: number };
+  readonly explored: boolean;
+  readonly holdout: boolean;
+  readonly policy_hash: string;
+  readonly input_tokens: number;
+  readonly value_micros: number;
+  readonly risk_bps: number;
+  readonly mode: string;
+  readonly kernel_choice: string | null;
+};
+
+/** An outcome as the Learner needs it; null where the client did not say. */
+export type LearnerOutcome = {
+  readonly model: string;
+  readonly success: boolean | null;
+  readonly quality_bps: number | null;
+  readonly input_tokens: number;
+  readonly output_tokens: number;
+  readonly business_outcome_micros?: number | null;
+  readonly latency_ms?: number | null;
+  readonly actual_cost_micros: number;
+};
+
+/**
+ * One outbox row's payload (src/ledger/execute-decision.ts writes it). Older rows may lack the
+ * optional outcome fields; the Learner reads them as absent.
+ */
+export type OutcomePayload = {
+  readonly outcomeId: string;
+  readonly decisionFingerprint?: string;
+  readonly decisionSeq?: number;
+  readonly servedOption: string | null;
+  readonly servedRank?: number;
+  readonly context: Pick<LearnerContext, "regime_index" | "input_tokens" | "value_micros" | "risk_bps"> & Partial<LearnerContext>;
+  readonly outcome: Pick<LearnerOutcome, "success" | "quality_bps"> & Partial<LearnerOutcome>;
+  readonly chargedMicros?: number;
+};
