@@ -1,7 +1,47 @@
-// Lint: typescript-eslint's recommended rules everywhere, and the kernel's purity rules
-// (DESIGN.md "Layers"): src/kernel imports only kernel files and never touches the clock,
-// randomness, crypto, the network, the console or timers.
+// Lint: typescript-eslint's recommended rules everywhere; the layer table of DESIGN.md ("Layers
+// and who may import whom"), one rule per folder of src; and the kernel's purity rules: src/kernel
+// imports only kernel files and never touches the clock, randomness, crypto, the network, the
+// console or timers.
 import tseslint from "typescript-eslint";
+
+const LAYERS = ["kernel", "domain", "learning", "ledger", "decision", "providers", "durable-objects", "worker", "replay", "client", "cli"];
+
+/**
+ * What each folder of src may import besides itself (arrows point inward): worker ->
+ * durable-objects -> decision -> learning / ledger / domain -> kernel; replay and cli use the
+ * pure layers, never the objects or the worker. The migrations' SQL belongs to the objects.
+ */
+const MAY_IMPORT = {
+  kernel: [],
+  domain: ["kernel"],
+  ledger: [],
+  learning: ["domain", "kernel", "ledger"],
+  decision: ["learning", "ledger", "domain", "kernel"],
+  providers: ["domain", "kernel"],
+  "durable-objects": ["decision", "learning", "ledger", "domain", "kernel", "providers", "migrations"],
+  worker: ["durable-objects", "decision", "learning", "ledger", "domain", "kernel", "providers"],
+  replay: ["decision", "learning", "ledger", "domain", "kernel"],
+  client: ["worker", "decision", "learning", "ledger", "domain", "kernel"],
+  cli: ["replay", "decision", "learning", "ledger", "domain", "kernel"],
+};
+/** Runtime-specific modules: Node's only in the CLI, workerd's only in the shells that run there. */
+const RUNTIME_MODULES = { cli: ["cloudflare:*"], "durable-objects": ["node:*"], worker: ["node:*"], client: ["node:*", "cloudflare:*"] };
+
+function layerRules(layer) {
+  const forbidden = [...LAYERS, "migrations"].filter((other) => other !== layer && !MAY_IMPORT[layer].includes(other));
+  const runtime = RUNTIME_MODULES[layer] ?? ["node:*", "cloudflare:*"];
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [
+          { regex: `^(\\.\\./)+(${forbidden.join("|")})/`, message: `src/${layer} may import only ${["itself", ...MAY_IMPORT[layer]].join(", ")} (DESIGN.md, layers).` },
+          { group: runtime, message: `src/${layer} may not import ${runtime.join(" or ")} modules: it runs where they are not available.` },
+        ],
+      }],
+    },
+  };
+}
 
 const impure = ["Date", "fetch", "crypto", "console", "setTimeout", "setInterval", "clearTimeout",
   "clearInterval", "setImmediate", "queueMicrotask", "performance", "process", "scheduler", "navigator"];
@@ -15,6 +55,7 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "off",
     },
   },
+  ...LAYERS.filter((layer) => layer !== "kernel").map(layerRules),
   {
     files: ["src/kernel/**/*.ts"],
     rules: {

@@ -1,11 +1,25 @@
-// Realistic decide commands for the ledger benchmarks: the record a worker seals for one LLM
-// routing decision (about twenty fields, one to three ranked candidates). Bench support only:
-// the numbers are plausible, not a model of any tenant's traffic.
+// Real decide commands for the ledger benchmarks: each is what the worker seals for one LLM routing
+// decision, prepared by the production decision step (src/decision) on the LLM pack's warm start,
+// over a deterministic mix of regimes, sizes and values. Bench support only.
 
+import { prepareDecision, type KernelRun, type PolicyEntry } from "../src/decision/decide-step.ts";
+import { decisionSeed } from "../src/decision/seed.ts";
+import type { TenantView } from "../src/decision/tenant-view.ts";
 import type { DecideInput } from "../src/durable-objects/ledger-rpc.ts";
+import { LLM_PACK } from "../src/domain/llm/pack.ts";
+import { DecisionResult } from "../src/kernel/decision-result.ts";
+import { Kernel } from "../src/kernel/kernel.ts";
+import { MASK_ALL, UNSET } from "../src/kernel/units.ts";
+import { toKernelPolicy } from "../src/learning/policy-snapshot.ts";
+import { warmStartSnapshot } from "../src/learning/warm-start.ts";
 
-const MODELS = ["gpt-4.1-mini", "claude-sonnet-4", "gemini-2.5-flash", "deepseek-v3", "llama-3.3-70b", "mistral-large"] as const;
-const REGIMES = ["support", "coding", "compliance", "security", "analytics", "writing", "search", "extraction"] as const;
+const RUN: KernelRun = { kernel: new Kernel(LLM_PACK.catalog), out: new DecisionResult() };
+const SNAPSHOT = warmStartSnapshot(LLM_PACK);
+const WARM: PolicyEntry = { snapshot: SNAPSHOT, policy: toKernelPolicy(SNAPSHOT) };
+const TENANT: TenantView = {
+  tenantId: "bench", name: "Bench", status: "active", mode: "live", pack: LLM_PACK.id, allowedProviderMask: MASK_ALL,
+  rateLimitPerMinute: 0, costCapMicros: UNSET, apiKeyId: "bench",
+};
 
 /** Cheap deterministic mixing so every decision differs without a PRNG dependency. */
 function mix(i: number, salt: number): number {
@@ -16,42 +30,16 @@ function mix(i: number, salt: number): number {
 
 /** The decide input of decision number `i` of a run named `runId`. */
 export function benchDecideInput(runId: string, i: number): DecideInput {
-  const candidateCount = 1 + (mix(i, 1) % 3);
-  const first = mix(i, 2) % MODELS.length;
-  const candidates = Array.from({ length: candidateCount }, (_, rank) => ({
-    option: MODELS[(first + rank) % MODELS.length]!,
-    costMicros: 20_000 + (mix(i, 3 + rank) % 400_000),
-  }));
-  const regime = REGIMES[mix(i, 7) % REGIMES.length]!;
+  const regimeIndex = mix(i, 7) % LLM_PACK.regimes.length;
   const decisionId = `${runId}-${i}`;
-  return {
-    decisionId,
-    idempotencyKey: null,
-    requestDigestHex: mix(i, 11).toString(16).padStart(8, "0").repeat(8),
-    candidates,
-    record: {
-      request_id: decisionId,
-      regime,
-      tier: mix(i, 13) % 4,
-      chosen: candidates[0]!.option,
-      fallbacks: candidates.slice(1).map((c) => c.option),
-      floor_bps: 5_500 + (mix(i, 17) % 4_000),
-      floor_source: "learned",
-      quality_bps: 6_000 + (mix(i, 19) % 4_000),
-      risk_bps: mix(i, 23) % 2_000,
-      propensity_ppm: 1 + (mix(i, 29) % 999_999),
-      exploration: mix(i, 31) % 20 === 0,
-      utility_micros: mix(i, 37) % 9_000_000,
-      estimated_cost_micros: candidates[0]!.costMicros,
-      input_tokens: 200 + (mix(i, 41) % 8_000),
-      output_tokens_max: 1_024,
-      latency_ms_p95: 300 + (mix(i, 43) % 4_000),
-      context_tokens_max: 128_000,
-      policy_hash: mix(i >>> 10, 47).toString(16).padStart(8, "0").repeat(4),
-      seed: mix(i, 53),
-      gates_passed: 11,
-      reasons: ["floor_met", "cheapest_feasible"],
+  const prepared = prepareDecision({
+    pack: LLM_PACK, run: RUN, tenant: TENANT, learned: WARM, baseline: null, holdout: false, regime: LLM_PACK.regimes[regimeIndex]!.id,
+    request: {
+      regimeIndex, inputTokens: 200 + (mix(i, 41) % 8_000), maxOutputTokens: 1_024, valueMicros: 1_000_000 + (mix(i, 37) % 9_000_000),
+      riskBps: mix(i, 23) % 2_000, clientFloorBps: UNSET, maxLatencyMs: UNSET, maxCostMicros: UNSET, requiredCapabilityMask: 0,
+      providerAllowMask: MASK_ALL, providerDenyMask: 0,
     },
-    learnerContext: { regime, tier: mix(i, 13) % 4, propensity_ppm: 1 + (mix(i, 29) % 999_999) },
-  };
+    requestId: decisionId, tenantChoice: null, seedOf: (hash) => decisionSeed(TENANT.tenantId, decisionId, hash),
+  });
+  return { decisionId, idempotencyKey: null, requestDigestHex: mix(i, 11).toString(16).padStart(8, "0").repeat(8), ...prepared };
 }

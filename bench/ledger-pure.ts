@@ -15,7 +15,7 @@ const RESERVATION_TTL_MS = 600_000;
 
 export function benchTenant(tenantId: string): TenantRow {
   return {
-    tenantId, name: "Bench tenant", status: "active", mode: "live", allowedProviderMask: 0xffff, rateLimitPerMinute: 2 ** 40,
+    tenantId, name: "Bench tenant", status: "active", mode: "live", pack: "llm", allowedProviderMask: 0xffff, rateLimitPerMinute: 2 ** 40,
     costCapMicros: -1, apiKeyHashHex: "be".repeat(32), apiKeyId: "bench", webhookSecret: "whsec_YmVuY2g=", createdAtMs: 0,
   };
 }

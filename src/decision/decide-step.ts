@@ -1,20 +1,22 @@
-// One decision as the worker makes it, for any domain pack: the anomaly check against the
-// snapshot's regime statistics, the kernel run, the sealed record, what the ledger may reserve
-// and what the Learner needs back with the outcome. The /v1/decide route and the replay both
-// call these, so a replayed data set goes through exactly the production decision path.
+// One decision, exactly as the worker and the replay both make it, for any domain pack: the
+// anomaly check against the tenant's regime statistics, the kernel run on the policy that serves
+// this request, the sealed record, what the ledger may reserve (in rank order) and what the
+// Learner needs back with the outcome. Pure: the shell sends the result to the ledger.
 
 import type { DomainPack } from "../domain/domain-pack.ts";
-import { buildDecisionRecord, type DecisionRecord } from "./decision-record.ts";
-import type { TenantView } from "./tenant-view.ts";
 import type { DecisionResult } from "../kernel/decision-result.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import type { KernelPolicy } from "../kernel/policy.ts";
 import type { KernelRequest } from "../kernel/request.ts";
 import { DecisionCode } from "../kernel/result-codes.ts";
 import { checkAnomaly, NO_ANOMALY, type AnomalyVerdict, type RegimeFeatureSums } from "../learning/anomaly.ts";
+import type { LearnerContext } from "../learning/learner-input.ts";
 import { bestQualityBps, regimeSums } from "../learning/learner-state.ts";
 import { optionCostMicros } from "../learning/option-cost.ts";
 import type { PolicySnapshot } from "../learning/policy-snapshot.ts";
+import { buildDecisionRecord, type DecisionRecord } from "./decision-record.ts";
+import type { DecisionSeed } from "./seed.ts";
+import type { TenantView } from "./tenant-view.ts";
 
 const FIRST_OPTION_GATE = DecisionCode.context_window_exceeded;
 
@@ -23,41 +25,65 @@ export interface PolicyEntry {
   readonly policy: KernelPolicy;
 }
 
-export interface DecisionStep {
-  readonly pack: DomainPack;
+/** One kernel and its reusable output per pack and isolate: decide() is synchronous. */
+export interface KernelRun {
   readonly kernel: Kernel;
-  /** The kernel's reusable output: copied into the record before anything else can run. */
   readonly out: DecisionResult;
+}
+
+export interface DecisionInput {
+  readonly pack: DomainPack;
+  readonly run: KernelRun;
   readonly tenant: TenantView;
-  readonly entry: PolicyEntry;
+  /** The tenant's current snapshot: it decides, and its statistics judge anomalies. */
+  readonly learned: PolicyEntry;
+  /** The holdout's fixed baseline policy; it decides instead when `holdout` is true. */
+  readonly baseline: PolicyEntry | null;
+  readonly holdout: boolean;
   readonly regime: string;
   readonly request: KernelRequest;
   readonly requestId: string | null;
   readonly tenantChoice: string | null;
-  readonly seed: { readonly words: Uint32Array; readonly hex: string };
-  readonly holdout: boolean;
-  readonly anomaly: AnomalyVerdict;
+  /** Derives the kernel's seed from the hash of the policy that decides. */
+  readonly seedOf: (policyHash: string) => DecisionSeed;
 }
 
-/** Runs the kernel (and its exact propensity) and seals the result into a decision record. */
-export function runDecision(x: DecisionStep): DecisionRecord {
-  const { kernel, out, tenant: view, entry } = x;
+export interface Candidate {
+  readonly option: string;
+  readonly costMicros: number;
+}
+
+/** A decision ready for the ledger: the record to seal, what it may reserve, what to learn with. */
+export interface PreparedDecision {
+  readonly record: DecisionRecord;
+  readonly candidates: readonly Candidate[];
+  readonly learnerContext: LearnerContext;
+}
+
+export function prepareDecision(x: DecisionInput): PreparedDecision {
+  // The holdout decides with the baseline policy but is checked for anomalies like everyone else.
+  const entry = x.holdout && x.baseline !== null ? x.baseline : x.learned;
+  const anomaly = anomalyOf(x.pack, x.learned.snapshot, x.request);
+  const seed = x.seedOf(entry.snapshot.hash);
+  const { kernel, out } = x.run;
+  const view = x.tenant;
   const code = kernel.decide(
     {
       request: x.request,
       tenant: { suspended: view.status !== "active", allowedProviderMask: view.allowedProviderMask, costCapMicros: view.costCapMicros },
       policy: entry.policy,
-      seedWords: x.seed.words,
-      floorRaiseBps: x.anomaly.raiseBps,
+      seedWords: seed.words,
+      floorRaiseBps: anomaly.raiseBps,
     },
     out,
   );
   if (code === DecisionCode.ok) kernel.propensity(out);
-  return buildDecisionRecord({
+  const record = buildDecisionRecord({
     pack: x.pack, regime: x.regime, request: x.request, requestId: x.requestId, tenantChoice: x.tenantChoice,
-    tenant: view, policy: { version: entry.snapshot.version, hash: entry.snapshot.hash }, seedHex: x.seed.hex, holdout: x.holdout,
-    floorRaiseBps: x.anomaly.raiseBps, anomaly: x.anomaly.features, apprentice: view.mode === "apprentice", out,
+    tenant: view, policy: { version: entry.snapshot.version, hash: entry.snapshot.hash }, seedHex: seed.hex, holdout: x.holdout,
+    floorRaiseBps: anomaly.raiseBps, anomaly: anomaly.features, apprentice: view.mode === "apprentice", out, kernel,
   });
+  return { record, candidates: candidatesOf(x.pack, record), learnerContext: learnerContext(x.pack, record) };
 }
 
 // A snapshot's statistics are decimal text; parsing them into BigInts once per snapshot and
@@ -80,7 +106,7 @@ function snapshotSums(snapshot: PolicySnapshot, regime: number): RegimeFeatureSu
  * The raise stops at the catalog's best quality: an odd request may be held to the best option,
  * but a raise that no option can meet would refuse it outright, which the raise is not for.
  */
-export function anomalyOf(pack: DomainPack, snapshot: PolicySnapshot, request: KernelRequest): AnomalyVerdict {
+function anomalyOf(pack: DomainPack, snapshot: PolicySnapshot, request: KernelRequest): AnomalyVerdict {
   const sums = snapshotSums(snapshot, request.regimeIndex);
   if (sums === undefined) return NO_ANOMALY;
   const verdict = checkAnomaly(sums, { input_tokens: request.inputTokens, value_micros: request.valueMicros, risk_bps: request.riskBps });
@@ -91,11 +117,13 @@ export function anomalyOf(pack: DomainPack, snapshot: PolicySnapshot, request: K
 /**
  * What the ledger may reserve, in rank order. Live: the kernel's ranking (empty when a gate
  * refused). Apprentice: the tenant's own choice, unless a request-level safety gate (1-4)
- * refused; option-level gates only inform, since the tenant's routing decides.
+ * refused and the choice keeps the admin's rules; option-level gates only inform, since the
+ * tenant's routing decides.
  */
-export function candidatesOf(pack: DomainPack, record: DecisionRecord, apprentice: boolean): { option: string; costMicros: number }[] {
+function candidatesOf(pack: DomainPack, record: DecisionRecord): Candidate[] {
   const result = record.result;
-  if (apprentice && record.apprentice !== null) {
+  if (record.apprentice !== null) {
+    if (record.apprentice.refused_by !== null) return [];
     if (result.code !== DecisionCode.ok && result.code < FIRST_OPTION_GATE) return [];
     const r = record.request;
     const cost = optionCostMicros(pack, record.apprentice.tenant_choice, r.input_tokens, r.max_output_tokens);
@@ -105,7 +133,7 @@ export function candidatesOf(pack: DomainPack, record: DecisionRecord, apprentic
 }
 
 /** What the Learner needs with this decision's outcome, sealed beside it in the ledger. */
-export function learnerContext(pack: DomainPack, record: DecisionRecord): Record<string, unknown> {
+function learnerContext(pack: DomainPack, record: DecisionRecord): LearnerContext {
   const r = record.result;
   return {
     regime_index: record.request.regime_index,

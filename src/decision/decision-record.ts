@@ -1,14 +1,16 @@
-// The decision as it is sealed into the chain, and the /v1/decide answer derived from it. The
-// answer is a pure function of the sealed record and the ledger's result, so a retried request
-// (same Idempotency-Key) gets byte-for-byte the answer of the first one.
+// The decision as it is sealed into the chain: built from the kernel's reusable output, read back
+// from a chain line, and the seed words it carries. decision-answer.ts derives the answer from it.
 
 import type { DomainPack } from "../domain/domain-pack.ts";
-import type { DecisionResult } from "../kernel/decision-result.ts";
+import { TERM_COUNT, type DecisionResult } from "../kernel/decision-result.ts";
+import type { Kernel } from "../kernel/kernel.ts";
 import type { KernelRequest } from "../kernel/request.ts";
-import { DecisionCode, FLOOR_SOURCE_NAMES, GATE_NAMES, VERDICT_NAMES, decisionCodeName } from "../kernel/result-codes.ts";
+import { FLOOR_SOURCE_NAMES, decisionCodeName, type DecisionCodeName } from "../kernel/result-codes.ts";
+import { UNSET } from "../kernel/units.ts";
+import { optionCostMicros } from "../learning/option-cost.ts";
 import type { TenantView } from "./tenant-view.ts";
 
-export interface DecisionRecord {
+export type DecisionRecord = {
   readonly v: 1;
   readonly pack: string;
   readonly request: {
@@ -35,14 +37,23 @@ export interface DecisionRecord {
   /** Features that were out of line with the regime's history (empty when none). */
   readonly anomaly: readonly string[];
   /** Apprentice mode: the tenant's own choice is served; the kernel's is logged beside it. */
-  readonly apprentice: { readonly tenant_choice: string; readonly kernel_choice: string | null; readonly agrees: boolean } | null;
+  readonly apprentice: {
+    readonly tenant_choice: string;
+    readonly kernel_choice: string | null;
+    readonly agrees: boolean;
+    /** The admin's rule the tenant's own choice breaks (it is then refused), or null. */
+    readonly refused_by: ApprenticeRefusal | null;
+  } | null;
   readonly result: {
     readonly code: number;
-    readonly code_name: string;
+    readonly code_name: DecisionCodeName;
     readonly verdicts: readonly number[];
     readonly chosen: string | null;
     readonly ranked: readonly string[];
     readonly ranked_cost_micros: readonly number[];
+    /** Every ranked option's utility terms and utility, in rank order: the served one is explained too. */
+    readonly ranked_terms: readonly (readonly number[])[];
+    readonly ranked_utility_micros: readonly number[];
     readonly floor_bps: number;
     readonly floor_source: string;
     readonly floor_raised_bps: number;
@@ -58,7 +69,7 @@ export interface DecisionRecord {
     readonly runner_up_utility_micros: number;
     readonly propensity: { readonly numerator: number; readonly denominator: number; readonly ppm: number; readonly thompson_wins: number };
   };
-}
+};
 
 export interface RecordInputs {
   readonly pack: DomainPack;
@@ -74,6 +85,34 @@ export interface RecordInputs {
   readonly anomaly: readonly string[];
   readonly apprentice: boolean;
   readonly out: DecisionResult;
+  /** The kernel that wrote `out`: it explains every ranked option. */
+  readonly kernel: Kernel;
+}
+
+/** Terms and utility of each ranked option, read from the kernel that made the decision. */
+function rankedTerms(kernel: Kernel, out: DecisionResult): { ranked_terms: number[][]; ranked_utility_micros: number[] } {
+  const terms: number[][] = [];
+  const utility: number[] = [];
+  const scratch = new Float64Array(TERM_COUNT);
+  for (let rank = 0; rank < out.rankedCount; rank++) {
+    utility.push(kernel.rankedTerms(out, rank, scratch));
+    terms.push(Array.from(scratch));
+  }
+  return { ranked_terms: terms, ranked_utility_micros: utility };
+}
+
+export type ApprenticeRefusal = "provider_rules_exclude_all" | "cost_cap_exceeded";
+
+/**
+ * The rules an admin set (allowed providers, the per-request cost cap) bind in every mode: in
+ * apprentice mode the tenant's own routing chooses, but never outside them.
+ */
+function apprenticeRefusal(pack: DomainPack, tenant: TenantView, choice: string, r: KernelRequest): ApprenticeRefusal | null {
+  const index = pack.options.findIndex((option) => option.id === choice);
+  if (index < 0 || (tenant.allowedProviderMask & pack.catalog.providerBit[index]!) === 0) return "provider_rules_exclude_all";
+  if (tenant.costCapMicros === UNSET) return null;
+  const cost = optionCostMicros(pack, choice, r.inputTokens, r.maxOutputTokens);
+  return cost === null || cost > tenant.costCapMicros ? "cost_cap_exceeded" : null;
 }
 
 /** Copies the kernel's reusable output into the record before anything can overwrite it. */
@@ -86,7 +125,10 @@ export function buildDecisionRecord(x: RecordInputs): DecisionRecord {
   return {
     anomaly: x.anomaly,
     apprentice: x.apprentice && x.tenantChoice !== null
-      ? { agrees: out.chosen >= 0 && id(out.chosen) === x.tenantChoice, kernel_choice: out.chosen < 0 ? null : id(out.chosen), tenant_choice: x.tenantChoice }
+      ? {
+          agrees: out.chosen >= 0 && id(out.chosen) === x.tenantChoice, kernel_choice: out.chosen < 0 ? null : id(out.chosen),
+          refused_by: apprenticeRefusal(pack, x.tenant, x.tenantChoice, r), tenant_choice: x.tenantChoice,
+        }
       : null,
     floor_raise_bps: x.floorRaiseBps,
     holdout: x.holdout,
@@ -104,81 +146,13 @@ export function buildDecisionRecord(x: RecordInputs): DecisionRecord {
       feasible_count: out.feasibleCount, feasible_tier_count: out.feasibleTierCount, floor_bps: out.floorBps,
       floor_raised_bps: out.floorRaisedBps, floor_source: FLOOR_SOURCE_NAMES[out.floorSource]!,
       propensity: { denominator: out.propensityDenominator, numerator: out.propensityNumerator, ppm: out.propensityPpm, thompson_wins: out.thompsonWins },
-      ranked, ranked_cost_micros: Array.from(out.rankedCostMicros.subarray(0, out.rankedCount)),
+      ranked, ranked_cost_micros: Array.from(out.rankedCostMicros.subarray(0, out.rankedCount)), ...rankedTerms(x.kernel, out),
       runner_up: out.runnerUp < 0 ? null : id(out.runnerUp), runner_up_terms: Array.from(out.runnerUpTerms),
       runner_up_utility_micros: out.runnerUpUtilityMicros, sample_index: out.sampleIndex, verdicts: Array.from(out.gateVerdicts),
     },
     seed: x.seedHex,
     tenant: { allowed_provider_mask: x.tenant.allowedProviderMask, cost_cap_micros: x.tenant.costCapMicros, mode: x.tenant.mode, status: x.tenant.status },
     v: 1,
-  };
-}
-
-function modelRef(pack: DomainPack, id: string): { id: string; provider: string; tier: string } {
-  const option = pack.options.find((candidate) => candidate.id === id);
-  return { id, provider: option?.provider ?? "unknown", tier: option?.tier ?? "unknown" };
-}
-
-function terms(values: readonly number[], utility: number): Record<string, number> {
-  return {
-    quality_adjusted_value_micros: values[0] ?? 0, risk_penalty_micros: values[1] ?? 0, cost_micros: values[2] ?? 0,
-    latency_penalty_micros: values[3] ?? 0, utility_micros: utility,
-  };
-}
-
-/** The ledger's answer to a served decision, as far as the answer needs it. */
-export interface DecideSuccess {
-  readonly decisionId: string;
-  readonly fingerprint: string;
-  readonly seq: number;
-  readonly servedRank: number;
-  readonly reservedMicros: number;
-  readonly budgetVerdict: "pass" | "fail" | "not_evaluated";
-  readonly replayed: boolean;
-}
-
-/** The gate list with the budget gate's verdict as the ledger settled it. */
-export function gateList(record: DecisionRecord, ledger: DecideSuccess | null): { gate: number; name: string; verdict: string }[] {
-  return record.result.verdicts.map((verdict, index) => {
-    const gate = index + 1;
-    const settled = gate === DecisionCode.budget_exhausted && ledger !== null ? ledger.budgetVerdict : VERDICT_NAMES[verdict]!;
-    return { gate, name: GATE_NAMES[index]!, verdict: settled };
-  });
-}
-
-/** The /v1/decide answer for a served decision. */
-export function decideResponse(pack: DomainPack, record: DecisionRecord, ledger: DecideSuccess): Record<string, unknown> {
-  const result = record.result;
-  const served = record.apprentice?.tenant_choice ?? result.ranked[ledger.servedRank]!;
-  const runnerUp = result.runner_up;
-  return {
-    decision_id: ledger.decisionId,
-    fingerprint: ledger.fingerprint,
-    seq: ledger.seq,
-    model: modelRef(pack, served),
-    served_rank: ledger.servedRank,
-    fallbacks: record.apprentice !== null ? [] : result.ranked
-      .map((id, rank) => ({ ...modelRef(pack, id), worst_case_cost_micros: result.ranked_cost_micros[rank]!, rank }))
-      .filter((entry) => entry.rank !== ledger.servedRank)
-      .map(({ rank: _rank, ...entry }) => entry),
-    reserved_micros: ledger.reservedMicros,
-    floor: { bps: result.floor_bps, source: result.floor_source, raised_bps: result.floor_raised_bps },
-    utility: {
-      chosen: terms(result.chosen_terms, result.chosen_utility_micros),
-      runner_up: runnerUp === null ? null : { model: modelRef(pack, runnerUp), ...terms(result.runner_up_terms, result.runner_up_utility_micros) },
-    },
-    gates: gateList(record, ledger),
-    propensity: { ppm: result.propensity.ppm, numerator: result.propensity.numerator, denominator: result.propensity.denominator, explored: result.explored },
-    policy: record.policy,
-    holdout: record.holdout,
-    mode: record.tenant.mode,
-    anomaly: record.anomaly,
-    apprentice: record.apprentice === null ? null : {
-      would_choose: record.apprentice.kernel_choice === null ? null : modelRef(pack, record.apprentice.kernel_choice),
-      agrees: record.apprentice.agrees,
-      kernel_code: result.code_name,
-    },
-    replayed: ledger.replayed,
   };
 }
 

@@ -35,9 +35,9 @@ export function reproduceDecision(pack: DomainPack, record: DecisionRecord, snap
   if (code === DecisionCode.ok) kernel.propensity(out);
   return buildDecisionRecord({
     pack, regime: r.regime, request, requestId: r.request_id, tenantChoice: r.tenant_choice,
-    tenant: { tenantId: "", name: "", status: t.status as "active" | "suspended", mode: t.mode as "live" | "apprentice", allowedProviderMask: t.allowed_provider_mask, rateLimitPerMinute: 0, costCapMicros: t.cost_cap_micros, apiKeyId: "" },
+    tenant: { tenantId: "", name: "", status: t.status as "active" | "suspended", mode: t.mode as "live" | "apprentice", pack: record.pack, allowedProviderMask: t.allowed_provider_mask, rateLimitPerMinute: 0, costCapMicros: t.cost_cap_micros, apiKeyId: "" },
     policy: record.policy, seedHex: record.seed, holdout: record.holdout, floorRaiseBps: record.floor_raise_bps,
-    anomaly: record.anomaly, apprentice: record.apprentice !== null, out,
+    anomaly: record.anomaly, apprentice: record.apprentice !== null, out, kernel,
   });
 }
 

@@ -5,6 +5,8 @@ export interface TenantView {
   readonly name: string;
   readonly status: "active" | "suspended";
   readonly mode: "live" | "apprentice";
+  /** The tenant's domain pack id (src/domain/packs.ts). */
+  readonly pack: string;
   readonly allowedProviderMask: number;
   readonly rateLimitPerMinute: number;
   readonly costCapMicros: number;

@@ -2,8 +2,8 @@
 // Everything here crosses Durable Object RPC, so it is plain data; refusals are values.
 
 import type { BudgetView, DecideCommand, DecideResult, OutcomeResult } from "../ledger/commands.ts";
-import type { CanonicalValue } from "../ledger/canonical.ts";
-import type { EntryRecord } from "../ledger/entry.ts";
+import type { PreparedDecision } from "../decision/decide-step.ts";
+import type { PreparedOutcome } from "../decision/outcome-step.ts";
 import type { LedgerFailure } from "../ledger/ledger-codes.ts";
 import type { TenantRow } from "../ledger/store.ts";
 import type { RateDecision } from "./rate-limit.ts";
@@ -22,8 +22,8 @@ import type { TenantView } from "../decision/tenant-view.ts";
 /** A new tenant's row as the admin API sends it; the object sets status and creation time. */
 export type CreateTenantInput = Omit<TenantRow, "status" | "createdAtMs"> & { readonly initialBudgetMicros: number };
 
-/** A decide command as the worker sends it; the object adds its clock and reservation TTL. */
-export type DecideInput = Omit<DecideCommand, "type" | "reservationTtlMs" | "nowMs">;
+/** A decide command as the worker sends it: a prepared decision; the object adds its clock and reservation TTL. */
+export type DecideInput = Omit<DecideCommand, "type" | "reservationTtlMs" | "nowMs" | "candidates" | "record" | "learnerContext"> & PreparedDecision;
 
 export type RateLimited = { readonly ok: false; readonly code: "rate_limited"; readonly detail: string };
 
@@ -33,15 +33,13 @@ export type DecideAnswer =
   | { readonly result: RateLimited; readonly rate: RateDecision }
   | { readonly result: Unauthorized | LedgerFailure; readonly rate: null };
 
-export interface OutcomeInput {
+/** An outcome as the worker sends it: a prepared outcome and the webhook that carried it. */
+export type OutcomeInput = PreparedOutcome & {
   readonly headers: WebhookHeaders;
   /** The raw body exactly as received: the signature covers these bytes. */
   readonly body: string;
   readonly decisionFingerprint: string;
-  readonly actualCostMicros: number;
-  readonly record: EntryRecord;
-  readonly learnerOutcome: CanonicalValue;
-}
+};
 
 export type OutcomeAnswer = OutcomeResult | Unauthorized | WebhookRefused;
 

@@ -86,7 +86,7 @@ export class SqlLedgerStore implements LedgerStore {
     if (row === undefined) return null;
     return {
       tenantId: str(row, "tenant_id"), name: str(row, "name"), status: str(row, "status") as TenantStatus,
-      mode: str(row, "mode") as TenantMode, allowedProviderMask: num(row, "allowed_provider_mask"),
+      mode: str(row, "mode") as TenantMode, pack: str(row, "pack"), allowedProviderMask: num(row, "allowed_provider_mask"),
       rateLimitPerMinute: num(row, "rate_limit_per_minute"), costCapMicros: num(row, "cost_cap_micros"),
       apiKeyHashHex: str(row, "api_key_hash_hex"), apiKeyId: str(row, "api_key_id"),
       webhookSecret: str(row, "webhook_secret"), createdAtMs: num(row, "created_at_ms"),
@@ -184,9 +184,9 @@ export class SqlLedgerStore implements LedgerStore {
       case "tenant": {
         const t = write.row;
         sql.exec(
-          `INSERT OR REPLACE INTO tenant (id, tenant_id, name, status, mode, allowed_provider_mask, rate_limit_per_minute,
-           cost_cap_micros, api_key_hash_hex, api_key_id, webhook_secret, created_at_ms) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          t.tenantId, t.name, t.status, t.mode, t.allowedProviderMask, t.rateLimitPerMinute, t.costCapMicros,
+          `INSERT OR REPLACE INTO tenant (id, tenant_id, name, status, mode, pack, allowed_provider_mask, rate_limit_per_minute,
+           cost_cap_micros, api_key_hash_hex, api_key_id, webhook_secret, created_at_ms) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          t.tenantId, t.name, t.status, t.mode, t.pack, t.allowedProviderMask, t.rateLimitPerMinute, t.costCapMicros,
           t.apiKeyHashHex, t.apiKeyId, t.webhookSecret, t.createdAtMs,
         );
         return;

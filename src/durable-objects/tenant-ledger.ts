@@ -34,7 +34,7 @@ function constantTimeEqualHex(a: string, b: string): boolean {
 
 export function tenantView(t: TenantRow): TenantView {
   return {
-    tenantId: t.tenantId, name: t.name, status: t.status, mode: t.mode, allowedProviderMask: t.allowedProviderMask,
+    tenantId: t.tenantId, name: t.name, status: t.status, mode: t.mode, pack: t.pack, allowedProviderMask: t.allowedProviderMask,
     rateLimitPerMinute: t.rateLimitPerMinute, costCapMicros: t.costCapMicros, apiKeyId: t.apiKeyId,
   };
 }

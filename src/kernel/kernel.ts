@@ -276,6 +276,18 @@ export class Kernel {
     }
   }
 
+  /**
+   * The four utility terms of the option at `rank` of the last decide() into `into`, and returns
+   * its utility. Off the hot path: the decision record keeps every ranked option's terms, so an
+   * answer can explain whichever option the ledger served (a fallback when the budget is short).
+   */
+  rankedTerms(out: DecisionResult, rank: number, into: Float64Array): number {
+    if (out.code !== DecisionCode.ok || !(rank >= 0 && rank < out.rankedCount)) throw new RangeError(`"rank" expected a ranked position of an ok decision, got ${rank}`);
+    const o = out.ranked[rank]!;
+    this.terms(o, into);
+    return this.utilityMicros[o]!;
+  }
+
   /** The four utility terms of option o; they sum to utilityMicros[o]. */
   private terms(o: number, into: Float64Array): void {
     const t = this.catalog.tier[o]!;

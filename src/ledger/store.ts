@@ -22,6 +22,8 @@ export interface TenantRow {
   readonly name: string;
   readonly status: TenantStatus;
   readonly mode: TenantMode;
+  /** The domain pack the tenant decides with (src/domain/packs.ts), e.g. "llm" or "security". */
+  readonly pack: string;
   readonly allowedProviderMask: number;
   readonly rateLimitPerMinute: number;
   /** Per-request cost cap in microcents, or -1 for none. */

@@ -1,5 +1,5 @@
 // The adaptive policy on a record table: Calybris itself, through the production path. Per window
-// of concurrent records: the kernel decides on the current snapshot (src/learning/decide-step.ts,
+// of concurrent records: the kernel decides on the current snapshot (src/decision/decide-step.ts,
 // as /v1/decide does), the ledger seals each decision and reserves its worst-case cost in one
 // group commit, the outcomes come back and settle the budget in the next, and the ledger's outbox
 // is delivered to the Learner (applyOutcome, as the Learner object does). The Learner publishes a
@@ -12,7 +12,8 @@ import { Kernel } from "../kernel/kernel.ts";
 import type { KernelRequest } from "../kernel/request.ts";
 import { DecisionCode } from "../kernel/result-codes.ts";
 import { MASK_ALL, UNSET } from "../kernel/units.ts";
-import { anomalyOf, candidatesOf, learnerContext, runDecision, type PolicyEntry } from "../decision/decide-step.ts";
+import { prepareDecision, type KernelRun, type PolicyEntry } from "../decision/decide-step.ts";
+import { prepareOutcome } from "../decision/outcome-step.ts";
 import { applyOutcome, initialLearnerState, type LearnerState, type OutcomePayload } from "../learning/learner-state.ts";
 import { optionCostMicros } from "../learning/option-cost.ts";
 import { buildSnapshot, toKernelPolicy } from "../learning/policy-snapshot.ts";
@@ -79,7 +80,7 @@ export interface AdaptiveRun {
 
 function replayTenant(dataset: ReplayDataset): TenantRow {
   return {
-    tenantId: `replay-${dataset.id}`, name: `Replay of ${dataset.id}`, status: "active", mode: "live", allowedProviderMask: MASK_ALL,
+    tenantId: `replay-${dataset.id}`, name: `Replay of ${dataset.id}`, status: "active", mode: "live", pack: dataset.pack.id, allowedProviderMask: MASK_ALL,
     rateLimitPerMinute: 0, costCapMicros: UNSET, apiKeyHashHex: "00".repeat(32), apiKeyId: "replay", webhookSecret: "whsec_cmVwbGF5", createdAtMs: REPLAY_EPOCH_MS,
   };
 }
@@ -117,11 +118,10 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
   });
   if (!created.ok) throw new Error(`replay tenant refused: ${created.code}`);
   const tenant: TenantView = {
-    tenantId: tenantRow.tenantId, name: tenantRow.name, status: "active", mode: "live", allowedProviderMask: MASK_ALL,
+    tenantId: tenantRow.tenantId, name: tenantRow.name, status: "active", mode: "live", pack: pack.id, allowedProviderMask: MASK_ALL,
     rateLimitPerMinute: 0, costCapMicros: UNSET, apiKeyId: tenantRow.apiKeyId,
   };
-  const kernel = new Kernel(pack.catalog);
-  const out = new DecisionResult();
+  const run: KernelRun = { kernel: new Kernel(pack.catalog), out: new DecisionResult() };
   const costOf = (option: string, inputTokens: number, outputTokens: number): number | null => optionCostMicros(pack, option, inputTokens, outputTokens);
   const warmStart = options.explorationBps === undefined ? dataset.warmStart : { ...dataset.warmStart, explorationBps: options.explorationBps };
   let learner = initialLearnerState(pack, warmStart);
@@ -159,14 +159,13 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
         valueMicros: options.valueMicros ?? table.valueMicros[i]!, riskBps: table.riskBps[i]!, clientFloorBps: UNSET,
         maxLatencyMs: UNSET, maxCostMicros: UNSET, requiredCapabilityMask: 0, providerAllowMask: MASK_ALL, providerDenyMask: 0,
       };
-      const record = runDecision({
-        pack, kernel, out, tenant, entry, regime: pack.regimes[request.regimeIndex]!.id, request, requestId: table.ids[i]!,
-        tenantChoice: null, seed: recordSeed(options.seed, i), holdout: false, anomaly: anomalyOf(pack, entry.snapshot, request),
+      const prepared = prepareDecision({
+        pack, run, tenant, learned: entry, baseline: null, holdout: false, regime: pack.regimes[request.regimeIndex]!.id, request,
+        requestId: table.ids[i]!, tenantChoice: null, seedOf: () => recordSeed(options.seed, i),
       });
-      records.push(record);
+      records.push(prepared.record);
       decided.push(engine.submit({
-        type: "decide", decisionId: `d-${i}`, idempotencyKey: null, requestDigestHex: "", candidates: candidatesOf(pack, record, false),
-        record: record as never, learnerContext: learnerContext(pack, record) as never, reservationTtlMs: RESERVATION_TTL_MS,
+        type: "decide", decisionId: `d-${i}`, idempotencyKey: null, requestDigestHex: "", ...prepared, reservationTtlMs: RESERVATION_TTL_MS,
         nowMs: REPLAY_EPOCH_MS + i * 1000,
       }));
     }
@@ -189,15 +188,12 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
       const success = table.success[cell] === 1;
       const quality = table.qualityBps[cell]!;
       const cost = table.costMicros[cell]!;
-      const tokens = { input_tokens: table.inputTokens[i]!, output_tokens: table.maxOutputTokens[i]! };
+      const outcome = prepareOutcome(
+        { model: pack.options[served]!.id, inputTokens: table.inputTokens[i]!, outputTokens: table.maxOutputTokens[i]!, latencyMs: null, actualCostMicros: cost },
+        { success, qualityBps: quality, businessOutcomeMicros: null },
+      );
       settled.push(engine.submit({
-        type: "outcome", webhookId: `o-${i}`, decisionFingerprint: result.fingerprint, actualCostMicros: cost,
-        record: {
-          business_outcome_micros: null, input_tokens: tokens.input_tokens, latency_ms: null, model: pack.options[served]!.id,
-          output_tokens: tokens.output_tokens, quality_bps: quality, success,
-        },
-        learnerOutcome: { model: pack.options[served]!.id, success, quality_bps: quality, ...tokens, actual_cost_micros: cost },
-        nowMs: REPLAY_EPOCH_MS + i * 1000 + 500,
+        type: "outcome", webhookId: `o-${i}`, decisionFingerprint: result.fingerprint, ...outcome, nowMs: REPLAY_EPOCH_MS + i * 1000 + 500,
       }));
     });
     const outcomes = await Promise.all(settled);

@@ -56,7 +56,7 @@ export function benchRoutes(): Hono<AppEnv> {
     const tenantId = c.req.param("tenantId");
     const result = await ledger(c.env, tenantId).createTenant({
       tenantId, name: "Bench tenant", initialBudgetMicros: 2 ** 52, allowedProviderMask: 0xffff, rateLimitPerMinute: 2 ** 40,
-      costCapMicros: -1, apiKeyHashHex: BENCH_SECRET_HASH_HEX, apiKeyId: "bench", webhookSecret: "whsec_YmVuY2gtb25seS1zZWNyZXQ=", mode: "live",
+      costCapMicros: -1, apiKeyHashHex: BENCH_SECRET_HASH_HEX, apiKeyId: "bench", webhookSecret: "whsec_YmVuY2gtb25seS1zZWNyZXQ=", mode: "live", pack: "llm",
     });
     return c.json(result, result.ok ? 200 : 409);
   });

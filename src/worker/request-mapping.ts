@@ -1,6 +1,7 @@
-// Maps a validated /v1/decide body to the kernel's integer request. Names become indexes and
-// bits of the domain pack; a regime the pack does not know becomes UNSET, which the kernel's
-// gate 4 refuses (and the refusal is sealed). Token estimates are integer and documented.
+// Maps a validated /v1/decide body to the kernel's integer request in the tenant's domain pack.
+// Names become indexes and bits of the pack; a regime the pack does not know becomes UNSET, which
+// the kernel's gate 4 refuses (and the refusal is sealed); an unknown provider or capability name
+// is a malformed request. Token estimates are integer and documented.
 
 import type { DomainPack } from "../domain/domain-pack.ts";
 import type { KernelRequest } from "../kernel/request.ts";
@@ -18,28 +19,47 @@ export function estimateInputTokens(messages: readonly { readonly content: strin
   return Math.min(tokens, INPUT_TOKENS_MAX);
 }
 
-function mask(names: readonly string[] | undefined, order: readonly string[], none: number): number {
-  if (names === undefined) return none;
-  return names.reduce((bits, name) => bits | (1 << order.indexOf(name)), 0);
+export type Mapped<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly detail: string };
+
+/** Names as bits of `order`; a name the pack does not know is refused, naming the pack's names. */
+function mask(names: readonly string[] | undefined, order: readonly string[], none: number, what: string): Mapped<number> {
+  if (names === undefined) return { ok: true, value: none };
+  let bits = 0;
+  for (const name of names) {
+    const index = order.indexOf(name);
+    if (index < 0) return { ok: false, detail: `unknown ${what} ${JSON.stringify(name)}; this tenant's pack knows ${order.join(", ") || "none"}` };
+    bits |= 1 << index;
+  }
+  return { ok: true, value: bits };
 }
 
-export function toKernelRequest(body: DecideRequest, pack: DomainPack): KernelRequest {
+/** The kernel's request for this body in the tenant's pack; unknown provider or capability names are refused. */
+export function toKernelRequest(body: DecideRequest, pack: DomainPack): Mapped<KernelRequest> {
+  const capabilities = mask(body.capabilities, pack.capabilities, 0, "capability");
+  if (!capabilities.ok) return capabilities;
+  const allow = mask(body.providers?.allow, pack.providers, MASK_ALL, "provider");
+  if (!allow.ok) return allow;
+  const deny = mask(body.providers?.deny, pack.providers, 0, "provider");
+  if (!deny.ok) return deny;
   const regimeIndex = pack.regimes.findIndex((regime) => regime.id === body.regime);
   return {
-    regimeIndex: regimeIndex < 0 ? UNSET : regimeIndex,
-    inputTokens: body.input_tokens ?? estimateInputTokens(body.messages ?? []),
-    maxOutputTokens: body.max_output_tokens,
-    valueMicros: body.value_micros,
-    riskBps: body.risk_bps,
-    clientFloorBps: body.quality_floor_bps ?? UNSET,
-    maxLatencyMs: body.max_latency_ms ?? UNSET,
-    maxCostMicros: body.max_cost_micros ?? UNSET,
-    requiredCapabilityMask: mask(body.capabilities, pack.capabilities, 0),
-    providerAllowMask: mask(body.providers?.allow, pack.providers, MASK_ALL),
-    providerDenyMask: mask(body.providers?.deny, pack.providers, 0),
+    ok: true,
+    value: {
+      regimeIndex: regimeIndex < 0 ? UNSET : regimeIndex,
+      inputTokens: body.input_tokens ?? estimateInputTokens(body.messages ?? []),
+      maxOutputTokens: body.max_output_tokens,
+      valueMicros: body.value_micros,
+      riskBps: body.risk_bps,
+      clientFloorBps: body.quality_floor_bps ?? UNSET,
+      maxLatencyMs: body.max_latency_ms ?? UNSET,
+      maxCostMicros: body.max_cost_micros ?? UNSET,
+      requiredCapabilityMask: capabilities.value,
+      providerAllowMask: allow.value,
+      providerDenyMask: deny.value,
+    },
   };
 }
 
-export function providerMask(providers: readonly string[] | undefined, pack: DomainPack): number {
-  return mask(providers, pack.providers, MASK_ALL);
+export function providerMask(providers: readonly string[] | undefined, pack: DomainPack): Mapped<number> {
+  return mask(providers, pack.providers, MASK_ALL, "provider");
 }

@@ -3,7 +3,7 @@
 // and every number is a safe integer inside its documented range; -0 is refused.
 
 import { z } from "zod";
-import { CAPABILITIES, PROVIDERS } from "../domain/llm/types.ts";
+import { PACK_IDS } from "../domain/packs.ts";
 import { INPUT_TOKENS_MAX, LATENCY_MS_MAX, OUTPUT_TOKENS_MAX, VALUE_MICROS_MAX } from "../kernel/units.ts";
 
 const integer = (min: number, max: number) =>
@@ -14,6 +14,9 @@ const bps = integer(0, 10_000).describe("basis points, 0..10,000");
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, "expected 64 lowercase hex characters");
 
 export const MESSAGES_MAX = 256;
+/** Capability and provider names: checked against the tenant's pack when the request is mapped. */
+const NAMES_MAX = 32;
+const name = z.string().min(1).max(64);
 export const MESSAGE_CHARS_MAX = 60_000;
 
 export const DecideRequest = z
@@ -32,10 +35,11 @@ export const DecideRequest = z
     quality_floor_bps: bps.optional().describe("your own quality floor; it always wins over a learned one"),
     max_latency_ms: integer(1, LATENCY_MS_MAX).optional(),
     max_cost_micros: micros.optional(),
-    capabilities: z.array(z.enum(CAPABILITIES)).max(CAPABILITIES.length).optional(),
+    capabilities: z.array(name).max(NAMES_MAX).optional().describe("capabilities every option must have, in the tenant's pack's names"),
     providers: z
-      .strictObject({ allow: z.array(z.enum(PROVIDERS)).max(PROVIDERS.length).optional(), deny: z.array(z.enum(PROVIDERS)).max(PROVIDERS.length).optional() })
-      .optional(),
+      .strictObject({ allow: z.array(name).max(NAMES_MAX).optional(), deny: z.array(name).max(NAMES_MAX).optional() })
+      .optional()
+      .describe("providers to allow or deny, in the tenant's pack's names"),
     tenant_choice: z.string().min(1).max(128).optional().describe("apprentice mode: the model your own routing chose"),
     request_id: z.string().min(1).max(128).optional(),
   })
@@ -68,7 +72,8 @@ export const CreateTenantRequest = z.strictObject({
   tenant_id: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,30})[a-z0-9]$/).optional(),
   name: z.string().min(1).max(200),
   initial_budget_micros: micros,
-  allowed_providers: z.array(z.enum(PROVIDERS)).min(1).max(PROVIDERS.length).optional(),
+  pack: z.enum(PACK_IDS).optional().describe("the tenant's domain pack: llm (the default), security, finance, forestry or real_estate"),
+  allowed_providers: z.array(name).min(1).max(NAMES_MAX).optional().describe("providers of the tenant's pack it may use"),
   rate_limit_per_minute: integer(1, 1_000_000).optional(),
   cost_cap_micros: micros.optional(),
   mode: z.enum(["live", "apprentice"]).optional(),

@@ -4,8 +4,8 @@
 
 import type { AppContext } from "../app-env.ts";
 import { newWebhookSecret } from "../../ledger/webhook-signature.ts";
-import { LLM_PACK } from "../../domain/llm/pack.ts";
-import { MASK_ALL, UNSET } from "../../kernel/units.ts";
+import { DEFAULT_PACK_ID, PACKS } from "../../domain/packs.ts";
+import { UNSET } from "../../kernel/units.ts";
 import { API_KEY_RANDOM_BYTES, TENANT_ID, isAdmin, mintApiKey } from "../api-keys.ts";
 import { readJson } from "../body.ts";
 import { problem } from "../problem.ts";
@@ -42,16 +42,19 @@ export async function createTenantRoute(c: AppContext): Promise<Response> {
   if (!body.ok) return body.response;
   const b = body.value;
   const tenantId = b.tenant_id ?? newTenantId();
+  const pack = b.pack ?? DEFAULT_PACK_ID;
+  const allowed = providerMask(b.allowed_providers, PACKS[pack]);
+  if (!allowed.ok) return problem(c, "request_malformed", `allowed_providers: ${allowed.detail}`);
   const key = mintApiKey(c.env.API_KEY_PEPPER, tenantId, random(API_KEY_RANDOM_BYTES));
   const webhookSecret = newWebhookSecret(random(24));
   const result = await ledgerStub(c.env, tenantId).createTenant({
     tenantId, name: b.name, initialBudgetMicros: b.initial_budget_micros,
-    allowedProviderMask: b.allowed_providers === undefined ? MASK_ALL : providerMask(b.allowed_providers, LLM_PACK),
+    pack, allowedProviderMask: allowed.value,
     rateLimitPerMinute: b.rate_limit_per_minute ?? DEFAULT_RATE_LIMIT_PER_MINUTE, costCapMicros: b.cost_cap_micros ?? UNSET,
     apiKeyHashHex: key.secretHashHex, apiKeyId: key.keyId, webhookSecret, mode: b.mode ?? "live",
   });
   if (!result.ok) return problem(c, result.code, result.detail);
-  return c.json({ tenant_id: tenantId, api_key: key.key, api_key_id: key.keyId, webhook_secret: webhookSecret, fingerprint: result.fingerprint }, 201);
+  return c.json({ tenant_id: tenantId, pack, api_key: key.key, api_key_id: key.keyId, webhook_secret: webhookSecret, fingerprint: result.fingerprint }, 201);
 }
 
 export async function rotateApiKeyRoute(c: AppContext): Promise<Response> {
@@ -120,7 +123,7 @@ export async function adminTenantRoute(c: AppContext): Promise<Response> {
   const b = budget.budget;
   const t = view.tenant;
   return c.json({
-    tenant_id: t.tenantId, name: t.name, status: t.status, mode: t.mode, allowed_provider_mask: t.allowedProviderMask,
+    tenant_id: t.tenantId, name: t.name, status: t.status, mode: t.mode, pack: t.pack, allowed_provider_mask: t.allowedProviderMask,
     rate_limit_per_minute: t.rateLimitPerMinute, cost_cap_micros: t.costCapMicros, api_key_id: t.apiKeyId, entries: budget.entries,
     budget: { credited_micros: b.creditedMicros, committed_micros: b.committedMicros, reserved_micros: b.reservedMicros, available_micros: b.availableMicros },
   });

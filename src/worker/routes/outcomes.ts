@@ -4,6 +4,7 @@
 // the Learner, all in one transaction.
 
 import type { AppContext } from "../app-env.ts";
+import { prepareOutcome } from "../../decision/outcome-step.ts";
 import { readJson } from "../body.ts";
 import { problem } from "../problem.ts";
 import { OutcomeRequest } from "../schemas.ts";
@@ -15,22 +16,18 @@ export async function outcomesRoute(c: AppContext): Promise<Response> {
   const body = await readJson(c, OutcomeRequest);
   if (!body.ok) return body.response;
   const { decision_fingerprint, execution, outcome } = body.value;
+  const prepared = prepareOutcome(
+    {
+      model: execution.model, inputTokens: execution.input_tokens, outputTokens: execution.output_tokens, latencyMs: execution.latency_ms,
+      actualCostMicros: execution.actual_cost_micros,
+    },
+    { success: outcome.success ?? null, qualityBps: outcome.quality_bps ?? null, businessOutcomeMicros: outcome.business_outcome_micros ?? null },
+  );
   const answer = await tenant.ledger.outcome(tenant.key.secretHashHex, {
     headers: { id: c.req.header("webhook-id") ?? null, timestamp: c.req.header("webhook-timestamp") ?? null, signature: c.req.header("webhook-signature") ?? null },
     body: body.text,
     decisionFingerprint: decision_fingerprint,
-    actualCostMicros: execution.actual_cost_micros,
-    record: {
-      business_outcome_micros: outcome.business_outcome_micros ?? null, input_tokens: execution.input_tokens,
-      latency_ms: execution.latency_ms, model: execution.model, output_tokens: execution.output_tokens,
-      quality_bps: outcome.quality_bps ?? null, success: outcome.success ?? null,
-    },
-    learnerOutcome: {
-      model: execution.model, success: outcome.success ?? null, quality_bps: outcome.quality_bps ?? null,
-      input_tokens: execution.input_tokens, output_tokens: execution.output_tokens,
-      business_outcome_micros: outcome.business_outcome_micros ?? null, latency_ms: execution.latency_ms,
-      actual_cost_micros: execution.actual_cost_micros,
-    },
+    ...prepared,
   });
   if (!answer.ok) return problem(c, answer.code, answer.detail);
   return c.json({

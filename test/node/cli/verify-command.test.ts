@@ -45,7 +45,7 @@ async function buildExport(): Promise<Uint8Array> {
   const store = new MemoryStore();
   const engine = new LedgerEngine(store, { defer: (flush) => queueMicrotask(flush) });
   const tenant = {
-    tenantId: TENANT, name: "CLI test", status: "active", mode: "live", allowedProviderMask: 63, rateLimitPerMinute: 600,
+    tenantId: TENANT, name: "CLI test", status: "active", mode: "live", pack: "llm", allowedProviderMask: 63, rateLimitPerMinute: 600,
     costCapMicros: -1, apiKeyHashHex: "00".repeat(32), apiKeyId: "key-1", webhookSecret: "whsec_dGVzdA==", createdAtMs: 0,
   } as const;
   await engine.submit({ type: "create_tenant", tenant, initialBudgetMicros: 500_000_000, nowMs: 0 });

@@ -14,7 +14,7 @@ import { Kernel } from "../../../src/kernel/kernel.ts";
 import type { KernelPolicy } from "../../../src/kernel/policy.ts";
 import { DecisionCode } from "../../../src/kernel/result-codes.ts";
 import { INPUT_TOKENS_MAX, LATENCY_MS_MAX, MASK_ALL, OUTPUT_TOKENS_MAX, UNSET, VALUE_MICROS_MAX } from "../../../src/kernel/units.ts";
-import { anomalyOf, runDecision } from "../../../src/decision/decide-step.ts";
+import { prepareDecision } from "../../../src/decision/decide-step.ts";
 import { applyOutcome, bestQualityBps, initialLearnerState, type LearnerState } from "../../../src/learning/learner-state.ts";
 import { optionCostMicros } from "../../../src/learning/option-cost.ts";
 import { buildSnapshot, toKernelPolicy, type PolicySnapshot } from "../../../src/learning/policy-snapshot.ts";
@@ -29,8 +29,7 @@ const PACK = LLM_PACK;
 const CASES = 1_500;
 
 // One kernel and one result for every decision, as one worker isolate has.
-const kernel = new Kernel(PACK.catalog);
-const out = new DecisionResult();
+const run = { kernel: new Kernel(PACK.catalog), out: new DecisionResult() };
 const kernelPolicies = new Map<string, KernelPolicy>();
 
 function kernelPolicyOf(snapshot: PolicySnapshot): KernelPolicy {
@@ -42,18 +41,17 @@ function kernelPolicyOf(snapshot: PolicySnapshot): KernelPolicy {
   return policy;
 }
 
-/** The worker's decision path (src/learning/decide-step.ts); the holdout takes the warm start. */
+/** The worker's decision path (src/decision/decide-step.ts); the holdout takes the warm start. */
 function decideLikeWorker(view: TenantView, current: PolicySnapshot, body: DecideRequest, key: string): { record: DecisionRecord; snapshot: PolicySnapshot } {
   const holdout = isHoldout(view.tenantId, key);
-  const snapshot = holdout ? WARM : current;
-  const request = toKernelRequest(body, PACK);
-  const record = runDecision({
-    pack: PACK, kernel, out, tenant: view, entry: { snapshot, policy: kernelPolicyOf(snapshot) }, regime: body.regime, request,
-    requestId: body.request_id ?? null, tenantChoice: body.tenant_choice ?? null, seed: decisionSeed(view.tenantId, key, snapshot.hash),
-    // As the worker does: the holdout is checked for anomalies against the learned statistics too.
-    holdout, anomaly: anomalyOf(PACK, current, request),
+  const mapped = toKernelRequest(body, PACK);
+  if (!mapped.ok) throw new Error(mapped.detail);
+  const { record } = prepareDecision({
+    pack: PACK, run, tenant: view, learned: { snapshot: current, policy: kernelPolicyOf(current) },
+    baseline: { snapshot: WARM, policy: kernelPolicyOf(WARM) }, holdout, regime: body.regime, request: mapped.value,
+    requestId: body.request_id ?? null, tenantChoice: body.tenant_choice ?? null, seedOf: (hash) => decisionSeed(view.tenantId, key, hash),
   });
-  return { record, snapshot };
+  return { record, snapshot: holdout ? WARM : current };
 }
 
 const WARM = warmStartSnapshot(PACK);
@@ -150,7 +148,7 @@ function buildCases(): Case[] {
     const body = DecideRequest.parse(withoutUndefined({ ...rest, ...size, tenant_choice: tenantChoice }));
     // Always active: the worker answers a suspended tenant before the ledger, so no such record is sealed.
     const view: TenantView = {
-      tenantId: c.tenantId, name: "Replay", status: "active", mode, allowedProviderMask: c.allowed,
+      tenantId: c.tenantId, name: "Replay", status: "active", mode, pack: PACK.id, allowedProviderMask: c.allowed,
       rateLimitPerMinute: 600, costCapMicros: c.costCap, apiKeyId: "k",
     };
     const { record, snapshot } = decideLikeWorker(view, SNAPSHOTS[c.snapshot]!, body, c.key);

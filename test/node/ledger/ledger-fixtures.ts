@@ -20,7 +20,7 @@ export function nodeSha256(data: Uint8Array): Uint8Array {
 
 export function tenantRow(tenantId = "tenant-test"): TenantRow {
   return {
-    tenantId, name: "Test tenant", status: "active", mode: "live", allowedProviderMask: 63, rateLimitPerMinute: 600,
+    tenantId, name: "Test tenant", status: "active", mode: "live", pack: "llm", allowedProviderMask: 63, rateLimitPerMinute: 600,
     costCapMicros: -1, apiKeyHashHex: "00".repeat(32), apiKeyId: "key-1", webhookSecret: "whsec_dGVzdA==", createdAtMs: 0,
   };
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { DecideInput } from "../../../src/durable-objects/ledger-rpc.ts";
 import type { BatchStats } from "../../../src/ledger/engine.ts";
 import {
-  API_KEY_HASH_HEX, chainLines, expectChainVerifies, freshName, ledgerStub, postOutcome, tenantInput, type LedgerStub,
+  API_KEY_HASH_HEX, chainLines, expectChainVerifies, freshName, ledgerStub, postOutcome, synthetic, tenantInput, type LedgerStub,
 } from "./ledger-do-fixtures.ts";
 
 const CALLS = 1_000;
@@ -15,10 +15,10 @@ const FITTING = 100;
 const COST_MICROS = 1_234_567;
 
 function decideInput(decisionId: string, costMicros: number, idempotencyKey: string | null = null): DecideInput {
-  return {
+  return synthetic<DecideInput>({
     decisionId, idempotencyKey, requestDigestHex: `digest-${decisionId}`, candidates: [{ option: "model-a", costMicros }],
     record: { request: decisionId }, learnerContext: { regime: "coding" },
-  };
+  });
 }
 
 /** The engine's group-commit counters (the object's benchStats RPC): commands / batches = entries per transaction. */

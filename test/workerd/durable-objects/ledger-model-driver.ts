@@ -17,11 +17,12 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import type { TenantLedger } from "../../../src/durable-objects/tenant-ledger.ts";
+import type { DecideInput } from "../../../src/durable-objects/ledger-rpc.ts";
 import { openCheckpoint } from "../../../src/ledger/checkpoint.ts";
 import { LedgerModel } from "../../shared/ledger-model.ts";
 import {
   API_KEY_HASH_HEX, CHECKPOINT_INTERVAL_MS, checkpointOrigin, chainLines, freshName, internals, ledgerStub, postOutcome, RESERVATION_TTL_MS,
-  tenantInput, verifyLines, type LedgerStub, type SqlRow, withEngine, WRONG_KEY_HASH_HEX, devVerifier,
+  synthetic, tenantInput, verifyLines, type LedgerStub, type SqlRow, withEngine, WRONG_KEY_HASH_HEX, devVerifier,
 } from "./ledger-do-fixtures.ts";
 import { ChainMirror } from "./ledger-chain-mirror.ts";
 import { runArbitrary, type Op, type RpcOp, type TargetKind } from "./ledger-model-ops.ts";
@@ -212,13 +213,13 @@ export class ModelRun {
     if (!reused) this.issuedDecisionIds.push(decisionId);
     const idempotencyKey = op.key === null ? null : `key-${op.key}`;
     const requestDigestHex = `d${op.digest}`;
-    const input = {
+    const input = synthetic<DecideInput>({
       decisionId, idempotencyKey, requestDigestHex,
       candidates: op.costs.map((cost, i) => ({ option: `model-${i}`, costMicros: cost as number })),
       // 1.5 has no canonical form: the whole record is refused as record_invalid.
       record: op.recordValid ? { request: decisionId } : { request: decisionId, score: 1.5 },
       learnerContext: { regime: "coding" },
-    };
+    });
     return {
       label: `decide(${decisionId}, key ${idempotencyKey}, ${requestDigestHex}, [${op.costs.map(show).join(", ")}]${op.recordValid ? "" : ", bad record"}${op.wrongKey ? ", wrong key" : ""})`,
       type: "decide",

@@ -24,8 +24,9 @@ import { parseSignerKey } from "../../../src/ledger/signed-note.ts";
 import type { LedgerWrite, TenantRow } from "../../../src/ledger/store.ts";
 import {
   API_KEY_HASH_HEX, checkpointOrigin, dumpTables, expectChainVerifies, freshName, ledgerStub, postOutcome, RESERVATION_TTL_MS,
-  WEBHOOK_SECRET, type LedgerStub, type SqlRow,
+  synthetic, WEBHOOK_SECRET, type LedgerStub, type SqlRow,
 } from "./ledger-do-fixtures.ts";
+import type { DecideInput } from "../../../src/durable-objects/ledger-rpc.ts";
 
 /** A MemoryStore that keeps every committed batch, so the same batches can be written to SQLite. */
 class RecordingStore extends MemoryStore {
@@ -110,7 +111,7 @@ async function buildLedger(tenantId: string): Promise<V1Ledger> {
   const engine = new LedgerEngine(store, { defer: (flush) => queueMicrotask(flush) });
   const nowMs = Date.now();
   const tenant: TenantRow = {
-    tenantId, name: `Tenant ${tenantId}`, status: "active", mode: "live", allowedProviderMask: 0xffff, rateLimitPerMinute: 1_000_000,
+    tenantId, name: `Tenant ${tenantId}`, status: "active", mode: "live", pack: "llm", allowedProviderMask: 0xffff, rateLimitPerMinute: 1_000_000,
     costCapMicros: -1, apiKeyHashHex: API_KEY_HASH_HEX, apiKeyId: "key-1", webhookSecret: WEBHOOK_SECRET, createdAtMs: nowMs,
   };
   const run = async (command: LedgerCommand): Promise<Record<string, unknown>> => {
@@ -191,18 +192,18 @@ describe("TenantLedger schema migrations", () => {
     expect(lines.ok && lines.lines).toEqual(ledger.store.readEntries(0, 1000).map((row) => row.line));
 
     // The migrated ledger serves: a new decision, and an outcome for a decision made under v1.
-    const decided = await stub.decide(API_KEY_HASH_HEX, {
+    const decided = await stub.decide(API_KEY_HASH_HEX, synthetic<DecideInput>({
       decisionId: "dec-after", idempotencyKey: null, requestDigestHex: "d", candidates: [{ option: "model-a", costMicros: 500 }],
       record: { request: "dec-after" }, learnerContext: { regime: "coding" },
-    });
+    }));
     expect(decided.result).toMatchObject({ ok: true, seq: ledger.engine.head.size, budgetVerdict: "pass" });
     const settled = await postOutcome(stub, { webhookId: "wh-after", decisionFingerprint: ledger.openDecisionFingerprint, actualCostMicros: 1_500 });
     expect(settled).toMatchObject({ ok: true, committedMicros: 1_500, releasedMicros: 500, replayed: false });
     // A v1 idempotency record still answers its retry.
-    const retried = await stub.decide(API_KEY_HASH_HEX, {
+    const retried = await stub.decide(API_KEY_HASH_HEX, synthetic<DecideInput>({
       decisionId: "dec-settled", idempotencyKey: "key-dec-settled", requestDigestHex: "digest-dec-settled",
       candidates: [{ option: "model-a", costMicros: 4_000 }], record: { request: "dec-settled" }, learnerContext: { regime: "coding" },
-    });
+    }));
     expect(retried.result).toMatchObject({ ok: true, seq: 2, replayed: true });
     const after = await stub.budget(API_KEY_HASH_HEX);
     if (!after.ok) throw new Error(after.code);
@@ -252,12 +253,12 @@ describe("TenantLedger schema migrations", () => {
     nodeProcess.on("unhandledRejection", collect);
     try {
       await evictDurableObject(stub);
-      const refused = { ok: false, code: "storage_unavailable", detail: expect.stringMatching(/schema version 3 is newer than this code \(2\)/) };
+      const refused = { ok: false, code: "storage_unavailable", detail: expect.stringMatching(new RegExp(`schema version ${LEDGER_MIGRATIONS.length + 1} is newer than this code \\(${LEDGER_MIGRATIONS.length}\\)`)) };
       expect(await stub.budget(API_KEY_HASH_HEX)).toEqual(refused);
-      const decided = await stub.decide(API_KEY_HASH_HEX, {
+      const decided = await stub.decide(API_KEY_HASH_HEX, synthetic<DecideInput>({
         decisionId: "dec-future", idempotencyKey: null, requestDigestHex: "d", candidates: [{ option: "model-a", costMicros: 1 }],
         record: {}, learnerContext: null,
-      });
+      }));
       expect(decided.result).toEqual(refused);
       expect(await stub.topUp("top-future", 1)).toEqual(refused);
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -18,14 +18,14 @@ import { leafHash } from "../../../src/ledger/merkle.ts";
 import { parseSignerKey, verifierKeyText } from "../../../src/ledger/signed-note.ts";
 import {
   API_KEY_HASH_HEX, CHECKPOINT_INTERVAL_MS, chainLines, checkpointOrigin, DEV_VERIFIER_KEY_TEXT, devVerifier, dumpTables, expectChainVerifies, freshName,
-  internals, ledgerStub, postOutcome, RESERVATION_TTL_MS, tenantInput, verifyLines, withEngine, type LedgerStub,
+  internals, ledgerStub, postOutcome, RESERVATION_TTL_MS, synthetic, tenantInput, verifyLines, withEngine, type LedgerStub,
 } from "./ledger-do-fixtures.ts";
 
 function decideInput(decisionId: string, costMicros: number): DecideInput {
-  return {
+  return synthetic<DecideInput>({
     decisionId, idempotencyKey: null, requestDigestHex: `digest-${decisionId}`, candidates: [{ option: "model-a", costMicros }],
     record: { request: decisionId }, learnerContext: { regime: "coding" },
-  };
+  });
 }
 
 async function entriesOf(stub: LedgerStub): Promise<number> {

@@ -190,9 +190,11 @@ export function waitForPolicyCache(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 1_100));
 }
 
-/** The kernel's choice for a decide body, computed offline exactly as the worker's runKernel does (no anomaly). */
+/** The kernel's choice for a decide body, computed offline as the worker's decision step does (no anomaly). */
 export function predictChoice(tenantId: string, key: string, snapshot: PolicySnapshot, overrides: Record<string, unknown> = {}): string | null {
-  const request = toKernelRequest(DecideRequest.parse(decideBody(overrides)), LLM_PACK);
+  const mapped = toKernelRequest(DecideRequest.parse(decideBody(overrides)), LLM_PACK);
+  if (!mapped.ok) throw new Error(mapped.detail);
+  const request = mapped.value;
   const out = new DecisionResult();
   const code = new Kernel(LLM_PACK.catalog).decide({
     request, tenant: { suspended: false, allowedProviderMask: 0xffff, costCapMicros: -1 }, policy: toKernelPolicy(snapshot),
