@@ -3,8 +3,10 @@
 // releases of the same reservations. The object's group commit must never overshoot the budget by
 // a microcent, never resolve a reservation twice, and leave a chain that verifies.
 
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { DecideInput } from "../../../src/durable-objects/ledger-rpc.ts";
+import { TenantLedger } from "../../../src/durable-objects/tenant-ledger.ts";
 import type { BatchStats } from "../../../src/ledger/engine.ts";
 import {
   API_KEY_HASH_HEX, chainLines, expectChainVerifies, freshName, ledgerStub, postOutcome, tenantInput, type LedgerStub,
@@ -21,9 +23,9 @@ function decideInput(decisionId: string, costMicros: number, idempotencyKey: str
   };
 }
 
-/** The engine's group-commit counters (the object's benchStats RPC): commands / batches = entries per transaction. */
+/** The engine's group-commit counters, read inside the object: commands / batches = entries per transaction. */
 function engineStats(stub: LedgerStub): Promise<BatchStats> {
-  return stub.benchStats();
+  return runInDurableObject(stub, (instance: TenantLedger) => TenantLedger.batchStats(instance));
 }
 
 async function budgetOf(stub: LedgerStub): Promise<{ budget: { creditedMicros: number; committedMicros: number; reservedMicros: number; availableMicros: number }; entries: number }> {
