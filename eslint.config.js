@@ -1,6 +1,6 @@
-// Lint: typescript-eslint's recommended rules everywhere, and the kernel's purity rules
-// (DESIGN.md "Layers"): src/kernel imports only kernel files and never touches the clock,
-// randomness, crypto, the network, the console or timers.
+// Lint: typescript-eslint's recommended rules everywhere, src/ kept apart from bench/, and the
+// kernel's purity rules (DESIGN.md "Layers"): src/kernel imports only kernel files and never
+// touches the clock, randomness, crypto, the network, the console or timers.
 import tseslint from "typescript-eslint";
 
 const impure = ["Date", "fetch", "crypto", "console", "setTimeout", "setInterval", "clearTimeout",
@@ -13,6 +13,14 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  {
+    // Benchmarks build on the production code, never the other way round: bench-only routes,
+    // RPCs and counters live under bench/ (bench/worker/bench-worker.ts), never in src/.
+    files: ["src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/bench/**"], message: "src/ never imports bench code." }] }],
     },
   },
   {
