@@ -51,7 +51,11 @@ function tablesOf(stub: LearnerStub): Promise<Record<string, SqlRow[]>> {
 
 /** The warm start as schema v1's code wrote it: no `stats`, and a content hash without them. */
 function v1WarmStart(): { content: Omit<PolicyContent, "stats">; hash: string } {
-  const { stats: _stats, ...content } = warmStartContent(LLM_PACK);
+  const warm = warmStartContent(LLM_PACK);
+  const content: Omit<PolicyContent, "stats"> = {
+    regimeCount: warm.regimeCount, tierCount: warm.tierCount, sampleCount: warm.sampleCount, floorBps: warm.floorBps,
+    floorSource: warm.floorSource, alpha: warm.alpha, beta: warm.beta, explorationBps: warm.explorationBps, latencyBpsPerSecond: warm.latencyBpsPerSecond,
+  };
   const canonical = canonicalJson({
     v: 1, regime_count: content.regimeCount, tier_count: content.tierCount, sample_count: content.sampleCount,
     floor_bps: [...content.floorBps], floor_source: [...content.floorSource], alpha: [...content.alpha], beta: [...content.beta],
