@@ -54,6 +54,11 @@ function tally(lines: readonly string[]): { kinds: Map<string, number>; resoluti
 }
 
 describe("TenantLedger under concurrent RPC", () => {
+  it("keeps its group-commit counters off RPC: the bench worker's subclass adds benchStats, production has none", () => {
+    expect("benchStats" in TenantLedger.prototype).toBe(false);
+    expect(Object.getOwnPropertyNames(TenantLedger.prototype)).not.toContain("batchStats");
+  });
+
   it(`answers exactly ${FITTING} of ${CALLS} concurrent decisions "pass" when the budget covers ${FITTING}, with no overshoot`, async () => {
     const tenantId = freshName("race");
     const stub = ledgerStub(tenantId);
