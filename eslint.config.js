@@ -37,6 +37,9 @@ function layerRules(layer) {
         patterns: [
           { regex: `^(\\.\\./)+(${forbidden.join("|")})/`, message: `src/${layer} may import only ${["itself", ...MAY_IMPORT[layer]].join(", ")} (DESIGN.md, layers).` },
           { group: runtime, message: `src/${layer} may not import ${runtime.join(" or ")} modules: it runs where they are not available.` },
+          // Benchmarks build on the production code, never the other way round: bench-only routes,
+          // RPCs and counters live under bench/ (bench/worker/bench-worker.ts), never in src/.
+          { group: ["**/bench/**"], message: "src/ never imports bench code." },
         ],
       }],
     },

@@ -1,7 +1,7 @@
-// npm run bench:http — starts `wrangler dev` on a bench config (the production worker plus a
-// floor route), creates a tenant, and drives POST /v1/decide with autocannon at 1, 16 and 64
-// connections, then the floor route (one Durable Object round trip with one SQLite insert) the
-// same way, in the same run. Prints one JSON line.
+// npm run bench:http — starts `wrangler dev` on a bench config (bench/worker/bench-worker.ts: the
+// production worker plus a floor route), creates a tenant, and drives POST /v1/decide with
+// autocannon at 1, 16 and 64 connections, then the floor route (one Durable Object round trip with
+// one SQLite insert) the same way, in the same run. Prints one JSON line.
 
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";

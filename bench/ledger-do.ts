@@ -1,5 +1,5 @@
-// The Durable Object half of `npm run bench:ledger`: this project's worker (wrangler.toml,
-// src/worker/index.ts) with the bench routes in front (bench/ledger-worker.mjs), in a local
+// The Durable Object half of `npm run bench:ledger`: this project's worker (wrangler.toml) as the
+// bench worker builds it, with the bench routes and counters (bench/worker/bench-worker.ts), in a local
 // workerd; for each client count, that many clients append decisions back to back to ONE fresh
 // TenantLedger for a fixed time, inside the worker, and the engine's counters give the batching.
 //
@@ -47,7 +47,7 @@ type Fetch = (url: string, init?: { method: string; body?: string }) => Promise<
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CONFIG = join(ROOT, "wrangler.toml");
-const ENTRY = join(ROOT, "bench/ledger-worker.mjs");
+const ENTRY = join(ROOT, "bench/worker/bench-worker.ts");
 const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
 const BENCH_VARS = { BENCH_ROUTES: "1" };
 
@@ -83,7 +83,7 @@ async function runLevels(fetch: Fetch, runs: readonly DoRun[]): Promise<DoLevel[
   return results;
 }
 
-/** Bundles bench/ledger-worker.mjs with wrangler (offline: --dry-run) and runs it in Miniflare. */
+/** Bundles bench/worker/bench-worker.ts with wrangler (offline: --dry-run) and runs it in Miniflare. */
 async function withMiniflare<T>(run: (fetch: Fetch) => Promise<T>): Promise<T> {
   const outdir = mkdtempSync(join(tmpdir(), "calybris-bench-worker-"));
   try {
@@ -92,7 +92,7 @@ async function withMiniflare<T>(run: (fetch: Fetch) => Promise<T>): Promise<T> {
     // The bundle is one ES module, which must come first, plus the migrations' SQL as text
     // modules (wrangler's default rule for *.sql).
     const sql = readdirSync(outdir).filter((name) => name.endsWith(".sql"));
-    const modules = [{ type: "ESModule", path: join(outdir, "ledger-worker.js") }, ...sql.map((name) => ({ type: "Text", path: join(outdir, name) }))];
+    const modules = [{ type: "ESModule", path: join(outdir, "bench-worker.js") }, ...sql.map((name) => ({ type: "Text", path: join(outdir, name) }))];
     // wrangler.toml's bindings, Durable Objects and compatibility settings, as wrangler dev sets them;
     // its module rules are replaced by the explicit module list above.
     const workerOptions = { ...(unstable_getMiniflareWorkerOptions(CONFIG).workerOptions as Record<string, unknown>) };

@@ -4,6 +4,7 @@
 import type { BudgetView, DecideCommand, DecideResult, OutcomeResult } from "../ledger/commands.ts";
 import type { PreparedDecision } from "../decision/decide-step.ts";
 import type { PreparedOutcome } from "../decision/outcome-step.ts";
+import type { EntryProofResult } from "../ledger/entry-proof.ts";
 import type { LedgerFailure } from "../ledger/ledger-codes.ts";
 import type { TenantRow } from "../ledger/store.ts";
 import type { RateDecision } from "./rate-limit.ts";
@@ -49,20 +50,8 @@ export type ChainPageAnswer =
   | { readonly ok: true; readonly lines: string[]; readonly nextSeq: number | null; readonly size: number }
   | Unauthorized
   | LedgerFailure;
-export type ProofAnswer =
-  | {
-      readonly ok: true;
-      readonly seq: number;
-      readonly treeSize: number;
-      readonly leafHashHex: string;
-      readonly rootHex: string;
-      readonly proofHex: string[];
-      readonly line: string;
-      readonly checkpointNote: string | null;
-    }
-  | Unauthorized
-  | LedgerFailure
-  | { readonly ok: false; readonly code: "entry_not_found"; readonly detail: string };
+/** The proof itself, its refusals and its integrity failures are src/ledger/entry-proof.ts's. */
+export type ProofAnswer = EntryProofResult | Unauthorized;
 export type CheckpointAnswer =
   | { readonly ok: true; readonly note: string; readonly treeSize: number }
   | Unauthorized

@@ -3,13 +3,10 @@
 // whose group commit writes each batch in one SQLite transaction. All rules live in src/ledger.
 
 import { DurableObject } from "cloudflare:workers";
-import { hexToBytes, bytesToHex } from "@noble/hashes/utils.js";
 import type { CreateTenantResult, TopUpResult, UpdateTenantCommand, UpdateTenantResult, ReleaseResult } from "../ledger/commands.ts";
-import { LedgerEngine } from "../ledger/engine.ts";
+import { LedgerEngine, type BatchStats } from "../ledger/engine.ts";
+import { proveEntry } from "../ledger/entry-proof.ts";
 import { ledgerFailure, type LedgerFailure } from "../ledger/ledger-codes.ts";
-import { leafHash } from "../ledger/merkle.ts";
-import { inclusionProof, verifyInclusion } from "../ledger/merkle-proofs.ts";
-import { rootFromFrontier } from "../ledger/merkle.ts";
 import { recover } from "../ledger/recovery.ts";
 import type { TenantRow } from "../ledger/store.ts";
 import { verifyWebhook } from "../ledger/webhook-signature.ts";
@@ -174,26 +171,7 @@ export class TenantLedger extends DurableObject<Env> {
   async proof(secretHashHex: string, seq: number): Promise<ProofAnswer> {
     const engine = this.authorized(secretHashHex);
     if (!(engine instanceof LedgerEngine)) return engine;
-    if (seq >= engine.head.size) return { ok: false, code: "entry_not_found", detail: `the chain has ${engine.head.size} entries` };
-    const store = engine.store;
-    const checkpoint = store.readLatestCheckpoint();
-    // Prove against the latest signed checkpoint when it covers the entry, else the live tree.
-    const signed = checkpoint !== null && seq < checkpoint.treeSize;
-    const treeSize = signed ? checkpoint.treeSize : engine.head.size;
-    const read = (level: number, index: number): Uint8Array => {
-      const hash = store.readNode(level, index);
-      if (hash === null) throw new Error(`merkle node (${level}, ${index}) missing`);
-      return hash;
-    };
-    const row = store.readEntries(seq, 1)[0]!;
-    const leaf = leafHash(hexToBytes(row.fpHex));
-    const proof = inclusionProof(read, seq, treeSize);
-    const root = signed ? hexToBytes(checkpoint.rootHex) : rootFromFrontier(engine.frontier, treeSize);
-    if (!verifyInclusion(leaf, seq, treeSize, proof, root)) return ledgerFailure("ledger_integrity_failed", `proof for ${seq} does not verify`);
-    return {
-      ok: true, seq, treeSize, leafHashHex: bytesToHex(leaf), rootHex: bytesToHex(root), proofHex: proof.map(bytesToHex),
-      line: row.line, checkpointNote: signed ? checkpoint.note : null,
-    };
+    return proveEntry(engine.store, { size: engine.head.size, frontier: engine.frontier }, seq);
   }
 
   async latestCheckpoint(secretHashHex: string): Promise<CheckpointAnswer> {
@@ -229,12 +207,13 @@ export class TenantLedger extends DurableObject<Env> {
   }
 
   /**
-   * Bench and diagnostics only (npm run bench:ledger): the engine's group-commit counters since
-   * the object started, so commands / batches is the mean number of commands per storage
-   * transaction. Counts only; no tenant data.
+   * The engine's group-commit counters since the object started (commands / batches = commands per
+   * storage transaction), for benchmarks and diagnostics. Static, so that it is no RPC method: a
+   * bench build's subclass (bench/worker/) or a test inside the object reads it. Counts only.
    */
-  benchStats(): { batches: number; commands: number } {
-    return this.engine === null ? { batches: 0, commands: 0 } : { batches: this.engine.stats.batches, commands: this.engine.stats.commands };
+  static batchStats(ledger: TenantLedger): BatchStats {
+    const engine = ledger.engine;
+    return engine === null ? { batches: 0, commands: 0 } : { batches: engine.stats.batches, commands: engine.stats.commands };
   }
 
   override async alarm(): Promise<void> {

@@ -3,8 +3,10 @@
 // releases of the same reservations. The object's group commit must never overshoot the budget by
 // a microcent, never resolve a reservation twice, and leave a chain that verifies.
 
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { DecideInput } from "../../../src/durable-objects/ledger-rpc.ts";
+import { TenantLedger } from "../../../src/durable-objects/tenant-ledger.ts";
 import type { BatchStats } from "../../../src/ledger/engine.ts";
 import {
   API_KEY_HASH_HEX, chainLines, expectChainVerifies, freshName, ledgerStub, postOutcome, synthetic, tenantInput, type LedgerStub,
@@ -21,9 +23,9 @@ function decideInput(decisionId: string, costMicros: number, idempotencyKey: str
   });
 }
 
-/** The engine's group-commit counters (the object's benchStats RPC): commands / batches = entries per transaction. */
+/** The engine's group-commit counters, read inside the object: commands / batches = entries per transaction. */
 function engineStats(stub: LedgerStub): Promise<BatchStats> {
-  return stub.benchStats();
+  return runInDurableObject(stub, (instance: TenantLedger) => TenantLedger.batchStats(instance));
 }
 
 async function budgetOf(stub: LedgerStub): Promise<{ budget: { creditedMicros: number; committedMicros: number; reservedMicros: number; availableMicros: number }; entries: number }> {
@@ -52,6 +54,11 @@ function tally(lines: readonly string[]): { kinds: Map<string, number>; resoluti
 }
 
 describe("TenantLedger under concurrent RPC", () => {
+  it("keeps its group-commit counters off RPC: the bench worker's subclass adds benchStats, production has none", () => {
+    expect("benchStats" in TenantLedger.prototype).toBe(false);
+    expect(Object.getOwnPropertyNames(TenantLedger.prototype)).not.toContain("batchStats");
+  });
+
   it(`answers exactly ${FITTING} of ${CALLS} concurrent decisions "pass" when the budget covers ${FITTING}, with no overshoot`, async () => {
     const tenantId = freshName("race");
     const stub = ledgerStub(tenantId);

@@ -1,6 +1,8 @@
-// Schema migrations of the TenantLedger on a real object: an object left at schema v1 with a
-// realistic ledger in it migrates to v2 when it next starts, keeps every row and keeps serving;
-// running the migrations again applies nothing; a database newer than the code is refused.
+// Schema migrations of the TenantLedger on a real object, one test per step (the cloudflare/agents
+// pattern: the older schema made by hand on a fresh object, rows in it, then the object starts):
+// 0001 from a vacant object, whose v1 tables then hold a whole ledger; 0002 from an object left at
+// v1 with a realistic ledger in it, which migrates when it next starts, keeps every row and keeps
+// serving. Running the migrations again applies nothing; a database newer than the code is refused.
 //
 // How the v1 object is made: inside a fresh (vacant) object, only migration 1 is applied
 // (migrate(..., 1)). The ledger's rows come from the pure engine over an in-memory store, which
@@ -136,6 +138,12 @@ const nodeProcess = (globalThis as unknown as {
   process: { on(event: "unhandledRejection", listener: (reason: unknown) => void): void; off(event: "unhandledRejection", listener: (reason: unknown) => void): void };
 }).process;
 
+function popCount(value: number): number {
+  let count = 0;
+  for (let rest = value; rest > 0; rest = Math.floor(rest / 2)) count += rest % 2;
+  return count;
+}
+
 function tableColumns(sql: SqlStorage, table: string): string[] {
   return sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info('${table}')`).toArray().map((row) => row.name);
 }
@@ -160,8 +168,45 @@ async function plantV1Object(stub: LedgerStub, ledger: V1Ledger): Promise<Record
   });
 }
 
+/** The migration steps this file tests, by version: a new migration must add its test and its version here. */
+const TESTED_STEPS = [1, 2];
+
+/** The tables of schema v1, in sqlite_master's name order (schema_migrations is migrate.ts's). */
+const V1_TABLES = ["checkpoints", "entries", "head", "keyed", "merkle_nodes", "outbox", "reservations", "schema_migrations", "tenant"];
+
 describe("TenantLedger schema migrations", () => {
-  it("migrates an object left at v1 with rows to v2 on its next start, keeps every row, and keeps serving", async () => {
+  it("has a test below for every migration step", () => {
+    expect(LEDGER_MIGRATIONS.map((migration) => migration.version)).toEqual(TESTED_STEPS);
+  });
+
+  it("0001_init: a vacant object (schema v0 has no tables, so no rows) gets the v1 tables, which hold a whole ledger", async () => {
+    const tenantId = freshName("v0");
+    const stub = ledgerStub(tenantId);
+    // Reading an object nobody created answers a refusal and stores nothing: it stays at v0.
+    expect(await stub.budget(API_KEY_HASH_HEX)).toMatchObject({ ok: false, code: "unauthorized" });
+    await runInDurableObject(stub, (_instance: TenantLedger, state) => {
+      expect(isVacant(state.storage.sql)).toBe(true);
+      expect(dumpTables(state.storage.sql)).toEqual({});
+    });
+    const ledger = await buildLedger(tenantId);
+    const v1Tables = await plantV1Object(stub, ledger);
+    expect(Object.keys(v1Tables)).toEqual(V1_TABLES);
+    // Every row the ledger committed reads back from the v1 tables as it was written.
+    const head = ledger.engine.head;
+    expect(v1Tables.head).toEqual([{
+      id: 1, size: head.size, head_hex: head.headHex, credited_micros: head.creditedMicros, committed_micros: head.committedMicros,
+      reserved_micros: head.reservedMicros, checkpoint_size: head.checkpointSize,
+    }]);
+    expect(v1Tables.entries!.map((row) => [row.seq, row.fp_hex, row.line])).toEqual(
+      ledger.store.readEntries(0, 1000).map((row) => [row.seq, row.fpHex, row.line]),
+    );
+    expect(v1Tables.checkpoints!.map((row) => row.note)).toEqual([ledger.store.readLatestCheckpoint()!.note]);
+    expect(v1Tables.tenant!.map((row) => [row.tenant_id, row.api_key_hash_hex])).toEqual([[tenantId, API_KEY_HASH_HEX]]);
+    // One merkle node per completed perfect subtree: 2n - popcount(n) of them for n leaves.
+    expect(v1Tables.merkle_nodes).toHaveLength(2 * head.size - popCount(head.size));
+  });
+
+  it("0002_tenant_mode: migrates an object left at v1 with rows to v2 on its next start, keeps every row, and keeps serving", async () => {
     const tenantId = freshName("v1");
     const stub = ledgerStub(tenantId);
     const ledger = await buildLedger(tenantId);
@@ -209,6 +254,13 @@ describe("TenantLedger schema migrations", () => {
     if (!after.ok) throw new Error(after.code);
     expect(after.budget).toEqual({ creditedMicros: 15_000, committedMicros: 5_000, reservedMicros: 500, availableMicros: 9_500 });
     await expectChainVerifies(stub, tenantId, after.entries);
+
+    // The new column works: apprentice mode is set, sealed, and read back after another start.
+    expect(await stub.updateTenant("set_mode", { mode: "apprentice" })).toMatchObject({ ok: true });
+    await evictDurableObject(stub);
+    const switched = await stub.adminTenant();
+    expect(switched.ok && switched.tenant.mode).toBe("apprentice");
+    await expectChainVerifies(stub, tenantId, after.entries + 1);
   });
 
   it("applies nothing when the migrations run again", async () => {

@@ -1,12 +1,12 @@
 // Bench-only routes for `npm run bench:ledger`: they drive ONE TenantLedger from inside the
 // worker, with N concurrent clients each appending decisions back to back, and read the engine's
-// group-commit counters. Every route answers 404 unless env.BENCH_ROUTES === "1", a variable only
-// the bench sets and production never has. They can only create bench tenants and append with the
-// bench tenant's key hash, which no real tenant has, so a real tenant's chain is never touched.
+// group-commit counters. They exist only in the bench worker (bench-worker.ts), never in src/;
+// even there every route answers 404 unless env.BENCH_ROUTES === "1", which only the ledger bench
+// sets. They create bench tenants only and append with the bench tenant's key hash.
 
 import { Hono } from "hono";
-import type { CreateTenantInput, DecideInput } from "../durable-objects/ledger-rpc.ts";
-import type { AppEnv } from "./app-env.ts";
+import type { CreateTenantInput, DecideInput } from "../../src/durable-objects/ledger-rpc.ts";
+import type { AppEnv } from "../../src/worker/app-env.ts";
 
 /** A load run lasts at most this long, so a bad request cannot hold the object for ever. */
 const LOAD_DURATION_MS_MAX = 60_000;
@@ -28,7 +28,7 @@ interface BenchStats {
   readonly commands: number;
 }
 
-/** What the bench needs of the TenantLedger stub (benchStats is bench/diagnostics only). */
+/** What the bench needs of the TenantLedger stub: benchStats is the bench subclass's (bench-worker.ts). */
 interface BenchLedger {
   createTenant(input: CreateTenantInput): Promise<{ ok: boolean }>;
   decide(secretHashHex: string, input: DecideInput): Promise<{ result: { ok: boolean } }>;
