@@ -13,8 +13,8 @@ const BOUND_VALUES_MAX = 100;
 export interface LearnerCommit {
   /** Outcome ids learned by this batch; the dedup record of exactly-once learning. */
   readonly learnedIds: readonly string[];
-  /** The state to keep, with the version of the snapshot of its content; null keeps the stored one. */
-  readonly state: { readonly value: LearnerState; readonly version: number } | null;
+  /** The state to keep, with the version of the snapshot of its content and its pack; null keeps the stored one. */
+  readonly state: { readonly value: LearnerState; readonly version: number; readonly pack: string } | null;
   /** A snapshot to publish: its version, hash and content (the sample bank is rebuilt from the hash). */
   readonly publish: Pick<PolicySnapshot, "version" | "hash"> & { readonly content: PolicyContent } | null;
   readonly nowMs: number;
@@ -29,9 +29,9 @@ export class LearnerStore {
     this.sql = storage.sql;
   }
 
-  readState(): { state: LearnerState; version: number } | null {
-    const row = this.sql.exec<{ state: string; version: number }>("SELECT state, version FROM learner_state WHERE id = 1").toArray()[0];
-    return row === undefined ? null : { state: JSON.parse(row.state) as LearnerState, version: Number(row.version) };
+  readState(): { state: LearnerState; version: number; pack: string } | null {
+    const row = this.sql.exec<{ state: string; version: number; pack: string }>("SELECT state, version, pack FROM learner_state WHERE id = 1").toArray()[0];
+    return row === undefined ? null : { state: JSON.parse(row.state) as LearnerState, version: Number(row.version), pack: String(row.pack) };
   }
 
   readLatestSnapshot(): StoredSnapshotHead | null {
@@ -74,7 +74,10 @@ export class LearnerStore {
         );
       }
       if (batch.state !== null) {
-        this.sql.exec("INSERT OR REPLACE INTO learner_state (id, state, version) VALUES (1, ?, ?)", JSON.stringify(batch.state.value), batch.state.version);
+        this.sql.exec(
+          "INSERT OR REPLACE INTO learner_state (id, state, version, pack) VALUES (1, ?, ?, ?)",
+          JSON.stringify(batch.state.value), batch.state.version, batch.state.pack,
+        );
       }
       const snapshot = batch.publish;
       if (snapshot !== null) {

@@ -4,7 +4,8 @@
 // A thin shell: the rules are in src/learning, the SQL in learner-store.ts.
 
 import { DurableObject } from "cloudflare:workers";
-import { LLM_PACK } from "../domain/llm/pack.ts";
+import type { DomainPack } from "../domain/domain-pack.ts";
+import { packOf } from "../domain/packs.ts";
 import { learnBatch, type DeliveredOutcome } from "../learning/learn-batch.ts";
 import { learnerStart } from "../learning/learner-start.ts";
 import type { LearnerState } from "../learning/learner-state.ts";
@@ -23,12 +24,11 @@ export interface ApprenticeReport {
 }
 
 interface Loaded {
+  /** The tenant's domain pack: fixed when the Learner first starts, stored with its state. */
+  readonly pack: DomainPack;
   readonly state: LearnerState;
   readonly snapshot: PolicySnapshot;
 }
-
-const costOf = (option: string, inputTokens: number, outputTokens: number): number | null =>
-  optionCostMicros(LLM_PACK, option, inputTokens, outputTokens);
 
 export class Learner extends DurableObject<Env> {
   private readonly store: LearnerStore;
@@ -42,31 +42,37 @@ export class Learner extends DurableObject<Env> {
     });
   }
 
-  /** State and current snapshot, cached; a Learner without state starts from the warm start. */
-  private load(): Loaded {
+  /**
+   * State and current snapshot, cached. A Learner without state starts from the warm start of
+   * `packId`, the tenant's pack as its ledger knows it; once started, its stored pack decides.
+   */
+  private load(packId: string): Loaded {
     if (this.loaded !== null) return this.loaded;
     const stored = this.store.readState();
     if (stored !== null) {
-      this.loaded = { state: stored.state, snapshot: buildSnapshot(stored.state.content, stored.version) };
+      if (stored.pack !== packId) console.error(JSON.stringify({ learner: "pack_mismatch", stored: stored.pack, asked: packId }));
+      this.loaded = { pack: packOf(stored.pack), state: stored.state, snapshot: buildSnapshot(stored.state.content, stored.version) };
       return this.loaded;
     }
-    const start = learnerStart(LLM_PACK, this.store.readLatestSnapshot());
+    const pack = packOf(packId);
+    const start = learnerStart(pack, this.store.readLatestSnapshot());
     const { version, hash } = start.snapshot;
     this.store.commit({
-      learnedIds: [], state: { value: start.state, version }, publish: start.publish ? { version, hash, content: start.state.content } : null, nowMs: Date.now(),
+      learnedIds: [], state: { value: start.state, version, pack: pack.id },
+      publish: start.publish ? { version, hash, content: start.state.content } : null, nowMs: Date.now(),
     });
-    this.loaded = { state: start.state, snapshot: start.snapshot };
+    this.loaded = { pack, state: start.state, snapshot: start.snapshot };
     return this.loaded;
   }
 
-  async snapshot(): Promise<PolicySnapshot> {
-    return this.load().snapshot;
+  async snapshot(packId: string): Promise<PolicySnapshot> {
+    return this.load(packId).snapshot;
   }
 
   /** A snapshot by content hash, for replays; null if this tenant never published it. */
-  async snapshotByHash(hash: string): Promise<PolicySnapshot | null> {
+  async snapshotByHash(packId: string, hash: string): Promise<PolicySnapshot | null> {
     // The warm start is stored on first load; a tenant whose only decisions were holdouts needs it too.
-    this.load();
+    this.load(packId);
     const row = this.store.readSnapshot(hash);
     return row === null ? null : buildSnapshot(row.content, row.version);
   }
@@ -76,20 +82,22 @@ export class Learner extends DurableObject<Env> {
    * redelivery (a retried or duplicated alarm) never counts twice. One transaction per batch:
    * learned ids, new state and the new snapshot commit together.
    */
-  async learn(outcomes: readonly DeliveredOutcome[]): Promise<{ accepted: string[] }> {
-    const loaded = this.load();
-    const batch = learnBatch(loaded.state, LLM_PACK, outcomes, { learnedBefore: this.store.readLearnedIds(outcomes.map((o) => o.id)), costOf });
+  async learn(packId: string, outcomes: readonly DeliveredOutcome[]): Promise<{ accepted: string[] }> {
+    const loaded = this.load(packId);
+    const pack = loaded.pack;
+    const costOf = (option: string, inputTokens: number, outputTokens: number): number | null => optionCostMicros(pack, option, inputTokens, outputTokens);
+    const batch = learnBatch(loaded.state, pack, outcomes, { learnedBefore: this.store.readLearnedIds(outcomes.map((o) => o.id)), costOf });
     for (const { id, error } of batch.unreadable) console.error(JSON.stringify({ learner: "outcome_unreadable", id, error }));
     const changed = batch.state !== loaded.state;
     const snapshot = changed ? buildSnapshot(batch.state.content, loaded.snapshot.version + 1) : loaded.snapshot;
     this.store.commit({
       learnedIds: batch.newIds,
-      state: changed ? { value: batch.state, version: snapshot.version } : null,
+      state: changed ? { value: batch.state, version: snapshot.version, pack: pack.id } : null,
       publish: changed ? { version: snapshot.version, hash: snapshot.hash, content: batch.state.content } : null,
       nowMs: Date.now(),
     });
     // Memory changes only after the commit returned: a throw leaves state and snapshot as they were.
-    this.loaded = { state: batch.state, snapshot };
+    this.loaded = { pack, state: batch.state, snapshot };
     return { accepted: outcomes.map((outcome) => outcome.id) };
   }
 
@@ -97,13 +105,14 @@ export class Learner extends DurableObject<Env> {
     return this.store.countLearned();
   }
 
-  async regimes(): Promise<{ version: number; hash: string; outcomes: number; regimes: RegimeReport[] }> {
-    const { state, snapshot } = this.load();
-    return { version: snapshot.version, hash: snapshot.hash, outcomes: state.outcomes, regimes: regimesReport(LLM_PACK, state.content) };
+  /** The learned floors and posteriors in the tenant's pack's vocabulary. */
+  async regimes(packId: string): Promise<{ pack: string; version: number; hash: string; outcomes: number; regimes: RegimeReport[] }> {
+    const { pack, state, snapshot } = this.load(packId);
+    return { pack: pack.id, version: snapshot.version, hash: snapshot.hash, outcomes: state.outcomes, regimes: regimesReport(pack, state.content) };
   }
 
-  async apprentice(): Promise<ApprenticeReport> {
-    const figures = this.load().state.apprentice;
+  async apprentice(packId: string): Promise<ApprenticeReport> {
+    const figures = this.load(packId).state.apprentice;
     return {
       mode_decisions_with_outcome: figures.decisions,
       agreements: figures.agreements,

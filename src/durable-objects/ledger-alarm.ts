@@ -53,9 +53,8 @@ export function nextAlarmAt(engine: LedgerEngine, config: LedgerConfig, nowMs: n
   return Math.max(nowMs, Math.min(...candidates));
 }
 
-export interface LearnerSink {
-  learn(outcomes: readonly { readonly id: string; readonly payload: string }[]): Promise<{ readonly accepted: readonly string[] }>;
-}
+/** Where due outcomes go: the tenant's Learner, learning in the tenant's pack. */
+export type LearnerSink = (outcomes: readonly { readonly id: string; readonly payload: string }[]) => Promise<{ readonly accepted: readonly string[] }>;
 
 export async function runAlarm(engine: LedgerEngine, env: Env, config: LedgerConfig, nowMs: number): Promise<void> {
   for (let round = 0; round < EXPIRE_ROUNDS_MAX; round++) {
@@ -67,8 +66,8 @@ export async function runAlarm(engine: LedgerEngine, env: Env, config: LedgerCon
     await engine.submit({ type: "checkpoint", origin: checkpointOrigin(config, tenant.tenantId), signer: config.signer, nowMs });
   }
   if (tenant !== null) {
-    const learner = env.LEARNER.get(env.LEARNER.idFromName(tenant.tenantId)) as unknown as LearnerSink;
-    await drainOutbox(engine, learner, nowMs);
+    const learner = env.LEARNER.get(env.LEARNER.idFromName(tenant.tenantId));
+    await drainOutbox(engine, (outcomes) => learner.learn(tenant.pack, outcomes), nowMs);
   }
 }
 
@@ -78,7 +77,7 @@ export async function drainOutbox(engine: LedgerEngine, learner: LearnerSink, no
   if (due.length === 0) return;
   let accepted: ReadonlySet<string>;
   try {
-    const answer = await learner.learn(due.map((row) => ({ id: row.id, payload: row.payload })));
+    const answer = await learner(due.map((row) => ({ id: row.id, payload: row.payload })));
     accepted = new Set(answer.accepted);
   } catch {
     accepted = new Set();

@@ -103,11 +103,12 @@ export function forgetTenant(tenantId: string): void {
   policies.delete(tenantId);
 }
 
-/** The tenant's current policy snapshot, from the isolate cache or its Learner. */
-export async function policyFor(env: Env, tenantId: string): Promise<PolicyEntry> {
+/** The tenant's current policy snapshot, from the isolate cache or its Learner (learning in the tenant's pack). */
+export async function policyFor(env: Env, view: TenantView): Promise<PolicyEntry> {
+  const tenantId = view.tenantId;
   const cached = fresh(policies.get(tenantId));
   if (cached !== null) return cached;
-  const snapshot: PolicySnapshot = await singleFlight(`policy\u0000${tenantId}`, async (): Promise<PolicySnapshot> => await learnerStub(env, tenantId).snapshot());
+  const snapshot: PolicySnapshot = await singleFlight(`policy\u0000${tenantId}`, async (): Promise<PolicySnapshot> => await learnerStub(env, tenantId).snapshot(view.pack));
   let policy = byHash.get(snapshot.hash);
   if (policy === undefined) {
     policy = toKernelPolicy(snapshot);

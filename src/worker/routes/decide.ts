@@ -40,7 +40,7 @@ export async function decideRoute(c: AppContext): Promise<Response> {
   if (!request.ok) return problem(c, "request_malformed", request.detail);
   let learned: PolicyEntry;
   try {
-    learned = await policyFor(c.env, view.tenantId);
+    learned = await policyFor(c.env, view);
   } catch {
     return problem(c, "policy_unavailable", "the tenant's policy snapshot could not be loaded");
   }

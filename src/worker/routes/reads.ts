@@ -99,7 +99,7 @@ export async function regimesRoute(c: AppContext): Promise<Response> {
   const tenant = await authenticate(c);
   if (tenant instanceof Response) return tenant;
   try {
-    return c.json(await learnerStub(c.env, tenant.view.tenantId).regimes());
+    return c.json(await learnerStub(c.env, tenant.view.tenantId).regimes(tenant.view.pack));
   } catch {
     return problem(c, "policy_unavailable", "the tenant's Learner could not be reached");
   }
@@ -110,7 +110,7 @@ export async function apprenticeRoute(c: AppContext): Promise<Response> {
   const tenant = await authenticate(c);
   if (tenant instanceof Response) return tenant;
   try {
-    const report = await learnerStub(c.env, tenant.view.tenantId).apprentice();
+    const report = await learnerStub(c.env, tenant.view.tenantId).apprentice(tenant.view.pack);
     return c.json({ mode: tenant.view.mode, ...report });
   } catch {
     return problem(c, "policy_unavailable", "the tenant's Learner could not be reached");

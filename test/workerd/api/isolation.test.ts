@@ -129,7 +129,7 @@ async function act(a: Tenant, b: Victim, operation: Operation): Promise<void> {
     case "read_learner_reports": {
       // A's reports come from A's Learner, never B's (B has learned one outcome).
       const regimes = (await (await call("/v1/regimes", { headers: a.headers })).json()) as { hash: string; outcomes: number };
-      const own = await learnerStubOf(a.tenantId).regimes();
+      const own = await learnerStubOf(a.tenantId).regimes("llm");
       expect(regimes).toMatchObject({ hash: own.hash, outcomes: own.outcomes });
       const apprentice = await call("/v1/apprentice", { headers: a.headers });
       expect(apprentice.status).toBe(200);

@@ -1,7 +1,8 @@
 // Schema migrations of the Learner on a real object, one test per step (the cloudflare/agents
 // pattern): the older schema is made by hand on a fresh object (its tables dropped, then only the
 // earlier migrations applied), rows go in as the older code wrote them, and the object then starts,
-// migrates and serves. 0001 starts from no tables; 0002 from v1's snapshots and learned ids.
+// migrates and serves. 0001 starts from no tables; 0002 from v1's snapshots and learned ids; 0003
+// from v2's learned state, which gains the tenant's pack (every Learner before packs was an LLM one).
 //
 // v1's rows: the code of schema v1 (commit 1acea0e) published the warm start as snapshot version 0
 // on first use and recorded delivered outcome ids in learned_outcomes without learning them. Its
@@ -16,14 +17,15 @@ import { LEARNER_MIGRATIONS } from "../../../src/durable-objects/learner-migrati
 import type { Learner } from "../../../src/durable-objects/learner.ts";
 import { currentVersion, migrate } from "../../../src/durable-objects/migrate.ts";
 import { LLM_PACK } from "../../../src/domain/llm/pack.ts";
-import type { OutcomePayload } from "../../../src/learning/learner-state.ts";
+import { PACKS } from "../../../src/domain/packs.ts";
+import { applyOutcome, initialLearnerState, type OutcomePayload } from "../../../src/learning/learner-state.ts";
 import { contentHash, type PolicyContent } from "../../../src/learning/policy-snapshot.ts";
 import { warmStartContent } from "../../../src/learning/warm-start.ts";
 import { canonicalJson } from "../../../src/ledger/canonical.ts";
 import { dumpTables, freshName, type SqlRow } from "./ledger-do-fixtures.ts";
 
 /** The migration steps this file tests, by version: a new migration must add its test and its version here. */
-const TESTED_STEPS = [1, 2];
+const TESTED_STEPS = [1, 2, 3];
 
 type LearnerStub = DurableObjectStub<Learner>;
 
@@ -112,9 +114,9 @@ describe("Learner schema migrations", () => {
     // v1 kept no state: the Learner starts from the warm start, whose content (with stats) is not
     // the v1 snapshot's, so it is published as version 1 and v1's version 0 stays what it was.
     const warm = warmStartContent(LLM_PACK);
-    expect(await stub.snapshot()).toMatchObject({ version: 1, hash: contentHash(warm) });
+    expect(await stub.snapshot("llm")).toMatchObject({ version: 1, hash: contentHash(warm) });
     const v2Tables = await tablesOf(stub);
-    expect(v2Tables.schema_migrations!.map((row) => row.version)).toEqual([1, 2]);
+    expect(v2Tables.schema_migrations!.map((row) => row.version)).toEqual(LEARNER_MIGRATIONS.map((migration) => migration.version));
     expect(v2Tables.learned_outcomes).toEqual(v1Tables.learned_outcomes);
     expect(v2Tables.snapshots![0]).toEqual(v1Tables.snapshots![0]);
     expect(v2Tables.snapshots!.map((row) => [row.version, row.hash])).toEqual([[0, v1.hash], [1, contentHash(warm)]]);
@@ -122,17 +124,17 @@ describe("Learner schema migrations", () => {
 
     // Ids v1 recorded stay learned: a redelivery of one is acknowledged and skipped, a new one is learned.
     expect(await stub.learnedCount()).toBe(V1_LEARNED.length);
-    expect(await stub.learn([outcome(V1_LEARNED[0]!), outcome("outcome-v2-a")])).toEqual({ accepted: [V1_LEARNED[0], "outcome-v2-a"] });
+    expect(await stub.learn("llm", [outcome(V1_LEARNED[0]!), outcome("outcome-v2-a")])).toEqual({ accepted: [V1_LEARNED[0], "outcome-v2-a"] });
     expect(await stub.learnedCount()).toBe(V1_LEARNED.length + 1);
-    const regimes = await stub.regimes();
+    const regimes = await stub.regimes("llm");
     expect(regimes).toMatchObject({ version: 2, outcomes: 1 });
-    expect(await stub.snapshotByHash(contentHash(warm))).toMatchObject({ version: 1 });
-    expect(await stub.snapshotByHash(regimes.hash)).toMatchObject({ version: 2 });
+    expect(await stub.snapshotByHash("llm", contentHash(warm))).toMatchObject({ version: 1 });
+    expect(await stub.snapshotByHash("llm", regimes.hash)).toMatchObject({ version: 2 });
 
     // The state row survives a restart: nothing is learned twice, no version is published again.
     await evictDurableObject(stub);
-    expect(await stub.learn([outcome("outcome-v2-a")])).toEqual({ accepted: ["outcome-v2-a"] });
-    expect(await stub.regimes()).toMatchObject({ version: 2, outcomes: 1, hash: regimes.hash });
+    expect(await stub.learn("llm", [outcome("outcome-v2-a")])).toEqual({ accepted: ["outcome-v2-a"] });
+    expect(await stub.regimes("llm")).toMatchObject({ version: 2, outcomes: 1, hash: regimes.hash });
     const after = await tablesOf(stub);
     expect(after.snapshots!.map((row) => row.version)).toEqual([0, 1, 2]);
     expect(after.snapshots!.slice(0, 2)).toEqual(v2Tables.snapshots);
@@ -144,18 +146,53 @@ describe("Learner schema migrations", () => {
     const warm = warmStartContent(LLM_PACK);
     const v1Tables = await plantSchema(stub, 1, (sql) => writeV1Rows(sql, { content: warm, hash: contentHash(warm) }));
     await evictDurableObject(stub);
-    expect(await stub.snapshot()).toMatchObject({ version: 0, hash: contentHash(warm) });
-    expect(await stub.snapshotByHash(contentHash(warm))).toMatchObject({ version: 0 });
+    expect(await stub.snapshot("llm")).toMatchObject({ version: 0, hash: contentHash(warm) });
+    expect(await stub.snapshotByHash("llm", contentHash(warm))).toMatchObject({ version: 0 });
     const v2Tables = await tablesOf(stub);
     expect(v2Tables.snapshots).toEqual(v1Tables.snapshots);
     expect(v2Tables.learner_state!.map((row) => row.version)).toEqual([0]);
-    await stub.learn([outcome("outcome-v2-a")]);
-    expect(await stub.regimes()).toMatchObject({ version: 1, outcomes: 1 });
+    await stub.learn("llm", [outcome("outcome-v2-a")]);
+    expect(await stub.regimes("llm")).toMatchObject({ version: 1, outcomes: 1 });
+  });
+
+  it("0003_pack: a v2 object with a learned state keeps it and learns on as an LLM tenant", async () => {
+    const stub = learnerStub(freshName("learner-v2"));
+    // v2's rows: the state after two learned outcomes, its snapshot, and their ids.
+    const costOf = () => 0;
+    let state = initialLearnerState(LLM_PACK);
+    for (const id of ["outcome-v2-a", "outcome-v2-b"]) state = applyOutcome(state, LLM_PACK, JSON.parse(outcome(id).payload) as OutcomePayload, costOf);
+    const hash = contentHash(state.content);
+    const v2Tables = await plantSchema(stub, 2, (sql) => {
+      sql.exec("INSERT INTO snapshots (version, hash, content, created_at_ms) VALUES (1, ?, ?, ?)", hash, JSON.stringify(state.content), PLANTED_AT_MS);
+      for (const id of ["outcome-v2-a", "outcome-v2-b"]) sql.exec("INSERT INTO learned_outcomes (id, learned_at_ms) VALUES (?, ?)", id, PLANTED_AT_MS);
+      sql.exec("INSERT INTO learner_state (id, state, version) VALUES (1, ?, 1)", JSON.stringify(state));
+    });
+    expect(Object.keys(v2Tables.learner_state![0]!)).toEqual(["id", "state", "version"]);
+    await evictDurableObject(stub);
+    // Asked as a security tenant's Learner would be: the stored state decides, and it is an LLM one.
+    const report = await stub.regimes("security");
+    expect(report).toMatchObject({ pack: "llm", version: 1, outcomes: 2, hash });
+    expect(report.regimes.map((regime) => regime.regime)).toEqual(LLM_PACK.regimes.map((regime) => regime.id));
+    const v3Tables = await tablesOf(stub);
+    expect(v3Tables.learner_state).toEqual([{ ...v2Tables.learner_state![0]!, pack: "llm" }]);
+    expect(v3Tables.snapshots).toEqual(v2Tables.snapshots);
+    expect(v3Tables.learned_outcomes).toEqual(v2Tables.learned_outcomes);
+    expect(await stub.learn("llm", [outcome("outcome-v2-a"), outcome("outcome-v3-a")])).toEqual({ accepted: ["outcome-v2-a", "outcome-v3-a"] });
+    expect(await stub.regimes("llm")).toMatchObject({ version: 2, outcomes: 3 });
+  });
+
+  it("0003_pack: a new Learner starts in the pack it is asked for, and keeps it", async () => {
+    const stub = learnerStub(freshName("learner-pack"));
+    const security = PACKS.security;
+    expect((await stub.regimes("security")).regimes.map((regime) => regime.regime)).toEqual(security.regimes.map((regime) => regime.id));
+    await evictDurableObject(stub);
+    expect(await stub.regimes("llm")).toMatchObject({ pack: "security" });
+    expect((await tablesOf(stub)).learner_state!.map((row) => row.pack)).toEqual(["security"]);
   });
 
   it("applies nothing when the migrations run again, and refuses a database newer than the code", async () => {
     const stub = learnerStub(freshName("learner-again"));
-    await stub.learn([outcome("outcome-a")]);
+    await stub.learn("llm", [outcome("outcome-a")]);
     await runInDurableObject(stub, (_instance: Learner, state) => {
       const before = dumpTables(state.storage.sql);
       const known = LEARNER_MIGRATIONS.at(-1)!.version;

@@ -32,56 +32,56 @@ describe("Learner", () => {
   it("starts from the warm start as version 0, stored on first use", async () => {
     const stub = learnerStub();
     const warm = warmStartSnapshot(LLM_PACK);
-    expect(await stub.snapshot()).toMatchObject({ version: 0, hash: warm.hash });
-    expect(await stub.snapshotByHash(warm.hash)).toMatchObject({ version: 0, hash: warm.hash });
-    expect(await stub.snapshotByHash("00".repeat(32))).toBeNull();
+    expect(await stub.snapshot("llm")).toMatchObject({ version: 0, hash: warm.hash });
+    expect(await stub.snapshotByHash("llm", warm.hash)).toMatchObject({ version: 0, hash: warm.hash });
+    expect(await stub.snapshotByHash("llm", "00".repeat(32))).toBeNull();
     expect(await stub.learnedCount()).toBe(0);
   });
 
   it("learns each outcome id once, within a batch and across batches, and publishes a version per changing batch", async () => {
     const stub = learnerStub();
-    const first = await stub.learn([outcome("a"), outcome("b", false), outcome("a")]);
+    const first = await stub.learn("llm", [outcome("a"), outcome("b", false), outcome("a")]);
     expect(first).toEqual({ accepted: ["a", "b", "a"] });
-    expect(await stub.regimes()).toMatchObject({ version: 1, outcomes: 2 });
-    expect(await stub.learn([outcome("b"), outcome("a")])).toEqual({ accepted: ["b", "a"] });
-    expect(await stub.regimes()).toMatchObject({ version: 1, outcomes: 2 });
+    expect(await stub.regimes("llm")).toMatchObject({ version: 1, outcomes: 2 });
+    expect(await stub.learn("llm", [outcome("b"), outcome("a")])).toEqual({ accepted: ["b", "a"] });
+    expect(await stub.regimes("llm")).toMatchObject({ version: 1, outcomes: 2 });
     // An unreadable payload is acknowledged and recorded, and does not hold up the rest of its batch.
-    await stub.learn([{ id: "broken", payload: "{" }, outcome("c")]);
-    expect(await stub.regimes()).toMatchObject({ version: 2, outcomes: 3 });
+    await stub.learn("llm", [{ id: "broken", payload: "{" }, outcome("c")]);
+    expect(await stub.regimes("llm")).toMatchObject({ version: 2, outcomes: 3 });
     expect(await stub.learnedCount()).toBe(4);
   });
 
   it("commits a batch whole or not at all: a failed commit changes neither storage nor the served snapshot", async () => {
     const stub = learnerStub();
-    await stub.learn([outcome("a")]);
+    await stub.learn("llm", [outcome("a")]);
     await runInDurableObject(stub, async (instance: Learner, state) => {
       // The snapshot insert is the batch's last write: failing it must undo the learned ids and the state.
       // Called inside the object, so the refusal is caught here rather than reported as an uncaught RPC error.
       state.storage.sql.exec("CREATE TRIGGER refuse_snapshot BEFORE INSERT ON snapshots BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
       const before = dumpTables(state.storage.sql);
-      await expect(instance.learn([outcome("b"), outcome("c")])).rejects.toThrow(/injected failure/);
+      await expect(instance.learn("llm", [outcome("b"), outcome("c")])).rejects.toThrow(/injected failure/);
       expect(dumpTables(state.storage.sql)).toEqual(before);
-      expect(await instance.regimes()).toMatchObject({ version: 1, outcomes: 1 });
+      expect(await instance.regimes("llm")).toMatchObject({ version: 1, outcomes: 1 });
       state.storage.sql.exec("DROP TRIGGER refuse_snapshot");
     });
-    expect(await stub.regimes()).toMatchObject({ version: 1, outcomes: 1 });
+    expect(await stub.regimes("llm")).toMatchObject({ version: 1, outcomes: 1 });
     // The redelivery after the failure is learned, once.
-    await stub.learn([outcome("b"), outcome("c")]);
-    expect(await stub.regimes()).toMatchObject({ version: 2, outcomes: 3 });
+    await stub.learn("llm", [outcome("b"), outcome("c")]);
+    expect(await stub.regimes("llm")).toMatchObject({ version: 2, outcomes: 3 });
     expect(await stub.learnedCount()).toBe(3);
   });
 
   it("rebuilds state and snapshot from storage after an eviction", async () => {
     const stub = learnerStub();
-    await stub.learn([outcome("a"), outcome("b", false)]);
-    const snapshot = await stub.snapshot();
-    const regimes = await stub.regimes();
-    const apprentice = await stub.apprentice();
+    await stub.learn("llm", [outcome("a"), outcome("b", false)]);
+    const snapshot = await stub.snapshot("llm");
+    const regimes = await stub.regimes("llm");
+    const apprentice = await stub.apprentice("llm");
     await evictDurableObject(stub);
-    expect(await stub.snapshot()).toEqual(snapshot);
-    expect(await stub.regimes()).toEqual(regimes);
-    expect(await stub.apprentice()).toEqual(apprentice);
-    await stub.learn([outcome("a")]);
-    expect(await stub.regimes()).toMatchObject({ version: 1, outcomes: 2 });
+    expect(await stub.snapshot("llm")).toEqual(snapshot);
+    expect(await stub.regimes("llm")).toEqual(regimes);
+    expect(await stub.apprentice("llm")).toEqual(apprentice);
+    await stub.learn("llm", [outcome("a")]);
+    expect(await stub.regimes("llm")).toMatchObject({ version: 1, outcomes: 2 });
   });
 });

@@ -40,8 +40,18 @@ class RecordingStore extends MemoryStore {
   }
 }
 
-/** SqlLedgerStore's writes in the v1 layout: the tenant row has no `mode` column yet. */
-function writeV1(sql: SqlStorage, write: LedgerWrite): void {
+/**
+ * SqlLedgerStore's writes in an older layout: in v1 the tenant row has no `mode` column yet, in
+ * v2 no `pack`. Every other table is the same in v1, v2 and v3.
+ */
+function writeOld(sql: SqlStorage, write: LedgerWrite, version: 1 | 2): void {
+  if (version === 2 && write.table === "tenant") {
+    const t = write.row;
+    sql.exec(`INSERT OR REPLACE INTO tenant (id, tenant_id, name, status, mode, allowed_provider_mask, rate_limit_per_minute, cost_cap_micros,
+      api_key_hash_hex, api_key_id, webhook_secret, created_at_ms) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    t.tenantId, t.name, t.status, t.mode, t.allowedProviderMask, t.rateLimitPerMinute, t.costCapMicros, t.apiKeyHashHex, t.apiKeyId, t.webhookSecret, t.createdAtMs);
+    return;
+  }
   switch (write.table) {
     case "head": {
       const h = write.row;
@@ -152,8 +162,8 @@ function appliedVersions(sql: SqlStorage): number[] {
   return sql.exec<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version").toArray().map((row) => Number(row.version));
 }
 
-/** Makes `stub` a v1 object holding `ledger`'s rows; returns its tables as written. */
-async function plantV1Object(stub: LedgerStub, ledger: V1Ledger): Promise<Record<string, SqlRow[]>> {
+/** Makes `stub` a v1 (or v2) object holding `ledger`'s rows; returns its tables as written. */
+async function plantV1Object(stub: LedgerStub, ledger: V1Ledger, version: 1 | 2 = 1): Promise<Record<string, SqlRow[]>> {
   return runInDurableObject(stub, (_instance: TenantLedger, state) => {
     const sql = state.storage.sql;
     // A fresh object is vacant; drop anything all the same, so the schema is exactly v1's.
@@ -161,15 +171,15 @@ async function plantV1Object(stub: LedgerStub, ledger: V1Ledger): Promise<Record
       sql.exec(`DROP TABLE IF EXISTS "${row.name}"`);
     }
     expect(isVacant(sql)).toBe(true);
-    expect(migrate(state.storage, LEDGER_MIGRATIONS, Date.now(), 1)).toEqual({ from: 0, to: 1 });
-    expect(tableColumns(sql, "tenant")).not.toContain("mode");
-    for (const batch of ledger.store.batches) state.storage.transactionSync(() => batch.forEach((write) => writeV1(sql, write)));
+    expect(migrate(state.storage, LEDGER_MIGRATIONS, Date.now(), version)).toEqual({ from: 0, to: version });
+    expect(tableColumns(sql, "tenant")).not.toContain(version === 1 ? "mode" : "pack");
+    for (const batch of ledger.store.batches) state.storage.transactionSync(() => batch.forEach((write) => writeOld(sql, write, version)));
     return dumpTables(sql);
   });
 }
 
 /** The migration steps this file tests, by version: a new migration must add its test and its version here. */
-const TESTED_STEPS = [1, 2];
+const TESTED_STEPS = [1, 2, 3];
 
 /** The tables of schema v1, in sqlite_master's name order (schema_migrations is migrate.ts's). */
 const V1_TABLES = ["checkpoints", "entries", "head", "keyed", "merkle_nodes", "outbox", "reservations", "schema_migrations", "tenant"];
@@ -220,14 +230,14 @@ describe("TenantLedger schema migrations", () => {
     expect(budget).toEqual({ ok: true, budget: ledger.engine.budget(), entries: ledger.engine.head.size });
 
     const v2Tables = await runInDurableObject(stub, (_instance: TenantLedger, state) => {
-      expect(appliedVersions(state.storage.sql)).toEqual([1, 2]);
+      expect(appliedVersions(state.storage.sql)).toEqual(TESTED_STEPS);
       expect(tableColumns(state.storage.sql, "tenant")).toContain("mode");
       return dumpTables(state.storage.sql);
     });
     // Every v1 row is still there, unchanged; the tenant row only gained mode = 'live'.
     for (const [table, rows] of Object.entries(v1Tables)) {
       if (table === "schema_migrations") continue;
-      const after = table === "tenant" ? v2Tables.tenant!.map(({ mode, ...rest }) => (expect(mode).toBe("live"), rest)) : v2Tables[table];
+      const after = table === "tenant" ? v2Tables.tenant!.map(({ mode, pack, ...rest }) => (expect([mode, pack]).toEqual(["live", "llm"]), rest)) : v2Tables[table];
       expect(after, table).toEqual(rows);
     }
     const tenant = await stub.adminTenant();
@@ -261,6 +271,34 @@ describe("TenantLedger schema migrations", () => {
     const switched = await stub.adminTenant();
     expect(switched.ok && switched.tenant.mode).toBe("apprentice");
     await expectChainVerifies(stub, tenantId, after.entries + 1);
+  });
+
+  it("0003_tenant_pack: migrates an object left at v2 with rows to v3, keeps every row, and its tenant decides with the LLM pack", async () => {
+    const tenantId = freshName("v2");
+    const stub = ledgerStub(tenantId);
+    const ledger = await buildLedger(tenantId);
+    const v2Tables = await plantV1Object(stub, ledger, 2);
+    expect(v2Tables.schema_migrations!.map((row) => row.version)).toEqual([1, 2]);
+    await evictDurableObject(stub);
+    expect(await stub.budget(API_KEY_HASH_HEX)).toEqual({ ok: true, budget: ledger.engine.budget(), entries: ledger.engine.head.size });
+    const v3Tables = await runInDurableObject(stub, (_instance: TenantLedger, state) => {
+      expect(appliedVersions(state.storage.sql)).toEqual([1, 2, 3]);
+      return dumpTables(state.storage.sql);
+    });
+    for (const [table, rows] of Object.entries(v2Tables)) {
+      if (table === "schema_migrations") continue;
+      const after = table === "tenant" ? v3Tables.tenant!.map(({ pack, ...rest }) => (expect(pack).toBe("llm"), rest)) : v3Tables[table];
+      expect(after, table).toEqual(rows);
+    }
+    // The worker reads the pack from the tenant's view; a tenant from before packs is an LLM tenant.
+    const view = await stub.tenant(API_KEY_HASH_HEX);
+    expect(view.ok && view.tenant.pack).toBe("llm");
+    const decided = await stub.decide(API_KEY_HASH_HEX, synthetic<DecideInput>({
+      decisionId: "dec-v3", idempotencyKey: null, requestDigestHex: "d", candidates: [{ option: "model-a", costMicros: 500 }],
+      record: { request: "dec-v3" }, learnerContext: { regime: "coding" },
+    }));
+    expect(decided.result).toMatchObject({ ok: true, seq: ledger.engine.head.size, budgetVerdict: "pass" });
+    await expectChainVerifies(stub, tenantId, ledger.engine.head.size + 1);
   });
 
   it("applies nothing when the migrations run again", async () => {

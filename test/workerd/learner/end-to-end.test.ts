@@ -30,7 +30,7 @@ async function expectEveryDecisionReplays(tenant: Tenant): Promise<number> {
   let replayed = 0;
   for (const entry of entries.filter((e) => e.kind === "decision")) {
     const record = (entry.record as { decision: DecisionRecord }).decision;
-    const snapshot = await learner.snapshotByHash(record.policy.hash);
+    const snapshot = await learner.snapshotByHash("llm", record.policy.hash);
     expect(snapshot, `snapshot ${record.policy.hash} of seq ${entry.seq}`).not.toBeNull();
     expect(snapshot!.version).toBe(record.policy.version);
     expect(reproducesSealed(LLM_PACK, record, snapshot!), `replay of seq ${entry.seq}`).toBe(true);
@@ -96,7 +96,7 @@ describe("Learner end to end", () => {
     const tenant = await createTenant("e2e-holdout");
     const held = await decide(tenant, holdoutKey(tenant, "only"));
     expect(held).toMatchObject({ holdout: true, policy: { version: 0, hash: WARM.hash } });
-    const snapshot = await learnerOf(tenant).snapshotByHash(WARM.hash);
+    const snapshot = await learnerOf(tenant).snapshotByHash("llm", WARM.hash);
     expect(snapshot, "the Learner holds no snapshot for the hash the sealed decision names").not.toBeNull();
   });
 
@@ -116,7 +116,7 @@ describe("Learner end to end", () => {
     expect(countsTotal(once) - warmTotal).toBe(6);
 
     // A redelivery after a lost acknowledgement: the same ids, with a payload that would count if the id were new.
-    await learner.learn(ids.map((id) => redelivery(id)));
+    await learner.learn("llm", ids.map((id) => redelivery(id)));
     // A late alarm, two duplicated ones at once, and whatever is scheduled.
     await fireLedgerAlarmAgain(tenant);
     await Promise.all([fireLedgerAlarmAgain(tenant), fireLedgerAlarmAgain(tenant)]);
@@ -132,7 +132,7 @@ describe("Learner end to end", () => {
     }
     await drainOutbox(tenant);
     await fireLedgerAlarmAgain(tenant);
-    await learner.learn(ids.map((id) => redelivery(id)));
+    await learner.learn("llm", ids.map((id) => redelivery(id)));
     const learned = await regimes(tenant);
     expect(await learner.learnedCount()).toBe(10);
     expect(learned.outcomes).toBe(10);
@@ -144,13 +144,13 @@ describe("Learner end to end", () => {
     expect(await learnerOf(tenant).learnedCount()).toBe(10);
     expect(await regimes(tenant)).toEqual(learned);
     await fireLedgerAlarmAgain(tenant);
-    await learnerOf(tenant).learn(ids.map((id) => redelivery(id)));
+    await learnerOf(tenant).learn("llm", ids.map((id) => redelivery(id)));
     expect(await regimes(tenant)).toEqual(learned);
     await expectChainVerifies(tenant);
     expect(await expectEveryDecisionReplays(tenant)).toBe(10);
 
     // The control: the same payload under a new id is learned, so the ids above were refused for being known.
-    await learnerOf(tenant).learn([redelivery("control-new-id")]);
+    await learnerOf(tenant).learn("llm", [redelivery("control-new-id")]);
     expect(await learnerOf(tenant).learnedCount()).toBe(11);
     expect((await regimes(tenant)).outcomes).toBe(11);
   });
