@@ -19,24 +19,26 @@ export type KeyPairResult =
   | { readonly ok: false; readonly code: "key_name_invalid"; readonly detail: string };
 
 /**
- * Why a key name is refused, or null when it is valid. The rules are signed-note's ("Format":
- * non-empty, no '+', no Unicode space) plus what signed-note.ts also refuses (text with no
- * UTF-8 form, control characters). signed-note.ts stays the authority: generateSignerKey checks
- * the name again, and a test holds the two to the same answer.
+ * Why a key name is refused, as a predicate ("contains '+'"), or null when it is valid. The rules
+ * are signed-note's ("Format": non-empty, no '+', no Unicode space) plus what signed-note.ts also
+ * refuses (text with no UTF-8 form, control characters). signed-note.ts stays the authority:
+ * generateSignerKey checks the name again, and a test holds the two to the same answer. The same
+ * rules are tlog-checkpoint's advice for an origin line, so the worker checks its origin prefix
+ * with this too.
  */
 export function keyNameProblem(name: string): string | null {
-  if (name.length === 0) return "the key name is empty";
-  if (name.includes("+")) return "the key name contains '+', which separates the fields of key text";
-  if (WHITE_SPACE.test(name)) return "the key name contains a space or other Unicode white space";
-  if (LONE_SURROGATE.test(name)) return "the key name contains a lone surrogate, which has no UTF-8 form";
-  if (CONTROL.test(name)) return "the key name contains a control character";
+  if (name.length === 0) return "is empty";
+  if (name.includes("+")) return "contains '+'";
+  if (WHITE_SPACE.test(name)) return "contains a space or other Unicode white space";
+  if (LONE_SURROGATE.test(name)) return "contains a lone surrogate, which has no UTF-8 form";
+  if (CONTROL.test(name)) return "contains a control character";
   return null;
 }
 
 /** The signer and verifier key text of the Ed25519 key with this name and 32-byte seed. */
 export function noteKeyPair(name: string, seed32: Uint8Array): KeyPairResult {
   const problem = keyNameProblem(name);
-  if (problem !== null) return { ok: false, code: "key_name_invalid", detail: `${problem} (got ${JSON.stringify(name)})` };
+  if (problem !== null) return { ok: false, code: "key_name_invalid", detail: `the key name ${problem} (got ${JSON.stringify(name)})` };
   const key = generateSignerKey(name, seed32);
   return { ok: true, signerKey: signerKeyText(key), verifierKey: verifierKeyText(key) };
 }
