@@ -13,6 +13,7 @@ import { outcomesRoute, releaseRoute } from "./routes/outcomes.ts";
 import { apprenticeRoute, budgetRoute, chainRoute, checkpointRoute, keysRoute, proofRoute, regimesRoute } from "./routes/reads.ts";
 import { docsRoute, openApiRoute } from "./routes/docs.ts";
 import { checkDeployment, healthRoute } from "./routes/health.ts";
+import { landingRoute } from "./routes/landing.ts";
 
 type Handler = (c: AppContext) => Response | Promise<Response>;
 
@@ -37,6 +38,7 @@ export function buildApp(): Hono<AppEnv> {
     }),
   );
   app.use("*", checkDeployment);
+  route(app, "/", { GET: landingRoute });
   route(app, "/health", { GET: healthRoute });
   route(app, "/openapi.json", { GET: openApiRoute });
   route(app, "/docs", { GET: docsRoute });

@@ -221,6 +221,7 @@ const SIGNING_RULE = [
 ].join("\n\n");
 
 const OPERATIONS: readonly Operation[] = [
+  { method: "get", path: "/", id: "getLanding", tag: "system", summary: "What Calybris is, with links to this reference (HTML)", auth: "none", ok: { status: "200", description: "A static page without scripts.", content: { "text/html": { schema: { type: "string" } } }, headers: ["ContentSecurityPolicy"] }, problems: [] },
   {
     method: "get", path: "/health", id: "getHealth", tag: "system", summary: "Liveness and configuration",
     description: "200 when the worker answers and its secrets and variables are valid; otherwise 503 configuration_invalid, whose reasons name each setting to fix (README, \"Deploying\").",
