@@ -2,6 +2,7 @@
 // result into the exit status; it sets process.exitCode instead of exiting, so piped output is
 // always flushed. Run it with `npm run calybris -- <command>` or `npx calybris <command>`.
 
+import { runKeygen } from "./keygen-command.ts";
 import { runPilot } from "./pilot-command.ts";
 import { runReplay } from "./replay-command.ts";
 import { runVerify, type Output } from "./verify-command.ts";
@@ -12,11 +13,14 @@ Commands:
   verify <file>        verify a JSONL chain export offline (calybris verify --help)
   replay <dataset>     replay a real data set against baselines (calybris replay --help)
   pilot <file.jsonl>   what Calybris would have saved on your own routing logs (calybris pilot --help)
+  keygen --name <name> a new checkpoint signing key and its verifier key (calybris keygen --help)
 
 Run with \`npm run calybris -- <command>\` or \`npx calybris <command>\` (Node 22.18 or later).
 `;
 
-const COMMANDS: Record<string, (argv: readonly string[], output: Output) => Promise<number>> = { verify: runVerify, replay: runReplay, pilot: runPilot };
+const COMMANDS: Record<string, (argv: readonly string[], output: Output) => Promise<number>> = {
+  verify: runVerify, replay: runReplay, pilot: runPilot, keygen: runKeygen,
+};
 
 export async function main(argv: readonly string[], output: Output): Promise<number> {
   const [command, ...rest] = argv;

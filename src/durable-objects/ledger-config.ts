@@ -1,4 +1,6 @@
-// Settings of the TenantLedger read from the environment, with the documented defaults.
+// Settings of the TenantLedger read from the environment, with the documented defaults. A value
+// outside its bounds falls back to the default here; src/worker/deployment-check.ts reports it on
+// /health, so that a mistyped setting is never silently replaced.
 
 import { parseSignerKey, type SignerKey } from "../ledger/signed-note.ts";
 
@@ -9,24 +11,30 @@ export interface LedgerConfig {
   readonly signer: SignerKey | null;
 }
 
-interface LedgerEnv {
-  readonly CHECKPOINT_SIGNING_KEY?: string;
-  readonly CHECKPOINT_ORIGIN_PREFIX?: string;
-  readonly RESERVATION_TTL_MS?: string;
-  readonly CHECKPOINT_INTERVAL_MS?: string;
+/** Durations are whole milliseconds, 1 ms to one year: expiry times stay far inside safe integers. */
+export const DURATION_MS_MAX = 365 * 24 * 60 * 60 * 1_000;
+export const ORIGIN_PREFIX_DEFAULT = "calybris.local/ledger";
+
+export interface LedgerEnv {
+  readonly CHECKPOINT_SIGNING_KEY?: string | undefined;
+  readonly CHECKPOINT_ORIGIN_PREFIX?: string | undefined;
+  readonly RESERVATION_TTL_MS?: string | undefined;
+  readonly CHECKPOINT_INTERVAL_MS?: string | undefined;
 }
 
-function positiveInteger(text: string | undefined, fallback: number): number {
+/** A duration setting in decimal digits (no sign, exponent or spaces), or null when absent or out of bounds. */
+export function durationMs(text: string | undefined): number | null {
+  if (text === undefined || !/^[1-9][0-9]{0,15}$/.test(text)) return null;
   const value = Number(text);
-  return Number.isSafeInteger(value) && value > 0 ? value : fallback;
+  return value <= DURATION_MS_MAX ? value : null;
 }
 
 export function ledgerConfig(env: LedgerEnv): LedgerConfig {
   const parsed = env.CHECKPOINT_SIGNING_KEY === undefined ? null : parseSignerKey(env.CHECKPOINT_SIGNING_KEY);
   return {
-    reservationTtlMs: positiveInteger(env.RESERVATION_TTL_MS, 10 * 60_000),
-    checkpointIntervalMs: positiveInteger(env.CHECKPOINT_INTERVAL_MS, 10_000),
-    originPrefix: env.CHECKPOINT_ORIGIN_PREFIX ?? "calybris.local/ledger",
+    reservationTtlMs: durationMs(env.RESERVATION_TTL_MS) ?? 10 * 60_000,
+    checkpointIntervalMs: durationMs(env.CHECKPOINT_INTERVAL_MS) ?? 10_000,
+    originPrefix: env.CHECKPOINT_ORIGIN_PREFIX ?? ORIGIN_PREFIX_DEFAULT,
     signer: parsed !== null && parsed.ok ? parsed.key : null,
   };
 }

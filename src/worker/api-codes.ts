@@ -19,6 +19,7 @@ export const ApiCode = {
   signing_key_missing: 214,
   internal_error: 215,
   policy_unavailable: 216,
+  configuration_invalid: 217,
 } as const;
 
 export type ApiCodeName = keyof typeof ApiCode;

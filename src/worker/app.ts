@@ -12,6 +12,8 @@ import { decideRoute } from "./routes/decide.ts";
 import { outcomesRoute, releaseRoute } from "./routes/outcomes.ts";
 import { apprenticeRoute, budgetRoute, chainRoute, checkpointRoute, keysRoute, proofRoute, regimesRoute } from "./routes/reads.ts";
 import { docsRoute, openApiRoute } from "./routes/docs.ts";
+import { checkDeployment, healthRoute } from "./routes/health.ts";
+import { landingRoute } from "./routes/landing.ts";
 
 type Handler = (c: AppContext) => Response | Promise<Response>;
 
@@ -35,7 +37,9 @@ export function buildApp(): Hono<AppEnv> {
       maxAge: 600,
     }),
   );
-  route(app, "/health", { GET: (c) => c.json({ status: "ok" }) });
+  app.use("*", checkDeployment);
+  route(app, "/", { GET: landingRoute });
+  route(app, "/health", { GET: healthRoute });
   route(app, "/openapi.json", { GET: openApiRoute });
   route(app, "/docs", { GET: docsRoute });
   route(app, "/v1/decide", { POST: decideRoute });

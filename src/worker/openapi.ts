@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { WEBHOOK_TOLERANCE_SECONDS } from "../ledger/webhook-signature.ts";
 import { TENANT_ID } from "./api-keys.ts";
+import { SETTING_CODES } from "./deployment-check.ts";
 import { BODY_LIMIT_BYTES, CHAIN_LIMIT_DEFAULT, CHAIN_LIMIT_MAX, DEFAULT_RATE_LIMIT_PER_MINUTE, IDEMPOTENCY_KEY, REQUEST_ID } from "./limits.ts";
 import { PROBLEM_TYPE_BASE, PROBLEMS, type ProblemCode } from "./problem.ts";
 import {
@@ -34,6 +35,11 @@ const local = {
     fingerprint: hex64.optional().describe("a refusal by a gate: the sealed decision's fingerprint"),
     seq: z.int().min(0).optional().describe("a refusal by a gate: the sealed decision's position in the chain"),
     gates: DecideResponse.shape.gates.optional().describe("a refusal by a gate: every gate's verdict"),
+    reasons: z.array(z.object({
+      setting: z.string().describe("the secret or variable, e.g. CHECKPOINT_SIGNING_KEY"),
+      code: z.enum(SETTING_CODES),
+      detail: z.string().describe("the rule it breaks and how to fix it; never the value of a secret"),
+    })).optional().describe("configuration_invalid: each setting that is missing or invalid"),
   }).loose(),
   CreateTenantResponse: z.object({
     tenant_id: tenantId, api_key: z.string().describe("cal_live_<tenant id>_<secret>; shown once, only its hash is stored"),
@@ -215,7 +221,12 @@ const SIGNING_RULE = [
 ].join("\n\n");
 
 const OPERATIONS: readonly Operation[] = [
-  { method: "get", path: "/health", id: "getHealth", tag: "system", summary: "Liveness", auth: "none", ok: { status: "200", description: "The worker answers.", content: json("Health") }, problems: [] },
+  { method: "get", path: "/", id: "getLanding", tag: "system", summary: "What Calybris is, with links to this reference (HTML)", auth: "none", ok: { status: "200", description: "A static page without scripts.", content: { "text/html": { schema: { type: "string" } } }, headers: ["ContentSecurityPolicy"] }, problems: [] },
+  {
+    method: "get", path: "/health", id: "getHealth", tag: "system", summary: "Liveness and configuration",
+    description: "200 when the worker answers and its secrets and variables are valid; otherwise 503 configuration_invalid, whose reasons name each setting to fix (README, \"Deploying\").",
+    auth: "none", ok: { status: "200", description: "The worker answers and is configured.", content: json("Health") }, problems: ["configuration_invalid"],
+  },
   { method: "get", path: "/openapi.json", id: "getOpenApi", tag: "system", summary: "This OpenAPI 3.1 document", auth: "none", ok: { status: "200", description: "The document.", content: { "application/json": { schema: { type: "object" } } } }, problems: [] },
   { method: "get", path: "/docs", id: "getDocs", tag: "system", summary: "Interactive API reference (HTML)", auth: "none", ok: { status: "200", description: "A self-contained page: no external scripts, styles or fonts.", content: { "text/html": { schema: { type: "string" } } }, headers: ["ContentSecurityPolicy"] }, problems: [] },
   {

@@ -61,6 +61,7 @@ export const PROBLEMS = {
   signing_key_missing: { status: 503, title: "No checkpoint signing key is configured." },
   internal_error: { status: 500, title: "Internal error; the request id identifies it in the logs." },
   policy_unavailable: { status: 503, title: "The tenant's policy snapshot could not be loaded; retry." },
+  configuration_invalid: { status: 503, title: "The deployment's secrets or variables are missing or invalid; reasons names each." },
 } as const satisfies Record<ProblemCode, ProblemSpec>;
 
 export type ProblemExtensions = Record<string, unknown>;

@@ -12,7 +12,8 @@ import { openApiDocument } from "../openapi.ts";
 let documentText: string | null = null;
 let contentSecurityPolicy: string | null = null;
 
-const hashSource = (text: string): string => `'sha256-${encodeBase64(sha256(utf8ToBytes(text)))}'`;
+/** A CSP hash-source for an inline script or style: its SHA-256, base64 (CSP Level 3). */
+export const hashSource = (text: string): string => `'sha256-${encodeBase64(sha256(utf8ToBytes(text)))}'`;
 
 /**
  * No default source, so anything not named is refused; the script may only fetch this origin;

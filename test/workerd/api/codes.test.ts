@@ -203,6 +203,10 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
       // fetch handler, given that environment.
       provoke: async () => worker.fetch(new Request("https://calybris.test/v1/keys"), { ...env, CHECKPOINT_SIGNING_KEY: undefined } as unknown as Env),
     },
+    configuration_invalid: {
+      // The same worker deployed with a malformed CHECKPOINT_SIGNING_KEY: /health names it.
+      provoke: async () => worker.fetch(new Request("https://calybris.test/health"), { ...env, CHECKPOINT_SIGNING_KEY: "PRIVATE+KEY+broken" } as unknown as Env),
+    },
     internal_error: {
       // Only an unexpected throw reaches app.onError. A client request cannot cause one (the
       // adversarial suite sends thousands), so the Merkle table is dropped under the ledger:
