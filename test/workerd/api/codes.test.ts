@@ -43,6 +43,14 @@ const UNREACHABLE_OVER_HTTP = {
     reason: "every amount is zod-checked as micros (same range as checkMicros) before it reaches the ledger",
     closest: { path: "/v1/outcomes", body: { decision_fingerprint: "ab".repeat(32), execution: { model: "m", input_tokens: 1, output_tokens: 1, latency_ms: 1, actual_cost_micros: 2 ** 53 }, outcome: { success: true } } },
   },
+  // A record has no canonical (JCS) form only when it holds a non-integer number, -0 or a string
+  // with a lone surrogate: zod refuses the numbers, and the body reader (json-strict.ts) refuses
+  // lone surrogates in any string before zod runs. The other cause, a decision id used twice,
+  // would take a collision of crypto.randomUUID().
+  record_invalid: {
+    reason: "every value a record is built from is an integer or a well-formed string before it reaches the ledger",
+    closest: { path: "/v1/decide", body: { regime: "\ud800", input_tokens: 1_200, max_output_tokens: 800, value_micros: 5_000_000, risk_bps: 1_000 } },
+  },
 } as const satisfies Partial<Record<ProblemCode, { reason: string; closest: { path: string; body: unknown } }>>;
 
 type UnreachableCode = keyof typeof UNREACHABLE_OVER_HTTP;
@@ -160,10 +168,6 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
         return response;
       },
     },
-    record_invalid: {
-      // A lone surrogate is a valid JSON string escape and passes zod, but has no canonical (JCS) form.
-      provoke: () => decide(main, decideBody({ regime: "\ud800" })),
-    },
     outcome_already_recorded: {
       provoke: async () => {
         const first = await postOutcome(main, outcomeBody(served.fingerprint));
@@ -272,7 +276,7 @@ describe("the problem table", () => {
     }
     expect(failures, failures.join("\n")).toEqual([]);
     expect(provoked.length + unreachable.length).toBe(Object.keys(PROBLEMS).length);
-    expect(unreachable.sort()).toEqual(["amount_invalid", "request_out_of_bounds"]);
+    expect(unreachable.sort()).toEqual(["amount_invalid", "record_invalid", "request_out_of_bounds"]);
 
     // Every sealed gate refusal is in its tenant's chain as a decision that reserved nothing.
     const chains = new Map<string, Awaited<ReturnType<typeof readChain>>>();

@@ -49,7 +49,8 @@ describe("admin API", () => {
   it("a creation refused for a name without a canonical form (lone surrogate) leaves the id free", async () => {
     const tenantId = freshTenantId("refused");
     const refused = await call("/admin/tenants", { method: "POST", headers: ADMIN_HEADERS, body: json({ tenant_id: tenantId, name: "bad \ud800", initial_budget_micros: 5 }) });
-    await expectProblem(refused, "record_invalid");
+    // Refused by the body reader, before any record is built.
+    await expectProblem(refused, "request_malformed");
     await expectProblem(await call(`/admin/tenants/${tenantId}`, { headers: ADMIN_HEADERS }), "tenant_unknown");
     const created = await call("/admin/tenants", { method: "POST", headers: ADMIN_HEADERS, body: json({ tenant_id: tenantId, name: "good", initial_budget_micros: 5 }) });
     expect(created.status, await created.clone().text()).toBe(201);
