@@ -191,7 +191,8 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
       const cost = table.costMicros[cell]!;
       const tokens = { input_tokens: table.inputTokens[i]!, output_tokens: table.maxOutputTokens[i]! };
       settled.push(engine.submit({
-        type: "outcome", webhookId: `o-${i}`, decisionFingerprint: result.fingerprint, actualCostMicros: cost,
+        type: "outcome", webhookId: `o-${i}`, requestDigestHex: `o-${i}`, decisionFingerprint: result.fingerprint,
+        model: pack.options[served]!.id, actualCostMicros: cost,
         record: {
           business_outcome_micros: null, input_tokens: tokens.input_tokens, latency_ms: null, model: pack.options[served]!.id,
           output_tokens: tokens.output_tokens, quality_bps: quality, success,
