@@ -122,7 +122,7 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
     reservation_already_resolved: {
       provoke: async () => {
         const decision = await decideOk(main);
-        expect((await postOutcome(main, outcomeBody(decision.fingerprint))).status).toBe(200);
+        expect((await postOutcome(main, outcomeBody(decision))).status).toBe(200);
         return call(`/v1/decisions/${decision.decision_id}/release`, { method: "POST", headers: main.headers });
       },
     },
@@ -170,11 +170,19 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
     },
     outcome_already_recorded: {
       provoke: async () => {
-        const first = await postOutcome(main, outcomeBody(served.fingerprint));
+        const first = await postOutcome(main, outcomeBody(served));
         expect(first.status).toBe(200);
-        return postOutcome(main, outcomeBody(served.fingerprint));
+        return postOutcome(main, outcomeBody(served));
       },
     },
+    webhook_id_reused: {
+      provoke: async () => {
+        const decision = await decideOk(main);
+        expect((await postOutcome(main, outcomeBody(decision), { webhookId: "codes-wh-1" })).status).toBe(200);
+        return postOutcome(main, outcomeBody(decision, { actualCostMicros: 7 }), { webhookId: "codes-wh-1" });
+      },
+    },
+    outcome_model_not_offered: { provoke: async () => postOutcome(main, outcomeBody(await decideOk(main), { model: "no-such-model" })) },
 
     // API codes.
     request_malformed: { provoke: () => callRequest(rawRequest("/v1/decide", "{not json", main.headers)) },
@@ -196,9 +204,9 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
     },
     not_found: { provoke: () => call("/v1/nothing-here") },
     method_not_allowed: { provoke: () => call("/v1/decide", { method: "GET" }) },
-    webhook_headers_missing: { provoke: () => post("/v1/outcomes", outcomeBody(served.fingerprint), main.headers) },
-    webhook_timestamp_stale: { provoke: () => postOutcome(main, outcomeBody(served.fingerprint), { timestampSeconds: Math.floor(Date.now() / 1000) - 301 }) },
-    webhook_signature_invalid: { provoke: () => postOutcome(main, outcomeBody(served.fingerprint), { secret: `whsec_${btoa("0123456789abcdef0123")}` }) },
+    webhook_headers_missing: { provoke: () => post("/v1/outcomes", outcomeBody(served), main.headers) },
+    webhook_timestamp_stale: { provoke: () => postOutcome(main, outcomeBody(served), { timestampSeconds: Math.floor(Date.now() / 1000) - 301 }) },
+    webhook_signature_invalid: { provoke: () => postOutcome(main, outcomeBody(served), { secret: `whsec_${btoa("0123456789abcdef0123")}` }) },
     entry_not_found: { provoke: () => call("/v1/chain/proof/1000", { headers: main.headers }) },
     // A fresh tenant: an outcome arms the alarm at once, and the alarm signs a checkpoint.
     checkpoint_not_found: { provoke: async () => call("/v1/checkpoints/latest", { headers: (await createTenant("nocheckpoint")).headers }) },
