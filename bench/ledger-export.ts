@@ -6,6 +6,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import type { LedgerCommand } from "../src/ledger/commands.ts";
 import { parseSignerKey, type SignerKey } from "../src/ledger/signed-note.ts";
 import { AppendStore } from "./ledger-append-store.ts";
+import { benchDecideInput } from "./ledger-decide.ts";
 import { CONCURRENT_SUBMITS, decideCommand, newBenchEngine } from "./ledger-pure.ts";
 
 /** docs/dev-signing-key.md: public, for local runs and tests only. */
@@ -79,7 +80,9 @@ export async function writeBenchExport(path: string, entries: number, checkpoint
 
 function outcomeCommand(decisionFingerprint: string, i: number): LedgerCommand {
   return {
-    type: "outcome", webhookId: `msg_${i}`, decisionFingerprint, actualCostMicros: 10_000 + (i % 90_000),
+    type: "outcome", webhookId: `msg_${i}`, requestDigestHex: `body-${i}`, decisionFingerprint,
+    // decideCommand("x", i) made decision i: its first candidate is an option it offered.
+    model: benchDecideInput("x", i).candidates[0]!.option, actualCostMicros: 10_000 + (i % 90_000),
     record: { quality_bps: 7_000 + (i % 3_000), latency_ms: 200 + (i % 5_000), output_tokens: 100 + (i % 900), success: i % 7 !== 0 },
     learnerOutcome: { success: i % 7 !== 0 }, nowMs: 2_000 + i,
   };

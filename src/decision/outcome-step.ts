@@ -30,6 +30,8 @@ export type OutcomeRecord = {
 };
 
 export interface PreparedOutcome {
+  /** The option that ran: the ledger refuses one the decision did not offer. */
+  readonly model: string;
   readonly actualCostMicros: number;
   readonly record: OutcomeRecord;
   readonly learnerOutcome: LearnerOutcome;
@@ -37,6 +39,7 @@ export interface PreparedOutcome {
 
 export function prepareOutcome(execution: Execution, result: Result): PreparedOutcome {
   return {
+    model: execution.model,
     actualCostMicros: execution.actualCostMicros,
     record: {
       business_outcome_micros: result.businessOutcomeMicros, input_tokens: execution.inputTokens, latency_ms: execution.latencyMs,

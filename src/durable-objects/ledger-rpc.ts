@@ -1,7 +1,7 @@
 // The TenantLedger's RPC contract: inputs and result unions shared by the worker and the object.
 // Everything here crosses Durable Object RPC, so it is plain data; refusals are values.
 
-import type { BudgetView, DecideCommand, DecideResult, OutcomeResult } from "../ledger/commands.ts";
+import type { BudgetView, DecideCommand, DecideResult, OutcomeResult, ReleaseResult } from "../ledger/commands.ts";
 import type { PreparedDecision } from "../decision/decide-step.ts";
 import type { PreparedOutcome } from "../decision/outcome-step.ts";
 import type { EntryProofResult } from "../ledger/entry-proof.ts";
@@ -42,7 +42,16 @@ export type OutcomeInput = PreparedOutcome & {
   readonly decisionFingerprint: string;
 };
 
-export type OutcomeAnswer = OutcomeResult | Unauthorized | WebhookRefused;
+/**
+ * The answer of a rate-limited write: the rate decision comes along for the RateLimit headers,
+ * or null when the call was refused before the limiter ran (unauthorized, ledger not ready).
+ */
+export type RateLimitedAnswer<Result> =
+  | { readonly result: Result | RateLimited; readonly rate: RateDecision }
+  | { readonly result: Unauthorized | LedgerFailure; readonly rate: null };
+
+export type OutcomeAnswer = RateLimitedAnswer<OutcomeResult | WebhookRefused>;
+export type ReleaseAnswer = RateLimitedAnswer<ReleaseResult>;
 
 export type BudgetAnswer = { readonly ok: true; readonly budget: BudgetView; readonly entries: number } | Unauthorized | LedgerFailure;
 export type TenantAnswer = { readonly ok: true; readonly tenant: TenantView } | Unauthorized | LedgerFailure;

@@ -3,7 +3,9 @@
 // whose group commit writes each batch in one SQLite transaction. All rules live in src/ledger.
 
 import { DurableObject } from "cloudflare:workers";
-import type { CreateTenantResult, TopUpResult, UpdateTenantCommand, UpdateTenantResult, ReleaseResult } from "../ledger/commands.ts";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import type { CreateTenantResult, TopUpResult, UpdateTenantCommand, UpdateTenantResult } from "../ledger/commands.ts";
 import { LedgerEngine, type BatchStats } from "../ledger/engine.ts";
 import { proveEntry } from "../ledger/entry-proof.ts";
 import { ledgerFailure, type LedgerFailure } from "../ledger/ledger-codes.ts";
@@ -15,10 +17,10 @@ import { ledgerConfig, type LedgerConfig } from "./ledger-config.ts";
 import { LEDGER_MIGRATIONS } from "./ledger-migrations.ts";
 import type {
   BudgetAnswer, ChainPageAnswer, CheckpointAnswer, CreateTenantInput, DecideAnswer, DecideInput, OutcomeAnswer, OutcomeInput,
-  ProofAnswer, TenantAnswer, TenantView, Unauthorized,
+  ProofAnswer, RateLimited, ReleaseAnswer, TenantAnswer, TenantView, Unauthorized,
 } from "./ledger-rpc.ts";
 import { isVacant, migrate } from "./migrate.ts";
-import { takeToken, type Bucket } from "./rate-limit.ts";
+import { newBucket, peekTokens, takeToken, type Bucket, type RateDecision, type WriteRoute } from "./rate-limit.ts";
 import { SqlLedgerStore } from "./sql-ledger-store.ts";
 
 const CHAIN_PAGE_MAX = 1000;
@@ -41,7 +43,11 @@ export class TenantLedger extends DurableObject<Env> {
   private integrity: LedgerFailure | null = null;
   private startFailure: LedgerFailure | null = null;
   private readonly config: LedgerConfig;
-  private readonly bucket: Bucket = { tokens: Number.POSITIVE_INFINITY, updatedAtMs: 0 };
+  /**
+   * One bucket per write route, each with the tenant's whole allowance: a decision is normally
+   * followed by its outcome, so one shared bucket would halve the decisions a limit allows.
+   */
+  private readonly buckets: Record<WriteRoute, Bucket> = { decide: newBucket(), outcome: newBucket(), release: newBucket() };
   private alarmAtMs: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -122,12 +128,23 @@ export class TenantLedger extends DurableObject<Env> {
     return engine instanceof LedgerEngine ? { ok: true, tenant: tenantView(engine.tenant!) } : engine;
   }
 
+  /**
+   * Spends one token of a write route's bucket, unless the call only replays what storage already
+   * holds (a stored Idempotency-Key, webhook-id or release): a replay writes nothing, and retries
+   * are what a client sends when it is being limited, so they must not eat its allowance.
+   */
+  private rate(route: WriteRoute, engine: LedgerEngine, replay: boolean, nowMs: number): RateDecision {
+    const perMinute = engine.tenant!.rateLimitPerMinute;
+    return replay ? peekTokens(this.buckets[route], perMinute, nowMs) : takeToken(this.buckets[route], perMinute, nowMs);
+  }
+
   async decide(secretHashHex: string, input: DecideInput): Promise<DecideAnswer> {
     const engine = this.authorized(secretHashHex);
     if (!(engine instanceof LedgerEngine)) return { result: engine, rate: null };
     const nowMs = Date.now();
-    const rate = takeToken(this.bucket, engine.tenant!.rateLimitPerMinute, nowMs);
-    if (!rate.ok) return { result: { ok: false, code: "rate_limited", detail: `at most ${rate.limit} decisions per minute` }, rate };
+    const replay = input.idempotencyKey !== null && engine.store.readKeyed("decision_key", input.idempotencyKey) !== null;
+    const rate = this.rate("decide", engine, replay, nowMs);
+    if (!rate.ok) return { result: rateLimited(rate, "decisions"), rate };
     const result = await engine.submit({ type: "decide", ...input, reservationTtlMs: this.config.reservationTtlMs, nowMs });
     // A decision adds work due no sooner than one checkpoint interval (its reservation expires
     // later still): an alarm already set before that covers it, so skip the storage reads.
@@ -139,18 +156,26 @@ export class TenantLedger extends DurableObject<Env> {
     return { result, rate };
   }
 
+  /**
+   * Settles an outcome. A suspended tenant still may: the decision was made and its money spent
+   * before the suspension, and refusing its outcome would only leave the reservation to expire.
+   */
   async outcome(secretHashHex: string, input: OutcomeInput): Promise<OutcomeAnswer> {
     const engine = this.authorized(secretHashHex);
-    if (!(engine instanceof LedgerEngine)) return engine;
+    if (!(engine instanceof LedgerEngine)) return { result: engine, rate: null };
     const nowMs = Date.now();
+    const id = input.headers.id;
+    const rate = this.rate("outcome", engine, id !== null && engine.store.readKeyed("webhook", id) !== null, nowMs);
+    if (!rate.ok) return { result: rateLimited(rate, "outcomes"), rate };
     const check = verifyWebhook(engine.tenant!.webhookSecret, input.headers, input.body, Math.floor(nowMs / 1000));
-    if (!check.ok) return check;
+    if (!check.ok) return { result: check, rate };
     const result = await engine.submit({
-      type: "outcome", webhookId: input.headers.id!, decisionFingerprint: input.decisionFingerprint,
-      actualCostMicros: input.actualCostMicros, record: input.record, learnerOutcome: input.learnerOutcome, nowMs,
+      type: "outcome", webhookId: id!, requestDigestHex: bytesToHex(sha256(utf8ToBytes(input.body))),
+      decisionFingerprint: input.decisionFingerprint, model: input.model, actualCostMicros: input.actualCostMicros,
+      record: input.record, learnerOutcome: input.learnerOutcome, nowMs,
     });
     await this.armAlarm();
-    return result;
+    return { result, rate };
   }
 
   async budget(secretHashHex: string | null): Promise<BudgetAnswer> {
@@ -198,12 +223,15 @@ export class TenantLedger extends DurableObject<Env> {
     return result;
   }
 
-  async release(secretHashHex: string, reservationId: string): Promise<ReleaseResult | Unauthorized> {
+  async release(secretHashHex: string, reservationId: string): Promise<ReleaseAnswer> {
     const engine = this.authorized(secretHashHex);
-    if (!(engine instanceof LedgerEngine)) return engine;
-    const result = await engine.submit({ type: "release", reservationId, nowMs: Date.now() });
+    if (!(engine instanceof LedgerEngine)) return { result: engine, rate: null };
+    const nowMs = Date.now();
+    const rate = this.rate("release", engine, engine.store.readReservation(reservationId)?.status === "released", nowMs);
+    if (!rate.ok) return { result: rateLimited(rate, "releases"), rate };
+    const result = await engine.submit({ type: "release", reservationId, nowMs });
     await this.armAlarm();
-    return result;
+    return { result, rate };
   }
 
   /**
@@ -241,6 +269,10 @@ export class TenantLedger extends DurableObject<Env> {
     this.alarmAtMs = at;
     await this.ctx.storage.setAlarm(at);
   }
+}
+
+function rateLimited(rate: RateDecision, what: string): RateLimited {
+  return { ok: false, code: "rate_limited", detail: `at most ${rate.limit} ${what} per minute` };
 }
 
 function unauthorized(): Unauthorized {

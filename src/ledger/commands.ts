@@ -46,9 +46,16 @@ export interface DecideCommand {
 
 export interface OutcomeCommand {
   readonly type: "outcome";
-  /** Standard Webhooks webhook-id: a repeat answers the first result and applies nothing. */
+  /**
+   * Standard Webhooks webhook-id: a repeat with the same body answers the first result and
+   * applies nothing; a repeat with another body is refused (webhook_id_reused).
+   */
   readonly webhookId: string;
+  /** Digest of the signed body, so that a reused webhook-id is told from a retry. */
+  readonly requestDigestHex: string;
   readonly decisionFingerprint: string;
+  /** The option that ran (execution.model): the decision must have offered it. */
+  readonly model: string;
   readonly actualCostMicros: number;
   readonly record: EntryRecord;
   /** What the Learner learns from, merged with the decision's learnerContext into the outbox. */

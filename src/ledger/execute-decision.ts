@@ -1,6 +1,7 @@
 // Decisions and outcomes as pure steps on a batch. A decision reserves the worst-case cost of the
 // first ranked option the budget covers (none = the budget gate fails, and that is sealed too);
-// an outcome settles that reservation once and queues the outcome for the Learner.
+// an outcome settles that reservation once and queues the outcome for the Learner. Both are
+// idempotent by a client key and refuse a key reused for another request.
 
 import { firstFitting, reserve, settle } from "./budget.ts";
 import { budgetRecord } from "./budget-view.ts";
@@ -17,6 +18,12 @@ interface StoredDecision {
   /** The ranked option the budget covered, and its rank; what the outcome is about. */
   readonly servedOption: string | null;
   readonly servedRank: number;
+  /**
+   * Every option the decision ranked (in apprentice mode only the tenant's own choice): the
+   * served one and its fallbacks, which an outcome may name. Absent in decisions stored before
+   * outcomes were checked against it; those outcomes are not checked.
+   */
+  readonly offered?: readonly string[];
   readonly context: CanonicalValue;
 }
 
@@ -76,7 +83,10 @@ export function applyDecide(txn: LedgerTxn, cmd: DecideCommand): DecideResult {
   }
   txn.putKeyed("operation", `decision:${cmd.decisionId}`, entry.fpHex);
   const servedOption = rank < 0 ? null : cmd.candidates[rank]!.option;
-  const stored: StoredDecision = { seq: entry.seq, decisionId: cmd.decisionId, reservationId, servedOption, servedRank: rank, context: cmd.learnerContext };
+  const offered = cmd.candidates.map((candidate) => candidate.option);
+  const stored: StoredDecision = {
+    seq: entry.seq, decisionId: cmd.decisionId, reservationId, servedOption, servedRank: rank, offered, context: cmd.learnerContext,
+  };
   txn.putKeyed("decision_fp", entry.fpHex, JSON.stringify(stored));
   const result: DecideSuccess = {
     ok: true, seq: entry.seq, fingerprint: entry.fpHex, decisionId: cmd.decisionId, servedRank: rank,
@@ -90,20 +100,54 @@ export function applyDecide(txn: LedgerTxn, cmd: DecideCommand): DecideResult {
 
 type OutcomeSuccess = Extract<OutcomeResult, { ok: true }>;
 
+/** What a webhook-id keeps: the digest of the body it came with, and the first result. */
+interface StoredWebhook {
+  readonly digest: string;
+  readonly result: OutcomeSuccess;
+}
+
+/**
+ * The first answer again when this webhook-id was seen with the same body, a refusal when it was
+ * seen with another (a retry never changes its body, so that is a second message under a used
+ * id), or null for a new id. Ids stored before digests were kept hold the bare result: replayed.
+ */
+function priorOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult | null {
+  const prior = txn.keyed("webhook", cmd.webhookId);
+  if (prior === null) return null;
+  const stored = JSON.parse(prior) as StoredWebhook | OutcomeSuccess;
+  if (!("digest" in stored)) return { ...stored, replayed: true };
+  if (stored.digest !== cmd.requestDigestHex) {
+    return ledgerFailure("webhook_id_reused", "this webhook-id was already used with a different body");
+  }
+  return { ...stored.result, replayed: true };
+}
+
+/** The checks between the decision and its settlement, in order; null when the outcome may settle. */
+function outcomeRefusal(txn: LedgerTxn, cmd: OutcomeCommand, decision: StoredDecision): OutcomeResult | null {
+  if (decision.reservationId === null) return ledgerFailure("decision_not_reserved", "this decision was refused, so it has no outcome");
+  // Settling the cost of an option the decision never offered would charge its budget for a
+  // choice it did not make and teach the Learner about an arm it did not pull.
+  if (decision.offered !== undefined && !decision.offered.includes(cmd.model)) {
+    return ledgerFailure("outcome_model_not_offered", `execution.model ${JSON.stringify(cmd.model.slice(0, 128))} is neither the decision's served option nor one of its fallbacks`);
+  }
+  if (txn.keyed("decision_outcome", cmd.decisionFingerprint) !== null) {
+    return ledgerFailure("outcome_already_recorded", "this decision already has an outcome");
+  }
+  return null;
+}
+
 export function applyOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult {
   if (txn.tenant === null) return ledgerFailure("tenant_unknown", "no tenant in this ledger");
-  const prior = txn.keyed("webhook", cmd.webhookId);
-  if (prior !== null) return { ...(JSON.parse(prior) as OutcomeSuccess), replayed: true };
+  const prior = priorOutcome(txn, cmd);
+  if (prior !== null) return prior;
   const storedText = txn.keyed("decision_fp", cmd.decisionFingerprint);
   if (storedText === null) return ledgerFailure("decision_unknown", "no decision with this fingerprint in this tenant's chain");
   const actual = checkMicros(cmd.actualCostMicros, "actualCostMicros");
   if (typeof actual !== "number") return actual;
   const decision = JSON.parse(storedText) as StoredDecision;
-  if (decision.reservationId === null) return ledgerFailure("decision_not_reserved", "this decision was refused, so it has no outcome");
-  if (txn.keyed("decision_outcome", cmd.decisionFingerprint) !== null) {
-    return ledgerFailure("outcome_already_recorded", "this decision already has an outcome");
-  }
-  const reservation = txn.reservation(decision.reservationId);
+  const refusal = outcomeRefusal(txn, cmd, decision);
+  if (refusal !== null) return refusal;
+  const reservation = txn.reservation(decision.reservationId!);
   if (reservation === null) throw new Error("decision without its reservation row (ledger bug)");
   // An outcome after expiry or release still costs money: it is charged from what is available.
   const late = reservation.status !== "open";
@@ -126,21 +170,26 @@ export function applyOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult
   txn.setBudget(settlement.budget);
   if (!late) txn.putReservation({ ...reservation, status: "committed", resolvedSeq: entry.seq });
   txn.putKeyed("decision_outcome", cmd.decisionFingerprint, entry.fpHex);
-  txn.putOutbox({
-    id: cmd.webhookId,
-    payload: JSON.stringify({
-      outcomeId: cmd.webhookId, decisionFingerprint: cmd.decisionFingerprint, decisionSeq: decision.seq, servedOption: decision.servedOption,
-      servedRank: decision.servedRank, context: decision.context, outcome: cmd.learnerOutcome, chargedMicros: settlement.chargedMicros,
-    }),
-    attempts: 0,
-    nextAttemptMs: cmd.nowMs,
-  });
+  queueForLearner(txn, cmd, decision, settlement.chargedMicros);
   const result: OutcomeSuccess = {
     ok: true, seq: entry.seq, fingerprint: entry.fpHex, decisionFingerprint: cmd.decisionFingerprint,
     committedMicros: settlement.chargedMicros, releasedMicros: settlement.releasedMicros,
     uncollectedMicros: settlement.uncollectedMicros, replayed: false,
   };
-  txn.putKeyed("webhook", cmd.webhookId, JSON.stringify(result));
+  const stored: StoredWebhook = { digest: cmd.requestDigestHex, result };
+  txn.putKeyed("webhook", cmd.webhookId, JSON.stringify(stored));
   return result;
 }
 
+/** The outbox row the alarm hands to the Learner: the outcome with its decision's context. */
+function queueForLearner(txn: LedgerTxn, cmd: OutcomeCommand, decision: StoredDecision, chargedMicros: number): void {
+  txn.putOutbox({
+    id: cmd.webhookId,
+    payload: JSON.stringify({
+      outcomeId: cmd.webhookId, decisionFingerprint: cmd.decisionFingerprint, decisionSeq: decision.seq, servedOption: decision.servedOption,
+      servedRank: decision.servedRank, context: decision.context, outcome: cmd.learnerOutcome, chargedMicros,
+    }),
+    attempts: 0,
+    nextAttemptMs: cmd.nowMs,
+  });
+}

@@ -19,6 +19,8 @@ export const LedgerCode = {
   record_invalid: 112,
   outcome_already_recorded: 113,
   tenant_suspended: 114,
+  webhook_id_reused: 115,
+  outcome_model_not_offered: 116,
 } as const;
 
 export type LedgerCodeName = keyof typeof LedgerCode;

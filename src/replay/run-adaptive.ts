@@ -193,7 +193,8 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
         { success, qualityBps: quality, businessOutcomeMicros: null },
       );
       settled.push(engine.submit({
-        type: "outcome", webhookId: `o-${i}`, decisionFingerprint: result.fingerprint, ...outcome, nowMs: REPLAY_EPOCH_MS + i * 1000 + 500,
+        type: "outcome", webhookId: `o-${i}`, requestDigestHex: `o-${i}`, decisionFingerprint: result.fingerprint, ...outcome,
+        nowMs: REPLAY_EPOCH_MS + i * 1000 + 500,
       }));
     });
     const outcomes = await Promise.all(settled);

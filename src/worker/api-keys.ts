@@ -60,11 +60,30 @@ export function mintApiKey(pepper: string, tenantId: string, random: Uint8Array)
 
 export const API_KEY_RANDOM_BYTES = RANDOM_BYTES;
 
+/** Authorization values longer than this are refused unread: no key or admin token comes near it. */
+const AUTHORIZATION_LENGTH_MAX = 1024;
+/**
+ * credentials = auth-scheme 1*SP token (RFC 9110 section 11.4); the token is visible ASCII, a
+ * superset of RFC 6750's b64token, so that an operator's admin token needs no particular alphabet.
+ */
+const CREDENTIALS = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) +([!-~]+)$/;
+
+/**
+ * The token of an "Authorization: Bearer <token>" header, or null. The scheme is matched without
+ * regard to case, as RFC 9110 section 11.1 says of every auth-scheme ("bearer" is "Bearer").
+ * API keys and the admin token are both read through here, so the two can never disagree.
+ */
+export function bearerToken(header: string | undefined): string | null {
+  if (header === undefined || header.length > AUTHORIZATION_LENGTH_MAX) return null;
+  const match = CREDENTIALS.exec(header.trim());
+  if (match === null || match[1]!.toLowerCase() !== "bearer") return null;
+  return match[2]!;
+}
+
 /** The key's parts when it is well formed and carries a valid MAC, else null (one outcome for every failure). */
 export function parseApiKey(pepper: string, header: string | undefined): ParsedKey | null {
-  if (header === undefined || !header.startsWith("Bearer ")) return null;
-  const key = header.slice("Bearer ".length).trim();
-  if (!key.startsWith(PREFIX) || key.length > 200) return null;
+  const key = bearerToken(header);
+  if (key === null || !key.startsWith(PREFIX) || key.length > 200) return null;
   const rest = key.slice(PREFIX.length);
   // Tenant ids have no "_", while base64url secrets may: split at the first one.
   const split = rest.indexOf("_");
@@ -79,6 +98,7 @@ export function parseApiKey(pepper: string, header: string | undefined): ParsedK
 
 /** Constant-time check of the admin bearer token. */
 export function isAdmin(adminToken: string | undefined, header: string | undefined): boolean {
-  if (adminToken === undefined || adminToken.length < 16 || header === undefined || !header.startsWith("Bearer ")) return false;
-  return equalBytes(sha256(utf8ToBytes(header.slice("Bearer ".length))), sha256(utf8ToBytes(adminToken)));
+  const token = bearerToken(header);
+  if (adminToken === undefined || adminToken.length < 16 || token === null) return false;
+  return equalBytes(sha256(utf8ToBytes(token)), sha256(utf8ToBytes(adminToken)));
 }

@@ -7,7 +7,9 @@ import type { AppContext, AppEnv } from "./app-env.ts";
 import { cors } from "hono/cors";
 import { REQUEST_ID } from "./limits.ts";
 import { problem } from "./problem.ts";
-import { adminTenantRoute, createTenantRoute, modeRoute, requireAdmin, rotateApiKeyRoute, rotateWebhookSecretRoute, statusRoute, topUpRoute } from "./routes/admin.ts";
+import {
+  adminTenantRoute, createTenantRoute, modeRoute, requireAdmin, rotateApiKeyRoute, rotateWebhookSecretRoute, statusRoute, tenantSettingsRoute, topUpRoute,
+} from "./routes/admin.ts";
 import { decideRoute } from "./routes/decide.ts";
 import { outcomesRoute, releaseRoute } from "./routes/outcomes.ts";
 import { apprenticeRoute, budgetRoute, chainRoute, checkpointRoute, keysRoute, proofRoute, regimesRoute } from "./routes/reads.ts";
@@ -16,7 +18,7 @@ import { checkDeployment, healthRoute } from "./routes/health.ts";
 import { landingRoute } from "./routes/landing.ts";
 
 type Handler = (c: AppContext) => Response | Promise<Response>;
-
+type Method = "GET" | "POST" | "PATCH";
 
 export function buildApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -32,7 +34,7 @@ export function buildApp(): Hono<AppEnv> {
     cors({
       origin: "*",
       allowHeaders: ["authorization", "content-type", "idempotency-key", "request-id", "webhook-id", "webhook-timestamp", "webhook-signature"],
-      allowMethods: ["GET", "POST", "OPTIONS"],
+      allowMethods: ["GET", "POST", "PATCH", "OPTIONS"],
       exposeHeaders: ["calybris-decision", "request-id", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "ratelimit-policy", "retry-after", "link", "calybris-chain-size"],
       maxAge: 600,
     }),
@@ -54,7 +56,7 @@ export function buildApp(): Hono<AppEnv> {
   route(app, "/v1/apprentice", { GET: apprenticeRoute });
   app.use("/admin/*", requireAdmin);
   route(app, "/admin/tenants", { POST: createTenantRoute });
-  route(app, "/admin/tenants/:id", { GET: adminTenantRoute });
+  route(app, "/admin/tenants/:id", { GET: adminTenantRoute, PATCH: tenantSettingsRoute });
   route(app, "/admin/tenants/:id/api-key", { POST: rotateApiKeyRoute });
   route(app, "/admin/tenants/:id/webhook-secret", { POST: rotateWebhookSecretRoute });
   route(app, "/admin/tenants/:id/suspend", { POST: statusRoute("suspended") });
@@ -70,7 +72,7 @@ export function buildApp(): Hono<AppEnv> {
 }
 
 /** Registers a path's methods; any other method gets 405 with an Allow header. */
-function route(app: Hono<AppEnv>, path: string, methods: Partial<Record<"GET" | "POST", Handler>>): void {
+function route(app: Hono<AppEnv>, path: string, methods: Partial<Record<Method, Handler>>): void {
   for (const [method, handler] of Object.entries(methods)) app.on(method, path, handler as Handler);
   const allow = [...Object.keys(methods), "OPTIONS"].join(", ");
   app.all(path, (c) => {

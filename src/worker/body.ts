@@ -1,12 +1,15 @@
-// Reading a JSON body safely: application/json only, at most BODY_LIMIT_BYTES (read as a stream,
-// so a lying Content-Length cannot get more in), strict UTF-8, then the zod schema. Every failure
-// is a 4xx problem; nothing here can throw past the route.
+// Reading a JSON body safely: application/json in UTF-8 only, at most BODY_LIMIT_BYTES (read as a
+// stream, so a lying Content-Length cannot get more in), strict UTF-8, JSON without duplicate
+// member names or lone surrogates, then the zod schema. Every failure is a 4xx problem; nothing
+// here can throw past the route.
 
 import type { Context } from "hono";
 import type { z } from "zod";
+import { jsonContentTypeRefusal } from "./content-type.ts";
+import { jsonDefect } from "./json-strict.ts";
+import { BODY_LIMIT_BYTES } from "./limits.ts";
 import { problem } from "./problem.ts";
 
-import { BODY_LIMIT_BYTES } from "./limits.ts";
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const ISSUES_SHOWN = 8;
 
@@ -38,8 +41,8 @@ async function readCapped(request: Request): Promise<Uint8Array | null> {
 
 export async function readJson<Schema extends z.ZodType>(c: Context, schema: Schema): Promise<Parsed<z.infer<Schema>>> {
   const fail = (response: Response): Parsed<z.infer<Schema>> => ({ ok: false, response });
-  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type !== "application/json") return fail(problem(c, "content_type_unsupported", `content-type must be application/json, got ${JSON.stringify(type.slice(0, 60))}`));
+  const typeRefusal = jsonContentTypeRefusal(c.req.header("content-type"));
+  if (typeRefusal !== null) return fail(problem(c, "content_type_unsupported", typeRefusal));
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > BODY_LIMIT_BYTES) return fail(problem(c, "body_too_large", `bodies are limited to ${BODY_LIMIT_BYTES} bytes`));
   const bytes = await readCapped(c.req.raw);
@@ -56,6 +59,10 @@ export async function readJson<Schema extends z.ZodType>(c: Context, schema: Sch
   } catch {
     return fail(problem(c, "request_malformed", "the body is not valid JSON"));
   }
+  // After JSON.parse, so the scan only ever sees valid JSON; before zod, which sees parsed values
+  // only and so cannot tell which of two equal names the digest's bytes meant.
+  const defect = jsonDefect(text);
+  if (defect !== null) return fail(problem(c, "request_malformed", defect));
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, ISSUES_SHOWN).map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));

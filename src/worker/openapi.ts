@@ -6,10 +6,14 @@ import { z } from "zod";
 import { WEBHOOK_TOLERANCE_SECONDS } from "../ledger/webhook-signature.ts";
 import { TENANT_ID } from "./api-keys.ts";
 import { SETTING_CODES } from "./deployment-check.ts";
-import { BODY_LIMIT_BYTES, CHAIN_LIMIT_DEFAULT, CHAIN_LIMIT_MAX, DEFAULT_RATE_LIMIT_PER_MINUTE, IDEMPOTENCY_KEY, REQUEST_ID } from "./limits.ts";
+import {
+  BODY_LIMIT_BYTES, CHAIN_LIMIT_DEFAULT, CHAIN_LIMIT_MAX, DEFAULT_RATE_LIMIT_PER_MINUTE, IDEMPOTENCY_KEY, RATE_LIMIT_PER_MINUTE_MAX,
+  RATE_LIMIT_PER_MINUTE_MIN, REQUEST_ID,
+} from "./limits.ts";
 import { PROBLEM_TYPE_BASE, PROBLEMS, type ProblemCode } from "./problem.ts";
 import {
-  BudgetResponse, CreateTenantRequest, DecideRequest, DecideResponse, ModeRequest, OutcomeRequest, OutcomeResponse, Problem, TopUpRequest,
+  BudgetResponse, CreateTenantRequest, DecideRequest, DecideResponse, ModeRequest, OutcomeRequest, OutcomeResponse, Problem, TenantSettingsRequest,
+  TopUpRequest,
 } from "./schemas.ts";
 
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
@@ -49,6 +53,7 @@ const local = {
   RotateWebhookSecretResponse: z.object({ tenant_id: tenantId, webhook_secret: z.string().describe("the new whsec_<base64> secret"), fingerprint: hex64 }),
   TenantStatusResponse: z.object({ tenant_id: tenantId, status: z.enum(["active", "suspended"]), fingerprint: hex64 }),
   TenantModeResponse: z.object({ tenant_id: tenantId, mode, fingerprint: hex64 }),
+  TenantSettingsResponse: z.object({ tenant_id: tenantId, rate_limit_per_minute: z.int(), fingerprint: hex64.describe("the sealed change's entry") }),
   TopUpResponse: z.object({ tenant_id: tenantId, fingerprint: hex64, replayed: z.boolean(), budget: BudgetSummary }),
   AdminTenantResponse: z.object({
     tenant_id: tenantId, name: z.string(), status: z.enum(["active", "suspended"]), mode, allowed_provider_mask: z.int().describe("bit i set: provider i allowed"),
@@ -82,11 +87,12 @@ const local = {
 type Io = "input" | "output";
 const SCHEMAS = {
   DecideRequest: [DecideRequest, "input"], OutcomeRequest: [OutcomeRequest, "input"], CreateTenantRequest: [CreateTenantRequest, "input"],
-  TopUpRequest: [TopUpRequest, "input"], ModeRequest: [ModeRequest, "input"],
+  TopUpRequest: [TopUpRequest, "input"], ModeRequest: [ModeRequest, "input"], TenantSettingsRequest: [TenantSettingsRequest, "input"],
   DecideResponse: [DecideResponse, "output"], OutcomeResponse: [OutcomeResponse, "output"], BudgetResponse: [BudgetResponse, "output"],
   Problem: [local.ProblemDetails, "output"], Health: [local.Health, "output"], CreateTenantResponse: [local.CreateTenantResponse, "output"],
   RotateApiKeyResponse: [local.RotateApiKeyResponse, "output"], RotateWebhookSecretResponse: [local.RotateWebhookSecretResponse, "output"],
   TenantStatusResponse: [local.TenantStatusResponse, "output"], TenantModeResponse: [local.TenantModeResponse, "output"],
+  TenantSettingsResponse: [local.TenantSettingsResponse, "output"],
   TopUpResponse: [local.TopUpResponse, "output"], AdminTenantResponse: [local.AdminTenantResponse, "output"],
   ProofResponse: [local.ProofResponse, "output"], ReleaseResponse: [local.ReleaseResponse, "output"], VerifierKeyResponse: [local.VerifierKeyResponse, "output"],
   RegimesResponse: [local.RegimesResponse, "output"], ApprenticeResponse: [local.ApprenticeResponse, "output"],
@@ -153,8 +159,8 @@ const header = (name: string, description: string, schema: JsonObject, example?:
 const PARAMETERS = {
   RequestId: header("Request-Id", "Your id for this request, echoed in the Request-Id answer header; one is generated when absent or malformed.", { type: "string", pattern: REQUEST_ID_PATTERN }),
   IdempotencyKey: header("Idempotency-Key", "Makes a retry safe: the same key with the same body answers the first decision again (replayed: true) and reserves nothing new; the same key with another body is 422 idempotency_key_reused. 1-255 visible ASCII characters.", { type: "string", pattern: IDEMPOTENCY_KEY_PATTERN }, "order-1234-attempt-1"),
-  WebhookId: { ...header("webhook-id", "Unique message id, 1-256 characters; a repeated id answers its first result again.", { type: "string", minLength: 1, maxLength: 256 }, "msg_2b9TzXr1"), required: true },
-  WebhookTimestamp: { ...header("webhook-timestamp", `Unix seconds; refused when more than ${WEBHOOK_TOLERANCE_SECONDS} s from the server's clock.`, { type: "string", pattern: "^[0-9]{1,12}$" }, "1767225600"), required: true },
+  WebhookId: { ...header("webhook-id", "Unique message id, 1-256 characters; a repeated id with the same body answers its first result again, with another body it is 422 webhook_id_reused.", { type: "string", minLength: 1, maxLength: 256 }, "msg_2b9TzXr1"), required: true },
+  WebhookTimestamp: { ...header("webhook-timestamp", `Unix seconds in canonical decimal (no sign, no leading zero), signed exactly as sent; refused when more than ${WEBHOOK_TOLERANCE_SECONDS} s from the server's clock.`, { type: "string", pattern: "^(0|[1-9][0-9]{0,11})$" }, "1767225600"), required: true },
   WebhookSignature: { ...header("webhook-signature", "Space-separated v1,<base64 HMAC-SHA256> signatures (at most 8 are read); any valid one counts.", { type: "string" }, "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="), required: true },
   ChainFrom: { name: "from", in: "query", required: false, description: "First sequence number to return.", schema: intSchema(0, Number.MAX_SAFE_INTEGER, { default: 0 }) },
   ChainLimit: { name: "limit", in: "query", required: false, description: "Entries to return at most.", schema: intSchema(1, CHAIN_LIMIT_MAX, { default: CHAIN_LIMIT_DEFAULT }) },
@@ -168,8 +174,8 @@ const integerText = { type: "string", pattern: "^[0-9]+$" } as const;
 const HEADERS = {
   RequestId: { description: "The request's id: the Request-Id you sent, else a generated UUID. Quote it when reporting a problem.", schema: { type: "string" } },
   CalybrisDecision: { description: "model=<chosen model id>; fp=<decision fingerprint>", schema: { type: "string", pattern: "^model=[^;]+; fp=[0-9a-f]{64}$" } },
-  RateLimitLimit: { description: "Decisions allowed per window (draft-ietf-httpapi-ratelimit-headers).", schema: integerText },
-  RateLimitRemaining: { description: "Decisions left in the current window.", schema: integerText },
+  RateLimitLimit: { description: "Requests of this route allowed per window (draft-ietf-httpapi-ratelimit-headers).", schema: integerText },
+  RateLimitRemaining: { description: "Requests of this route left in the current window.", schema: integerText },
   RateLimitReset: { description: "Seconds until the window resets.", schema: integerText },
   RateLimitPolicy: { description: "<limit>;w=60: the limit per 60 s window.", schema: { type: "string" } },
   RetryAfter: { description: "Seconds to wait before retrying (RFC 9110 10.2.3).", required: true, schema: integerText },
@@ -189,7 +195,7 @@ type Auth = "none" | "api_key" | "admin";
 const SECURITY: Record<Auth, Json> = { none: [], api_key: [{ ApiKey: [] }], admin: [{ AdminToken: [] }] };
 
 interface Operation {
-  readonly method: "get" | "post";
+  readonly method: "get" | "post" | "patch";
   readonly path: string;
   readonly id: string;
   readonly tag: "system" | "decisions" | "ledger" | "learning" | "admin";
@@ -216,7 +222,8 @@ const FINGERPRINT_EXAMPLE = "3b2c5e0f9d8a7c6b5a4938271605f4e3d2c1b0a998877665544
 const SIGNING_RULE = [
   "Sent as a Standard Webhooks request (https://www.standardwebhooks.com) signed with the tenant's webhook secret `whsec_<base64>`:",
   "`webhook-signature = \"v1,\" + base64(HMAC-SHA256(key = base64-decode(secret without \"whsec_\"), message = webhook-id + \".\" + webhook-timestamp + \".\" + raw body))`.",
-  `webhook-timestamp is Unix seconds within ${WEBHOOK_TOLERANCE_SECONDS} s of the server's clock. A repeated webhook-id answers its first result again (replayed: true).`,
+  `webhook-timestamp is Unix seconds in canonical decimal within ${WEBHOOK_TOLERANCE_SECONDS} s of the server's clock, signed exactly as sent. A repeated webhook-id with the same body answers its first result again (replayed: true); with another body it is 422 webhook_id_reused.`,
+  "execution.model must be the decision's served model or one of its fallbacks (in apprentice mode: your tenant_choice), else 422 outcome_model_not_offered. A suspended tenant may still settle the outcomes of decisions made before the suspension.",
   "Settlement releases the decision's reservation, then charges the actual cost up to what is available; the rest is uncollected_micros, so the available budget never goes below zero. An outcome after the reservation expired is still charged.",
 ].join("\n\n");
 
@@ -241,16 +248,19 @@ const OPERATIONS: readonly Operation[] = [
     method: "post", path: "/v1/outcomes", id: "recordOutcome", tag: "decisions", summary: "Report what a decision's execution cost and achieved (signed webhook)", description: SIGNING_RULE,
     auth: "api_key", parameters: ["WebhookId", "WebhookTimestamp", "WebhookSignature"],
     body: { schema: "OutcomeRequest", example: { decision_fingerprint: FINGERPRINT_EXAMPLE, execution: { model: "gpt-4.1-mini", input_tokens: 1200, output_tokens: 500, latency_ms: 900, actual_cost_micros: 1000 }, outcome: { success: true, quality_bps: 9000 } } },
-    ok: { status: "200", description: "The settled outcome.", content: json("OutcomeResponse") },
-    problems: ["webhook_headers_missing", "webhook_timestamp_stale", "webhook_signature_invalid", "decision_unknown", "decision_not_reserved", "outcome_already_recorded", ...WRITE],
+    ok: { status: "200", description: "The settled outcome.", content: json("OutcomeResponse") }, rateLimited: true,
+    problems: [
+      "webhook_headers_missing", "webhook_timestamp_stale", "webhook_signature_invalid", "webhook_id_reused", "decision_unknown", "decision_not_reserved",
+      "outcome_model_not_offered", "outcome_already_recorded", "rate_limited", ...WRITE,
+    ],
     extensions: { "x-webhook-signature": { spec: "https://www.standardwebhooks.com", algorithm: "HMAC-SHA256", message: "{webhook-id}.{webhook-timestamp}.{body}", secretPrefix: "whsec_", header: "v1,{base64}", toleranceSeconds: WEBHOOK_TOLERANCE_SECONDS } },
   },
   {
     method: "post", path: "/v1/decisions/{id}/release", id: "releaseDecision", tag: "decisions", summary: "Release a decision's reservation you will not use",
     description: "Returns the reserved worst-case cost to the available budget now instead of at expiry. Idempotent: releasing again answers the first release (replayed: true). A decision that already has an outcome, or whose reservation expired, is 409 reservation_already_resolved.",
     auth: "api_key", parameters: ["DecisionId"],
-    ok: { status: "200", description: "The release, sealed in the chain.", content: json("ReleaseResponse") },
-    problems: ["reservation_unknown", "reservation_already_resolved", ...WRITE],
+    ok: { status: "200", description: "The release, sealed in the chain.", content: json("ReleaseResponse") }, rateLimited: true,
+    problems: ["reservation_unknown", "reservation_already_resolved", "rate_limited", ...WRITE],
   },
   { method: "get", path: "/v1/budget", id: "getBudget", tag: "ledger", summary: "The tenant's budget", description: "credited = committed + reserved + available, in microcents.", auth: "api_key", ok: { status: "200", description: "The budget.", content: json("BudgetResponse") }, problems: [] },
   {
@@ -268,10 +278,17 @@ const OPERATIONS: readonly Operation[] = [
   {
     method: "post", path: "/admin/tenants", id: "createTenant", tag: "admin", summary: "Create a tenant; returns its API key and webhook secret once", auth: "admin",
     body: { schema: "CreateTenantRequest", example: { tenant_id: "acme", name: "Acme", initial_budget_micros: 100_000_000 } },
-    ok: { status: "201", description: `The tenant, created (rate limit ${RATE_LIMIT_PER_MINUTE_DEFAULT} decisions per minute unless given).`, content: json("CreateTenantResponse") },
+    ok: { status: "201", description: `The tenant, created (rate limit ${RATE_LIMIT_PER_MINUTE_DEFAULT} writes per minute and route unless given).`, content: json("CreateTenantResponse") },
     problems: ["tenant_exists", ...WRITE],
   },
   { method: "get", path: "/admin/tenants/{id}", id: "getTenant", tag: "admin", summary: "A tenant's settings and budget", auth: "admin", parameters: ["TenantId"], ok: { status: "200", description: "The tenant.", content: json("AdminTenantResponse") }, problems: ["tenant_unknown", "ledger_integrity_failed"] },
+  {
+    method: "patch", path: "/admin/tenants/{id}", id: "updateTenantSettings", tag: "admin", summary: "Change a tenant's rate limit", auth: "admin", parameters: ["TenantId"],
+    description: `Sets the writes per minute that each of POST /v1/decide, /v1/outcomes and /v1/decisions/{id}/release allows this tenant (${RATE_LIMIT_PER_MINUTE_MIN} to ${RATE_LIMIT_PER_MINUTE_MAX}). The change is sealed in the tenant's chain and applies to the next request.`,
+    body: { schema: "TenantSettingsRequest", example: { rate_limit_per_minute: 120_000 } },
+    ok: { status: "200", description: "The new limit and the entry that sealed it.", content: json("TenantSettingsResponse") },
+    problems: ["tenant_unknown", ...WRITE],
+  },
   { method: "post", path: "/admin/tenants/{id}/api-key", id: "rotateApiKey", tag: "admin", summary: "Rotate the API key", auth: "admin", parameters: ["TenantId"], ok: { status: "200", description: "The new key, shown once.", content: json("RotateApiKeyResponse") }, problems: ["tenant_unknown", ...WRITE] },
   { method: "post", path: "/admin/tenants/{id}/webhook-secret", id: "rotateWebhookSecret", tag: "admin", summary: "Rotate the webhook secret", auth: "admin", parameters: ["TenantId"], ok: { status: "200", description: "The new secret, shown once.", content: json("RotateWebhookSecretResponse") }, problems: ["tenant_unknown", ...WRITE] },
   { method: "post", path: "/admin/tenants/{id}/suspend", id: "suspendTenant", tag: "admin", summary: "Suspend: no more decisions", auth: "admin", parameters: ["TenantId"], ok: { status: "200", description: "Suspended.", content: json("TenantStatusResponse") }, problems: ["tenant_unknown", ...WRITE] },
@@ -347,6 +364,7 @@ const DESCRIPTION = [
   [
     "- `/v1/*` except `/v1/keys`: `Authorization: Bearer cal_live_<tenant id>_<secret>` (the ApiKey scheme).",
     "- `/admin/*`: `Authorization: Bearer <ADMIN_TOKEN>` (the AdminToken scheme).",
+    "- The scheme name is case-insensitive (RFC 9110 11.1): `bearer` is `Bearer`.",
     "- `POST /v1/outcomes` is also signed as a Standard Webhooks request with the tenant's webhook secret.",
   ].join("\n"),
   "## Units",
@@ -356,14 +374,14 @@ const DESCRIPTION = [
   ].join("\n"),
   "## Requests",
   [
-    `- JSON bodies: Content-Type application/json, strict UTF-8, at most ${BODY_LIMIT_BYTES} bytes (413 body_too_large above). Unknown fields, non-integers and -0 are refused with 400 request_malformed.`,
+    `- JSON bodies: Content-Type application/json, strict UTF-8, at most ${BODY_LIMIT_BYTES} bytes (413 body_too_large above). A charset parameter other than utf-8 is 415 content_type_unsupported. Unknown fields, a member name given twice in one object, strings with a lone surrogate, non-integers and -0 are refused with 400 request_malformed.`,
     "- Answers may gain fields in a compatible release: ignore fields you do not know.",
   "- Send `Request-Id` to correlate a request with the logs; every answer carries one. CORS allows any origin; preflight OPTIONS answers 204.",
   ].join("\n"),
   "## Errors",
   `Every error is RFC 9457 application/problem+json with a stable \`code\`; \`type\` is ${PROBLEM_TYPE_BASE}<code>. \`x-problem-codes\` maps every code to its status and title. Unknown paths answer 404 not_found; another method on a known path answers 405 method_not_allowed with an Allow header.`,
   "## Rate limits",
-  `POST /v1/decide is limited per tenant (${RATE_LIMIT_PER_MINUTE_DEFAULT} per minute unless configured). Its answers carry RateLimit-Limit, -Remaining, -Reset and -Policy; a refusal is 429 rate_limited with Retry-After.`,
+  `The routes that write (POST /v1/decide, /v1/outcomes, /v1/decisions/{id}/release) are limited per tenant and route (${RATE_LIMIT_PER_MINUTE_DEFAULT} per minute unless configured; an admin changes it with PATCH /admin/tenants/{id}). Their answers carry RateLimit-Limit, -Remaining, -Reset and -Policy; a refusal is 429 rate_limited with Retry-After. An idempotent replay (a stored Idempotency-Key, webhook-id or release) writes nothing and spends nothing.`,
 ].join("\n\n");
 
 function buildDocument(): JsonObject {

@@ -43,6 +43,8 @@ export const PROBLEMS = {
   storage_unavailable: { status: 503, title: "The ledger could not commit; nothing was recorded. Retry." },
   record_invalid: { status: 400, title: "The record has no canonical form." },
   outcome_already_recorded: { status: 409, title: "This decision already has an outcome." },
+  webhook_id_reused: { status: 422, title: "This webhook-id was already used with a different body." },
+  outcome_model_not_offered: { status: 422, title: "execution.model is neither the decision's served option nor one of its fallbacks." },
   // API.
   request_malformed: { status: 400, title: "The request does not match the documented schema." },
   body_too_large: { status: 413, title: "The body is larger than the documented limit." },

@@ -13,3 +13,9 @@ export function rateHeaders(rate: RateDecision): Record<string, string> {
   if (!rate.ok) headers["retry-after"] = String(rate.retryAfterSeconds);
   return headers;
 }
+
+/** The response with the rate headers of the limiter's decision, when the limiter ran. */
+export function withRateHeaders(response: Response, rate: RateDecision | null): Response {
+  if (rate !== null) for (const [name, value] of Object.entries(rateHeaders(rate))) response.headers.set(name, value);
+  return response;
+}

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { PACK_IDS } from "../domain/packs.ts";
 import { INPUT_TOKENS_MAX, LATENCY_MS_MAX, OUTPUT_TOKENS_MAX, VALUE_MICROS_MAX } from "../kernel/units.ts";
+import { RATE_LIMIT_PER_MINUTE_MAX, RATE_LIMIT_PER_MINUTE_MIN } from "./limits.ts";
 
 const integer = (min: number, max: number) =>
   z.int().min(min).max(max).refine((value) => !Object.is(value, -0), { message: "-0 is not an integer we accept" });
@@ -74,7 +75,7 @@ export const CreateTenantRequest = z.strictObject({
   initial_budget_micros: micros,
   pack: z.enum(PACK_IDS).optional().describe("the tenant's domain pack: llm (the default), security, finance, forestry or real_estate"),
   allowed_providers: z.array(name).min(1).max(NAMES_MAX).optional().describe("providers of the tenant's pack it may use"),
-  rate_limit_per_minute: integer(1, 1_000_000).optional(),
+  rate_limit_per_minute: integer(RATE_LIMIT_PER_MINUTE_MIN, RATE_LIMIT_PER_MINUTE_MAX).optional(),
   cost_cap_micros: micros.optional(),
   mode: z.enum(["live", "apprentice"]).optional(),
 });
@@ -82,6 +83,10 @@ export type CreateTenantRequest = z.infer<typeof CreateTenantRequest>;
 
 export const TopUpRequest = z.strictObject({ top_up_id: z.string().min(1).max(128), amount_micros: micros });
 export const ModeRequest = z.strictObject({ mode: z.enum(["live", "apprentice"]) });
+export const TenantSettingsRequest = z.strictObject({
+  rate_limit_per_minute: integer(RATE_LIMIT_PER_MINUTE_MIN, RATE_LIMIT_PER_MINUTE_MAX)
+    .describe("writes per minute and write route (decide, outcomes, release); takes effect at once"),
+});
 export const ReleaseRequest = z.strictObject({ reservation_id: z.string().min(1).max(128) });
 
 const Terms = z.object({

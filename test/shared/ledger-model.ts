@@ -41,6 +41,8 @@ export interface ModelDecision {
   readonly seq: number;
   readonly decisionId: string;
   readonly reservationId: string | null;
+  /** The options the decision ranked, by name: an outcome must name one of them. */
+  readonly options: readonly string[];
   outcomeSeq: number | null;
 }
 
@@ -78,6 +80,8 @@ export interface ModelDecideInput {
   readonly requestDigestHex: string;
   /** Worst-case costs in rank order; anything, since the ledger must refuse bad money itself. */
   readonly costsMicros: readonly unknown[];
+  /** The ranked options' names, one per cost. */
+  readonly options: readonly string[];
   readonly reservationTtlMs: number;
   readonly nowMs: number;
   /** False when the driver sent a record without a canonical form (for example a float). */
@@ -86,8 +90,12 @@ export interface ModelDecideInput {
 
 export interface ModelOutcomeInput {
   readonly webhookId: string;
+  /** Stands for the body: the same id with another digest is a reused id, not a retry. */
+  readonly digest: string;
   /** Seq of the entry the fingerprint names, or null when it names no entry. */
   readonly decisionSeq: number | null;
+  /** The option that ran. */
+  readonly model: string;
   readonly actualCostMicros: unknown;
   readonly recordValid: boolean;
 }
@@ -112,7 +120,7 @@ export class LedgerModel {
   /** Decisions by the seq of their entry. */
   readonly decisions = new Map<number, ModelDecision>();
   readonly decisionKeys = new Map<string, { digest: string; result: ModelDecideOk }>();
-  readonly webhooks = new Map<string, ModelOutcomeOk>();
+  readonly webhooks = new Map<string, { digest: string; result: ModelOutcomeOk }>();
 
   budget(): ModelBudget {
     return {
@@ -188,7 +196,7 @@ export class LedgerModel {
         id: reservationId, amountMicros: reservedMicros, expiresAtMs: input.nowMs + input.reservationTtlMs, status: "open", resolvedSeq: -1,
       });
     }
-    this.decisions.set(seq, { seq, decisionId: input.decisionId, reservationId, outcomeSeq: null });
+    this.decisions.set(seq, { seq, decisionId: input.decisionId, reservationId, options: input.options, outcomeSeq: null });
     const result: ModelDecideOk = {
       ok: true, seq, decisionId: input.decisionId, servedRank: rank, reservationId, reservedMicros, budgetVerdict: verdict, replayed: false,
     };
@@ -197,19 +205,21 @@ export class LedgerModel {
   }
 
   /**
-   * tenant_unknown, webhook replay, decision_unknown, amount_invalid, decision_not_reserved,
-   * outcome_already_recorded, record_invalid. An open reservation settles (release first, then
-   * charge up to available); a released or expired one is late and charged from available only.
+   * tenant_unknown, webhook_id_reused (or replay), decision_unknown, amount_invalid,
+   * decision_not_reserved, outcome_model_not_offered, outcome_already_recorded, record_invalid.
+   * An open reservation settles (release first, then charge up to available); a released or
+   * expired one is late and charged from available only.
    */
   outcome(input: ModelOutcomeInput): ModelOutcomeResult {
     if (this.tenantStatus === null) return fail("tenant_unknown");
     const prior = this.webhooks.get(input.webhookId);
-    if (prior !== undefined) return { ...prior, replayed: true };
+    if (prior !== undefined) return prior.digest === input.digest ? { ...prior.result, replayed: true } : fail("webhook_id_reused");
     const decision = input.decisionSeq === null ? undefined : this.decisions.get(input.decisionSeq);
     if (decision === undefined) return fail("decision_unknown");
     if (!isModelMicros(input.actualCostMicros)) return fail("amount_invalid");
     const actual = input.actualCostMicros;
     if (decision.reservationId === null) return fail("decision_not_reserved");
+    if (!decision.options.includes(input.model)) return fail("outcome_model_not_offered");
     if (decision.outcomeSeq !== null) return fail("outcome_already_recorded");
     if (!input.recordValid) return fail("record_invalid");
     const reservation = this.reservations.get(decision.reservationId);
@@ -230,7 +240,7 @@ export class LedgerModel {
       ok: true, seq, decisionSeq: decision.seq, committedMicros: chargedMicros, releasedMicros,
       uncollectedMicros: actual - chargedMicros, replayed: false,
     };
-    this.webhooks.set(input.webhookId, result);
+    this.webhooks.set(input.webhookId, { digest: input.digest, result });
     return result;
   }
 

@@ -1,6 +1,7 @@
 // The admin API (bearer ADMIN_TOKEN): create tenants, rotate their API key and webhook secret,
-// suspend and resume, top up, switch apprentice/live. Secrets are returned once, at creation or
-// rotation; the ledger keeps only the API key's hash.
+// suspend and resume, top up, switch apprentice/live, change the rate limit. Secrets are returned
+// once, at creation or rotation; the ledger keeps only the API key's hash. Every change is sealed
+// in the tenant's chain.
 
 import type { AppContext } from "../app-env.ts";
 import { newWebhookSecret } from "../../ledger/webhook-signature.ts";
@@ -10,11 +11,8 @@ import { API_KEY_RANDOM_BYTES, TENANT_ID, isAdmin, mintApiKey } from "../api-key
 import { readJson } from "../body.ts";
 import { problem } from "../problem.ts";
 import { providerMask } from "../request-mapping.ts";
-import { CreateTenantRequest, ModeRequest, TopUpRequest } from "../schemas.ts";
+import { CreateTenantRequest, ModeRequest, TenantSettingsRequest, TopUpRequest } from "../schemas.ts";
 import { forgetTenant, ledgerStub } from "../tenant-access.ts";
-
-
-
 import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../limits.ts";
 
 function random(bytes: number): Uint8Array {
@@ -96,6 +94,22 @@ export async function modeRoute(c: AppContext): Promise<Response> {
   if (!result.ok) return problem(c, result.code, result.detail);
   forgetTenant(tenantId);
   return c.json({ tenant_id: tenantId, mode: body.value.mode, fingerprint: result.fingerprint });
+}
+
+/**
+ * PATCH /admin/tenants/:id: changes the tenant's rate limit. The tenant's object applies it to the
+ * next request (its buckets refill at the new rate and never hold more than a minute of it).
+ */
+export async function tenantSettingsRoute(c: AppContext): Promise<Response> {
+  const tenantId = tenantParam(c);
+  if (tenantId instanceof Response) return tenantId;
+  const body = await readJson(c, TenantSettingsRequest);
+  if (!body.ok) return body.response;
+  const rateLimitPerMinute = body.value.rate_limit_per_minute;
+  const result = await ledgerStub(c.env, tenantId).updateTenant("set_limits", { rateLimitPerMinute });
+  if (!result.ok) return problem(c, result.code, result.detail);
+  forgetTenant(tenantId);
+  return c.json({ tenant_id: tenantId, rate_limit_per_minute: rateLimitPerMinute, fingerprint: result.fingerprint });
 }
 
 export async function topUpRoute(c: AppContext): Promise<Response> {

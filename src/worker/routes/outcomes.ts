@@ -1,12 +1,13 @@
 // POST /v1/outcomes: an outcome comes back as a Standard Webhooks request, signed with the
-// tenant's webhook secret. The tenant's ledger checks the signature and the timestamp, answers a
-// repeated webhook-id with its first result, settles the reservation and queues the outcome for
-// the Learner, all in one transaction.
+// tenant's webhook secret. The tenant's ledger applies its rate limit, checks the signature and
+// the timestamp, answers a repeated webhook-id with its first result (or refuses it when the body
+// differs), settles the reservation and queues the outcome for the Learner, in one transaction.
 
 import type { AppContext } from "../app-env.ts";
 import { prepareOutcome } from "../../decision/outcome-step.ts";
 import { readJson } from "../body.ts";
 import { problem } from "../problem.ts";
+import { withRateHeaders } from "../rate-headers.ts";
 import { OutcomeRequest } from "../schemas.ts";
 import { authenticate } from "../tenant-access.ts";
 
@@ -23,18 +24,18 @@ export async function outcomesRoute(c: AppContext): Promise<Response> {
     },
     { success: outcome.success ?? null, qualityBps: outcome.quality_bps ?? null, businessOutcomeMicros: outcome.business_outcome_micros ?? null },
   );
-  const answer = await tenant.ledger.outcome(tenant.key.secretHashHex, {
+  const { result: answer, rate } = await tenant.ledger.outcome(tenant.key.secretHashHex, {
     headers: { id: c.req.header("webhook-id") ?? null, timestamp: c.req.header("webhook-timestamp") ?? null, signature: c.req.header("webhook-signature") ?? null },
     body: body.text,
     decisionFingerprint: decision_fingerprint,
     ...prepared,
   });
-  if (!answer.ok) return problem(c, answer.code, answer.detail);
-  return c.json({
+  if (!answer.ok) return withRateHeaders(problem(c, answer.code, answer.detail), rate);
+  return withRateHeaders(c.json({
     outcome_fingerprint: answer.fingerprint, seq: answer.seq, decision_fingerprint: answer.decisionFingerprint,
     committed_micros: answer.committedMicros, released_micros: answer.releasedMicros, uncollected_micros: answer.uncollectedMicros,
     replayed: answer.replayed,
-  });
+  }), rate);
 }
 
 /**
@@ -46,7 +47,10 @@ export async function releaseRoute(c: AppContext): Promise<Response> {
   if (tenant instanceof Response) return tenant;
   const id = c.req.param("id") ?? "";
   if (!/^[0-9a-f-]{36}$/.test(id)) return problem(c, "reservation_unknown", "no reservation with this decision id");
-  const answer = await tenant.ledger.release(tenant.key.secretHashHex, id);
-  if (!answer.ok) return problem(c, answer.code, answer.detail);
-  return c.json({ decision_id: id, fingerprint: answer.fingerprint, seq: answer.seq, released_micros: answer.releasedMicros, replayed: answer.replayed });
+  const { result: answer, rate } = await tenant.ledger.release(tenant.key.secretHashHex, id);
+  if (!answer.ok) return withRateHeaders(problem(c, answer.code, answer.detail), rate);
+  return withRateHeaders(
+    c.json({ decision_id: id, fingerprint: answer.fingerprint, seq: answer.seq, released_micros: answer.releasedMicros, replayed: answer.replayed }),
+    rate,
+  );
 }

@@ -65,7 +65,8 @@ async function buildExport(): Promise<Uint8Array> {
     const outcomes = results.flatMap((result, i) => {
       const r = result as { ok: boolean; fingerprint?: string };
       return i > 0 && i % 3 === 0 && r.ok ? [engine.submit({
-        type: "outcome", webhookId: `w-${round}-${i}`, decisionFingerprint: r.fingerprint!, actualCostMicros: 30_000, record: { quality_bps: 8_800 },
+        type: "outcome", webhookId: `w-${round}-${i}`, requestDigestHex: `w-${round}-${i}`, decisionFingerprint: r.fingerprint!,
+        model: "model-b", actualCostMicros: 30_000, record: { quality_bps: 8_800 },
         learnerOutcome: { success: true }, nowMs: nowMs + 50,
       })] : [];
     });

@@ -154,9 +154,11 @@ export function decideCommand(spec: DecideSpec): DecideCommand {
   };
 }
 
+/** An outcome of `model-0` (the first candidate of every decideCommand); its digest names what it settles. */
 export function outcomeCommand(webhookId: string, decisionFingerprint: string, actualCostMicros: number, nowMs: number): OutcomeCommand {
   return {
-    type: "outcome", webhookId, decisionFingerprint, actualCostMicros, record: { quality_bps: 9_000 },
+    type: "outcome", webhookId, requestDigestHex: `${decisionFingerprint}:${actualCostMicros}`, decisionFingerprint, model: "model-0",
+    actualCostMicros, record: { quality_bps: 9_000 },
     learnerOutcome: { success: true }, nowMs,
   };
 }

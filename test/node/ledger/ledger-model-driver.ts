@@ -24,7 +24,11 @@ export type BatchedOp =
       readonly kind: "decide"; readonly reuseId: number | null; readonly key: number | null; readonly digest: number;
       readonly costs: readonly unknown[]; readonly ttlMs: number; readonly recordValid: boolean;
     }
-  | { readonly kind: "outcome"; readonly webhook: number; readonly target: number; readonly targetKind: TargetKind; readonly actual: unknown; readonly recordValid: boolean }
+  | {
+      readonly kind: "outcome"; readonly webhook: number; readonly digest: number; readonly target: number; readonly targetKind: TargetKind;
+      /** Names model-<pick>; decisions rank model-0 to model-3, so 4 is never offered. */
+      readonly modelPick: number; readonly actual: unknown; readonly recordValid: boolean;
+    }
   | { readonly kind: "release"; readonly target: number; readonly targetKind: TargetKind }
   | { readonly kind: "expire"; readonly lagMs: number; readonly limit: number }
   | { readonly kind: "checkpoint" }
@@ -69,7 +73,8 @@ const batchedOp: fc.Arbitrary<BatchedOp> = fc.oneof(
   {
     weight: 20,
     arbitrary: fc.record({
-      kind: fc.constant("outcome" as const), webhook: fc.nat(11), target: fc.nat(60), targetKind, actual: amount(10_000),
+      kind: fc.constant("outcome" as const), webhook: fc.nat(11), digest: fc.oneof({ weight: 9, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
+      target: fc.nat(60), targetKind, modelPick: fc.constantFrom(0, 0, 0, 0, 1, 2, 3, 4), actual: amount(10_000),
       recordValid: fc.oneof({ weight: 19, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     }),
   },
@@ -112,6 +117,9 @@ export function runArbitrary(opsMax: number): fc.Arbitrary<readonly Op[]> {
   const first = fc.record({ kind: fc.constant("create" as const), amount: amount(20_000) });
   return fc.tuple(first, fc.array(opArbitrary, { minLength: 0, maxLength: opsMax - 1, size: "max" })).map(([head, rest]) => [head, ...rest]);
 }
+
+/** The name of the option at a rank, as decide commands give it and outcomes name it. */
+const optionName = (rank: number): string => `model-${rank}`;
 
 // ---- The driver ----
 
@@ -241,7 +249,7 @@ export class ModelRun {
     const requestDigestHex = `d${op.digest}`;
     const command: LedgerCommand = {
       type: "decide", decisionId, idempotencyKey, requestDigestHex,
-      candidates: op.costs.map((cost, i) => ({ option: `model-${i}`, costMicros: cost as number })),
+      candidates: op.costs.map((cost, i) => ({ option: optionName(i), costMicros: cost as number })),
       // 1.5 has no canonical form: the whole record is refused as record_invalid.
       record: op.recordValid ? { request: decisionId } : { request: decisionId, score: 1.5 },
       learnerContext: { regime: "coding" }, reservationTtlMs: op.ttlMs, nowMs,
@@ -249,7 +257,8 @@ export class ModelRun {
     return {
       command,
       model: () => this.model.decide({
-        decisionId, idempotencyKey, requestDigestHex, costsMicros: op.costs, reservationTtlMs: op.ttlMs, nowMs, recordValid: op.recordValid,
+        decisionId, idempotencyKey, requestDigestHex, costsMicros: op.costs, options: op.costs.map((_, i) => optionName(i)),
+        reservationTtlMs: op.ttlMs, nowMs, recordValid: op.recordValid,
       }),
     };
   }
@@ -261,11 +270,16 @@ export class ModelRun {
     if (op.targetKind === "any_entry" && this.fingerprints.length > 0) seq = op.target % this.fingerprints.length;
     const decisionFingerprint = seq === null ? UNKNOWN_FINGERPRINT : this.fingerprints[seq]!;
     const webhookId = `wh-${op.webhook}`;
+    const digest = `w${op.digest}`;
+    const model = optionName(op.modelPick);
     const command: LedgerCommand = {
-      type: "outcome", webhookId, decisionFingerprint, actualCostMicros: op.actual as number,
+      type: "outcome", webhookId, requestDigestHex: digest, decisionFingerprint, model, actualCostMicros: op.actual as number,
       record: op.recordValid ? { quality_bps: 9_000 } : { quality: 0.9 }, learnerOutcome: { success: true }, nowMs,
     };
-    return { command, model: () => this.model.outcome({ webhookId, decisionSeq: seq, actualCostMicros: op.actual, recordValid: op.recordValid }) };
+    return {
+      command,
+      model: () => this.model.outcome({ webhookId, digest, decisionSeq: seq, model, actualCostMicros: op.actual, recordValid: op.recordValid }),
+    };
   }
 
   private releaseTarget(target: number, kind: TargetKind): string {

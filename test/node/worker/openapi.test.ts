@@ -10,7 +10,7 @@ import { BODY_LIMIT_BYTES } from "../../../src/worker/limits.ts";
 import { DOCS_HTML, DOCS_SCRIPT, DOCS_STYLE } from "../../../src/worker/docs-page.ts";
 import { openApiDocument } from "../../../src/worker/openapi.ts";
 import { PROBLEM_TYPE_BASE, PROBLEMS } from "../../../src/worker/problem.ts";
-import { CreateTenantRequest, DecideRequest, ModeRequest, OutcomeRequest, TopUpRequest } from "../../../src/worker/schemas.ts";
+import { CreateTenantRequest, DecideRequest, ModeRequest, OutcomeRequest, TenantSettingsRequest, TopUpRequest } from "../../../src/worker/schemas.ts";
 
 interface Media { schema: { $ref?: string }; example?: unknown }
 interface ResponseObject { description: string; headers?: Record<string, { $ref: string }>; content?: Record<string, Media>; "x-problem-codes"?: string[] }
@@ -160,7 +160,7 @@ describe("OpenAPI document: problems", () => {
 });
 
 describe("OpenAPI document: schemas and headers", () => {
-  const bodies = { DecideRequest, OutcomeRequest, CreateTenantRequest, TopUpRequest, ModeRequest } as const;
+  const bodies = { DecideRequest, OutcomeRequest, CreateTenantRequest, TopUpRequest, ModeRequest, TenantSettingsRequest } as const;
 
   test.each(Object.entries(bodies))("%s is the zod schema's input JSON Schema", (name, schema) => {
     const documented = doc.components.schemas[name]!;
@@ -172,7 +172,7 @@ describe("OpenAPI document: schemas and headers", () => {
 
   test("every request body example passes its zod schema", () => {
     const withBody = operations.filter(({ op }) => op.requestBody !== undefined);
-    expect(withBody.length).toBe(5);
+    expect(withBody.length).toBe(6);
     for (const { path, op } of withBody) {
       const media = op.requestBody!.content["application/json"]!;
       const name = media.schema.$ref!.replace("#/components/schemas/", "") as keyof typeof bodies;

@@ -216,7 +216,8 @@ export async function runAdversarial(scenario: Scenario, scale: number): Promise
   const outcome = fc.record({
     decision_fingerprint: fingerprint,
     execution: fc.record({
-      model: fc.oneof(fc.constantFrom("gpt-4o-mini", "o3"), fc.string({ unit: "binary", minLength: 1, maxLength: 40 })), input_tokens: bound(10_000_000), output_tokens: bound(1_000_000),
+      // Catalog models, so that many outcomes name an option their decision offered and settle.
+      model: fc.oneof(fc.constantFrom(...LLM_PACK.options.map((option) => option.id)), fc.string({ unit: "binary", minLength: 1, maxLength: 40 })), input_tokens: bound(10_000_000), output_tokens: bound(1_000_000),
       latency_ms: bound(3_600_000), actual_cost_micros: fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.constantFrom(0, Number.MAX_SAFE_INTEGER, 2 ** 53)),
     }),
     outcome: fc.record({ success: fc.boolean(), quality_bps: bound(10_000), business_outcome_micros: bound(10 ** 12) }, { requiredKeys: ["success"] }),

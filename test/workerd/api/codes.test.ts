@@ -43,6 +43,14 @@ const UNREACHABLE_OVER_HTTP = {
     reason: "every amount is zod-checked as micros (same range as checkMicros) before it reaches the ledger",
     closest: { path: "/v1/outcomes", body: { decision_fingerprint: "ab".repeat(32), execution: { model: "m", input_tokens: 1, output_tokens: 1, latency_ms: 1, actual_cost_micros: 2 ** 53 }, outcome: { success: true } } },
   },
+  // A record has no canonical (JCS) form only when it holds a non-integer number, -0 or a string
+  // with a lone surrogate: zod refuses the numbers, and the body reader (json-strict.ts) refuses
+  // lone surrogates in any string before zod runs. The other cause, a decision id used twice,
+  // would take a collision of crypto.randomUUID().
+  record_invalid: {
+    reason: "every value a record is built from is an integer or a well-formed string before it reaches the ledger",
+    closest: { path: "/v1/decide", body: { regime: "\ud800", input_tokens: 1_200, max_output_tokens: 800, value_micros: 5_000_000, risk_bps: 1_000 } },
+  },
 } as const satisfies Partial<Record<ProblemCode, { reason: string; closest: { path: string; body: unknown } }>>;
 
 type UnreachableCode = keyof typeof UNREACHABLE_OVER_HTTP;
@@ -114,7 +122,7 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
     reservation_already_resolved: {
       provoke: async () => {
         const decision = await decideOk(main);
-        expect((await postOutcome(main, outcomeBody(decision.fingerprint))).status).toBe(200);
+        expect((await postOutcome(main, outcomeBody(decision))).status).toBe(200);
         return call(`/v1/decisions/${decision.decision_id}/release`, { method: "POST", headers: main.headers });
       },
     },
@@ -160,17 +168,21 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
         return response;
       },
     },
-    record_invalid: {
-      // A lone surrogate is a valid JSON string escape and passes zod, but has no canonical (JCS) form.
-      provoke: () => decide(main, decideBody({ regime: "\ud800" })),
-    },
     outcome_already_recorded: {
       provoke: async () => {
-        const first = await postOutcome(main, outcomeBody(served.fingerprint));
+        const first = await postOutcome(main, outcomeBody(served));
         expect(first.status).toBe(200);
-        return postOutcome(main, outcomeBody(served.fingerprint));
+        return postOutcome(main, outcomeBody(served));
       },
     },
+    webhook_id_reused: {
+      provoke: async () => {
+        const decision = await decideOk(main);
+        expect((await postOutcome(main, outcomeBody(decision), { webhookId: "codes-wh-1" })).status).toBe(200);
+        return postOutcome(main, outcomeBody(decision, { actualCostMicros: 7 }), { webhookId: "codes-wh-1" });
+      },
+    },
+    outcome_model_not_offered: { provoke: async () => postOutcome(main, outcomeBody(await decideOk(main), { model: "no-such-model" })) },
 
     // API codes.
     request_malformed: { provoke: () => callRequest(rawRequest("/v1/decide", "{not json", main.headers)) },
@@ -192,9 +204,9 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
     },
     not_found: { provoke: () => call("/v1/nothing-here") },
     method_not_allowed: { provoke: () => call("/v1/decide", { method: "GET" }) },
-    webhook_headers_missing: { provoke: () => post("/v1/outcomes", outcomeBody(served.fingerprint), main.headers) },
-    webhook_timestamp_stale: { provoke: () => postOutcome(main, outcomeBody(served.fingerprint), { timestampSeconds: Math.floor(Date.now() / 1000) - 301 }) },
-    webhook_signature_invalid: { provoke: () => postOutcome(main, outcomeBody(served.fingerprint), { secret: `whsec_${btoa("0123456789abcdef0123")}` }) },
+    webhook_headers_missing: { provoke: () => post("/v1/outcomes", outcomeBody(served), main.headers) },
+    webhook_timestamp_stale: { provoke: () => postOutcome(main, outcomeBody(served), { timestampSeconds: Math.floor(Date.now() / 1000) - 301 }) },
+    webhook_signature_invalid: { provoke: () => postOutcome(main, outcomeBody(served), { secret: `whsec_${btoa("0123456789abcdef0123")}` }) },
     entry_not_found: { provoke: () => call("/v1/chain/proof/1000", { headers: main.headers }) },
     // A fresh tenant: an outcome arms the alarm at once, and the alarm signs a checkpoint.
     checkpoint_not_found: { provoke: async () => call("/v1/checkpoints/latest", { headers: (await createTenant("nocheckpoint")).headers }) },
@@ -276,7 +288,7 @@ describe("the problem table", () => {
     }
     expect(failures, failures.join("\n")).toEqual([]);
     expect(provoked.length + unreachable.length).toBe(Object.keys(PROBLEMS).length);
-    expect(unreachable.sort()).toEqual(["amount_invalid", "request_out_of_bounds"]);
+    expect(unreachable.sort()).toEqual(["amount_invalid", "record_invalid", "request_out_of_bounds"]);
 
     // Every sealed gate refusal is in its tenant's chain as a decision that reserved nothing.
     const chains = new Map<string, Awaited<ReturnType<typeof readChain>>>();

@@ -106,10 +106,19 @@ export async function decideOk(tenant: Tenant, overrides: Record<string, unknown
   return JSON.parse(text) as Decision;
 }
 
-export function outcomeBody(fingerprint: string, overrides: { model?: string; actualCostMicros?: number; success?: boolean } = {}): string {
+/**
+ * An outcome body. Given the decision itself, it reports the model the decision served (the
+ * ledger refuses a model the decision did not offer); given only a fingerprint, "gpt-4o-mini".
+ */
+export function outcomeBody(
+  decision: string | Pick<Decision, "fingerprint" | "model">,
+  overrides: { model?: string; actualCostMicros?: number; success?: boolean } = {},
+): string {
+  const fingerprint = typeof decision === "string" ? decision : decision.fingerprint;
+  const served = typeof decision === "string" ? "gpt-4o-mini" : decision.model.id;
   return JSON.stringify({
     decision_fingerprint: fingerprint,
-    execution: { model: overrides.model ?? "gpt-4o-mini", input_tokens: 1_200, output_tokens: 500, latency_ms: 900, actual_cost_micros: overrides.actualCostMicros ?? 1_000 },
+    execution: { model: overrides.model ?? served, input_tokens: 1_200, output_tokens: 500, latency_ms: 900, actual_cost_micros: overrides.actualCostMicros ?? 1_000 },
     outcome: { success: overrides.success ?? true },
   });
 }

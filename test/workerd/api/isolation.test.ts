@@ -29,7 +29,7 @@ async function victim(): Promise<Victim> {
   const served = [await decideOk(tenant, {}, { "idempotency-key": idempotencyKeys[0]! }), await decideOk(tenant, {}, { "idempotency-key": idempotencyKeys[1]! }), await decideOk(tenant)];
   const refused = (await (await decide(tenant, decideBody({ regime: "astrology" }))).json()) as { fingerprint: string };
   const webhookIds = [`b-hook-${crypto.randomUUID()}`];
-  const settled = await postOutcome(tenant, outcomeBody(served[0]!.fingerprint), { webhookId: webhookIds[0]! });
+  const settled = await postOutcome(tenant, outcomeBody(served[0]!), { webhookId: webhookIds[0]! });
   expect(settled.status).toBe(200);
   // Let B's alarm do all its work now (checkpoint, outbox to the Learner), so B is quiet afterwards.
   await runDurableObjectAlarm(ledgerStubOf(tenant.tenantId));
@@ -85,7 +85,7 @@ async function act(a: Tenant, b: Victim, operation: Operation): Promise<void> {
   const bFingerprints = new Set([...b.served.map((d) => d.fingerprint), b.refusedFingerprint]);
   switch (operation.op) {
     case "outcome_b_fingerprint": {
-      const body = outcomeBody(at(b.served, operation.pick).fingerprint);
+      const body = outcomeBody(at(b.served, operation.pick));
       const response = await postOutcome(a, body, operation.signWithB ? { secret: b.tenant.webhookSecret } : {});
       await expectProblem(response, operation.signWithB ? "webhook_signature_invalid" : "decision_unknown");
       return;
@@ -95,7 +95,7 @@ async function act(a: Tenant, b: Victim, operation: Operation): Promise<void> {
       return;
     case "outcome_b_webhook_id": {
       // B's webhook id means nothing in A's ledger: no replay of B's settlement comes back.
-      const response = await postOutcome(a, outcomeBody(at(b.served, operation.pick).fingerprint), { webhookId: at(b.webhookIds, operation.pick) });
+      const response = await postOutcome(a, outcomeBody(at(b.served, operation.pick)), { webhookId: at(b.webhookIds, operation.pick) });
       await expectProblem(response, "decision_unknown");
       return;
     }
@@ -154,7 +154,7 @@ async function act(a: Tenant, b: Victim, operation: Operation): Promise<void> {
     }
     case "own_outcome_and_alarm": {
       const mine = await decideOk(a);
-      expect((await postOutcome(a, outcomeBody(mine.fingerprint))).status).toBe(200);
+      expect((await postOutcome(a, outcomeBody(mine))).status).toBe(200);
       await runDurableObjectAlarm(ledgerStubOf(a.tenantId));
       return;
     }

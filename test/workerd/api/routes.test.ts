@@ -49,7 +49,8 @@ describe("admin API", () => {
   it("a creation refused for a name without a canonical form (lone surrogate) leaves the id free", async () => {
     const tenantId = freshTenantId("refused");
     const refused = await call("/admin/tenants", { method: "POST", headers: ADMIN_HEADERS, body: json({ tenant_id: tenantId, name: "bad \ud800", initial_budget_micros: 5 }) });
-    await expectProblem(refused, "record_invalid");
+    // Refused by the body reader, before any record is built.
+    await expectProblem(refused, "request_malformed");
     await expectProblem(await call(`/admin/tenants/${tenantId}`, { headers: ADMIN_HEADERS }), "tenant_unknown");
     const created = await call("/admin/tenants", { method: "POST", headers: ADMIN_HEADERS, body: json({ tenant_id: tenantId, name: "good", initial_budget_micros: 5 }) });
     expect(created.status, await created.clone().text()).toBe(201);
@@ -117,7 +118,7 @@ describe("admin API", () => {
     const { webhook_secret: secret } = (await rotated.json()) as { webhook_secret: string };
     expect(rotated.status).toBe(200);
     expect(secret).not.toBe(tenant.webhookSecret);
-    const body = outcomeBody(decision.fingerprint);
+    const body = outcomeBody(decision);
     await expectProblem(await postOutcome(tenant, body), "webhook_signature_invalid");
     const ok = await postOutcome({ ...tenant, webhookSecret: secret }, body);
     expect(ok.status, await ok.clone().text()).toBe(200);
@@ -216,7 +217,8 @@ describe("POST /v1/decide", () => {
     expect(d.mode).toBe("live");
     expect(d.replayed).toBe(false);
     expect(response.headers.get("calybris-decision")).toBe(`model=${d.model.id}; fp=${d.fingerprint}`);
-    expect(response.headers.get("ratelimit-limit")).toBe("600");
+    // The default limit of a tenant created without one (limits.ts: 1,000 a second).
+    expect(response.headers.get("ratelimit-limit")).toBe("60000");
 
     const chain = await readChain(tenant);
     expect(chain.entries).toHaveLength(2);
@@ -303,7 +305,7 @@ describe("POST /v1/outcomes", () => {
     const decision = await decideOk(tenant);
     const before = await readBudget(tenant);
     const cost = Math.floor(decision.reserved_micros / 3);
-    const response = await postOutcome(tenant, outcomeBody(decision.fingerprint, { model: decision.model.id, actualCostMicros: cost }));
+    const response = await postOutcome(tenant, outcomeBody(decision, { model: decision.model.id, actualCostMicros: cost }));
     const settled = JSON.parse(await bodyText(response)) as Record<string, unknown>;
     expect(response.status, JSON.stringify(settled)).toBe(200);
     expect(settled).toEqual({
@@ -336,10 +338,10 @@ describe("POST /v1/decisions/:id/release", () => {
     await expectProblem(await call(path, { method: "GET", headers: tenant.headers }), "method_not_allowed");
     await expectProblem(await call(path, { method: "POST" }), "unauthorized");
     // The work happened after all: its outcome is charged from what is available, once.
-    const late = await postOutcome(tenant, outcomeBody(decision.fingerprint, { actualCostMicros: 4_321 }));
+    const late = await postOutcome(tenant, outcomeBody(decision, { actualCostMicros: 4_321 }));
     expect(await late.json()).toMatchObject({ committed_micros: 4_321, released_micros: 0, uncollected_micros: 0 });
     const settled = await decideOk(tenant);
-    expect((await postOutcome(tenant, outcomeBody(settled.fingerprint))).status).toBe(200);
+    expect((await postOutcome(tenant, outcomeBody(settled))).status).toBe(200);
     await expectProblem(await call(`/v1/decisions/${settled.decision_id}/release`, { method: "POST", headers: tenant.headers }), "reservation_already_resolved");
     // A refused decision reserved nothing, so there is nothing to release.
     const refused = (await (await decide(tenant, decideBody({ regime: "astrology" }))).json()) as { decision_id: string };

@@ -34,7 +34,7 @@ describe("outcome webhooks", () => {
   it("refuses a bad signature, a stale or future timestamp and missing headers, changing nothing", async () => {
     const tenant = await createTenant("wh-refuse");
     const decision = await decideOk(tenant);
-    const body = outcomeBody(decision.fingerprint);
+    const body = outcomeBody(decision);
     await changesNothing(tenant, async () => {
       await expectProblem(await postOutcome(tenant, body, { secret: `whsec_${btoa("some-other-secret-bytes!")}` }), "webhook_signature_invalid");
       // The signature covers the exact bytes: the same JSON with a space is another payload.
@@ -74,7 +74,7 @@ describe("outcome webhooks", () => {
   it("answers a replayed webhook-id with the first result (replayed true) and applies nothing twice", async () => {
     const tenant = await createTenant("wh-replay");
     const decision = await decideOk(tenant);
-    const body = outcomeBody(decision.fingerprint, { actualCostMicros: 2_000 });
+    const body = outcomeBody(decision, { actualCostMicros: 2_000 });
     const first = await postOutcome(tenant, body, { webhookId: "hook-1" });
     const original = (await first.json()) as Record<string, unknown>;
     expect(first.status).toBe(200);
@@ -83,12 +83,33 @@ describe("outcome webhooks", () => {
       const again = await postOutcome(tenant, body, { webhookId: "hook-1" });
       expect(again.status).toBe(200);
       expect(await again.json()).toEqual({ ...original, replayed: true });
-      // Same id, another payload (signed correctly): still the first result, nothing applied.
-      const other = await postOutcome(tenant, outcomeBody(decision.fingerprint, { actualCostMicros: 9_999 }), { webhookId: "hook-1" });
-      expect(await other.json()).toEqual({ ...original, replayed: true });
     });
     expect(settled.committed_micros).toBe(2_000);
     expect(await outboxRows(tenant.tenantId)).toBeLessThanOrEqual(1);
+  });
+
+  it("refuses a webhook-id reused with another body (422 webhook_id_reused), so the decision it names is not taken for settled", async () => {
+    const tenant = await createTenant("wh-reuse");
+    const first = await decideOk(tenant);
+    const second = await decideOk(tenant);
+    const body = outcomeBody(first, { actualCostMicros: 2_000 });
+    expect((await postOutcome(tenant, body, { webhookId: "hook-1" })).status).toBe(200);
+    const reserved = (await readBudget(tenant)).reserved_micros;
+    expect(reserved).toBe(second.reserved_micros);
+    await changesNothing(tenant, async () => {
+      // Signed correctly, but another message: another cost, then another decision.
+      await expectProblem(await postOutcome(tenant, outcomeBody(first, { actualCostMicros: 9_999 }), { webhookId: "hook-1" }), "webhook_id_reused");
+      const reused = await expectProblem(await postOutcome(tenant, outcomeBody(second), { webhookId: "hook-1" }), "webhook_id_reused");
+      expect(reused.detail).toMatch(/webhook-id/);
+      // One byte of difference is another body (a space after a colon).
+      await expectProblem(await postOutcome(tenant, body.replace(":", ": "), { webhookId: "hook-1" }), "webhook_id_reused");
+      // The same body is still a retry.
+      expect((await (await postOutcome(tenant, body, { webhookId: "hook-1" })).json()) as { replayed: boolean }).toMatchObject({ replayed: true });
+    });
+    // The second decision is still open, and settles under an id of its own.
+    const own = await postOutcome(tenant, outcomeBody(second, { actualCostMicros: 1_000 }), { webhookId: "hook-2" });
+    expect(own.status, await own.clone().text()).toBe(200);
+    expect(await readBudget(tenant)).toMatchObject({ reserved_micros: 0, committed_micros: 3_000 });
   });
 
   it("refuses an unknown fingerprint, another tenant's, a second outcome and a refused decision's, changing nothing", async () => {
@@ -100,12 +121,12 @@ describe("outcome webhooks", () => {
     const broke = await createTenant("wh-broke", { budgetMicros: 0 });
     const unfunded = (await (await decide(broke, decideBody())).json()) as { fingerprint: string; code: string };
     expect(unfunded.code).toBe("budget_exhausted");
-    expect((await postOutcome(tenant, outcomeBody(decision.fingerprint))).status).toBe(200);
+    expect((await postOutcome(tenant, outcomeBody(decision))).status).toBe(200);
     const theirsBefore = await readBudget(other);
     await changesNothing(tenant, async () => {
       await expectProblem(await postOutcome(tenant, outcomeBody("0".repeat(64))), "decision_unknown");
-      await expectProblem(await postOutcome(tenant, outcomeBody(theirs.fingerprint)), "decision_unknown");
-      await expectProblem(await postOutcome(tenant, outcomeBody(decision.fingerprint)), "outcome_already_recorded");
+      await expectProblem(await postOutcome(tenant, outcomeBody(theirs)), "decision_unknown");
+      await expectProblem(await postOutcome(tenant, outcomeBody(decision)), "outcome_already_recorded");
       await expectProblem(await postOutcome(tenant, outcomeBody(refused.fingerprint)), "decision_not_reserved");
     });
     await changesNothing(broke, async () => {
@@ -113,18 +134,18 @@ describe("outcome webhooks", () => {
     });
     expect(await readBudget(other)).toEqual(theirsBefore);
     // The other tenant can still settle its own decision: nothing was consumed by the attempt.
-    expect((await postOutcome(other, outcomeBody(theirs.fingerprint))).status).toBe(200);
+    expect((await postOutcome(other, outcomeBody(theirs))).status).toBe(200);
   });
 
   it("concurrent outcomes for one decision settle it once: other webhook ids get 409, the same id gets the replay", async () => {
     const tenant = await createTenant("wh-race");
     const decision = await decideOk(tenant);
-    const body = outcomeBody(decision.fingerprint, { actualCostMicros: 500 });
+    const body = outcomeBody(decision, { actualCostMicros: 500 });
     const distinct = await Promise.all(Array.from({ length: 6 }, (_, i) => postOutcome(tenant, body, { webhookId: `race-${i}` })));
     const statuses = distinct.map((response) => response.status).sort();
     expect(statuses).toEqual([200, 409, 409, 409, 409, 409]);
     const decision2 = await decideOk(tenant);
-    const body2 = outcomeBody(decision2.fingerprint, { actualCostMicros: 300 });
+    const body2 = outcomeBody(decision2, { actualCostMicros: 300 });
     const same = await Promise.all(Array.from({ length: 6 }, () => postOutcome(tenant, body2, { webhookId: "same-id" })));
     const answers = (await Promise.all(same.map((response) => response.json()))) as { replayed: boolean; outcome_fingerprint: string }[];
     expect(answers.filter((answer) => !answer.replayed)).toHaveLength(1);
@@ -138,10 +159,10 @@ describe("outcome webhooks", () => {
     const decision = await decideOk(tenant);
     const learner = learnerStubOf(tenant.tenantId);
     const before = await learner.learnedCount();
-    const response = await postOutcome(tenant, outcomeBody(decision.fingerprint, { model: decision.model.id }), { webhookId: "learn-1" });
+    const response = await postOutcome(tenant, outcomeBody(decision, { model: decision.model.id }), { webhookId: "learn-1" });
     expect(response.status).toBe(200);
     // A replay of the same webhook must not queue a second delivery.
-    expect(((await (await postOutcome(tenant, outcomeBody(decision.fingerprint), { webhookId: "learn-1" })).json()) as { replayed: boolean }).replayed).toBe(true);
+    expect(((await (await postOutcome(tenant, outcomeBody(decision), { webhookId: "learn-1" })).json()) as { replayed: boolean }).replayed).toBe(true);
     const stub = ledgerStubOf(tenant.tenantId);
     // The alarm may already have fired by itself (the outbox row is due at once): run it anyway.
     await runDurableObjectAlarm(stub);
@@ -163,14 +184,14 @@ describe("outcome webhooks", () => {
     await runDurableObjectAlarm(stub);
     const expired = await readBudget(tenant);
     expect(expired.reserved_micros).toBe(0);
-    const response = await postOutcome(tenant, outcomeBody(decision.fingerprint, { actualCostMicros: 777 }));
+    const response = await postOutcome(tenant, outcomeBody(decision, { actualCostMicros: 777 }));
     const settled = (await response.json()) as Record<string, number>;
     expect(response.status).toBe(200);
     expect(settled).toMatchObject({ committed_micros: 777, released_micros: 0, uncollected_micros: 0 });
     const after = await readBudget(tenant);
     expect(after).toMatchObject({ committed_micros: 777, reserved_micros: 0, available_micros: expired.available_micros - 777 });
     expect(after.credited_micros).toBe(after.available_micros + after.reserved_micros + after.committed_micros);
-    await expectProblem(await postOutcome(tenant, outcomeBody(decision.fingerprint)), "outcome_already_recorded");
+    await expectProblem(await postOutcome(tenant, outcomeBody(decision)), "outcome_already_recorded");
   });
 
   it("an outcome's alarm signs checkpoints no more often than CHECKPOINT_INTERVAL_MS (10 s)", async () => {
@@ -182,7 +203,7 @@ describe("outcome webhooks", () => {
     const started = Date.now();
     for (let i = 0; i < 3; i++) {
       const decision = await decideOk(tenant);
-      expect((await postOutcome(tenant, outcomeBody(decision.fingerprint))).status).toBe(200);
+      expect((await postOutcome(tenant, outcomeBody(decision))).status).toBe(200);
       await runDurableObjectAlarm(stub);
     }
     expect(Date.now() - started).toBeLessThan(10_000);

@@ -138,7 +138,7 @@ describe("TenantLedger under concurrent RPC", () => {
     // The actual cost is below the reservation for even i and above it for odd i.
     const actualOf = (i: number): number => (i % 2 === 0 ? COST_MICROS - 1_000 : COST_MICROS + 1_000);
     const outcome = (i: number) => postOutcome(stub, { webhookId: `wh-${i}`, decisionFingerprint: fingerprints[i]!, actualCostMicros: actualOf(i) });
-    const release = (i: number) => stub.release(API_KEY_HASH_HEX, `settle-${i}`);
+    const release = async (i: number) => (await stub.release(API_KEY_HASH_HEX, `settle-${i}`)).result;
     // Sent in this order, one after another without waiting; for every third reservation the
     // release goes out first.
     const racing = Array.from({ length: count }, (_, i) => {

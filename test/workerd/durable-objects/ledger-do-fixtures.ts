@@ -72,28 +72,40 @@ export type WebhookAuth = "valid" | "bad_signature" | "stale";
 export interface OutcomeSpec {
   readonly webhookId: string;
   readonly decisionFingerprint: string;
+  /** The option that ran; "model-a" (the one candidate of most fixtures' decisions) by default. */
+  readonly model?: string;
   readonly actualCostMicros: number;
   readonly record?: EntryRecord;
   readonly learnerOutcome?: CanonicalValue;
   readonly auth?: WebhookAuth;
 }
 
-/** Posts an outcome as a webhook sender would: the body signed with the tenant's secret, now. */
-export function postOutcome(stub: LedgerStub, spec: OutcomeSpec): Promise<OutcomeAnswer> {
-  const body = JSON.stringify({ decision_fingerprint: spec.decisionFingerprint, actual_cost_micros: String(spec.actualCostMicros) });
+/** The body an outcome is signed over: the same spec gives the same bytes (a retry), another spec others. */
+export function outcomeSpecBody(spec: OutcomeSpec): string {
+  return JSON.stringify({ decision_fingerprint: spec.decisionFingerprint, model: spec.model ?? "model-a", actual_cost_micros: String(spec.actualCostMicros) });
+}
+
+/**
+ * Posts an outcome as a webhook sender would: the body signed with the tenant's secret, now.
+ * Answers the ledger's result (the rate decision beside it is left out).
+ */
+export async function postOutcome(stub: LedgerStub, spec: OutcomeSpec): Promise<OutcomeAnswer["result"]> {
+  const body = outcomeSpecBody(spec);
   const nowSeconds = Math.floor(Date.now() / 1000);
   // Stale: ten minutes old, twice the Standard Webhooks tolerance this ledger allows (300 s).
   const timestampSeconds = spec.auth === "stale" ? nowSeconds - 600 : nowSeconds;
   let signature = signWebhook(WEBHOOK_SECRET, spec.webhookId, timestampSeconds, body);
   if (spec.auth === "bad_signature") signature = signWebhook(WEBHOOK_SECRET, spec.webhookId, timestampSeconds, `${body} `);
-  return stub.outcome(API_KEY_HASH_HEX, synthetic<OutcomeInput>({
+  const answer = await stub.outcome(API_KEY_HASH_HEX, synthetic<OutcomeInput>({
     headers: { id: spec.webhookId, timestamp: String(timestampSeconds), signature },
     body,
     decisionFingerprint: spec.decisionFingerprint,
+    model: spec.model ?? "model-a",
     actualCostMicros: spec.actualCostMicros,
     record: spec.record ?? { quality_bps: 9_000 },
     learnerOutcome: spec.learnerOutcome ?? { success: true, quality_bps: 9_000 },
   }));
+  return answer.result;
 }
 
 /**

@@ -21,14 +21,24 @@ import type { DecideInput } from "../../../src/durable-objects/ledger-rpc.ts";
 import { openCheckpoint } from "../../../src/ledger/checkpoint.ts";
 import { LedgerModel } from "../../shared/ledger-model.ts";
 import {
-  API_KEY_HASH_HEX, CHECKPOINT_INTERVAL_MS, checkpointOrigin, chainLines, freshName, internals, ledgerStub, postOutcome, RESERVATION_TTL_MS,
-  synthetic, tenantInput, verifyLines, type LedgerStub, type SqlRow, withEngine, WRONG_KEY_HASH_HEX, devVerifier,
+  API_KEY_HASH_HEX, CHECKPOINT_INTERVAL_MS, checkpointOrigin, chainLines, freshName, internals, ledgerStub, outcomeSpecBody, postOutcome,
+  RESERVATION_TTL_MS, synthetic, tenantInput, verifyLines, type LedgerStub, type OutcomeSpec, type SqlRow, withEngine, WRONG_KEY_HASH_HEX, devVerifier,
 } from "./ledger-do-fixtures.ts";
 import { ChainMirror } from "./ledger-chain-mirror.ts";
 import { runArbitrary, type Op, type RpcOp, type TargetKind } from "./ledger-model-ops.ts";
 import { bump, check, checkSafeNumbers, emptyStats, show, sortKeys, traceValue, type DriverStats } from "./ledger-model-stats.ts";
 
 const UNKNOWN_FINGERPRINT = "ee".repeat(32);
+
+/** An outcome as sent, with the seq its fingerprint named, so that it can be sent again. */
+interface SentOutcome {
+  readonly spec: OutcomeSpec;
+  readonly seq: number | null;
+  readonly recordValid: boolean;
+}
+
+/** The name of the option at a rank, as decide inputs give it and outcomes name it. */
+const optionName = (rank: number): string => `model-${rank}`;
 
 /** One RPC operation resolved against the current state: the call, and the model's twin of it. */
 interface Step {
@@ -49,6 +59,8 @@ export class ModelRun {
   private readonly chain: ChainMirror;
   private readonly issuedDecisionIds: string[] = [];
   private counter = 0;
+  /** The last outcome sent and the seq its fingerprint named, for a retry of it. */
+  private lastOutcome: SentOutcome | null = null;
   private readonly trace: string[] = [];
   /** Time of the last checkpoint entry, and how many the run has seen. */
   private lastCheckpointTs: number | null = null;
@@ -192,7 +204,7 @@ export class ModelRun {
         const reservationId = this.releaseTarget(op.target, op.targetKind);
         return {
           label: `release(${reservationId})`, type: "release",
-          call: () => this.stub.release(API_KEY_HASH_HEX, reservationId),
+          call: async () => (await this.stub.release(API_KEY_HASH_HEX, reservationId)).result,
           model: () => (this.model.tenantStatus === null ? unauthorized : this.model.release(reservationId)),
         };
       }
@@ -215,7 +227,7 @@ export class ModelRun {
     const requestDigestHex = `d${op.digest}`;
     const input = synthetic<DecideInput>({
       decisionId, idempotencyKey, requestDigestHex,
-      candidates: op.costs.map((cost, i) => ({ option: `model-${i}`, costMicros: cost as number })),
+      candidates: op.costs.map((cost, i) => ({ option: optionName(i), costMicros: cost as number })),
       // 1.5 has no canonical form: the whole record is refused as record_invalid.
       record: op.recordValid ? { request: decisionId } : { request: decisionId, score: 1.5 },
       learnerContext: { regime: "coding" },
@@ -239,7 +251,7 @@ export class ModelRun {
         // The object takes its own clock: the model takes the time the sealed entry carries.
         const sealed = answer.ok === true && answer.replayed === false ? this.chain.entries[answer.seq as number] : undefined;
         return this.model.decide({
-          decisionId, idempotencyKey, requestDigestHex, costsMicros: op.costs, reservationTtlMs: RESERVATION_TTL_MS,
+          decisionId, idempotencyKey, requestDigestHex, costsMicros: op.costs, options: op.costs.map((_, i) => optionName(i)), reservationTtlMs: RESERVATION_TTL_MS,
           nowMs: sealed?.ts ?? Date.now(), recordValid: op.recordValid,
         });
       },
@@ -247,26 +259,37 @@ export class ModelRun {
   }
 
   private outcomeStep(op: Extract<RpcOp, { kind: "outcome" }>): Step {
+    const sent = op.repeat && this.lastOutcome !== null ? this.lastOutcome : this.newOutcome(op);
+    this.lastOutcome = sent;
+    const { spec, seq, recordValid } = sent;
+    return {
+      label: `outcome(${spec.webhookId}, seq ${seq}, ${spec.model}, ${show(spec.actualCostMicros)}${recordValid ? "" : ", bad record"}, ${op.auth}${op.repeat ? ", repeat" : ""})`,
+      type: "outcome",
+      call: () => postOutcome(this.stub, { ...spec, auth: op.auth }),
+      model: () => {
+        if (this.model.tenantStatus === null) return { ok: false, code: "unauthorized" };
+        if (op.auth === "bad_signature") return { ok: false, code: "webhook_signature_invalid" };
+        if (op.auth === "stale") return { ok: false, code: "webhook_timestamp_stale" };
+        // The body stands for the digest: the ledger hashes exactly these bytes.
+        return this.model.outcome({
+          webhookId: spec.webhookId, digest: outcomeSpecBody(spec), decisionSeq: seq, model: spec.model!, actualCostMicros: spec.actualCostMicros,
+          recordValid,
+        });
+      },
+    };
+  }
+
+  private newOutcome(op: Extract<RpcOp, { kind: "outcome" }>): SentOutcome {
     const decisionSeqs = [...this.model.decisions.keys()];
     let seq: number | null = null;
     if (op.targetKind === "known" && decisionSeqs.length > 0) seq = decisionSeqs[op.target % decisionSeqs.length]!;
     if (op.targetKind === "any_entry" && this.chain.entries.length > 0) seq = op.target % this.chain.entries.length;
     const decisionFingerprint = seq === null ? UNKNOWN_FINGERPRINT : this.chain.entries[seq]!.fp;
-    const webhookId = `wh-${op.webhook}`;
-    return {
-      label: `outcome(${webhookId}, seq ${seq}, ${show(op.actual)}${op.recordValid ? "" : ", bad record"}, ${op.auth})`,
-      type: "outcome",
-      call: () => postOutcome(this.stub, {
-        webhookId, decisionFingerprint, actualCostMicros: op.actual as number, auth: op.auth,
-        record: op.recordValid ? { quality_bps: 9_000 } : { quality: 0.9 },
-      }),
-      model: () => {
-        if (this.model.tenantStatus === null) return { ok: false, code: "unauthorized" };
-        if (op.auth === "bad_signature") return { ok: false, code: "webhook_signature_invalid" };
-        if (op.auth === "stale") return { ok: false, code: "webhook_timestamp_stale" };
-        return this.model.outcome({ webhookId, decisionSeq: seq, actualCostMicros: op.actual, recordValid: op.recordValid });
-      },
+    const spec: OutcomeSpec = {
+      webhookId: `wh-${op.webhook}`, decisionFingerprint, model: optionName(op.modelPick), actualCostMicros: op.actual as number,
+      record: op.recordValid ? { quality_bps: 9_000 } : { quality: 0.9 },
     };
+    return { spec, seq, recordValid: op.recordValid };
   }
 
   private releaseTarget(target: number, kind: TargetKind): string {

@@ -17,7 +17,10 @@ export type RpcOp =
     }
   | {
       readonly kind: "outcome"; readonly webhook: number; readonly target: number; readonly targetKind: TargetKind;
-      readonly actual: unknown; readonly recordValid: boolean; readonly auth: WebhookAuth;
+      /** Names model-<pick>; decisions rank model-0 to model-3, so 4 is never offered. */
+      readonly modelPick: number; readonly actual: unknown; readonly recordValid: boolean; readonly auth: WebhookAuth;
+      /** Sends the run's previous outcome again, same webhook-id and body: a sender's retry. */
+      readonly repeat: boolean;
     }
   | { readonly kind: "release"; readonly target: number; readonly targetKind: TargetKind }
   | { readonly kind: "status"; readonly suspend: boolean };
@@ -69,8 +72,9 @@ const rpcOp: fc.Arbitrary<RpcOp> = fc.oneof(
   {
     weight: 18,
     arbitrary: fc.record({
-      kind: fc.constant("outcome" as const), webhook: fc.nat(11), target: fc.nat(60), targetKind, actual: amount(10_000),
-      recordValid: mostly(false),
+      kind: fc.constant("outcome" as const), webhook: fc.nat(11), target: fc.nat(60), targetKind,
+      modelPick: fc.constantFrom(0, 0, 0, 0, 1, 2, 3, 4), actual: amount(10_000), recordValid: mostly(false),
+      repeat: fc.constantFrom(false, false, false, true),
       auth: fc.constantFrom<WebhookAuth>(...Array<WebhookAuth>(18).fill("valid"), "bad_signature", "stale"),
     }),
   },

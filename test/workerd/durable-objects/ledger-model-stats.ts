@@ -69,6 +69,7 @@ export function expectCoverage(stats: DriverStats): void {
     "amount_invalid", "balance_limit_exceeded", "idempotency_key_reused", "decision_unknown", "decision_not_reserved",
     "outcome_already_recorded", "reservation_unknown", "reservation_already_resolved", "tenant_exists", "tenant_unknown",
     "record_invalid", "tenant_suspended", "unauthorized", "webhook_signature_invalid", "webhook_timestamp_stale",
+    "webhook_id_reused", "outcome_model_not_offered",
   ]) {
     expect(stats.failures.get(code) ?? 0, code).toBeGreaterThan(0);
   }

@@ -136,7 +136,10 @@ async function buildLedger(tenantId: string): Promise<V1Ledger> {
   const settled = await run(decideCommand("dec-settled", 4_000, nowMs));
   await run(decideCommand("dec-released", 3_000, nowMs));
   await run(decideCommand("dec-refused", 1_000_000, nowMs));
-  await run({ type: "outcome", webhookId: "wh-1", decisionFingerprint: String(settled.fingerprint), actualCostMicros: 3_500, record: { quality_bps: 9_000 }, learnerOutcome: { success: true }, nowMs });
+  await run({
+    type: "outcome", webhookId: "wh-1", requestDigestHex: "body-1", decisionFingerprint: String(settled.fingerprint), model: "model-a",
+    actualCostMicros: 3_500, record: { quality_bps: 9_000 }, learnerOutcome: { success: true }, nowMs,
+  });
   await run({ type: "release", reservationId: "dec-released", nowMs });
   await run({ type: "checkpoint", origin: checkpointOrigin(tenantId), signer: signer(), nowMs });
   const open = await run(decideCommand("dec-open", 2_000, nowMs));

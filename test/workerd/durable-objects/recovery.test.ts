@@ -48,7 +48,7 @@ async function seededLedger(prefix: string): Promise<{ stub: LedgerStub; tenantI
   for (const [id, cost] of [["dec-a", 1_000], ["dec-b", 2_000], ["dec-c", 3_000]] as const) {
     expect((await stub.decide(API_KEY_HASH_HEX, decideInput(id, cost))).result.ok).toBe(true);
   }
-  expect((await stub.release(API_KEY_HASH_HEX, "dec-b")).ok).toBe(true);
+  expect((await stub.release(API_KEY_HASH_HEX, "dec-b")).result.ok).toBe(true);
   expect(await runDurableObjectAlarm(stub)).toBe(true);
   expect(await stub.latestCheckpoint(API_KEY_HASH_HEX)).toMatchObject({ ok: true, treeSize: 6 });
   expect((await stub.decide(API_KEY_HASH_HEX, decideInput("dec-d", 500))).result.ok).toBe(true);
@@ -103,7 +103,7 @@ describe("TenantLedger recovery on start", () => {
     expect(await stub.latestCheckpoint(API_KEY_HASH_HEX)).toMatchObject(refused);
     expect(await stub.topUp("top-after-damage", 1)).toMatchObject(refused);
     expect(await stub.updateTenant("suspend", { status: "suspended" })).toMatchObject(refused);
-    expect(await stub.release(API_KEY_HASH_HEX, "dec-a")).toMatchObject(refused);
+    expect((await stub.release(API_KEY_HASH_HEX, "dec-a")).result).toMatchObject(refused);
     expect(await stub.createTenant(tenantInput(tenantId, 1))).toMatchObject(refused);
     await runInDurableObject(stub, (instance: TenantLedger) => internals(instance).alarm());
 
