@@ -3,6 +3,7 @@
 // plain JSON, never holds a zod object, and must describe every route of app.ts and no other.
 
 import { z } from "zod";
+import { PACK_IDS } from "../domain/packs.ts";
 import { WEBHOOK_TOLERANCE_SECONDS } from "../ledger/webhook-signature.ts";
 import { TENANT_ID } from "./api-keys.ts";
 import { SETTING_CODES } from "./deployment-check.ts";
@@ -30,6 +31,7 @@ const REQUEST_ID_PATTERN = REQUEST_ID.source;
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 const tenantId = z.string().regex(TENANT_ID);
 const mode = z.enum(["live", "apprentice"]);
+const packId = z.enum(PACK_IDS).describe("the tenant's domain pack: its regimes and options");
 const BudgetSummary = BudgetResponse.omit({ entries: true });
 const local = {
   Health: z.object({ status: z.literal("ok") }),
@@ -46,7 +48,7 @@ const local = {
     })).optional().describe("configuration_invalid: each setting that is missing or invalid"),
   }).loose(),
   CreateTenantResponse: z.object({
-    tenant_id: tenantId, api_key: z.string().describe("cal_live_<tenant id>_<secret>; shown once, only its hash is stored"),
+    tenant_id: tenantId, pack: packId, api_key: z.string().describe("cal_live_<tenant id>_<secret>; shown once, only its hash is stored"),
     api_key_id: z.string(), webhook_secret: z.string().describe("whsec_<base64>; shown once"), fingerprint: hex64,
   }),
   RotateApiKeyResponse: z.object({ tenant_id: tenantId, api_key: z.string().describe("the new key; the old one stops working"), api_key_id: z.string(), fingerprint: hex64 }),
@@ -56,7 +58,7 @@ const local = {
   TenantSettingsResponse: z.object({ tenant_id: tenantId, rate_limit_per_minute: z.int(), fingerprint: hex64.describe("the sealed change's entry") }),
   TopUpResponse: z.object({ tenant_id: tenantId, fingerprint: hex64, replayed: z.boolean(), budget: BudgetSummary }),
   AdminTenantResponse: z.object({
-    tenant_id: tenantId, name: z.string(), status: z.enum(["active", "suspended"]), mode, allowed_provider_mask: z.int().describe("bit i set: provider i allowed"),
+    tenant_id: tenantId, name: z.string(), status: z.enum(["active", "suspended"]), mode, pack: packId, allowed_provider_mask: z.int().describe("bit i set: provider i allowed"),
     rate_limit_per_minute: z.int(), cost_cap_micros: z.int().describe("integer microcents; -1 when no cap is set"), api_key_id: z.string(),
     entries: z.int().describe("entries in the tenant's chain"), budget: BudgetSummary,
   }),
@@ -67,7 +69,7 @@ const local = {
     leaf_rule: z.string(),
   }),
   RegimesResponse: z.object({
-    version: z.int().describe("policy snapshot version"), hash: z.string().describe("policy snapshot content hash"), outcomes: z.int().describe("outcomes learned from"),
+    pack: packId, version: z.int().describe("policy snapshot version"), hash: z.string().describe("policy snapshot content hash"), outcomes: z.int().describe("outcomes learned from"),
     regimes: z.array(z.object({
       regime: z.string(), floor_bps: z.int(), floor_source: z.enum(["client", "learned", "warm_start", "none"]), warm_start_floor_bps: z.int(),
       tiers: z.array(z.object({ tier: z.string(), alpha: z.number(), beta: z.number(), mean_bps: z.int() })).describe("Beta posterior of success per model tier"),

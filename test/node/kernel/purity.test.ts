@@ -145,7 +145,7 @@ describe("the purity scanner itself", () => {
     ['import { x } from "../domain/llm.ts";', 'import of "../domain/llm.ts"'],
     ['import x from "node:crypto";', 'import of "node:crypto"'],
     ['export { y } from "hono";', 'import of "hono"'],
-    ['import "../ledger/x.ts";', 'import of "./../ledger/x.ts"'],
+    ['import "./../ledger/x.ts";', 'import of "./../ledger/x.ts"'],
     ["import type {\n  A,\n} from 'zod';", 'import of "zod"'],
     ["const m = await import('./x.ts');", "dynamic import"],
     ["const t = Date.now();", "Date"],
