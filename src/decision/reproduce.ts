@@ -8,7 +8,7 @@ import { DecisionResult } from "../kernel/decision-result.ts";
 import { Kernel } from "../kernel/kernel.ts";
 import { DecisionCode } from "../kernel/result-codes.ts";
 import type { KernelRequest } from "../kernel/request.ts";
-import { canonicalJson, type CanonicalValue } from "../ledger/canonical.ts";
+import { canonicalJson } from "../ledger/canonical.ts";
 import { toKernelPolicy, type PolicySnapshot } from "../learning/policy-snapshot.ts";
 
 export function reproduceDecision(pack: DomainPack, record: DecisionRecord, snapshot: PolicySnapshot): DecisionRecord {
@@ -44,5 +44,5 @@ export function reproduceDecision(pack: DomainPack, record: DecisionRecord, snap
 /** True when the replayed record is canonically identical to the sealed one. */
 export function reproducesSealed(pack: DomainPack, record: DecisionRecord, snapshot: PolicySnapshot): boolean {
   const again = reproduceDecision(pack, record, snapshot);
-  return canonicalJson(again as unknown as CanonicalValue) === canonicalJson(record as unknown as CanonicalValue);
+  return canonicalJson(again) === canonicalJson(record);
 }

@@ -52,7 +52,7 @@ export class TenantLedger extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.config = ledgerConfig(env as unknown as Record<string, string>);
+    this.config = ledgerConfig(env);
     // An object nobody created stays vacant: reading sqlite_master writes nothing, so a guessed
     // tenant name never makes the service store anything.
     void ctx.blockConcurrencyWhile(async () => {

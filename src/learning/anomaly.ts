@@ -17,6 +17,11 @@ export type Feature = (typeof FEATURES)[number];
 
 export type RegimeFeatureSums = Readonly<Record<Feature, PowerSums>>;
 
+/** A record with one value per feature, built key by key so no cast is needed. */
+export function perFeature<T>(value: (feature: Feature) => T): Record<Feature, T> {
+  return { input_tokens: value("input_tokens"), value_micros: value("value_micros"), risk_bps: value("risk_bps") };
+}
+
 export interface AnomalyVerdict {
   readonly raiseBps: number;
   /** The features that were out of line, in FEATURES order; empty when none. */

@@ -4,7 +4,7 @@
 
 import type { DomainPack } from "../domain/domain-pack.ts";
 import { FloorSource } from "../kernel/result-codes.ts";
-import { FEATURES, type Feature, type RegimeFeatureSums } from "./anomaly.ts";
+import { perFeature, type Feature, type RegimeFeatureSums } from "./anomaly.ts";
 import { calibrateFloor, floorBounds } from "./calibration.ts";
 import type { OutcomePayload } from "./learner-input.ts";
 import type { PolicyContent, RegimeStatsText } from "./policy-snapshot.ts";
@@ -59,7 +59,7 @@ export function applyOutcome(state: LearnerState, pack: DomainPack, payload: Out
     input_tokens: payload.context.input_tokens, value_micros: payload.context.value_micros, risk_bps: payload.context.risk_bps,
   };
   const regimeStats = regimeSums(content.stats[regime]!);
-  const nextStats = statsToText(Object.fromEntries(FEATURES.map((f) => [f, observe(regimeStats[f], features[f])])) as unknown as RegimeFeatureSums);
+  const nextStats = statsToText(perFeature((f) => observe(regimeStats[f], features[f])));
   const nextContent: PolicyContent = {
     ...content,
     stats: content.stats.map((text, r) => (r === regime ? nextStats : text)),
@@ -98,9 +98,9 @@ export function bestQualityBps(pack: DomainPack): number {
 
 /** A regime's statistics as BigInt power sums. */
 export function regimeSums(text: RegimeStatsText): RegimeFeatureSums {
-  return Object.fromEntries(FEATURES.map((f) => [f, sumsFromText(text[f])])) as unknown as RegimeFeatureSums;
+  return perFeature((f) => sumsFromText(text[f]));
 }
 
 function statsToText(sums: RegimeFeatureSums): RegimeStatsText {
-  return Object.fromEntries(FEATURES.map((f) => [f, sumsToText(sums[f])])) as unknown as RegimeStatsText;
+  return perFeature((f) => sumsToText(sums[f]));
 }

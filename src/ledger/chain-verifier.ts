@@ -145,7 +145,7 @@ export class ChainVerifier {
     if (seq !== this.seq) return `seq ${String(seq)} where ${this.seq} was expected`;
     if (typeof fp !== "string" || !HEX.test(fp) || !text.startsWith(`{"fp":"${fp}",`)) return "fp field malformed";
     if (typeof prev !== "string" || !HEX.test(prev)) return "prev field malformed";
-    if (!ENTRY_KINDS.includes(kind as never)) return `unknown kind ${JSON.stringify(kind)}`;
+    if (typeof kind !== "string" || !(ENTRY_KINDS as readonly string[]).includes(kind)) return `unknown kind ${JSON.stringify(kind)}`;
     if (!Number.isSafeInteger(ts)) return "ts is not an integer";
     if (typeof record !== "object" || record === null) return "record is not an object";
     const expectedPrev = this.expectedPrev(kind as string, record as Record<string, unknown>);

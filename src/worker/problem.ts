@@ -75,7 +75,7 @@ export function problemBody(code: ProblemCode, detail: string, requestId: string
 }
 
 export function problem(c: Context, code: ProblemCode, detail: string, extensions: ProblemExtensions = {}): Response {
-  const requestId = (c.get("requestId" as never) as string | undefined) ?? "unknown";
+  const requestId = (c.var as { readonly requestId?: string }).requestId ?? "unknown";
   const body = problemBody(code, detail, requestId, extensions);
   return c.body(JSON.stringify(body), PROBLEMS[code].status, { "content-type": "application/problem+json" });
 }

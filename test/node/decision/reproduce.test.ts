@@ -1,7 +1,7 @@
-// Replay determinism in Node: decision records built exactly as the worker builds them (runKernel
-// in src/worker/routes/decide.ts: toKernelRequest, decisionSeed, the holdout, the anomaly check),
-// round-tripped through JSON as the chain stores them, must replay to the same canonical bytes
-// under the snapshot they name, and a replay under any other snapshot must be refused.
+// Reproduction in Node: decision records built exactly as the worker builds them (toKernelRequest,
+// decisionSeed, the holdout, then prepareDecision, as src/worker/routes/decide.ts does),
+// round-tripped through JSON as the chain stores them, must reproduce to the same canonical bytes
+// under the snapshot they name, and reproducing under any other snapshot must be refused.
 
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
