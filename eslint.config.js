@@ -33,21 +33,44 @@ function layerRules(layer) {
   return {
     files: [`src/${layer}/**/*.ts`],
     rules: {
-      "no-restricted-imports": ["error", {
-        patterns: [
-          { regex: `^(\\.\\./)+(${forbidden.join("|")})/`, message: `src/${layer} may import only ${["itself", ...MAY_IMPORT[layer]].join(", ")} (DESIGN.md, layers).` },
-          { group: runtime, message: `src/${layer} may not import ${runtime.join(" or ")} modules: it runs where they are not available.` },
-          // Benchmarks build on the production code, never the other way round: bench-only routes,
-          // RPCs and counters live under bench/ (bench/worker/bench-worker.ts), never in src/.
-          { group: ["**/bench/**"], message: "src/ never imports bench code." },
-        ],
-      }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./)+(${forbidden.join("|")})/`,
+              message: `src/${layer} may import only ${["itself", ...MAY_IMPORT[layer]].join(", ")} (DESIGN.md, layers).`,
+            },
+            {
+              group: runtime,
+              message: `src/${layer} may not import ${runtime.join(" or ")} modules: it runs where they are not available.`,
+            },
+            // Benchmarks build on the production code, never the other way round: bench-only routes,
+            // RPCs and counters live under bench/ (bench/worker/bench-worker.ts), never in src/.
+            { group: ["**/bench/**"], message: "src/ never imports bench code." },
+          ],
+        },
+      ],
     },
   };
 }
 
-const impure = ["Date", "fetch", "crypto", "console", "setTimeout", "setInterval", "clearTimeout",
-  "clearInterval", "setImmediate", "queueMicrotask", "performance", "process", "scheduler", "navigator"];
+const impure = [
+  "Date",
+  "fetch",
+  "crypto",
+  "console",
+  "setTimeout",
+  "setInterval",
+  "clearTimeout",
+  "clearInterval",
+  "setImmediate",
+  "queueMicrotask",
+  "performance",
+  "process",
+  "scheduler",
+  "navigator",
+];
 
 export default tseslint.config(
   { ignores: ["node_modules/", ".wrangler/", "worker-configuration.d.ts", "bench/out/"] },
@@ -62,18 +85,23 @@ export default tseslint.config(
   {
     files: ["src/kernel/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", {
-        patterns: [
-          { regex: "^(?!\\./)", message: "src/kernel imports only kernel files (./*.ts)." },
-          { group: ["../*"], message: "src/kernel imports only kernel files." },
-        ],
-      }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { regex: "^(?!\\./)", message: "src/kernel imports only kernel files (./*.ts)." },
+            { group: ["../*"], message: "src/kernel imports only kernel files." },
+          ],
+        },
+      ],
       "no-restricted-globals": ["error", ...impure.map((name) => ({ name, message: `src/kernel is pure: no ${name}.` }))],
-      "no-restricted-properties": ["error",
+      "no-restricted-properties": [
+        "error",
         { object: "Math", property: "random", message: "src/kernel is pure: randomness comes from the seed." },
         { object: "globalThis", message: "src/kernel is pure: no globals." },
       ],
-      "no-restricted-syntax": ["error",
+      "no-restricted-syntax": [
+        "error",
         { selector: "ImportExpression", message: "src/kernel has no dynamic imports." },
         { selector: "NewExpression[callee.name='Date']", message: "src/kernel is pure: no Date." },
       ],

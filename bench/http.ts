@@ -63,14 +63,39 @@ async function createTenant(): Promise<string> {
 const persist = mkdtempSync(join(tmpdir(), "calybris-bench-http-"));
 const wrangler = spawn(
   process.execPath,
-  ["node_modules/wrangler/bin/wrangler.js", "dev", "-c", "bench/wrangler.http.toml", "--port", String(PORT), "--ip", "127.0.0.1", "--persist-to", persist, "--log-level", "error", "--show-interactive-dev-session=false"],
+  [
+    "node_modules/wrangler/bin/wrangler.js",
+    "dev",
+    "-c",
+    "bench/wrangler.http.toml",
+    "--port",
+    String(PORT),
+    "--ip",
+    "127.0.0.1",
+    "--persist-to",
+    persist,
+    "--log-level",
+    "error",
+    "--show-interactive-dev-session=false",
+  ],
   { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } },
 );
 try {
   await waitForHealth(Date.now() + 120_000);
   const key = await createTenant();
-  const decideBody = JSON.stringify({ regime: "coding", input_tokens: 1200, max_output_tokens: 800, value_micros: 5_000_000, risk_bps: 1000 });
-  const decideOptions = { url: `${BASE}/v1/decide`, method: "POST" as const, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: decideBody };
+  const decideBody = JSON.stringify({
+    regime: "coding",
+    input_tokens: 1200,
+    max_output_tokens: 800,
+    value_micros: 5_000_000,
+    risk_bps: 1000,
+  });
+  const decideOptions = {
+    url: `${BASE}/v1/decide`,
+    method: "POST" as const,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: decideBody,
+  };
   const floorOptions = { url: `${BASE}/__floor`, method: "POST" as const };
   // Warm both paths: JIT, SQLite pages, isolate caches.
   await drive({ ...decideOptions, connections: 8, duration: 2 });
@@ -81,15 +106,17 @@ try {
     decide[connections] = await drive({ ...decideOptions, connections, duration: SECONDS });
     floor[connections] = await drive({ ...floorOptions, connections, duration: SECONDS });
   }
-  console.log(JSON.stringify({
-    bench: "http",
-    decide,
-    floor,
-    ratio_64: Number((decide[64]!.rps / floor[64]!.rps).toFixed(3)),
-    seconds_per_level: SECONDS,
-    host: "wrangler dev (local workerd)",
-    node: process.version,
-  }));
+  console.log(
+    JSON.stringify({
+      bench: "http",
+      decide,
+      floor,
+      ratio_64: Number((decide[64]!.rps / floor[64]!.rps).toFixed(3)),
+      seconds_per_level: SECONDS,
+      host: "wrangler dev (local workerd)",
+      node: process.version,
+    }),
+  );
 } finally {
   wrangler.kill("SIGTERM");
   rmSync(persist, { recursive: true, force: true });

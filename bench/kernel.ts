@@ -81,20 +81,22 @@ const naivePerSecond = naiveDecisions / ((performance.now() - naiveStart) / 1000
 
 const sorted = [...runs].sort((a, b) => a - b);
 const median = sorted[Math.floor(sorted.length / 2)]!;
-console.log(JSON.stringify({
-  bench: "kernel",
-  decisions_per_sec: Math.round(median),
-  runs: runs.map(Math.round),
-  gc_during_timed_loop: gcEvents,
-  gc_kinds: gcKinds,
-  heap_bytes_per_decision: Math.max(0, heapAfter - heapBefore) / (DECISIONS_PER_RUN * runs.length),
-  naive_decisions_per_sec: Math.round(naivePerSecond),
-  speedup_vs_naive: Number((median / naivePerSecond).toFixed(1)),
-  scored_share: scored / REQUESTS,
-  decide_with_propensity_per_sec: Math.round(withPropensity),
-  options: LLM_PACK.catalog.optionCount,
-  requests: REQUESTS,
-  decisions_per_run: DECISIONS_PER_RUN,
-  node: process.version,
-  checksum: (propensityChecksum + naiveChecksum) % 1000,
-}));
+console.log(
+  JSON.stringify({
+    bench: "kernel",
+    decisions_per_sec: Math.round(median),
+    runs: runs.map(Math.round),
+    gc_during_timed_loop: gcEvents,
+    gc_kinds: gcKinds,
+    heap_bytes_per_decision: Math.max(0, heapAfter - heapBefore) / (DECISIONS_PER_RUN * runs.length),
+    naive_decisions_per_sec: Math.round(naivePerSecond),
+    speedup_vs_naive: Number((median / naivePerSecond).toFixed(1)),
+    scored_share: scored / REQUESTS,
+    decide_with_propensity_per_sec: Math.round(withPropensity),
+    options: LLM_PACK.catalog.optionCount,
+    requests: REQUESTS,
+    decisions_per_run: DECISIONS_PER_RUN,
+    node: process.version,
+    checksum: (propensityChecksum + naiveChecksum) % 1000,
+  }),
+);

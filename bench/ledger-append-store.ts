@@ -5,7 +5,15 @@
 // Bench support only.
 
 import type {
-  CheckpointRow, EntryRow, HeadRow, KeyedScope, LedgerStore, LedgerWrite, OutboxRow, ReservationRow, TenantRow,
+  CheckpointRow,
+  EntryRow,
+  HeadRow,
+  KeyedScope,
+  LedgerStore,
+  LedgerWrite,
+  OutboxRow,
+  ReservationRow,
+  TenantRow,
 } from "../src/ledger/store.ts";
 
 export interface AppendStoreOptions {
@@ -30,13 +38,27 @@ export class AppendStore implements LedgerStore {
     this.onEntries = options.onEntries ?? null;
   }
 
-  readHead(): HeadRow | null { return this.head; }
-  readTenant(): TenantRow | null { return this.tenant; }
-  readEntries(fromSeq: number, limit: number): EntryRow[] { return this.entries.slice(fromSeq, fromSeq + limit); }
-  readNode(level: number, index: number): Uint8Array | null { return this.nodes.get(`${level}:${index}`) ?? null; }
-  readReservation(id: string): ReservationRow | null { return this.reservations.get(id) ?? null; }
-  readKeyed(scope: KeyedScope, key: string): string | null { return this.keyed.get(`${scope}\u0000${key}`) ?? null; }
-  readLatestCheckpoint(): CheckpointRow | null { return this.checkpoints.at(-1) ?? null; }
+  readHead(): HeadRow | null {
+    return this.head;
+  }
+  readTenant(): TenantRow | null {
+    return this.tenant;
+  }
+  readEntries(fromSeq: number, limit: number): EntryRow[] {
+    return this.entries.slice(fromSeq, fromSeq + limit);
+  }
+  readNode(level: number, index: number): Uint8Array | null {
+    return this.nodes.get(`${level}:${index}`) ?? null;
+  }
+  readReservation(id: string): ReservationRow | null {
+    return this.reservations.get(id) ?? null;
+  }
+  readKeyed(scope: KeyedScope, key: string): string | null {
+    return this.keyed.get(`${scope}\u0000${key}`) ?? null;
+  }
+  readLatestCheckpoint(): CheckpointRow | null {
+    return this.checkpoints.at(-1) ?? null;
+  }
 
   readExpiredReservations(nowMs: number, limit: number): ReservationRow[] {
     return [...this.reservations.values()]
@@ -83,16 +105,34 @@ export class AppendStore implements LedgerStore {
 
   private apply(write: LedgerWrite): void {
     switch (write.table) {
-      case "head": this.head = write.row; return;
-      case "tenant": this.tenant = write.row; return;
-      case "entry": return;
-      case "node": this.nodes.set(`${write.level}:${write.index}`, write.hash); return;
-      case "reservation": this.reservations.set(write.row.id, write.row); return;
-      case "keyed": this.keyed.set(`${write.scope}\u0000${write.key}`, write.value); return;
-      case "outbox": this.outbox.set(write.row.id, write.row); return;
-      case "outbox_delete": this.outbox.delete(write.id); return;
-      case "checkpoint": this.checkpoints.push(write.row); return;
-      case "truncate_entries": return;
+      case "head":
+        this.head = write.row;
+        return;
+      case "tenant":
+        this.tenant = write.row;
+        return;
+      case "entry":
+        return;
+      case "node":
+        this.nodes.set(`${write.level}:${write.index}`, write.hash);
+        return;
+      case "reservation":
+        this.reservations.set(write.row.id, write.row);
+        return;
+      case "keyed":
+        this.keyed.set(`${write.scope}\u0000${write.key}`, write.value);
+        return;
+      case "outbox":
+        this.outbox.set(write.row.id, write.row);
+        return;
+      case "outbox_delete":
+        this.outbox.delete(write.id);
+        return;
+      case "checkpoint":
+        this.checkpoints.push(write.row);
+        return;
+      case "truncate_entries":
+        return;
     }
   }
 }

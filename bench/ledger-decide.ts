@@ -17,8 +17,15 @@ const RUN: KernelRun = { kernel: new Kernel(LLM_PACK.catalog), out: new Decision
 const SNAPSHOT = warmStartSnapshot(LLM_PACK);
 const WARM: PolicyEntry = { snapshot: SNAPSHOT, policy: toKernelPolicy(SNAPSHOT) };
 const TENANT: TenantView = {
-  tenantId: "bench", name: "Bench", status: "active", mode: "live", pack: LLM_PACK.id, allowedProviderMask: MASK_ALL,
-  rateLimitPerMinute: 0, costCapMicros: UNSET, apiKeyId: "bench",
+  tenantId: "bench",
+  name: "Bench",
+  status: "active",
+  mode: "live",
+  pack: LLM_PACK.id,
+  allowedProviderMask: MASK_ALL,
+  rateLimitPerMinute: 0,
+  costCapMicros: UNSET,
+  apiKeyId: "bench",
 };
 
 /** Cheap deterministic mixing so every decision differs without a PRNG dependency. */
@@ -33,13 +40,29 @@ export function benchDecideInput(runId: string, i: number): DecideInput {
   const regimeIndex = mix(i, 7) % LLM_PACK.regimes.length;
   const decisionId = `${runId}-${i}`;
   const prepared = prepareDecision({
-    pack: LLM_PACK, run: RUN, tenant: TENANT, learned: WARM, baseline: null, holdout: false, regime: LLM_PACK.regimes[regimeIndex]!.id,
+    pack: LLM_PACK,
+    run: RUN,
+    tenant: TENANT,
+    learned: WARM,
+    baseline: null,
+    holdout: false,
+    regime: LLM_PACK.regimes[regimeIndex]!.id,
     request: {
-      regimeIndex, inputTokens: 200 + (mix(i, 41) % 8_000), maxOutputTokens: 1_024, valueMicros: 1_000_000 + (mix(i, 37) % 9_000_000),
-      riskBps: mix(i, 23) % 2_000, clientFloorBps: UNSET, maxLatencyMs: UNSET, maxCostMicros: UNSET, requiredCapabilityMask: 0,
-      providerAllowMask: MASK_ALL, providerDenyMask: 0,
+      regimeIndex,
+      inputTokens: 200 + (mix(i, 41) % 8_000),
+      maxOutputTokens: 1_024,
+      valueMicros: 1_000_000 + (mix(i, 37) % 9_000_000),
+      riskBps: mix(i, 23) % 2_000,
+      clientFloorBps: UNSET,
+      maxLatencyMs: UNSET,
+      maxCostMicros: UNSET,
+      requiredCapabilityMask: 0,
+      providerAllowMask: MASK_ALL,
+      providerDenyMask: 0,
     },
-    requestId: decisionId, tenantChoice: null, seedOf: (hash) => decisionSeed(TENANT.tenantId, decisionId, hash),
+    requestId: decisionId,
+    tenantChoice: null,
+    seedOf: (hash) => decisionSeed(TENANT.tenantId, decisionId, hash),
   });
   return { decisionId, idempotencyKey: null, requestDigestHex: mix(i, 11).toString(16).padStart(8, "0").repeat(8), ...prepared };
 }

@@ -43,7 +43,10 @@ interface LoadAnswer {
   readonly after: { readonly batches: number; readonly commands: number };
 }
 
-type Fetch = (url: string, init?: { method: string; body?: string }) => Promise<{ status: number; text(): Promise<string>; json(): Promise<unknown> }>;
+type Fetch = (
+  url: string,
+  init?: { method: string; body?: string },
+) => Promise<{ status: number; text(): Promise<string>; json(): Promise<unknown> }>;
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CONFIG = join(ROOT, "wrangler.toml");
@@ -76,8 +79,14 @@ async function runLevels(fetch: Fetch, runs: readonly DoRun[]): Promise<DoLevel[
     const batches = load.after.batches - load.before.batches;
     const commands = load.after.commands - load.before.commands;
     results.push({
-      call, clients, appends: load.appends, failures: load.failures, appendsPerSec: load.appends / (load.elapsedMs / 1000),
-      entriesPerTxn: batches === 0 ? 0 : commands / batches, latencyMsP50: load.latencyMsP50, latencyMsP99: load.latencyMsP99,
+      call,
+      clients,
+      appends: load.appends,
+      failures: load.failures,
+      appendsPerSec: load.appends / (load.elapsedMs / 1000),
+      entriesPerTxn: batches === 0 ? 0 : commands / batches,
+      latencyMsP50: load.latencyMsP50,
+      latencyMsP99: load.latencyMsP99,
     });
   }
   return results;
@@ -87,18 +96,31 @@ async function runLevels(fetch: Fetch, runs: readonly DoRun[]): Promise<DoLevel[
 async function withMiniflare<T>(run: (fetch: Fetch) => Promise<T>): Promise<T> {
   const outdir = mkdtempSync(join(tmpdir(), "calybris-bench-worker-"));
   try {
-    const built = spawnSync(process.execPath, [WRANGLER, "deploy", "--dry-run", "--config", CONFIG, "--outdir", outdir, ENTRY], { cwd: ROOT, encoding: "utf8" });
+    const built = spawnSync(process.execPath, [WRANGLER, "deploy", "--dry-run", "--config", CONFIG, "--outdir", outdir, ENTRY], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     if (built.status !== 0) throw new Error(`wrangler could not bundle the bench worker: ${built.stderr}${built.stdout}`);
     // The bundle is one ES module, which must come first, plus the migrations' SQL as text
     // modules (wrangler's default rule for *.sql).
     const sql = readdirSync(outdir).filter((name) => name.endsWith(".sql"));
-    const modules = [{ type: "ESModule", path: join(outdir, "bench-worker.js") }, ...sql.map((name) => ({ type: "Text", path: join(outdir, name) }))];
+    const modules = [
+      { type: "ESModule", path: join(outdir, "bench-worker.js") },
+      ...sql.map((name) => ({ type: "Text", path: join(outdir, name) })),
+    ];
     // wrangler.toml's bindings, Durable Objects and compatibility settings, as wrangler dev sets them;
     // its module rules are replaced by the explicit module list above.
     const workerOptions = { ...(unstable_getMiniflareWorkerOptions(CONFIG).workerOptions as Record<string, unknown>) };
     delete workerOptions.modulesRules;
     const bindings = { ...(workerOptions.bindings as Record<string, unknown>), ...BENCH_VARS };
-    const options = { ...workerOptions, rootPath: ROOT, modules, modulesRoot: outdir, bindings, cf: false } as unknown as V4MiniflareOptions;
+    const options = {
+      ...workerOptions,
+      rootPath: ROOT,
+      modules,
+      modulesRoot: outdir,
+      bindings,
+      cf: false,
+    } as unknown as V4MiniflareOptions;
     const miniflare = new Miniflare(convertV4MiniflareOptions(options));
     try {
       await miniflare.ready;
@@ -113,7 +135,9 @@ async function withMiniflare<T>(run: (fetch: Fetch) => Promise<T>): Promise<T> {
 
 async function withWranglerDev<T>(run: (fetch: Fetch) => Promise<T>): Promise<T> {
   const worker = await unstable_startWorker({
-    config: CONFIG, entrypoint: ENTRY, bindings: { BENCH_ROUTES: { type: "plain_text", value: BENCH_VARS.BENCH_ROUTES } },
+    config: CONFIG,
+    entrypoint: ENTRY,
+    bindings: { BENCH_ROUTES: { type: "plain_text", value: BENCH_VARS.BENCH_ROUTES } },
     dev: { persist: false, logLevel: "error", server: { port: 0 }, inspector: false, watch: false },
   });
   try {

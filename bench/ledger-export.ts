@@ -63,10 +63,17 @@ export async function writeBenchExport(path: string, entries: number, checkpoint
       for (let k = 0; k < decideCount; k++) commands.push(decideCommand("x", decisions + k, 1_000 + decisions + k));
       const results = await Promise.all(commands.map((command) => engine.submit(command)));
       decisions += decideCount;
-      const outcomes = results.slice(0, room - decideCount).flatMap((result, k) => (result.ok && "fingerprint" in result ? [outcomeCommand(result.fingerprint, decisions + k)] : []));
+      const outcomes = results
+        .slice(0, room - decideCount)
+        .flatMap((result, k) => (result.ok && "fingerprint" in result ? [outcomeCommand(result.fingerprint, decisions + k)] : []));
       await Promise.all(outcomes.map((command) => engine.submit(command)));
       if (engine.head.size >= nextCheckpoint && engine.head.size < entries) {
-        const signed = await engine.submit({ type: "checkpoint", origin: "calybris.local/ledger/bench-export", signer, nowMs: 1_000 + decisions });
+        const signed = await engine.submit({
+          type: "checkpoint",
+          origin: "calybris.local/ledger/bench-export",
+          signer,
+          nowMs: 1_000 + decisions,
+        });
         if (signed.ok && signed.signed) checkpoints++;
         nextCheckpoint += checkpointEvery;
       }
@@ -80,10 +87,15 @@ export async function writeBenchExport(path: string, entries: number, checkpoint
 
 function outcomeCommand(decisionFingerprint: string, i: number): LedgerCommand {
   return {
-    type: "outcome", webhookId: `msg_${i}`, requestDigestHex: `body-${i}`, decisionFingerprint,
+    type: "outcome",
+    webhookId: `msg_${i}`,
+    requestDigestHex: `body-${i}`,
+    decisionFingerprint,
     // decideCommand("x", i) made decision i: its first candidate is an option it offered.
-    model: benchDecideInput("x", i).candidates[0]!.option, actualCostMicros: 10_000 + (i % 90_000),
+    model: benchDecideInput("x", i).candidates[0]!.option,
+    actualCostMicros: 10_000 + (i % 90_000),
     record: { quality_bps: 7_000 + (i % 3_000), latency_ms: 200 + (i % 5_000), output_tokens: 100 + (i % 900), success: i % 7 !== 0 },
-    learnerOutcome: { success: i % 7 !== 0 }, nowMs: 2_000 + i,
+    learnerOutcome: { success: i % 7 !== 0 },
+    nowMs: 2_000 + i,
   };
 }

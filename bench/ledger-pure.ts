@@ -15,8 +15,18 @@ const RESERVATION_TTL_MS = 600_000;
 
 export function benchTenant(tenantId: string): TenantRow {
   return {
-    tenantId, name: "Bench tenant", status: "active", mode: "live", pack: "llm", allowedProviderMask: 0xffff, rateLimitPerMinute: 2 ** 40,
-    costCapMicros: -1, apiKeyHashHex: "be".repeat(32), apiKeyId: "bench", webhookSecret: "whsec_YmVuY2g=", createdAtMs: 0,
+    tenantId,
+    name: "Bench tenant",
+    status: "active",
+    mode: "live",
+    pack: "llm",
+    allowedProviderMask: 0xffff,
+    rateLimitPerMinute: 2 ** 40,
+    costCapMicros: -1,
+    apiKeyHashHex: "be".repeat(32),
+    apiKeyId: "bench",
+    webhookSecret: "whsec_YmVuY2g=",
+    createdAtMs: 0,
   };
 }
 
@@ -36,7 +46,9 @@ export async function appendDecisions(engine: LedgerEngine, runId: string, count
   const startMs = performance.now();
   for (let done = 0; done < count; done += CONCURRENT_SUBMITS) {
     const round = Math.min(CONCURRENT_SUBMITS, count - done);
-    const results = await Promise.all(Array.from({ length: round }, (_, k) => engine.submit(decideCommand(runId, done + k, 1_000 + done + k))));
+    const results = await Promise.all(
+      Array.from({ length: round }, (_, k) => engine.submit(decideCommand(runId, done + k, 1_000 + done + k))),
+    );
     for (const result of results) if (!result.ok) throw new Error(`bench decision refused: ${result.code}`);
   }
   return count / ((performance.now() - startMs) / 1000);

@@ -51,7 +51,8 @@ function verifyWithCli(path: string, threads: number | null): CliReport & { wall
 }
 
 const round = (value: number, digits = 0): number => Math.round(value * 10 ** digits) / 10 ** digits;
-const byClients = <T>(values: readonly T[]): Record<string, T> => Object.fromEntries(DO_CLIENTS.map((clients, i) => [String(clients), values[i]!]));
+const byClients = <T>(values: readonly T[]): Record<string, T> =>
+  Object.fromEntries(DO_CLIENTS.map((clients, i) => [String(clients), values[i]!]));
 
 const pure = await benchPure(PURE_APPENDS, 5 * PURE_APPENDS);
 const doRuns: DoRun[] = [
@@ -73,46 +74,51 @@ try {
   parallel = verifyWithCli(path, null);
   mainThread = verifyWithCli(path, 0);
   for (const run of [parallel, mainThread]) {
-    if (!run.ok || run.entries !== exportStats.entries || run.checkpointsVerified !== exportStats.checkpoints) throw new Error(`verify disagrees: ${JSON.stringify(run)}`);
+    if (!run.ok || run.entries !== exportStats.entries || run.checkpointsVerified !== exportStats.checkpoints)
+      throw new Error(`verify disagrees: ${JSON.stringify(run)}`);
   }
 } finally {
   rmSync(directory, { recursive: true, force: true });
 }
 
-console.log(JSON.stringify({
-  bench: "ledger",
-  pure_appends_per_sec: round(pure.memoryStorePerSec),
-  pure_appends: pure.memoryStoreAppends,
-  pure_entries_per_txn: round(pure.entriesPerTxn, 2),
-  pure_appends_per_sec_append_store: round(pure.appendStorePerSec),
-  pure_appends_append_store: pure.appendStoreAppends,
-  do_appends_per_sec: byClients(levels.map((level) => round(level.appendsPerSec))),
-  entries_per_txn: byClients(levels.map((level) => round(level.entriesPerTxn, 2))),
-  entries_per_txn_64: round(levels[2]!.entriesPerTxn, 2),
-  do_latency_ms_p50: byClients(levels.map((level) => level.latencyMsP50)),
-  do_latency_ms_p99: byClients(levels.map((level) => level.latencyMsP99)),
-  do_failures: levels.reduce((sum, level) => sum + level.failures, 0),
-  do_seconds_per_level: DO_SECONDS,
-  do_host: "miniflare (wrangler bundle)",
-  do_rpc_noop_calls_per_sec_64: round(rpcBaseline.appendsPerSec),
-  ...(wranglerDev === null ? {} : {
-    do_appends_per_sec_wrangler_dev: byClients(wranglerDev.slice(0, DO_CLIENTS.length).map((level) => round(level.appendsPerSec))),
-    entries_per_txn_wrangler_dev: byClients(wranglerDev.slice(0, DO_CLIENTS.length).map((level) => round(level.entriesPerTxn, 2))),
-    do_rpc_noop_calls_per_sec_64_wrangler_dev: round(wranglerDev[DO_CLIENTS.length]!.appendsPerSec),
+console.log(
+  JSON.stringify({
+    bench: "ledger",
+    pure_appends_per_sec: round(pure.memoryStorePerSec),
+    pure_appends: pure.memoryStoreAppends,
+    pure_entries_per_txn: round(pure.entriesPerTxn, 2),
+    pure_appends_per_sec_append_store: round(pure.appendStorePerSec),
+    pure_appends_append_store: pure.appendStoreAppends,
+    do_appends_per_sec: byClients(levels.map((level) => round(level.appendsPerSec))),
+    entries_per_txn: byClients(levels.map((level) => round(level.entriesPerTxn, 2))),
+    entries_per_txn_64: round(levels[2]!.entriesPerTxn, 2),
+    do_latency_ms_p50: byClients(levels.map((level) => level.latencyMsP50)),
+    do_latency_ms_p99: byClients(levels.map((level) => level.latencyMsP99)),
+    do_failures: levels.reduce((sum, level) => sum + level.failures, 0),
+    do_seconds_per_level: DO_SECONDS,
+    do_host: "miniflare (wrangler bundle)",
+    do_rpc_noop_calls_per_sec_64: round(rpcBaseline.appendsPerSec),
+    ...(wranglerDev === null
+      ? {}
+      : {
+          do_appends_per_sec_wrangler_dev: byClients(wranglerDev.slice(0, DO_CLIENTS.length).map((level) => round(level.appendsPerSec))),
+          entries_per_txn_wrangler_dev: byClients(wranglerDev.slice(0, DO_CLIENTS.length).map((level) => round(level.entriesPerTxn, 2))),
+          do_rpc_noop_calls_per_sec_64_wrangler_dev: round(wranglerDev[DO_CLIENTS.length]!.appendsPerSec),
+        }),
+    verify_entries_per_sec: round(parallel.entriesPerSec),
+    verify_entries: parallel.entries,
+    verify_threads: parallel.threads,
+    verify_mb_per_sec: round(exportStats.bytes / 1e6 / (parallel.elapsedMs / 1000), 1),
+    verify_wall_ms_with_startup: round(parallel.wallMs),
+    verify_cpu_us_per_entry: round((parallel.cpuMs * 1000) / parallel.entries, 2),
+    verify_entries_per_sec_main_thread: round(mainThread.entriesPerSec),
+    verify_cpu_us_per_entry_main_thread: round((mainThread.cpuMs * 1000) / mainThread.entries, 2),
+    verify_mode: "cli",
+    verify_export_bytes: exportStats.bytes,
+    verify_export_checkpoints: exportStats.checkpoints,
+    export_appends_per_sec: round(exportStats.appendsPerSec),
+    cpus: availableParallelism(),
+    load_average_1m: round(loadavg()[0]!, 2),
+    node: process.version,
   }),
-  verify_entries_per_sec: round(parallel.entriesPerSec),
-  verify_entries: parallel.entries,
-  verify_threads: parallel.threads,
-  verify_mb_per_sec: round(exportStats.bytes / 1e6 / (parallel.elapsedMs / 1000), 1),
-  verify_wall_ms_with_startup: round(parallel.wallMs),
-  verify_cpu_us_per_entry: round((parallel.cpuMs * 1000) / parallel.entries, 2),
-  verify_entries_per_sec_main_thread: round(mainThread.entriesPerSec),
-  verify_cpu_us_per_entry_main_thread: round((mainThread.cpuMs * 1000) / mainThread.entries, 2),
-  verify_mode: "cli",
-  verify_export_bytes: exportStats.bytes,
-  verify_export_checkpoints: exportStats.checkpoints,
-  export_appends_per_sec: round(exportStats.appendsPerSec),
-  cpus: availableParallelism(),
-  load_average_1m: round(loadavg()[0]!, 2),
-  node: process.version,
-}));
+);

@@ -21,7 +21,10 @@ export function naiveDecide(catalog: KernelCatalog, input: DecisionInput): Naive
   const { request: r, tenant, policy } = input;
   if (r.riskBps >= RISK_CEILING_BPS || tenant.suspended || r.regimeIndex < 0 || r.regimeIndex >= policy.regimeCount) return null;
   const floor = r.clientFloorBps !== UNSET ? r.clientFloorBps : Math.min(10_000, policy.floorBps[r.regimeIndex]! + input.floorRaiseBps);
-  const cap = Math.min(r.maxCostMicros === UNSET ? Infinity : r.maxCostMicros, tenant.costCapMicros === UNSET ? Infinity : tenant.costCapMicros);
+  const cap = Math.min(
+    r.maxCostMicros === UNSET ? Infinity : r.maxCostMicros,
+    tenant.costCapMicros === UNSET ? Infinity : tenant.costCapMicros,
+  );
   const k = input.seedWords[0]! % policy.sampleCount;
   const theta = (tier: number): number => policy.thetaBps[(r.regimeIndex * policy.sampleCount + k) * policy.tierCount + tier]! / 10_000;
   const options = Array.from({ length: catalog.optionCount }, (_, i) => ({

@@ -27,13 +27,30 @@ for (const dataset of DATASETS) {
     errors: report.policies.adaptive?.errors ?? null,
     load_seconds: Math.round(loaded - t0) / 1000,
     replay_seconds: Math.round(done - loaded) / 1000,
-    policies: Object.fromEntries(Object.entries(report.policies).map(([name, m]) => [name, { cost_microcents: m.cost_micros, quality_bps: m.quality_bps, misses: m.misses }])),
+    policies: Object.fromEntries(
+      Object.entries(report.policies).map(([name, m]) => [
+        name,
+        { cost_microcents: m.cost_micros, quality_bps: m.quality_bps, misses: m.misses },
+      ]),
+    ),
     chain_entries: report.adaptive?.ledger.entries ?? null,
   };
-  process.stderr.write(`${dataset.id}: ${table.count} records, load ${((loaded - t0) / 1000).toFixed(1)} s, replay ${((done - loaded) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `${dataset.id}: ${table.count} records, load ${((loaded - t0) / 1000).toFixed(1)} s, replay ${((done - loaded) / 1000).toFixed(1)} s\n`,
+  );
 }
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({
-  bench: "replay", seconds: Math.round(seconds * 10) / 10, records, records_per_sec: Math.round(records / seconds), target_seconds: 60,
-  datasets, seed: SEED, cpus: os.cpus().length, load_average_1m: Math.round(os.loadavg()[0]! * 100) / 100, node: process.version,
-}));
+console.log(
+  JSON.stringify({
+    bench: "replay",
+    seconds: Math.round(seconds * 10) / 10,
+    records,
+    records_per_sec: Math.round(records / seconds),
+    target_seconds: 60,
+    datasets,
+    seed: SEED,
+    cpus: os.cpus().length,
+    load_average_1m: Math.round(os.loadavg()[0]! * 100) / 100,
+    node: process.version,
+  }),
+);

@@ -57,7 +57,12 @@ const headers: Record<string, string> = {
 
 const quote = (text: string): string => `'${text.replaceAll("'", "'\\''")}'`;
 console.log(
-  ["curl -sS -X POST", quote(`${values.url}/v1/outcomes`), ...Object.entries(headers).map(([k, v]) => `-H ${quote(`${k}: ${v}`)}`), `--data ${quote(body)}`].join(" \\\n  "),
+  [
+    "curl -sS -X POST",
+    quote(`${values.url}/v1/outcomes`),
+    ...Object.entries(headers).map(([k, v]) => `-H ${quote(`${k}: ${v}`)}`),
+    `--data ${quote(body)}`,
+  ].join(" \\\n  "),
 );
 if (values.send) {
   const response = await fetch(`${values.url}/v1/outcomes`, { method: "POST", headers, body });

@@ -20,13 +20,23 @@ const reports: DatasetReport[] = [];
 const thompsonOnly: DatasetReport[] = [];
 for (const dataset of DATASETS) {
   const table = await dataset.load(reader, { seed: SEED });
-  const report = await replayDataset(dataset, table, { byteLength: (text) => Buffer.byteLength(text), seed: SEED, onProgress: (stage, done, total) => progress(`${dataset.id} ${stage}`, done, total) });
+  const report = await replayDataset(dataset, table, {
+    byteLength: (text) => Buffer.byteLength(text),
+    seed: SEED,
+    onProgress: (stage, done, total) => progress(`${dataset.id} ${stage}`, done, total),
+  });
   await writeReport(`${docs}results`, report);
   reports.push(report);
   // The same replay without causal exploration: what Thompson sampling alone does.
-  thompsonOnly.push(await replayDataset(dataset, table, { byteLength: (text) => Buffer.byteLength(text),
-    seed: SEED, explorationBps: 0, policies: ["adaptive", "hindsight"], onProgress: (stage, done, total) => progress(`${dataset.id} ${stage} (no exploration)`, done, total),
-  }));
+  thompsonOnly.push(
+    await replayDataset(dataset, table, {
+      byteLength: (text) => Buffer.byteLength(text),
+      seed: SEED,
+      explorationBps: 0,
+      policies: ["adaptive", "hindsight"],
+      onProgress: (stage, done, total) => progress(`${dataset.id} ${stage} (no exploration)`, done, total),
+    }),
+  );
 }
 await writeFile(`${docs}results.md`, resultsMarkdown(reports, thompsonOnly, "npm run results", "results"));
 process.stderr.write(`wrote ${docs}results.md\n`);

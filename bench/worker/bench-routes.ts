@@ -55,8 +55,17 @@ export function benchRoutes(): Hono<AppEnv> {
   bench.post("/ledger/tenants/:tenantId", async (c) => {
     const tenantId = c.req.param("tenantId");
     const result = await ledger(c.env, tenantId).createTenant({
-      tenantId, name: "Bench tenant", initialBudgetMicros: 2 ** 52, allowedProviderMask: 0xffff, rateLimitPerMinute: 2 ** 40,
-      costCapMicros: -1, apiKeyHashHex: BENCH_SECRET_HASH_HEX, apiKeyId: "bench", webhookSecret: "whsec_YmVuY2gtb25seS1zZWNyZXQ=", mode: "live", pack: "llm",
+      tenantId,
+      name: "Bench tenant",
+      initialBudgetMicros: 2 ** 52,
+      allowedProviderMask: 0xffff,
+      rateLimitPerMinute: 2 ** 40,
+      costCapMicros: -1,
+      apiKeyHashHex: BENCH_SECRET_HASH_HEX,
+      apiKeyId: "bench",
+      webhookSecret: "whsec_YmVuY2gtb25seS1zZWNyZXQ=",
+      mode: "live",
+      pack: "llm",
     });
     return c.json(result, result.ok ? 200 : 409);
   });
@@ -77,9 +86,11 @@ export function benchRoutes(): Hono<AppEnv> {
       const stub = ledger(c.env, body.tenantId);
       for (let call = 0; performance.now() - startMs < body.durationMs; call++) {
         const sentMs = performance.now();
-        const ok = body.call === "stats"
-          ? (await stub.benchStats()).batches >= 0
-          : (await stub.decide(BENCH_SECRET_HASH_HEX, { ...body.template, decisionId: `${body.template.decisionId}-${index}-${call}` })).result.ok;
+        const ok =
+          body.call === "stats"
+            ? (await stub.benchStats()).batches >= 0
+            : (await stub.decide(BENCH_SECRET_HASH_HEX, { ...body.template, decisionId: `${body.template.decisionId}-${index}-${call}` }))
+                .result.ok;
         if (ok) latenciesMs.push(performance.now() - sentMs);
         else failures++;
       }
@@ -88,8 +99,17 @@ export function benchRoutes(): Hono<AppEnv> {
     const elapsedMs = performance.now() - startMs;
     const after = await ledger(c.env, body.tenantId).benchStats();
     latenciesMs.sort((a, b) => a - b);
-    const quantile = (q: number): number | null => latenciesMs[Math.min(latenciesMs.length - 1, Math.floor(q * latenciesMs.length))] ?? null;
-    return c.json({ appends: latenciesMs.length, failures, elapsedMs, latencyMsP50: quantile(0.5), latencyMsP99: quantile(0.99), before, after });
+    const quantile = (q: number): number | null =>
+      latenciesMs[Math.min(latenciesMs.length - 1, Math.floor(q * latenciesMs.length))] ?? null;
+    return c.json({
+      appends: latenciesMs.length,
+      failures,
+      elapsedMs,
+      latencyMsP50: quantile(0.5),
+      latencyMsP99: quantile(0.99),
+      before,
+      after,
+    });
   });
 
   return bench;

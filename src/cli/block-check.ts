@@ -92,7 +92,14 @@ export class BlockChecker {
     const close = (line: number): void => {
       if (open === null) return;
       const { firstLine, firstSeq, firstPrev, stack } = open;
-      segments.push({ firstLine, lineCount: line - firstLine, firstSeq, firstPrev, lastFp: this.lastFp.toString("latin1"), pieces: stack.pieces() });
+      segments.push({
+        firstLine,
+        lineCount: line - firstLine,
+        firstSeq,
+        firstPrev,
+        lastFp: this.lastFp.toString("latin1"),
+        pieces: stack.pieces(),
+      });
       open = null;
     };
     for (let line = 0, start = 0; line < ends.length; start = ends[line]! + 1, line++) {
@@ -104,7 +111,12 @@ export class BlockChecker {
       // this.input[0..32] holds the line's stored prev; it must be the previous line's fingerprint.
       if (open === null || this.seq !== lastSeq + 1 || this.input.compare(this.lastFp, 0, 32, 0, 32) !== 0) {
         close(line);
-        open = { firstLine: line, firstSeq: this.seq, firstPrev: this.input.toString("latin1", 0, 32), stack: new PieceStack(this.nodeInput) };
+        open = {
+          firstLine: line,
+          firstSeq: this.seq,
+          firstPrev: this.input.toString("latin1", 0, 32),
+          stack: new PieceStack(this.nodeInput),
+        };
       }
       open.stack.push(leaf, this.seq);
       this.fp.copy(this.lastFp);

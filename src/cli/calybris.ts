@@ -19,7 +19,10 @@ Run with \`npm run calybris -- <command>\` or \`npx calybris <command>\` (Node 2
 `;
 
 const COMMANDS: Record<string, (argv: readonly string[], output: Output) => Promise<number>> = {
-  verify: runVerify, replay: runReplay, pilot: runPilot, keygen: runKeygen,
+  verify: runVerify,
+  replay: runReplay,
+  pilot: runPilot,
+  keygen: runKeygen,
 };
 
 export async function main(argv: readonly string[], output: Output): Promise<number> {

@@ -63,7 +63,10 @@ export class GzipDataReader implements DataReader {
   async list(folder: string, suffix: string): Promise<string[]> {
     try {
       const names = await readdir(join(this.root, folder));
-      return names.filter((name) => name.endsWith(suffix)).sort().map((name) => `${folder}/${name}`);
+      return names
+        .filter((name) => name.endsWith(suffix))
+        .sort()
+        .map((name) => `${folder}/${name}`);
     } catch {
       throw new DataFileError(folder, 0, `cannot list the folder under ${this.root}`);
     }

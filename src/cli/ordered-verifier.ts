@@ -67,8 +67,15 @@ export class OrderedVerifier {
   finish(tailBytes: number): Verdict {
     const tornTail = this.damage === null && tailBytes > 0 ? { seq: this.seq, bytes: tailBytes } : null;
     const report: VerifyReport = {
-      ok: this.damage === null, entries: this.seq, headHex: this.headHex, rootHex: bytesToHex(this.root()), tenantId: this.tenantId,
-      checkpoints: this.checkpoints, checkpointsVerified: this.checkpointsVerified, damage: this.damage, tornTail,
+      ok: this.damage === null,
+      entries: this.seq,
+      headHex: this.headHex,
+      rootHex: bytesToHex(this.root()),
+      tenantId: this.tenantId,
+      checkpoints: this.checkpoints,
+      checkpointsVerified: this.checkpointsVerified,
+      damage: this.damage,
+      tornTail,
     };
     return { report, location: this.location };
   }
@@ -79,16 +86,16 @@ export class OrderedVerifier {
 
   private acceptSegment(segment: Segment): void {
     for (const piece of segment.pieces) this.addSubtree(piece.level, Buffer.from(piece.hash, "latin1"));
-    if (this.seq !== segment.firstSeq + segment.lineCount) throw new Error(`segment pieces cover ${this.seq - segment.firstSeq} of ${segment.lineCount} lines (verifier bug)`);
+    if (this.seq !== segment.firstSeq + segment.lineCount)
+      throw new Error(`segment pieces cover ${this.seq - segment.firstSeq} of ${segment.lineCount} lines (verifier bug)`);
     this.setPrev(Buffer.from(segment.lastFp, "latin1"));
   }
 
   /** One line through a ChainVerifier resumed at the current state: exactly its checks and reasons. */
   private pushSlow(block: Uint8Array, offset: number, check: BlockCheck, line: number): boolean {
     const start = line === 0 ? 0 : check.lineEnds[line - 1]! + 1;
-    const options: ChainVerifierOptions = this.prev === null
-      ? this.options
-      : { ...this.options, resume: { seq: this.seq, prev: this.prev, frontier: this.frontier } };
+    const options: ChainVerifierOptions =
+      this.prev === null ? this.options : { ...this.options, resume: { seq: this.seq, prev: this.prev, frontier: this.frontier } };
     const verifier = new ChainVerifier(options);
     const ok = verifier.push(block.subarray(start, check.lineEnds[line]!));
     const report = verifier.report(null);

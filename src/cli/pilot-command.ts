@@ -44,8 +44,15 @@ export async function runPilot(argv: readonly string[], output: Output): Promise
   let args;
   try {
     args = parseArgs({
-      args: [...argv], allowPositionals: true,
-      options: { value: { type: "string" }, "success-bps": { type: "string" }, seed: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        value: { type: "string" },
+        "success-bps": { type: "string" },
+        seed: { type: "string" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (error) {
     return usage((error as Error).message);
@@ -57,9 +64,11 @@ export async function runPilot(argv: readonly string[], output: Output): Promise
   const [file, ...extra] = args.positionals;
   if (file === undefined || extra.length > 0) return usage("name one routing-table file");
   const value = Number(args.values.value ?? "0.03");
-  if (!Number.isFinite(value) || value < 0 || value > 1_000_000) return usage(`--value expects a dollar amount, got ${JSON.stringify(args.values.value)}`);
+  if (!Number.isFinite(value) || value < 0 || value > 1_000_000)
+    return usage(`--value expects a dollar amount, got ${JSON.stringify(args.values.value)}`);
   const successBps = Number(args.values["success-bps"] ?? "7000");
-  if (!Number.isSafeInteger(successBps) || successBps < 0 || successBps > 10_000) return usage("--success-bps expects an integer in [0, 10000]");
+  if (!Number.isSafeInteger(successBps) || successBps < 0 || successBps > 10_000)
+    return usage("--success-bps expects an integer in [0, 10000]");
   const seed = Number(args.values.seed ?? "1");
   if (!Number.isSafeInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) return usage("--seed expects an integer in [0, 2^31-1]");
 
@@ -76,7 +85,11 @@ export async function runPilot(argv: readonly string[], output: Output): Promise
     throw error;
   }
   const progress = progressLine(output.stderr);
-  const report = await replayDataset(loaded.dataset, loaded.table, { byteLength: (text) => Buffer.byteLength(text), seed, onProgress: (stage, done, total) => progress(`pilot ${stage}`, done, total) });
+  const report = await replayDataset(loaded.dataset, loaded.table, {
+    byteLength: (text) => Buffer.byteLength(text),
+    seed,
+    onProgress: (stage, done, total) => progress(`pilot ${stage}`, done, total),
+  });
   output.stdout(formatReport(report));
   const adaptive = report.policies.adaptive!;
   const best = report.policies.best!;

@@ -37,17 +37,25 @@ Options:
 function parseInteger(text: string | undefined, name: string, min: number, max: number): number | string | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  return Number.isSafeInteger(value) && value >= min && value <= max ? value : `--${name} expects an integer in [${min}, ${max}], got ${JSON.stringify(text)}`;
+  return Number.isSafeInteger(value) && value >= min && value <= max
+    ? value
+    : `--${name} expects an integer in [${min}, ${max}], got ${JSON.stringify(text)}`;
 }
 
 export async function runReplay(argv: readonly string[], output: Output): Promise<number> {
   let args;
   try {
     args = parseArgs({
-      args: [...argv], allowPositionals: true,
+      args: [...argv],
+      allowPositionals: true,
       options: {
-        limit: { type: "string" }, seed: { type: "string" }, exploration: { type: "string" }, policy: { type: "string", multiple: true }, out: { type: "string" },
-        chain: { type: "string" }, help: { type: "boolean", short: "h" },
+        limit: { type: "string" },
+        seed: { type: "string" },
+        exploration: { type: "string" },
+        policy: { type: "string", multiple: true },
+        out: { type: "string" },
+        chain: { type: "string" },
+        help: { type: "boolean", short: "h" },
       },
     });
   } catch (error) {
@@ -86,8 +94,12 @@ export async function runReplay(argv: readonly string[], output: Output): Promis
     const chain = args.values.chain === undefined ? null : createWriteStream(args.values.chain);
     try {
       const table = await dataset.load(reader, { ...(limit === undefined ? {} : { limit }), seed });
-      const report = await replayDataset(dataset, table, { byteLength: (text) => Buffer.byteLength(text),
-        seed, ...(limit === undefined ? {} : { limit }), ...(exploration === undefined ? {} : { explorationBps: exploration }), ...(policies === undefined ? {} : { policies: policies as PolicyName[] }),
+      const report = await replayDataset(dataset, table, {
+        byteLength: (text) => Buffer.byteLength(text),
+        seed,
+        ...(limit === undefined ? {} : { limit }),
+        ...(exploration === undefined ? {} : { explorationBps: exploration }),
+        ...(policies === undefined ? {} : { policies: policies as PolicyName[] }),
         onProgress: (stage, done, total) => progress(`${dataset.id} ${stage}`, done, total),
         ...(chain === null ? {} : { onEntry: (row) => void chain.write(`${row.line}\n`) }),
       });

@@ -26,18 +26,26 @@ export function formatReport(report: DatasetReport): string {
     `  ${"policy".padEnd(10)} ${"errors".padStart(6)} ${"cost".padStart(12)} ${"quality".padStart(8)} ${"misses".padStart(8)} ${"event miss".padStart(10)} ${"cost/success".padStart(12)} ${"learning".padStart(9)}`,
   ];
   for (const [name, m] of Object.entries(report.policies) as [PolicyName, NonNullable<DatasetReport["policies"][PolicyName]>][]) {
-    lines.push(`  ${name.padEnd(10)} ${String(m.errors).padStart(6)} ${usd(m.cost_micros).padStart(12)} ${pct(m.quality_bps).padStart(8)} ${m.misses.toLocaleString("en-US").padStart(8)} ${(m.events === 0 ? "-" : pct(m.event_miss_rate_bps)).padStart(10)} ${usd(m.cost_per_success_micros).padStart(12)} ${`${m.learning_bps >= 0 ? "+" : ""}${(m.learning_bps / 100).toFixed(2)}pp`.padStart(9)}`);
+    lines.push(
+      `  ${name.padEnd(10)} ${String(m.errors).padStart(6)} ${usd(m.cost_micros).padStart(12)} ${pct(m.quality_bps).padStart(8)} ${m.misses.toLocaleString("en-US").padStart(8)} ${(m.events === 0 ? "-" : pct(m.event_miss_rate_bps)).padStart(10)} ${usd(m.cost_per_success_micros).padStart(12)} ${`${m.learning_bps >= 0 ? "+" : ""}${(m.learning_bps / 100).toFixed(2)}pp`.padStart(9)}`,
+    );
   }
   const a = report.adaptive;
   if (a !== null) {
-    lines.push(`  adaptive: regret vs hindsight ${usd(a.regret_vs_hindsight_micros)}, explored ${pct(a.explored_bps)}, ${a.snapshots} snapshots, ${a.ledger.entries.toLocaleString("en-US")} chain entries, budget ${a.ledger.budget_holds ? "settled exactly" : "MISMATCH"}`);
+    lines.push(
+      `  adaptive: regret vs hindsight ${usd(a.regret_vs_hindsight_micros)}, explored ${pct(a.explored_bps)}, ${a.snapshots} snapshots, ${a.ledger.entries.toLocaleString("en-US")} chain entries, budget ${a.ledger.budget_holds ? "settled exactly" : "MISMATCH"}`,
+    );
     if (a.gap_to_hindsight !== null) {
       const { first_quarter: first, last_quarter: last } = a.gap_to_hindsight;
-      lines.push(`  gap to hindsight per record: first quarter ${usd(first.net_value_per_record_micros)} (${pct(first.success_bps)} success), last quarter ${usd(last.net_value_per_record_micros)} (${pct(last.success_bps)} success)`);
+      lines.push(
+        `  gap to hindsight per record: first quarter ${usd(first.net_value_per_record_micros)} (${pct(first.success_bps)} success), last quarter ${usd(last.net_value_per_record_micros)} (${pct(last.success_bps)} success)`,
+      );
     }
   }
   for (const [level, v] of Object.entries(report.value_levels ?? {})) {
-    lines.push(`  value ${level} (${usd(v.value_micros)} per correct answer): ${pct(v.share_of_best_quality_bps)} of always-best's quality at ${pct(v.share_of_best_cost_bps)} of its cost; regret vs hindsight ${usd(v.regret_vs_hindsight_micros)}`);
+    lines.push(
+      `  value ${level} (${usd(v.value_micros)} per correct answer): ${pct(v.share_of_best_quality_bps)} of always-best's quality at ${pct(v.share_of_best_cost_bps)} of its cost; regret vs hindsight ${usd(v.regret_vs_hindsight_micros)}`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }
@@ -70,6 +78,8 @@ export function progressLine(write: (text: string) => void): (label: string, don
     if (done < total && now - last < 250) return;
     last = now;
     const rate = done / Math.max(0.001, (now - started) / 1000);
-    write(`\r${label}: ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} (${Math.floor((done * 100) / Math.max(1, total))}%) ${Math.round(rate).toLocaleString("en-US")} records/s   ${done >= total ? "\n" : ""}`);
+    write(
+      `\r${label}: ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} (${Math.floor((done * 100) / Math.max(1, total))}%) ${Math.round(rate).toLocaleString("en-US")} records/s   ${done >= total ? "\n" : ""}`,
+    );
   };
 }

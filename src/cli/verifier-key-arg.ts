@@ -15,7 +15,8 @@ export function verifierKeyArg(argument: string): KeyArgResult {
   const parsed = parseVerifierKey(argument);
   if (parsed.ok) return parsed;
   const text = readKeyFile(argument);
-  if (text === null) return { ok: false, message: `--key is neither verifier key text (${parsed.code}: ${parsed.detail}) nor a readable file` };
+  if (text === null)
+    return { ok: false, message: `--key is neither verifier key text (${parsed.code}: ${parsed.detail}) nor a readable file` };
   const whole = parseVerifierKey(text.trim());
   if (whole.ok) return whole;
   const lines = text.split(/\r?\n/).map((line) => line.trim());

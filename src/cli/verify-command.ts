@@ -101,8 +101,12 @@ function parseVerifyArgs(argv: readonly string[]): Parsed {
       allowPositionals: true,
       strict: true,
       options: {
-        key: { type: "string" }, tenant: { type: "string" }, json: { type: "boolean" },
-        "write-truncated": { type: "string" }, threads: { type: "string" }, help: { type: "boolean", short: "h" },
+        key: { type: "string" },
+        tenant: { type: "string" },
+        json: { type: "boolean" },
+        "write-truncated": { type: "string" },
+        threads: { type: "string" },
+        help: { type: "boolean", short: "h" },
       },
     }));
   } catch (error) {
@@ -120,7 +124,8 @@ function parseVerifyArgs(argv: readonly string[]): Parsed {
   const tenant = typeof values.tenant === "string" ? values.tenant : undefined;
   if (tenant === "") return { ok: false, message: "--tenant expects a tenant id" };
   const out = typeof values["write-truncated"] === "string" ? values["write-truncated"] : undefined;
-  if (out !== undefined && resolve(out) === resolve(file)) return { ok: false, message: "--write-truncated must name another file than the export" };
+  if (out !== undefined && resolve(out) === resolve(file))
+    return { ok: false, message: "--write-truncated must name another file than the export" };
   return { ok: true, args: { file, key: key?.key ?? null, tenant, json: values.json === true, writeTruncated: out, threads } };
 }
 
@@ -133,10 +138,18 @@ async function writePrefix(args: VerifyArgs, verdict: FileVerdict): Promise<Writ
   const out = args.writeTruncated!;
   const temporary = `${out}.${process.pid}.partial`;
   try {
-    await pipeline(createReadStream(args.file, { start: 0, end: verdict.completeBytes - 1 }), createWriteStream(temporary, { flags: "wx" }));
+    await pipeline(
+      createReadStream(args.file, { start: 0, end: verdict.completeBytes - 1 }),
+      createWriteStream(temporary, { flags: "wx" }),
+    );
     const copy = await verifyExportFile(temporary, fileOptions(args));
     const expected = verdict.report;
-    if (!copy.report.ok || copy.report.tornTail !== null || copy.report.entries !== expected.entries || copy.report.headHex !== expected.headHex) {
+    if (
+      !copy.report.ok ||
+      copy.report.tornTail !== null ||
+      copy.report.entries !== expected.entries ||
+      copy.report.headHex !== expected.headHex
+    ) {
       throw new Error("the export changed while it was read; nothing was written");
     }
     await rename(temporary, out);

@@ -54,9 +54,10 @@ interface BlockSink {
 export async function verifyExportFile(path: string, options: VerifyFileOptions): Promise<FileVerdict> {
   const startMs = performance.now();
   const startCpu = process.cpuUsage();
-  const chain: ChainVerifierOptions = options.tenantId === undefined
-    ? { sha256: nodeSha256, verifierKey: options.verifierKey }
-    : { sha256: nodeSha256, verifierKey: options.verifierKey, tenantId: options.tenantId };
+  const chain: ChainVerifierOptions =
+    options.tenantId === undefined
+      ? { sha256: nodeSha256, verifierKey: options.verifierKey }
+      : { sha256: nodeSha256, verifierKey: options.verifierKey, tenantId: options.tenantId };
   const threads = options.threads ?? defaultThreads((await stat(path)).size);
   const sink: BlockSink = options.mode === "reference" ? new ReferenceSink(chain) : new FastSink(chain, threads);
   const blockBytes = options.blockBytes ?? BLOCK_BYTES;
@@ -70,11 +71,18 @@ export async function verifyExportFile(path: string, options: VerifyFileOptions)
       await sink.pushBlock(next.value.bytes, next.value.offset);
     }
     await sink.drain();
-    if (next.done && !sink.failed && next.value.overlongLineOffset !== null) sink.refuseOverlong(next.value.overlongLineOffset, lineBytesMax);
+    if (next.done && !sink.failed && next.value.overlongLineOffset !== null)
+      sink.refuseOverlong(next.value.overlongLineOffset, lineBytesMax);
     const verdict = sink.finish(next.done ? next.value.tailBytes : 0);
     const cpu = process.cpuUsage(startCpu);
     const threadsUsed = options.mode === "reference" ? 0 : threads;
-    return { ...verdict, completeBytes, threads: threadsUsed, elapsedMs: performance.now() - startMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+    return {
+      ...verdict,
+      completeBytes,
+      threads: threadsUsed,
+      elapsedMs: performance.now() - startMs,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+    };
   } finally {
     await blocks.return({ tailBytes: 0, overlongLineOffset: null });
     await sink.close();

@@ -44,7 +44,13 @@ export function verdictJson(file: string, verdict: FileVerdict, written: Written
 
 const count = (n: number): string => n.toLocaleString("en-US");
 
-export function formatVerdict(file: string, verdict: FileVerdict, key: VerifierKey | null, written: Written | null, truncateAsked: boolean): string {
+export function formatVerdict(
+  file: string,
+  verdict: FileVerdict,
+  key: VerifierKey | null,
+  written: Written | null,
+  truncateAsked: boolean,
+): string {
   const { report, location } = verdict;
   const { verdict: name } = verdictOf(report);
   const lines: string[] = [];
@@ -58,12 +64,15 @@ export function formatVerdict(file: string, verdict: FileVerdict, key: VerifierK
   } else if (name === "torn_tail") {
     const { seq, bytes } = report.tornTail!;
     lines.push(`VERIFIED WITH A TORN TAIL: ${file}`);
-    lines.push(`torn tail at seq ${count(seq)}: ${count(bytes)} bytes of an interrupted write; the export is verified up to seq ${count(seq - 1)}`);
+    lines.push(
+      `torn tail at seq ${count(seq)}: ${count(bytes)} bytes of an interrupted write; the export is verified up to seq ${count(seq - 1)}`,
+    );
   } else {
     lines.push(`VERIFIED: ${file}`);
   }
   if (report.entries > 0) lines.push(...summary(report, key));
-  if (written !== null) lines.push(`wrote the ${count(written.entries)} complete entries (${count(written.bytes)} bytes) to ${written.path}`);
+  if (written !== null)
+    lines.push(`wrote the ${count(written.entries)} complete entries (${count(written.bytes)} bytes) to ${written.path}`);
   else if (name === "torn_tail" && !truncateAsked) lines.push("to keep the complete entries in a file: --write-truncated <out>");
   else if (name === "verified" && truncateAsked) lines.push("no torn tail: --write-truncated wrote nothing");
   const seconds = verdict.elapsedMs / 1000;
@@ -75,9 +84,10 @@ export function formatVerdict(file: string, verdict: FileVerdict, key: VerifierK
 
 function summary(report: VerifyReport, key: VerifierKey | null): string[] {
   const last = report.entries - 1;
-  const signatures = key === null
-    ? "signatures not checked (no --key)"
-    : `${count(report.checkpointsVerified)} signatures verified with ${key.name}+${key.keyId.toString(16).padStart(8, "0")}`;
+  const signatures =
+    key === null
+      ? "signatures not checked (no --key)"
+      : `${count(report.checkpointsVerified)} signatures verified with ${key.name}+${key.keyId.toString(16).padStart(8, "0")}`;
   const lines = [
     `  entries:      ${count(report.entries)} (seq 0..${count(last)})`,
     `  tenant:       ${report.tenantId ?? "(unknown)"}`,

@@ -11,5 +11,8 @@ const checker = new BlockChecker();
 
 port.on("message", (message: { id: number; block: Uint8Array }) => {
   const check = checker.check(message.block);
-  port.postMessage({ id: message.id, block: message.block, check }, [message.block.buffer as ArrayBuffer, check.lineEnds.buffer as ArrayBuffer]);
+  port.postMessage({ id: message.id, block: message.block, check }, [
+    message.block.buffer as ArrayBuffer,
+    check.lineEnds.buffer as ArrayBuffer,
+  ]);
 });

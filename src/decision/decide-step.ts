@@ -79,9 +79,20 @@ export function prepareDecision(x: DecisionInput): PreparedDecision {
   );
   if (code === DecisionCode.ok) kernel.propensity(out);
   const record = buildDecisionRecord({
-    pack: x.pack, regime: x.regime, request: x.request, requestId: x.requestId, tenantChoice: x.tenantChoice,
-    tenant: view, policy: { version: entry.snapshot.version, hash: entry.snapshot.hash }, seedHex: seed.hex, holdout: x.holdout,
-    floorRaiseBps: anomaly.raiseBps, anomaly: anomaly.features, apprentice: view.mode === "apprentice", out, kernel,
+    pack: x.pack,
+    regime: x.regime,
+    request: x.request,
+    requestId: x.requestId,
+    tenantChoice: x.tenantChoice,
+    tenant: view,
+    policy: { version: entry.snapshot.version, hash: entry.snapshot.hash },
+    seedHex: seed.hex,
+    holdout: x.holdout,
+    floorRaiseBps: anomaly.raiseBps,
+    anomaly: anomaly.features,
+    apprentice: view.mode === "apprentice",
+    out,
+    kernel,
   });
   return { record, candidates: candidatesOf(x.pack, record), learnerContext: learnerContext(x.pack, record) };
 }

@@ -34,7 +34,12 @@ export function decisionAnswer(pack: DomainPack, record: DecisionRecord, ledger:
   const refusedBy = record.apprentice?.refused_by ?? null;
   const requestRefused = record.result.code !== DecisionCode.ok && record.result.code < DecisionCode.context_window_exceeded;
   if (ledger.servedRank < 0 && refusedBy !== null && !requestRefused) {
-    return { served: false, code: refusedBy, detail: `in apprentice mode your own choice must keep the admin's rules: ${refusedBy}`, sealed };
+    return {
+      served: false,
+      code: refusedBy,
+      detail: `in apprentice mode your own choice must keep the admin's rules: ${refusedBy}`,
+      sealed,
+    };
   }
   if (ledger.servedRank < 0) {
     const name = record.result.code_name;
@@ -53,8 +58,11 @@ function modelRef(pack: DomainPack, id: string): { id: string; provider: string;
 
 function terms(values: readonly number[], utility: number): Record<string, number> {
   return {
-    quality_adjusted_value_micros: values[0] ?? 0, risk_penalty_micros: values[1] ?? 0, cost_micros: values[2] ?? 0,
-    latency_penalty_micros: values[3] ?? 0, utility_micros: utility,
+    quality_adjusted_value_micros: values[0] ?? 0,
+    risk_penalty_micros: values[1] ?? 0,
+    cost_micros: values[2] ?? 0,
+    latency_penalty_micros: values[3] ?? 0,
+    utility_micros: utility,
   };
 }
 
@@ -78,7 +86,12 @@ function servedUtility(record: DecisionRecord, served: string): Record<string, n
   if (rank < 0) return null;
   // Records sealed before ranked terms existed explain the kernel's choice and the runner-up only.
   const sealed = result.ranked_terms as DecisionRecord["result"]["ranked_terms"] | undefined;
-  if (sealed === undefined) return rank === 0 ? terms(result.chosen_terms, result.chosen_utility_micros) : rank === 1 ? terms(result.runner_up_terms, result.runner_up_utility_micros) : null;
+  if (sealed === undefined)
+    return rank === 0
+      ? terms(result.chosen_terms, result.chosen_utility_micros)
+      : rank === 1
+        ? terms(result.runner_up_terms, result.runner_up_utility_micros)
+        : null;
   return terms(sealed[rank]!, result.ranked_utility_micros[rank]!);
 }
 
@@ -92,27 +105,39 @@ function servedBody(pack: DomainPack, record: DecisionRecord, ledger: SealedDeci
     seq: ledger.seq,
     model: modelRef(pack, served),
     served_rank: ledger.servedRank,
-    fallbacks: record.apprentice !== null ? [] : result.ranked
-      .map((id, rank) => ({ ...modelRef(pack, id), worst_case_cost_micros: result.ranked_cost_micros[rank]!, rank }))
-      .filter((entry) => entry.rank !== ledger.servedRank)
-      .map(({ rank: _rank, ...entry }) => entry),
+    fallbacks:
+      record.apprentice !== null
+        ? []
+        : result.ranked
+            .map((id, rank) => ({ ...modelRef(pack, id), worst_case_cost_micros: result.ranked_cost_micros[rank]!, rank }))
+            .filter((entry) => entry.rank !== ledger.servedRank)
+            .map(({ rank: _rank, ...entry }) => entry),
     reserved_micros: ledger.reservedMicros,
     floor: { bps: result.floor_bps, source: result.floor_source, raised_bps: result.floor_raised_bps },
     utility: {
       chosen: servedUtility(record, served),
-      runner_up: runnerUp === null ? null : { model: modelRef(pack, runnerUp), ...terms(result.runner_up_terms, result.runner_up_utility_micros) },
+      runner_up:
+        runnerUp === null ? null : { model: modelRef(pack, runnerUp), ...terms(result.runner_up_terms, result.runner_up_utility_micros) },
     },
     gates: gateList(record, ledger),
-    propensity: { ppm: result.propensity.ppm, numerator: result.propensity.numerator, denominator: result.propensity.denominator, explored: result.explored },
+    propensity: {
+      ppm: result.propensity.ppm,
+      numerator: result.propensity.numerator,
+      denominator: result.propensity.denominator,
+      explored: result.explored,
+    },
     policy: record.policy,
     holdout: record.holdout,
     mode: record.tenant.mode,
     anomaly: record.anomaly,
-    apprentice: record.apprentice === null ? null : {
-      would_choose: record.apprentice.kernel_choice === null ? null : modelRef(pack, record.apprentice.kernel_choice),
-      agrees: record.apprentice.agrees,
-      kernel_code: result.code_name,
-    },
+    apprentice:
+      record.apprentice === null
+        ? null
+        : {
+            would_choose: record.apprentice.kernel_choice === null ? null : modelRef(pack, record.apprentice.kernel_choice),
+            agrees: record.apprentice.agrees,
+            kernel_code: result.code_name,
+          },
     replayed: ledger.replayed,
   };
 }

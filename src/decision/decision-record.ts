@@ -29,7 +29,12 @@ export type DecisionRecord = {
     readonly request_id: string | null;
     readonly tenant_choice: string | null;
   };
-  readonly tenant: { readonly mode: string; readonly status: string; readonly allowed_provider_mask: number; readonly cost_cap_micros: number };
+  readonly tenant: {
+    readonly mode: string;
+    readonly status: string;
+    readonly allowed_provider_mask: number;
+    readonly cost_cap_micros: number;
+  };
   readonly policy: { readonly version: number; readonly hash: string };
   readonly seed: string;
   readonly holdout: boolean;
@@ -124,34 +129,70 @@ export function buildDecisionRecord(x: RecordInputs): DecisionRecord {
   // native JSON.stringify (src/ledger/canonical.ts), and the canonical bytes are unchanged.
   return {
     anomaly: x.anomaly,
-    apprentice: x.apprentice && x.tenantChoice !== null
-      ? {
-          agrees: out.chosen >= 0 && id(out.chosen) === x.tenantChoice, kernel_choice: out.chosen < 0 ? null : id(out.chosen),
-          refused_by: apprenticeRefusal(pack, x.tenant, x.tenantChoice, r), tenant_choice: x.tenantChoice,
-        }
-      : null,
+    apprentice:
+      x.apprentice && x.tenantChoice !== null
+        ? {
+            agrees: out.chosen >= 0 && id(out.chosen) === x.tenantChoice,
+            kernel_choice: out.chosen < 0 ? null : id(out.chosen),
+            refused_by: apprenticeRefusal(pack, x.tenant, x.tenantChoice, r),
+            tenant_choice: x.tenantChoice,
+          }
+        : null,
     floor_raise_bps: x.floorRaiseBps,
     holdout: x.holdout,
     pack: pack.id,
     policy: { hash: x.policy.hash, version: x.policy.version },
     request: {
-      capability_mask: r.requiredCapabilityMask, client_floor_bps: r.clientFloorBps, input_tokens: r.inputTokens,
-      max_cost_micros: r.maxCostMicros, max_latency_ms: r.maxLatencyMs, max_output_tokens: r.maxOutputTokens,
-      provider_allow_mask: r.providerAllowMask, provider_deny_mask: r.providerDenyMask, regime: x.regime, regime_index: r.regimeIndex,
-      request_id: x.requestId, risk_bps: r.riskBps, tenant_choice: x.tenantChoice, value_micros: r.valueMicros,
+      capability_mask: r.requiredCapabilityMask,
+      client_floor_bps: r.clientFloorBps,
+      input_tokens: r.inputTokens,
+      max_cost_micros: r.maxCostMicros,
+      max_latency_ms: r.maxLatencyMs,
+      max_output_tokens: r.maxOutputTokens,
+      provider_allow_mask: r.providerAllowMask,
+      provider_deny_mask: r.providerDenyMask,
+      regime: x.regime,
+      regime_index: r.regimeIndex,
+      request_id: x.requestId,
+      risk_bps: r.riskBps,
+      tenant_choice: x.tenantChoice,
+      value_micros: r.valueMicros,
     },
     result: {
-      chosen: out.chosen < 0 ? null : id(out.chosen), chosen_terms: Array.from(out.chosenTerms), chosen_theta_bps: out.chosenThetaBps,
-      chosen_utility_micros: out.chosenUtilityMicros, code: out.code, code_name: decisionCodeName(out.code), explored: out.explored,
-      feasible_count: out.feasibleCount, feasible_tier_count: out.feasibleTierCount, floor_bps: out.floorBps,
-      floor_raised_bps: out.floorRaisedBps, floor_source: FLOOR_SOURCE_NAMES[out.floorSource]!,
-      propensity: { denominator: out.propensityDenominator, numerator: out.propensityNumerator, ppm: out.propensityPpm, thompson_wins: out.thompsonWins },
-      ranked, ranked_cost_micros: Array.from(out.rankedCostMicros.subarray(0, out.rankedCount)), ...rankedTerms(x.kernel, out),
-      runner_up: out.runnerUp < 0 ? null : id(out.runnerUp), runner_up_terms: Array.from(out.runnerUpTerms),
-      runner_up_utility_micros: out.runnerUpUtilityMicros, sample_index: out.sampleIndex, verdicts: Array.from(out.gateVerdicts),
+      chosen: out.chosen < 0 ? null : id(out.chosen),
+      chosen_terms: Array.from(out.chosenTerms),
+      chosen_theta_bps: out.chosenThetaBps,
+      chosen_utility_micros: out.chosenUtilityMicros,
+      code: out.code,
+      code_name: decisionCodeName(out.code),
+      explored: out.explored,
+      feasible_count: out.feasibleCount,
+      feasible_tier_count: out.feasibleTierCount,
+      floor_bps: out.floorBps,
+      floor_raised_bps: out.floorRaisedBps,
+      floor_source: FLOOR_SOURCE_NAMES[out.floorSource]!,
+      propensity: {
+        denominator: out.propensityDenominator,
+        numerator: out.propensityNumerator,
+        ppm: out.propensityPpm,
+        thompson_wins: out.thompsonWins,
+      },
+      ranked,
+      ranked_cost_micros: Array.from(out.rankedCostMicros.subarray(0, out.rankedCount)),
+      ...rankedTerms(x.kernel, out),
+      runner_up: out.runnerUp < 0 ? null : id(out.runnerUp),
+      runner_up_terms: Array.from(out.runnerUpTerms),
+      runner_up_utility_micros: out.runnerUpUtilityMicros,
+      sample_index: out.sampleIndex,
+      verdicts: Array.from(out.gateVerdicts),
     },
     seed: x.seedHex,
-    tenant: { allowed_provider_mask: x.tenant.allowedProviderMask, cost_cap_micros: x.tenant.costCapMicros, mode: x.tenant.mode, status: x.tenant.status },
+    tenant: {
+      allowed_provider_mask: x.tenant.allowedProviderMask,
+      cost_cap_micros: x.tenant.costCapMicros,
+      mode: x.tenant.mode,
+      status: x.tenant.status,
+    },
     v: 1,
   };
 }
@@ -168,4 +209,3 @@ export function recordOfLine(line: string): DecisionRecord {
   const entry = JSON.parse(line) as { record: { decision: DecisionRecord } };
   return entry.record.decision;
 }
-

@@ -15,9 +15,17 @@ export function reproduceDecision(pack: DomainPack, record: DecisionRecord, snap
   if (snapshot.hash !== record.policy.hash) throw new RangeError("the snapshot is not the one the decision names");
   const r = record.request;
   const request: KernelRequest = {
-    regimeIndex: r.regime_index, inputTokens: r.input_tokens, maxOutputTokens: r.max_output_tokens, valueMicros: r.value_micros,
-    riskBps: r.risk_bps, clientFloorBps: r.client_floor_bps, maxLatencyMs: r.max_latency_ms, maxCostMicros: r.max_cost_micros,
-    requiredCapabilityMask: r.capability_mask, providerAllowMask: r.provider_allow_mask, providerDenyMask: r.provider_deny_mask,
+    regimeIndex: r.regime_index,
+    inputTokens: r.input_tokens,
+    maxOutputTokens: r.max_output_tokens,
+    valueMicros: r.value_micros,
+    riskBps: r.risk_bps,
+    clientFloorBps: r.client_floor_bps,
+    maxLatencyMs: r.max_latency_ms,
+    maxCostMicros: r.max_cost_micros,
+    requiredCapabilityMask: r.capability_mask,
+    providerAllowMask: r.provider_allow_mask,
+    providerDenyMask: r.provider_deny_mask,
   };
   const kernel = new Kernel(pack.catalog);
   const out = new DecisionResult();
@@ -34,10 +42,30 @@ export function reproduceDecision(pack: DomainPack, record: DecisionRecord, snap
   );
   if (code === DecisionCode.ok) kernel.propensity(out);
   return buildDecisionRecord({
-    pack, regime: r.regime, request, requestId: r.request_id, tenantChoice: r.tenant_choice,
-    tenant: { tenantId: "", name: "", status: t.status as "active" | "suspended", mode: t.mode as "live" | "apprentice", pack: record.pack, allowedProviderMask: t.allowed_provider_mask, rateLimitPerMinute: 0, costCapMicros: t.cost_cap_micros, apiKeyId: "" },
-    policy: record.policy, seedHex: record.seed, holdout: record.holdout, floorRaiseBps: record.floor_raise_bps,
-    anomaly: record.anomaly, apprentice: record.apprentice !== null, out, kernel,
+    pack,
+    regime: r.regime,
+    request,
+    requestId: r.request_id,
+    tenantChoice: r.tenant_choice,
+    tenant: {
+      tenantId: "",
+      name: "",
+      status: t.status as "active" | "suspended",
+      mode: t.mode as "live" | "apprentice",
+      pack: record.pack,
+      allowedProviderMask: t.allowed_provider_mask,
+      rateLimitPerMinute: 0,
+      costCapMicros: t.cost_cap_micros,
+      apiKeyId: "",
+    },
+    policy: record.policy,
+    seedHex: record.seed,
+    holdout: record.holdout,
+    floorRaiseBps: record.floor_raise_bps,
+    anomaly: record.anomaly,
+    apprentice: record.apprentice !== null,
+    out,
+    kernel,
   });
 }
 

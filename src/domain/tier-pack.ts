@@ -61,5 +61,12 @@ export function workUnits(sizeFactor: number): number {
 /** What option `index` of a tier pack costs for a record of `units` work units (the kernel's arithmetic). */
 export function tierCostMicros(pack: DomainPack, index: number, units: number): number {
   const c = pack.catalog;
-  return worstCaseCostMicros(units, 1, c.inputPriceHigh[index]!, c.inputPriceLow[index]!, c.outputPriceHigh[index]!, c.outputPriceLow[index]!);
+  return worstCaseCostMicros(
+    units,
+    1,
+    c.inputPriceHigh[index]!,
+    c.inputPriceLow[index]!,
+    c.outputPriceHigh[index]!,
+    c.outputPriceLow[index]!,
+  );
 }

@@ -16,7 +16,7 @@ export interface LearnerCommit {
   /** The state to keep, with the version of the snapshot of its content and its pack; null keeps the stored one. */
   readonly state: { readonly value: LearnerState; readonly version: number; readonly pack: string } | null;
   /** A snapshot to publish: its version, hash and content (the sample bank is rebuilt from the hash). */
-  readonly publish: Pick<PolicySnapshot, "version" | "hash"> & { readonly content: PolicyContent } | null;
+  readonly publish: (Pick<PolicySnapshot, "version" | "hash"> & { readonly content: PolicyContent }) | null;
   readonly nowMs: number;
 }
 
@@ -30,12 +30,18 @@ export class LearnerStore {
   }
 
   readState(): { state: LearnerState; version: number; pack: string } | null {
-    const row = this.sql.exec<{ state: string; version: number; pack: string }>("SELECT state, version, pack FROM learner_state WHERE id = 1").toArray()[0];
-    return row === undefined ? null : { state: JSON.parse(row.state) as LearnerState, version: Number(row.version), pack: String(row.pack) };
+    const row = this.sql
+      .exec<{ state: string; version: number; pack: string }>("SELECT state, version, pack FROM learner_state WHERE id = 1")
+      .toArray()[0];
+    return row === undefined
+      ? null
+      : { state: JSON.parse(row.state) as LearnerState, version: Number(row.version), pack: String(row.pack) };
   }
 
   readLatestSnapshot(): StoredSnapshotHead | null {
-    const row = this.sql.exec<{ version: number; hash: string }>("SELECT version, hash FROM snapshots ORDER BY version DESC LIMIT 1").toArray()[0];
+    const row = this.sql
+      .exec<{ version: number; hash: string }>("SELECT version, hash FROM snapshots ORDER BY version DESC LIMIT 1")
+      .toArray()[0];
     return row === undefined ? null : { version: Number(row.version), hash: String(row.hash) };
   }
 
@@ -76,14 +82,19 @@ export class LearnerStore {
       if (batch.state !== null) {
         this.sql.exec(
           "INSERT OR REPLACE INTO learner_state (id, state, version, pack) VALUES (1, ?, ?, ?)",
-          JSON.stringify(batch.state.value), batch.state.version, batch.state.pack,
+          JSON.stringify(batch.state.value),
+          batch.state.version,
+          batch.state.pack,
         );
       }
       const snapshot = batch.publish;
       if (snapshot !== null) {
         this.sql.exec(
           "INSERT INTO snapshots (version, hash, content, created_at_ms) VALUES (?, ?, ?, ?)",
-          snapshot.version, snapshot.hash, JSON.stringify(snapshot.content), batch.nowMs,
+          snapshot.version,
+          snapshot.hash,
+          JSON.stringify(snapshot.content),
+          batch.nowMs,
         );
       }
     });

@@ -58,8 +58,10 @@ export class Learner extends DurableObject<Env> {
     const start = learnerStart(pack, this.store.readLatestSnapshot());
     const { version, hash } = start.snapshot;
     this.store.commit({
-      learnedIds: [], state: { value: start.state, version, pack: pack.id },
-      publish: start.publish ? { version, hash, content: start.state.content } : null, nowMs: Date.now(),
+      learnedIds: [],
+      state: { value: start.state, version, pack: pack.id },
+      publish: start.publish ? { version, hash, content: start.state.content } : null,
+      nowMs: Date.now(),
     });
     this.loaded = { pack, state: start.state, snapshot: start.snapshot };
     return this.loaded;
@@ -85,7 +87,8 @@ export class Learner extends DurableObject<Env> {
   async learn(packId: string, outcomes: readonly DeliveredOutcome[]): Promise<{ accepted: string[] }> {
     const loaded = this.load(packId);
     const pack = loaded.pack;
-    const costOf = (option: string, inputTokens: number, outputTokens: number): number | null => optionCostMicros(pack, option, inputTokens, outputTokens);
+    const costOf = (option: string, inputTokens: number, outputTokens: number): number | null =>
+      optionCostMicros(pack, option, inputTokens, outputTokens);
     const batch = learnBatch(loaded.state, pack, outcomes, { learnedBefore: this.store.readLearnedIds(outcomes.map((o) => o.id)), costOf });
     for (const { id, error } of batch.unreadable) console.error(JSON.stringify({ learner: "outcome_unreadable", id, error }));
     const changed = batch.state !== loaded.state;
@@ -108,7 +111,13 @@ export class Learner extends DurableObject<Env> {
   /** The learned floors and posteriors in the tenant's pack's vocabulary. */
   async regimes(packId: string): Promise<{ pack: string; version: number; hash: string; outcomes: number; regimes: RegimeReport[] }> {
     const { pack, state, snapshot } = this.load(packId);
-    return { pack: pack.id, version: snapshot.version, hash: snapshot.hash, outcomes: state.outcomes, regimes: regimesReport(pack, state.content) };
+    return {
+      pack: pack.id,
+      version: snapshot.version,
+      hash: snapshot.hash,
+      outcomes: state.outcomes,
+      regimes: regimesReport(pack, state.content),
+    };
   }
 
   async apprentice(packId: string): Promise<ApprenticeReport> {

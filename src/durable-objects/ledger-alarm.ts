@@ -54,7 +54,9 @@ export function nextAlarmAt(engine: LedgerEngine, config: LedgerConfig, nowMs: n
 }
 
 /** Where due outcomes go: the tenant's Learner, learning in the tenant's pack. */
-export type LearnerSink = (outcomes: readonly { readonly id: string; readonly payload: string }[]) => Promise<{ readonly accepted: readonly string[] }>;
+export type LearnerSink = (
+  outcomes: readonly { readonly id: string; readonly payload: string }[],
+) => Promise<{ readonly accepted: readonly string[] }>;
 
 export async function runAlarm(engine: LedgerEngine, env: Env, config: LedgerConfig, nowMs: number): Promise<void> {
   for (let round = 0; round < EXPIRE_ROUNDS_MAX; round++) {
@@ -84,6 +86,10 @@ export async function drainOutbox(engine: LedgerEngine, learner: LearnerSink, no
   }
   const retry = due
     .filter((row) => !accepted.has(row.id))
-    .map((row) => ({ ...row, attempts: row.attempts + 1, nextAttemptMs: nowMs + Math.min(RETRY_DELAY_MS_MAX, 1000 * 2 ** Math.min(row.attempts, 20)) }));
+    .map((row) => ({
+      ...row,
+      attempts: row.attempts + 1,
+      nextAttemptMs: nowMs + Math.min(RETRY_DELAY_MS_MAX, 1000 * 2 ** Math.min(row.attempts, 20)),
+    }));
   await engine.submit({ type: "outbox_settle", delivered: [...accepted], retry });
 }

@@ -24,7 +24,8 @@ import type { TenantView } from "../decision/tenant-view.ts";
 export type CreateTenantInput = Omit<TenantRow, "status" | "createdAtMs"> & { readonly initialBudgetMicros: number };
 
 /** A decide command as the worker sends it: a prepared decision; the object adds its clock and reservation TTL. */
-export type DecideInput = Omit<DecideCommand, "type" | "reservationTtlMs" | "nowMs" | "candidates" | "record" | "learnerContext"> & PreparedDecision;
+export type DecideInput = Omit<DecideCommand, "type" | "reservationTtlMs" | "nowMs" | "candidates" | "record" | "learnerContext"> &
+  PreparedDecision;
 
 export type RateLimited = { readonly ok: false; readonly code: "rate_limited"; readonly detail: string };
 
@@ -56,9 +57,7 @@ export type ReleaseAnswer = RateLimitedAnswer<ReleaseResult>;
 export type BudgetAnswer = { readonly ok: true; readonly budget: BudgetView; readonly entries: number } | Unauthorized | LedgerFailure;
 export type TenantAnswer = { readonly ok: true; readonly tenant: TenantView } | Unauthorized | LedgerFailure;
 export type ChainPageAnswer =
-  | { readonly ok: true; readonly lines: string[]; readonly nextSeq: number | null; readonly size: number }
-  | Unauthorized
-  | LedgerFailure;
+  { readonly ok: true; readonly lines: string[]; readonly nextSeq: number | null; readonly size: number } | Unauthorized | LedgerFailure;
 /** The proof itself, its refusals and its integrity failures are src/ledger/entry-proof.ts's. */
 export type ProofAnswer = EntryProofResult | Unauthorized;
 export type CheckpointAnswer =

@@ -26,7 +26,12 @@ export function currentVersion(sql: SqlStorage): number {
 }
 
 /** Applies migrations with version <= target (default: all) that are not recorded yet. */
-export function migrate(storage: DurableObjectStorage, migrations: readonly Migration[], nowMs: number, target = Infinity): MigrationResult {
+export function migrate(
+  storage: DurableObjectStorage,
+  migrations: readonly Migration[],
+  nowMs: number,
+  target = Infinity,
+): MigrationResult {
   const sql = storage.sql;
   const from = currentVersion(sql);
   const known = migrations.at(-1)?.version ?? 0;
@@ -36,7 +41,9 @@ export function migrate(storage: DurableObjectStorage, migrations: readonly Migr
     if (migration.version <= from || migration.version > target) continue;
     if (migration.version !== to + 1) throw new Error(`migration ${migration.version} does not follow ${to}`);
     storage.transactionSync(() => {
-      sql.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)");
+      sql.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)",
+      );
       for (const statement of splitStatements(migration.sql)) sql.exec(statement);
       sql.exec("INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)", migration.version, migration.name, nowMs);
     });

@@ -9,7 +9,13 @@ export interface Bucket {
 
 export type RateDecision =
   | { readonly ok: true; readonly limit: number; readonly remaining: number; readonly resetSeconds: number }
-  | { readonly ok: false; readonly limit: number; readonly remaining: 0; readonly resetSeconds: number; readonly retryAfterSeconds: number };
+  | {
+      readonly ok: false;
+      readonly limit: number;
+      readonly remaining: 0;
+      readonly resetSeconds: number;
+      readonly retryAfterSeconds: number;
+    };
 
 /** The routes that write, each with its own bucket (see TenantLedger.rate for why). */
 export type WriteRoute = "decide" | "outcome" | "release";

@@ -4,8 +4,18 @@
 
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import type {
-  CheckpointRow, EntryRow, HeadRow, KeyedScope, LedgerStore, LedgerWrite, OutboxRow, ReservationRow, ReservationStatus,
-  TenantMode, TenantRow, TenantStatus,
+  CheckpointRow,
+  EntryRow,
+  HeadRow,
+  KeyedScope,
+  LedgerStore,
+  LedgerWrite,
+  OutboxRow,
+  ReservationRow,
+  ReservationStatus,
+  TenantMode,
+  TenantRow,
+  TenantStatus,
 } from "../ledger/store.ts";
 
 type Row = Record<string, SqlStorageValue>;
@@ -15,9 +25,13 @@ const str = (row: Row, column: string): string => String(row[column]);
 
 function toReservation(row: Row): ReservationRow {
   return {
-    id: str(row, "id"), decisionSeq: num(row, "decision_seq"), amountMicros: num(row, "amount_micros"),
-    createdAtMs: num(row, "created_at_ms"), expiresAtMs: num(row, "expires_at_ms"),
-    status: str(row, "status") as ReservationStatus, resolvedSeq: num(row, "resolved_seq"),
+    id: str(row, "id"),
+    decisionSeq: num(row, "decision_seq"),
+    amountMicros: num(row, "amount_micros"),
+    createdAtMs: num(row, "created_at_ms"),
+    expiresAtMs: num(row, "expires_at_ms"),
+    status: str(row, "status") as ReservationStatus,
+    resolvedSeq: num(row, "resolved_seq"),
   };
 }
 
@@ -76,8 +90,12 @@ export class SqlLedgerStore implements LedgerStore {
     const row = this.rows("SELECT * FROM head WHERE id = 1")[0];
     if (row === undefined) return null;
     return {
-      size: num(row, "size"), headHex: str(row, "head_hex"), creditedMicros: num(row, "credited_micros"),
-      committedMicros: num(row, "committed_micros"), reservedMicros: num(row, "reserved_micros"), checkpointSize: num(row, "checkpoint_size"),
+      size: num(row, "size"),
+      headHex: str(row, "head_hex"),
+      creditedMicros: num(row, "credited_micros"),
+      committedMicros: num(row, "committed_micros"),
+      reservedMicros: num(row, "reserved_micros"),
+      checkpointSize: num(row, "checkpoint_size"),
     };
   }
 
@@ -85,17 +103,28 @@ export class SqlLedgerStore implements LedgerStore {
     const row = this.rows("SELECT * FROM tenant WHERE id = 1")[0];
     if (row === undefined) return null;
     return {
-      tenantId: str(row, "tenant_id"), name: str(row, "name"), status: str(row, "status") as TenantStatus,
-      mode: str(row, "mode") as TenantMode, pack: str(row, "pack"), allowedProviderMask: num(row, "allowed_provider_mask"),
-      rateLimitPerMinute: num(row, "rate_limit_per_minute"), costCapMicros: num(row, "cost_cap_micros"),
-      apiKeyHashHex: str(row, "api_key_hash_hex"), apiKeyId: str(row, "api_key_id"),
-      webhookSecret: str(row, "webhook_secret"), createdAtMs: num(row, "created_at_ms"),
+      tenantId: str(row, "tenant_id"),
+      name: str(row, "name"),
+      status: str(row, "status") as TenantStatus,
+      mode: str(row, "mode") as TenantMode,
+      pack: str(row, "pack"),
+      allowedProviderMask: num(row, "allowed_provider_mask"),
+      rateLimitPerMinute: num(row, "rate_limit_per_minute"),
+      costCapMicros: num(row, "cost_cap_micros"),
+      apiKeyHashHex: str(row, "api_key_hash_hex"),
+      apiKeyId: str(row, "api_key_id"),
+      webhookSecret: str(row, "webhook_secret"),
+      createdAtMs: num(row, "created_at_ms"),
     };
   }
 
   readEntries(fromSeq: number, limit: number): EntryRow[] {
     return this.rows("SELECT * FROM entries WHERE seq >= ? ORDER BY seq LIMIT ?", fromSeq, limit).map((row) => ({
-      seq: num(row, "seq"), kind: str(row, "kind"), tsMs: num(row, "ts_ms"), fpHex: str(row, "fp_hex"), line: str(row, "line"),
+      seq: num(row, "seq"),
+      kind: str(row, "kind"),
+      tsMs: num(row, "ts_ms"),
+      fpHex: str(row, "fp_hex"),
+      line: str(row, "line"),
     }));
   }
 
@@ -111,7 +140,9 @@ export class SqlLedgerStore implements LedgerStore {
 
   readExpiredReservations(nowMs: number, limit: number): ReservationRow[] {
     return this.rows(
-      "SELECT * FROM reservations WHERE status = 'open' AND expires_at_ms <= ? ORDER BY expires_at_ms, id LIMIT ?", nowMs, limit,
+      "SELECT * FROM reservations WHERE status = 'open' AND expires_at_ms <= ? ORDER BY expires_at_ms, id LIMIT ?",
+      nowMs,
+      limit,
     ).map(toReservation);
   }
 
@@ -177,7 +208,12 @@ export class SqlLedgerStore implements LedgerStore {
         const h = write.row;
         sql.exec(
           "INSERT OR REPLACE INTO head (id, size, head_hex, credited_micros, committed_micros, reserved_micros, checkpoint_size) VALUES (1, ?, ?, ?, ?, ?, ?)",
-          h.size, h.headHex, h.creditedMicros, h.committedMicros, h.reservedMicros, h.checkpointSize,
+          h.size,
+          h.headHex,
+          h.creditedMicros,
+          h.committedMicros,
+          h.reservedMicros,
+          h.checkpointSize,
         );
         return;
       }
@@ -186,8 +222,18 @@ export class SqlLedgerStore implements LedgerStore {
         sql.exec(
           `INSERT OR REPLACE INTO tenant (id, tenant_id, name, status, mode, pack, allowed_provider_mask, rate_limit_per_minute,
            cost_cap_micros, api_key_hash_hex, api_key_id, webhook_secret, created_at_ms) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          t.tenantId, t.name, t.status, t.mode, t.pack, t.allowedProviderMask, t.rateLimitPerMinute, t.costCapMicros,
-          t.apiKeyHashHex, t.apiKeyId, t.webhookSecret, t.createdAtMs,
+          t.tenantId,
+          t.name,
+          t.status,
+          t.mode,
+          t.pack,
+          t.allowedProviderMask,
+          t.rateLimitPerMinute,
+          t.costCapMicros,
+          t.apiKeyHashHex,
+          t.apiKeyId,
+          t.webhookSecret,
+          t.createdAtMs,
         );
         return;
       }
@@ -197,13 +243,24 @@ export class SqlLedgerStore implements LedgerStore {
         return;
       }
       case "node":
-        sql.exec("INSERT OR REPLACE INTO merkle_nodes (level, idx, hash_hex) VALUES (?, ?, ?)", write.level, write.index, bytesToHex(write.hash));
+        sql.exec(
+          "INSERT OR REPLACE INTO merkle_nodes (level, idx, hash_hex) VALUES (?, ?, ?)",
+          write.level,
+          write.index,
+          bytesToHex(write.hash),
+        );
         return;
       case "reservation": {
         const r = write.row;
         sql.exec(
           "INSERT OR REPLACE INTO reservations (id, decision_seq, amount_micros, created_at_ms, expires_at_ms, status, resolved_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          r.id, r.decisionSeq, r.amountMicros, r.createdAtMs, r.expiresAtMs, r.status, r.resolvedSeq,
+          r.id,
+          r.decisionSeq,
+          r.amountMicros,
+          r.createdAtMs,
+          r.expiresAtMs,
+          r.status,
+          r.resolvedSeq,
         );
         return;
       }
@@ -212,7 +269,13 @@ export class SqlLedgerStore implements LedgerStore {
         return;
       case "outbox": {
         const o = write.row;
-        sql.exec("INSERT OR REPLACE INTO outbox (id, payload, attempts, next_attempt_ms) VALUES (?, ?, ?, ?)", o.id, o.payload, o.attempts, o.nextAttemptMs);
+        sql.exec(
+          "INSERT OR REPLACE INTO outbox (id, payload, attempts, next_attempt_ms) VALUES (?, ?, ?, ?)",
+          o.id,
+          o.payload,
+          o.attempts,
+          o.nextAttemptMs,
+        );
         return;
       }
       case "outbox_delete":

@@ -16,8 +16,20 @@ import { runAlarm, nextAlarmAt } from "./ledger-alarm.ts";
 import { ledgerConfig, type LedgerConfig } from "./ledger-config.ts";
 import { LEDGER_MIGRATIONS } from "./ledger-migrations.ts";
 import type {
-  BudgetAnswer, ChainPageAnswer, CheckpointAnswer, CreateTenantInput, DecideAnswer, DecideInput, OutcomeAnswer, OutcomeInput,
-  ProofAnswer, RateLimited, ReleaseAnswer, TenantAnswer, TenantView, Unauthorized,
+  BudgetAnswer,
+  ChainPageAnswer,
+  CheckpointAnswer,
+  CreateTenantInput,
+  DecideAnswer,
+  DecideInput,
+  OutcomeAnswer,
+  OutcomeInput,
+  ProofAnswer,
+  RateLimited,
+  ReleaseAnswer,
+  TenantAnswer,
+  TenantView,
+  Unauthorized,
 } from "./ledger-rpc.ts";
 import { isVacant, migrate } from "./migrate.ts";
 import { newBucket, peekTokens, takeToken, type Bucket, type RateDecision, type WriteRoute } from "./rate-limit.ts";
@@ -33,8 +45,15 @@ function constantTimeEqualHex(a: string, b: string): boolean {
 
 export function tenantView(t: TenantRow): TenantView {
   return {
-    tenantId: t.tenantId, name: t.name, status: t.status, mode: t.mode, pack: t.pack, allowedProviderMask: t.allowedProviderMask,
-    rateLimitPerMinute: t.rateLimitPerMinute, costCapMicros: t.costCapMicros, apiKeyId: t.apiKeyId,
+    tenantId: t.tenantId,
+    name: t.name,
+    status: t.status,
+    mode: t.mode,
+    pack: t.pack,
+    allowedProviderMask: t.allowedProviderMask,
+    rateLimitPerMinute: t.rateLimitPerMinute,
+    costCapMicros: t.costCapMicros,
+    apiKeyId: t.apiKeyId,
   };
 }
 
@@ -170,9 +189,15 @@ export class TenantLedger extends DurableObject<Env> {
     const check = verifyWebhook(engine.tenant!.webhookSecret, input.headers, input.body, Math.floor(nowMs / 1000));
     if (!check.ok) return { result: check, rate };
     const result = await engine.submit({
-      type: "outcome", webhookId: id!, requestDigestHex: bytesToHex(sha256(utf8ToBytes(input.body))),
-      decisionFingerprint: input.decisionFingerprint, model: input.model, actualCostMicros: input.actualCostMicros,
-      record: input.record, learnerOutcome: input.learnerOutcome, nowMs,
+      type: "outcome",
+      webhookId: id!,
+      requestDigestHex: bytesToHex(sha256(utf8ToBytes(input.body))),
+      decisionFingerprint: input.decisionFingerprint,
+      model: input.model,
+      actualCostMicros: input.actualCostMicros,
+      record: input.record,
+      learnerOutcome: input.learnerOutcome,
+      nowMs,
     });
     await this.armAlarm();
     return { result, rate };

@@ -58,7 +58,5 @@ export function splitPrice(priceMicrosPerMTok: number): readonly [high: number, 
 
 /** True when x is a safe integer in [min, max]; false for NaN, Infinity, -0 and fractions. */
 export function isIntegerIn(x: unknown, min: number, max: number): x is number {
-  return (
-    typeof x === "number" && Number.isSafeInteger(x) && x >= min && x <= max && !Object.is(x, -0)
-  );
+  return typeof x === "number" && Number.isSafeInteger(x) && x >= min && x <= max && !Object.is(x, -0);
 }

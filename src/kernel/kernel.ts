@@ -121,7 +121,8 @@ export class Kernel {
     const { request, tenant, policy } = input;
     const seedOk = input.seedWords instanceof Uint32Array && input.seedWords.length === 4;
     const tenantOk =
-      Number.isSafeInteger(tenant.allowedProviderMask) && tenant.allowedProviderMask >= 0 &&
+      Number.isSafeInteger(tenant.allowedProviderMask) &&
+      tenant.allowedProviderMask >= 0 &&
       tenant.allowedProviderMask <= MASK_ALL &&
       (tenant.costCapMicros === UNSET || (Number.isSafeInteger(tenant.costCapMicros) && tenant.costCapMicros >= 0));
     const raiseOk = Number.isSafeInteger(input.floorRaiseBps) && input.floorRaiseBps >= 0 && input.floorRaiseBps <= BPS_SCALE;
@@ -189,7 +190,8 @@ export class Kernel {
     let feasibleCount = 0;
     let tierMask = 0;
     for (let o = 0; o < c.optionCount; o++) {
-      if (totalTokens > contextTokens[o]! || outputTokens > maxOutputTokens[o]!) furthest = Math.max(furthest, DecisionCode.context_window_exceeded);
+      if (totalTokens > contextTokens[o]! || outputTokens > maxOutputTokens[o]!)
+        furthest = Math.max(furthest, DecisionCode.context_window_exceeded);
       else if ((providerBit[o]! & allowed) === 0) furthest = Math.max(furthest, DecisionCode.provider_rules_exclude_all);
       else if ((capabilityMask[o]! & required) !== required) furthest = Math.max(furthest, DecisionCode.capabilities_unavailable);
       else if (latencyMsP50[o]! > latencyMax) furthest = Math.max(furthest, DecisionCode.latency_budget_unreachable);
@@ -282,7 +284,8 @@ export class Kernel {
    * answer can explain whichever option the ledger served (a fallback when the budget is short).
    */
   rankedTerms(out: DecisionResult, rank: number, into: Float64Array): number {
-    if (out.code !== DecisionCode.ok || !(rank >= 0 && rank < out.rankedCount)) throw new RangeError(`"rank" expected a ranked position of an ok decision, got ${rank}`);
+    if (out.code !== DecisionCode.ok || !(rank >= 0 && rank < out.rankedCount))
+      throw new RangeError(`"rank" expected a ranked position of an ok decision, got ${rank}`);
     const o = out.ranked[rank]!;
     this.terms(o, into);
     return this.utilityMicros[o]!;
@@ -296,7 +299,6 @@ export class Kernel {
     into[TERM_COST] = this.costMicros[o]!;
     into[TERM_LATENCY_PENALTY] = this.latencyPenaltyMicros[o]!;
   }
-
 
   private fail(out: DecisionResult, gate: number): number {
     out.code = gate;
@@ -362,7 +364,9 @@ export class Kernel {
     out.thompsonWins = wins;
     out.propensityNumerator = eps * policy.sampleCount + (BPS_SCALE - eps) * wins * f;
     out.propensityDenominator = BPS_SCALE * policy.sampleCount * f;
-    out.propensityPpm = Math.floor((out.propensityNumerator * 1_000_000 + Math.floor(out.propensityDenominator / 2)) / out.propensityDenominator);
+    out.propensityPpm = Math.floor(
+      (out.propensityNumerator * 1_000_000 + Math.floor(out.propensityDenominator / 2)) / out.propensityDenominator,
+    );
   }
 
   /**
@@ -415,8 +419,13 @@ export class Kernel {
     const size = policy.sampleCount * tiers;
     let terms = this.termsCache[regime];
     const key = this.termsKey;
-    if (terms !== undefined && terms.length === size && key[2 * regime] === this.valueHigh * BPS_SCALE + this.valueLow &&
-      key[2 * regime + 1] === this.riskHigh * BPS_SCALE + this.riskLow && this.termsPolicy[regime] === policy) {
+    if (
+      terms !== undefined &&
+      terms.length === size &&
+      key[2 * regime] === this.valueHigh * BPS_SCALE + this.valueLow &&
+      key[2 * regime + 1] === this.riskHigh * BPS_SCALE + this.riskLow &&
+      this.termsPolicy[regime] === policy
+    ) {
       return terms;
     }
     if (terms === undefined || terms.length !== size) {
@@ -436,7 +445,6 @@ export class Kernel {
     this.termsPolicy[regime] = policy;
     return terms;
   }
-
 
   /** Fills tierBest from the feasible options, once per decision and only when asked. */
   private computeTierBests(): void {
@@ -468,13 +476,8 @@ export class Kernel {
     }
     throw new Error("exploredChoice: tier index out of range (kernel bug)");
   }
-
-
 }
-
-
 
 /** Salts of the four seed words, and the state slots they fill: slot 1 gets the word that saw all four. */
 const SEED_SALTS = new Int32Array([0x9e3779b9, 0x3c6ef372, 0xdaa66d2b, 0x78dde6e4]);
 const SEED_SLOTS = new Int32Array([0, 2, 3, 1]);
-

@@ -16,9 +16,7 @@ const SPLITMIX_MULTIPLIER_2 = 0x94d0_49bb_1331_11ebn;
  * all-zero state is a fixed point that would emit zeros forever. The words are the low and high
  * halves of SplitMix64(0)'s first two outputs 0xe220a8397b1dcdaf and 0x6e789e6aa1b965f4.
  */
-export const ZERO_SEED_REPLACEMENT_STATE: readonly number[] = Object.freeze([
-  0x7b1d_cdaf, 0xe220_a839, 0xa1b9_65f4, 0x6e78_9e6a,
-]);
+export const ZERO_SEED_REPLACEMENT_STATE: readonly number[] = Object.freeze([0x7b1d_cdaf, 0xe220_a839, 0xa1b9_65f4, 0x6e78_9e6a]);
 
 /** Renders a rejected value for an error message; -0 is shown as such because it is refused. */
 function describeValue(value: unknown): string {
@@ -119,12 +117,7 @@ export class Xoshiro128StarStar {
   seedSplitmix64(seed: bigint): void {
     const first = splitmix64(expectUint64("seed", seed));
     const second = splitmix64(first.state);
-    this.seedWords(
-      Number(first.value & MASK_32),
-      Number(first.value >> 32n),
-      Number(second.value & MASK_32),
-      Number(second.value >> 32n),
-    );
+    this.seedWords(Number(first.value & MASK_32), Number(first.value >> 32n), Number(second.value & MASK_32), Number(second.value >> 32n));
   }
 
   /** The next uint32 output; the reference's statement order, with the state held in locals. */

@@ -120,7 +120,10 @@ export function parseKernelRequest(raw: unknown): KernelRequest {
   const request = {} as Record<KernelRequestField, number>;
   for (const [name, min, max, optional] of REQUEST_BOUNDS) {
     const value = Object.hasOwn(source, name) ? source[name] : optional ? UNSET : undefined;
-    const ok = typeof value === "number" && Number.isSafeInteger(value) && !Object.is(value, -0) &&
+    const ok =
+      typeof value === "number" &&
+      Number.isSafeInteger(value) &&
+      !Object.is(value, -0) &&
       ((value >= min && value <= max) || (optional && value === UNSET));
     if (!ok) {
       throw new KernelInputError(name, value, `integer in [${min}, ${max}]${optional ? " or -1 (unset)" : ""}`);

@@ -43,15 +43,12 @@ export const GATE_RULES: Record<Exclude<DecisionCodeName, "ok">, string> = {
   risk_above_ceiling: "A request whose risk is 9,700 bps or more is always blocked.",
   tenant_suspended: "A suspended tenant gets no decisions.",
   regime_unknown: "The request must name a regime that the policy knows.",
-  context_window_exceeded:
-    "Some option must fit input plus maximum output tokens in its context window and output limit.",
-  provider_rules_exclude_all:
-    "The tenant's allowed providers and the request's allow and deny lists must leave an option.",
+  context_window_exceeded: "Some option must fit input plus maximum output tokens in its context window and output limit.",
+  provider_rules_exclude_all: "The tenant's allowed providers and the request's allow and deny lists must leave an option.",
   capabilities_unavailable: "Some remaining option must have every required capability.",
   latency_budget_unreachable: "Some remaining option's typical latency must be at most the latency limit.",
   quality_floor_unreachable: "Some remaining option must reach the quality floor.",
-  cost_cap_exceeded:
-    "Some remaining option's worst-case cost must fit the request's and the tenant's cost caps.",
+  cost_cap_exceeded: "Some remaining option's worst-case cost must fit the request's and the tenant's cost caps.",
   budget_exhausted: "The tenant's available budget must cover the worst-case cost of a ranked option.",
 };
 

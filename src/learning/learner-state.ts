@@ -54,9 +54,15 @@ export function applyOutcome(state: LearnerState, pack: DomainPack, payload: Out
   const cell = regime * content.tierCount + tier;
   const success = isSuccess(payload.outcome, content.floorBps[regime]!);
   const counts = updateBeta({ alpha: content.alpha[cell]!, beta: content.beta[cell]! }, success);
-  const floor = calibrateFloor(content.floorBps[regime]!, success, floorBounds(pack.regimes[regime]!.warmStartFloorBps, bestQualityBps(pack)));
+  const floor = calibrateFloor(
+    content.floorBps[regime]!,
+    success,
+    floorBounds(pack.regimes[regime]!.warmStartFloorBps, bestQualityBps(pack)),
+  );
   const features: Record<Feature, number> = {
-    input_tokens: payload.context.input_tokens, value_micros: payload.context.value_micros, risk_bps: payload.context.risk_bps,
+    input_tokens: payload.context.input_tokens,
+    value_micros: payload.context.value_micros,
+    risk_bps: payload.context.risk_bps,
   };
   const regimeStats = regimeSums(content.stats[regime]!);
   const nextStats = statsToText(perFeature((f) => observe(regimeStats[f], features[f])));
@@ -79,9 +85,14 @@ function apprenticeStep(figures: ApprenticeFigures, payload: OutcomePayload, cos
   const choice = payload.context.kernel_choice ?? null;
   const agrees = choice !== null && choice === payload.servedOption;
   const { input_tokens: inputTokens, output_tokens: outputTokens, actual_cost_micros: actual } = payload.outcome;
-  const alternative = choice === null || inputTokens === undefined || outputTokens === undefined ? null : costOf(choice, inputTokens, outputTokens);
+  const alternative =
+    choice === null || inputTokens === undefined || outputTokens === undefined ? null : costOf(choice, inputTokens, outputTokens);
   const saving = alternative === null || actual === undefined ? 0 : actual - alternative;
-  return { decisions: figures.decisions + 1, agreements: figures.agreements + (agrees ? 1 : 0), savingsMicros: figures.savingsMicros + saving };
+  return {
+    decisions: figures.decisions + 1,
+    agreements: figures.agreements + (agrees ? 1 : 0),
+    savingsMicros: figures.savingsMicros + saving,
+  };
 }
 
 const bestQualityOf = new WeakMap<DomainPack, number>();

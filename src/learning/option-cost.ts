@@ -10,5 +10,12 @@ export function optionCostMicros(pack: DomainPack, option: string, inputTokens: 
   const inRange = (x: number, max: number): boolean => Number.isSafeInteger(x) && x >= 0 && x <= max;
   if (index < 0 || !inRange(inputTokens, INPUT_TOKENS_MAX) || !inRange(outputTokens, OUTPUT_TOKENS_MAX)) return null;
   const c = pack.catalog;
-  return worstCaseCostMicros(inputTokens, outputTokens, c.inputPriceHigh[index]!, c.inputPriceLow[index]!, c.outputPriceHigh[index]!, c.outputPriceLow[index]!);
+  return worstCaseCostMicros(
+    inputTokens,
+    outputTokens,
+    c.inputPriceHigh[index]!,
+    c.inputPriceLow[index]!,
+    c.outputPriceHigh[index]!,
+    c.outputPriceLow[index]!,
+  );
 }

@@ -48,7 +48,9 @@ export function contentHash(content: PolicyContent): string {
     exploration_bps: content.explorationBps,
     latency_bps_per_second: content.latencyBpsPerSecond,
     stats: content.stats.map((regime) => ({
-      input_tokens: { ...regime.input_tokens }, value_micros: { ...regime.value_micros }, risk_bps: { ...regime.risk_bps },
+      input_tokens: { ...regime.input_tokens },
+      value_micros: { ...regime.value_micros },
+      risk_bps: { ...regime.risk_bps },
     })),
   };
   const canonical = canonicalJson(fields);

@@ -69,6 +69,5 @@ export function settle(budget: Budget, reservedAmountMicros: number, actualCostM
 /** True when the budget's invariant holds; assertions and tests use it. */
 export function budgetHolds(budget: Budget): boolean {
   const { creditedMicros, committedMicros, reservedMicros } = budget;
-  return [creditedMicros, committedMicros, reservedMicros].every((x) => Number.isSafeInteger(x) && x >= 0) &&
-    availableMicros(budget) >= 0;
+  return [creditedMicros, committedMicros, reservedMicros].every((x) => Number.isSafeInteger(x) && x >= 0) && availableMicros(budget) >= 0;
 }

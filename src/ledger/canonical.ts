@@ -2,13 +2,7 @@
 // integers, so any JCS library can reproduce them. Keys sort by UTF-16 code units, no
 // whitespace, strings as ECMAScript JSON.stringify writes them. Refuses anything ambiguous.
 
-export type CanonicalValue =
-  | null
-  | boolean
-  | number
-  | string
-  | readonly CanonicalValue[]
-  | { readonly [key: string]: CanonicalValue };
+export type CanonicalValue = null | boolean | number | string | readonly CanonicalValue[] | { readonly [key: string]: CanonicalValue };
 
 const DEPTH_MAX = 16;
 

@@ -194,7 +194,8 @@ export class ChainVerifier {
     const opened = key === null ? openUnverified(note) : openCheckpoint(note, key);
     if (!opened.ok) return `checkpoint note refused: ${opened.code} (${opened.detail})`;
     const { checkpoint } = opened;
-    if (checkpoint.treeSize !== this.seq || bytesToHex(checkpoint.rootHash) !== rootHex) return "signed checkpoint disagrees with the entries";
+    if (checkpoint.treeSize !== this.seq || bytesToHex(checkpoint.rootHash) !== rootHex)
+      return "signed checkpoint disagrees with the entries";
     if (key !== null) this.checkpointsVerified++;
     return null;
   }
@@ -227,4 +228,3 @@ export function verifyExportBytes(bytes: Uint8Array, options: ChainVerifierOptio
   const tail = bytes.length - start;
   return verifier.report(tail > 0 ? { seq: verifier.seq, bytes: tail } : null);
 }
-

@@ -27,12 +27,9 @@ export interface CheckpointFields {
 
 /** Checkpoint failures after the note itself opened, in precedence order. */
 export type CheckpointCode = "checkpoint_malformed" | "checkpoint_origin_mismatch";
-export type ParseCheckpointResult =
-  | { ok: true; checkpoint: Checkpoint }
-  | { ok: false; code: "checkpoint_malformed"; detail: string };
+export type ParseCheckpointResult = { ok: true; checkpoint: Checkpoint } | { ok: false; code: "checkpoint_malformed"; detail: string };
 export type OpenCheckpointResult =
-  | { ok: true; checkpoint: Checkpoint; verifiedBy: string[] }
-  | { ok: false; code: NoteCode | CheckpointCode; detail: string };
+  { ok: true; checkpoint: Checkpoint; verifiedBy: string[] } | { ok: false; code: NoteCode | CheckpointCode; detail: string };
 
 // A checkpoint line is one non-empty line of note text: no newline, no other control character.
 function isLine(line: unknown): line is string {
@@ -108,11 +105,7 @@ export function signCheckpoint(fields: CheckpointFields, signer: SignerKey): str
  * must be ignored unless a trusted key signed it (signed-note). Give expectedOrigin whenever the
  * caller knows which log it expects, so a checkpoint of another log signed by the same key fails.
  */
-export function openCheckpoint(
-  note: string | Uint8Array,
-  verifier: VerifierKey,
-  expectedOrigin?: string,
-): OpenCheckpointResult {
+export function openCheckpoint(note: string | Uint8Array, verifier: VerifierKey, expectedOrigin?: string): OpenCheckpointResult {
   if (expectedOrigin !== undefined) assertLine(expectedOrigin, "expectedOrigin");
   const opened = openNote(note, [verifier]);
   if (!opened.ok) return opened;

@@ -85,7 +85,12 @@ export interface CheckpointCommand {
 export interface UpdateTenantCommand {
   readonly type: "update_tenant";
   readonly op: "suspend" | "resume" | "rotate_api_key" | "rotate_webhook_secret" | "set_mode" | "set_limits";
-  readonly changes: Partial<Pick<TenantRow, "status" | "mode" | "apiKeyHashHex" | "apiKeyId" | "webhookSecret" | "rateLimitPerMinute" | "allowedProviderMask" | "costCapMicros">> & {
+  readonly changes: Partial<
+    Pick<
+      TenantRow,
+      "status" | "mode" | "apiKeyHashHex" | "apiKeyId" | "webhookSecret" | "rateLimitPerMinute" | "allowedProviderMask" | "costCapMicros"
+    >
+  > & {
     readonly status?: TenantStatus;
     readonly mode?: TenantMode;
   };

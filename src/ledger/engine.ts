@@ -31,7 +31,12 @@ export interface BatchStats {
 }
 
 export const EMPTY_HEAD: HeadRow = {
-  size: 0, headHex: "", creditedMicros: 0, committedMicros: 0, reservedMicros: 0, checkpointSize: 0,
+  size: 0,
+  headHex: "",
+  creditedMicros: 0,
+  committedMicros: 0,
+  reservedMicros: 0,
+  checkpointSize: 0,
 };
 
 /** Reads the in-memory state back from storage; O(log n) node reads for the frontier. */

@@ -80,10 +80,17 @@ export function proveInclusion(store: ProofStore, seq: number, tree: ProofTree):
   const leaf = leafHash(hexToBytes(row.fpHex));
   const proof = inclusionProof(read, seq, tree.treeSize);
   if (missing.length > 0) return ledgerFailure("ledger_integrity_failed", `merkle nodes ${missing.join(", ")} are missing`);
-  if (!verifyInclusion(leaf, seq, tree.treeSize, proof, tree.root)) return ledgerFailure("ledger_integrity_failed", `proof for ${seq} does not verify`);
+  if (!verifyInclusion(leaf, seq, tree.treeSize, proof, tree.root))
+    return ledgerFailure("ledger_integrity_failed", `proof for ${seq} does not verify`);
   return {
-    ok: true, seq, treeSize: tree.treeSize, leafHashHex: bytesToHex(leaf), rootHex: bytesToHex(tree.root),
-    proofHex: proof.map(bytesToHex), line: row.line, checkpointNote: tree.note,
+    ok: true,
+    seq,
+    treeSize: tree.treeSize,
+    leafHashHex: bytesToHex(leaf),
+    rootHex: bytesToHex(tree.root),
+    proofHex: proof.map(bytesToHex),
+    line: row.line,
+    checkpointNote: tree.note,
   };
 }
 

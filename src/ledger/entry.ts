@@ -51,7 +51,12 @@ export function sealEntry(prev: Uint8Array, seq: number, kind: EntryKind, tsMs: 
 
 /** The canonical bytes inside an export line, or null when the line does not start with an fp field. */
 export function canonicalOfLine(line: string): string | null {
-  if (!line.startsWith(FP_PREFIX_START) || line.length <= FP_PREFIX_LENGTH || line[FP_PREFIX_LENGTH - 2] !== '"' || line[FP_PREFIX_LENGTH - 1] !== ",") {
+  if (
+    !line.startsWith(FP_PREFIX_START) ||
+    line.length <= FP_PREFIX_LENGTH ||
+    line[FP_PREFIX_LENGTH - 2] !== '"' ||
+    line[FP_PREFIX_LENGTH - 1] !== ","
+  ) {
     return null;
   }
   return `{${line.slice(FP_PREFIX_LENGTH)}`;
@@ -60,4 +65,3 @@ export function canonicalOfLine(line: string): string | null {
 export function fpOfLine(line: string): string {
   return line.slice(FP_PREFIX_START.length, FP_PREFIX_START.length + 64);
 }
-

@@ -6,8 +6,16 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import { release, topUp } from "./budget.ts";
 import { budgetRecord, budgetView } from "./budget-view.ts";
 import type {
-  CreateTenantCommand, CreateTenantResult, ExpireCommand, ExpireResult, ReleaseCommand, ReleaseResult,
-  TopUpCommand, TopUpResult, UpdateTenantCommand, UpdateTenantResult,
+  CreateTenantCommand,
+  CreateTenantResult,
+  ExpireCommand,
+  ExpireResult,
+  ReleaseCommand,
+  ReleaseResult,
+  TopUpCommand,
+  TopUpResult,
+  UpdateTenantCommand,
+  UpdateTenantResult,
 } from "./commands.ts";
 import { genesisHash } from "./entry.ts";
 import { ledgerFailure } from "./ledger-codes.ts";
@@ -26,17 +34,17 @@ export function createTenant(txn: LedgerTxn, cmd: CreateTenantCommand): CreateTe
   let entry;
   try {
     entry = txn.append("budget", cmd.nowMs, {
-    op: "tenant_created",
-    tenant_id: t.tenantId,
-    name: t.name,
-    status: t.status,
-    mode: t.mode,
-    allowed_provider_mask: t.allowedProviderMask,
-    rate_limit_per_minute: t.rateLimitPerMinute,
-    cost_cap_micros: t.costCapMicros,
-    api_key_id: t.apiKeyId,
-    amount_micros: amount,
-    budget: budgetRecord(budget),
+      op: "tenant_created",
+      tenant_id: t.tenantId,
+      name: t.name,
+      status: t.status,
+      mode: t.mode,
+      allowed_provider_mask: t.allowedProviderMask,
+      rate_limit_per_minute: t.rateLimitPerMinute,
+      cost_cap_micros: t.costCapMicros,
+      api_key_id: t.apiKeyId,
+      amount_micros: amount,
+      budget: budgetRecord(budget),
     });
   } catch (error) {
     // A record without a canonical form is refused; the genesis head must not outlive it.
@@ -55,12 +63,18 @@ export function applyTopUp(txn: LedgerTxn, cmd: TopUpCommand): TopUpResult {
   const prior = txn.keyed("operation", `top_up:${cmd.topUpId}`);
   if (prior !== null) {
     const stored = JSON.parse(prior) as { amountMicros: number; seq: number; fingerprint: string };
-    if (stored.amountMicros !== amount) return ledgerFailure("idempotency_key_reused", `top-up ${cmd.topUpId} was made with another amount`);
+    if (stored.amountMicros !== amount)
+      return ledgerFailure("idempotency_key_reused", `top-up ${cmd.topUpId} was made with another amount`);
     return { ok: true, seq: stored.seq, fingerprint: stored.fingerprint, budget: budgetView(txn.budget()), replayed: true };
   }
   const next = topUp(txn.budget(), amount);
   if ("ok" in next) return next;
-  const entry = txn.append("budget", cmd.nowMs, { op: "top_up", top_up_id: cmd.topUpId, amount_micros: amount, budget: budgetRecord(next) });
+  const entry = txn.append("budget", cmd.nowMs, {
+    op: "top_up",
+    top_up_id: cmd.topUpId,
+    amount_micros: amount,
+    budget: budgetRecord(next),
+  });
   txn.setBudget(next);
   txn.putKeyed("operation", `top_up:${cmd.topUpId}`, JSON.stringify({ amountMicros: amount, seq: entry.seq, fingerprint: entry.fpHex }));
   return { ok: true, seq: entry.seq, fingerprint: entry.fpHex, budget: budgetView(next), replayed: false };
@@ -78,7 +92,10 @@ export function applyRelease(txn: LedgerTxn, cmd: ReleaseCommand): ReleaseResult
   }
   const next = release(txn.budget(), reservation.amountMicros);
   const entry = txn.append("budget", cmd.nowMs, {
-    op: "release", reservation_id: reservation.id, amount_micros: reservation.amountMicros, budget: budgetRecord(next),
+    op: "release",
+    reservation_id: reservation.id,
+    amount_micros: reservation.amountMicros,
+    budget: budgetRecord(next),
   });
   txn.setBudget(next);
   txn.putReservation({ ...reservation, status: "released", resolvedSeq: entry.seq });
@@ -98,7 +115,10 @@ export function applyExpire(txn: LedgerTxn, cmd: ExpireCommand): ExpireResult {
     total += reservation.amountMicros;
   }
   const entry = txn.append("budget", cmd.nowMs, {
-    op: "expire", reservation_ids: due.map((r) => r.id), amount_micros: total, budget: budgetRecord(budget),
+    op: "expire",
+    reservation_ids: due.map((r) => r.id),
+    amount_micros: total,
+    budget: budgetRecord(budget),
   });
   txn.setBudget(budget);
   for (const reservation of due) txn.putReservation({ ...reservation, status: "expired", resolvedSeq: entry.seq });
@@ -122,4 +142,3 @@ export function updateTenant(txn: LedgerTxn, cmd: UpdateTenantCommand): UpdateTe
   txn.setTenant(next);
   return { ok: true, seq: entry.seq, fingerprint: entry.fpHex };
 }
-

@@ -77,20 +77,38 @@ export function applyDecide(txn: LedgerTxn, cmd: DecideCommand): DecideResult {
   txn.setBudget(budget);
   if (reservationId !== null) {
     txn.putReservation({
-      id: reservationId, decisionSeq: entry.seq, amountMicros: reservedMicros,
-      createdAtMs: cmd.nowMs, expiresAtMs, status: "open", resolvedSeq: -1,
+      id: reservationId,
+      decisionSeq: entry.seq,
+      amountMicros: reservedMicros,
+      createdAtMs: cmd.nowMs,
+      expiresAtMs,
+      status: "open",
+      resolvedSeq: -1,
     });
   }
   txn.putKeyed("operation", `decision:${cmd.decisionId}`, entry.fpHex);
   const servedOption = rank < 0 ? null : cmd.candidates[rank]!.option;
   const offered = cmd.candidates.map((candidate) => candidate.option);
   const stored: StoredDecision = {
-    seq: entry.seq, decisionId: cmd.decisionId, reservationId, servedOption, servedRank: rank, offered, context: cmd.learnerContext,
+    seq: entry.seq,
+    decisionId: cmd.decisionId,
+    reservationId,
+    servedOption,
+    servedRank: rank,
+    offered,
+    context: cmd.learnerContext,
   };
   txn.putKeyed("decision_fp", entry.fpHex, JSON.stringify(stored));
   const result: DecideSuccess = {
-    ok: true, seq: entry.seq, fingerprint: entry.fpHex, decisionId: cmd.decisionId, servedRank: rank,
-    reservationId, reservedMicros, budgetVerdict: verdict, replayed: false,
+    ok: true,
+    seq: entry.seq,
+    fingerprint: entry.fpHex,
+    decisionId: cmd.decisionId,
+    servedRank: rank,
+    reservationId,
+    reservedMicros,
+    budgetVerdict: verdict,
+    replayed: false,
   };
   if (cmd.idempotencyKey !== null) {
     txn.putKeyed("decision_key", cmd.idempotencyKey, JSON.stringify({ digest: cmd.requestDigestHex, result }));
@@ -128,7 +146,10 @@ function outcomeRefusal(txn: LedgerTxn, cmd: OutcomeCommand, decision: StoredDec
   // Settling the cost of an option the decision never offered would charge its budget for a
   // choice it did not make and teach the Learner about an arm it did not pull.
   if (decision.offered !== undefined && !decision.offered.includes(cmd.model)) {
-    return ledgerFailure("outcome_model_not_offered", `execution.model ${JSON.stringify(cmd.model.slice(0, 128))} is neither the decision's served option nor one of its fallbacks`);
+    return ledgerFailure(
+      "outcome_model_not_offered",
+      `execution.model ${JSON.stringify(cmd.model.slice(0, 128))} is neither the decision's served option nor one of its fallbacks`,
+    );
   }
   if (txn.keyed("decision_outcome", cmd.decisionFingerprint) !== null) {
     return ledgerFailure("outcome_already_recorded", "this decision already has an outcome");
@@ -172,9 +193,14 @@ export function applyOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult
   txn.putKeyed("decision_outcome", cmd.decisionFingerprint, entry.fpHex);
   queueForLearner(txn, cmd, decision, settlement.chargedMicros);
   const result: OutcomeSuccess = {
-    ok: true, seq: entry.seq, fingerprint: entry.fpHex, decisionFingerprint: cmd.decisionFingerprint,
-    committedMicros: settlement.chargedMicros, releasedMicros: settlement.releasedMicros,
-    uncollectedMicros: settlement.uncollectedMicros, replayed: false,
+    ok: true,
+    seq: entry.seq,
+    fingerprint: entry.fpHex,
+    decisionFingerprint: cmd.decisionFingerprint,
+    committedMicros: settlement.chargedMicros,
+    releasedMicros: settlement.releasedMicros,
+    uncollectedMicros: settlement.uncollectedMicros,
+    replayed: false,
   };
   const stored: StoredWebhook = { digest: cmd.requestDigestHex, result };
   txn.putKeyed("webhook", cmd.webhookId, JSON.stringify(stored));
@@ -186,8 +212,14 @@ function queueForLearner(txn: LedgerTxn, cmd: OutcomeCommand, decision: StoredDe
   txn.putOutbox({
     id: cmd.webhookId,
     payload: JSON.stringify({
-      outcomeId: cmd.webhookId, decisionFingerprint: cmd.decisionFingerprint, decisionSeq: decision.seq, servedOption: decision.servedOption,
-      servedRank: decision.servedRank, context: decision.context, outcome: cmd.learnerOutcome, chargedMicros,
+      outcomeId: cmd.webhookId,
+      decisionFingerprint: cmd.decisionFingerprint,
+      decisionSeq: decision.seq,
+      servedOption: decision.servedOption,
+      servedRank: decision.servedRank,
+      context: decision.context,
+      outcome: cmd.learnerOutcome,
+      chargedMicros,
     }),
     attempts: 0,
     nextAttemptMs: cmd.nowMs,

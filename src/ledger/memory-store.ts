@@ -3,7 +3,15 @@
 // lets fault-injection tests fail the k-th write of any commit.
 
 import type {
-  CheckpointRow, EntryRow, HeadRow, KeyedScope, LedgerStore, LedgerWrite, OutboxRow, ReservationRow, TenantRow,
+  CheckpointRow,
+  EntryRow,
+  HeadRow,
+  KeyedScope,
+  LedgerStore,
+  LedgerWrite,
+  OutboxRow,
+  ReservationRow,
+  TenantRow,
 } from "./store.ts";
 
 interface Tables {
@@ -18,7 +26,16 @@ interface Tables {
 }
 
 function emptyTables(): Tables {
-  return { head: null, tenant: null, entries: [], nodes: new Map(), reservations: new Map(), keyed: new Map(), outbox: new Map(), checkpoints: [] };
+  return {
+    head: null,
+    tenant: null,
+    entries: [],
+    nodes: new Map(),
+    reservations: new Map(),
+    keyed: new Map(),
+    outbox: new Map(),
+    checkpoints: [],
+  };
 }
 
 export class MemoryStore implements LedgerStore {
@@ -28,13 +45,27 @@ export class MemoryStore implements LedgerStore {
   writeCount = 0;
   commits = 0;
 
-  readHead(): HeadRow | null { return this.tables.head; }
-  readTenant(): TenantRow | null { return this.tables.tenant; }
-  readEntries(fromSeq: number, limit: number): EntryRow[] { return this.tables.entries.slice(fromSeq, fromSeq + limit); }
-  readNode(level: number, index: number): Uint8Array | null { return this.tables.nodes.get(`${level}:${index}`) ?? null; }
-  readReservation(id: string): ReservationRow | null { return this.tables.reservations.get(id) ?? null; }
-  readKeyed(scope: KeyedScope, key: string): string | null { return this.tables.keyed.get(`${scope}\u0000${key}`) ?? null; }
-  readLatestCheckpoint(): CheckpointRow | null { return this.tables.checkpoints.at(-1) ?? null; }
+  readHead(): HeadRow | null {
+    return this.tables.head;
+  }
+  readTenant(): TenantRow | null {
+    return this.tables.tenant;
+  }
+  readEntries(fromSeq: number, limit: number): EntryRow[] {
+    return this.tables.entries.slice(fromSeq, fromSeq + limit);
+  }
+  readNode(level: number, index: number): Uint8Array | null {
+    return this.tables.nodes.get(`${level}:${index}`) ?? null;
+  }
+  readReservation(id: string): ReservationRow | null {
+    return this.tables.reservations.get(id) ?? null;
+  }
+  readKeyed(scope: KeyedScope, key: string): string | null {
+    return this.tables.keyed.get(`${scope}\u0000${key}`) ?? null;
+  }
+  readLatestCheckpoint(): CheckpointRow | null {
+    return this.tables.checkpoints.at(-1) ?? null;
+  }
 
   readExpiredReservations(nowMs: number, limit: number): ReservationRow[] {
     return [...this.tables.reservations.values()]
@@ -45,7 +76,8 @@ export class MemoryStore implements LedgerStore {
 
   readNextExpiry(): number | null {
     let next: number | null = null;
-    for (const r of this.tables.reservations.values()) if (r.status === "open" && (next === null || r.expiresAtMs < next)) next = r.expiresAtMs;
+    for (const r of this.tables.reservations.values())
+      if (r.status === "open" && (next === null || r.expiresAtMs < next)) next = r.expiresAtMs;
     return next;
   }
 
@@ -112,10 +144,14 @@ function apply(t: Tables, write: LedgerWrite): () => void {
       if (write.row.seq !== t.entries.length) throw new Error(`entry ${write.row.seq} out of order (have ${t.entries.length})`);
       t.entries.push(write.row);
       return () => t.entries.pop();
-    case "node": return setWith(t.nodes, `${write.level}:${write.index}`, write.hash);
-    case "reservation": return setWith(t.reservations, write.row.id, write.row);
-    case "keyed": return setWith(t.keyed, `${write.scope}\u0000${write.key}`, write.value);
-    case "outbox": return setWith(t.outbox, write.row.id, write.row);
+    case "node":
+      return setWith(t.nodes, `${write.level}:${write.index}`, write.hash);
+    case "reservation":
+      return setWith(t.reservations, write.row.id, write.row);
+    case "keyed":
+      return setWith(t.keyed, `${write.scope}\u0000${write.key}`, write.value);
+    case "outbox":
+      return setWith(t.outbox, write.row.id, write.row);
     case "outbox_delete": {
       const undo = restore(t.outbox, write.id);
       t.outbox.delete(write.id);

@@ -189,13 +189,7 @@ export function verifyConsistency(
 }
 
 // RFC 9162 section 2.1.4.2 steps 2 to 7, for 0 < size1 < size2 and a non-empty proof.
-function verifyConsistencyPath(
-  size1: number,
-  size2: number,
-  root1: Uint8Array,
-  root2: Uint8Array,
-  proof: readonly Uint8Array[],
-): boolean {
+function verifyConsistencyPath(size1: number, size2: number, root1: Uint8Array, root2: Uint8Array, proof: readonly Uint8Array[]): boolean {
   // Step 2: when the old tree is perfect, its root is a node of the new tree and the proof omits it.
   const path = isPowerOfTwo(size1) ? [root1, ...proof] : proof;
   let fn = size1 - 1;

@@ -43,11 +43,7 @@ export interface AppendResult {
 }
 
 /** Asserts a safe integer in [lowest, highest]; `range.text` spells the range in the message. */
-export function assertIntegerInRange(
-  value: number,
-  name: string,
-  range: { lowest: number; highest: number; text: string },
-): void {
+export function assertIntegerInRange(value: number, name: string, range: { lowest: number; highest: number; text: string }): void {
   if (typeof value !== "number") throw new TypeError(`"${name}" expected number, got type=${typeof value}`);
   if (!Number.isSafeInteger(value) || value < range.lowest || value > range.highest) {
     throw new RangeError(`"${name}" expected integer in ${range.text}, got ${value}`);

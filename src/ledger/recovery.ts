@@ -11,7 +11,13 @@ import { frontierFromNodes, leafHash } from "./merkle.ts";
 import type { LedgerStore, LedgerWrite } from "./store.ts";
 
 export type RecoveryReport =
-  | { readonly ok: true; readonly verified: number; readonly fromSeq: number; readonly truncatedFrom: number | null; readonly writes: LedgerWrite[] }
+  | {
+      readonly ok: true;
+      readonly verified: number;
+      readonly fromSeq: number;
+      readonly truncatedFrom: number | null;
+      readonly writes: LedgerWrite[];
+    }
   | { readonly ok: false; readonly code: "ledger_integrity_failed"; readonly seq: number; readonly reason: string };
 
 const PAGE = 512;

@@ -82,8 +82,14 @@ function assertString(value: unknown, title: string): asserts value is string {
 
 /** Key names: non-empty, no '+', no Unicode space (signed-note "Format"), no other control char. */
 function isKeyName(name: unknown): name is string {
-  return typeof name === "string" && name.length > 0 && !name.includes("+") && !WHITE_SPACE.test(name) &&
-    !LONE_SURROGATE.test(name) && !CONTROL_OTHER_THAN_NEWLINE.test(name);
+  return (
+    typeof name === "string" &&
+    name.length > 0 &&
+    !name.includes("+") &&
+    !WHITE_SPACE.test(name) &&
+    !LONE_SURROGATE.test(name) &&
+    !CONTROL_OTHER_THAN_NEWLINE.test(name)
+  );
 }
 
 function assertKeyName(name: unknown): asserts name is string {
@@ -94,8 +100,7 @@ function assertKeyName(name: unknown): asserts name is string {
 
 /** Note text: non-empty, ends in newline, valid Unicode, no ASCII control but newline. */
 export function isNoteText(text: unknown): text is string {
-  return typeof text === "string" && text.endsWith("\n") && !LONE_SURROGATE.test(text) &&
-    !CONTROL_OTHER_THAN_NEWLINE.test(text);
+  return typeof text === "string" && text.endsWith("\n") && !LONE_SURROGATE.test(text) && !CONTROL_OTHER_THAN_NEWLINE.test(text);
 }
 
 function hex8(keyId: number): string {
@@ -262,8 +267,8 @@ function signatureLine(key: VerifierKey, signature: Uint8Array): string {
 /** Signs note text (Ed25519 over its exact UTF-8 bytes, final newline included) and returns the note. */
 export function signNote(text: string, signer: SignerKey): string {
   if (!isNoteText(text)) {
-    const message = "\"text\" expected note text ending in newline, without lone surrogates or control characters " +
-      `but newline, got ${describe(text)}`;
+    const message =
+      '"text" expected note text ending in newline, without lone surrogates or control characters ' + `but newline, got ${describe(text)}`;
     throw typeof text === "string" ? new RangeError(message) : new TypeError(message);
   }
   assertSignerKey(signer);

@@ -16,7 +16,11 @@ const CANONICAL_TIMESTAMP = /^(?:0|[1-9][0-9]{0,11})$/;
 
 export type WebhookCheck =
   | { readonly ok: true }
-  | { readonly ok: false; readonly code: "webhook_signature_invalid" | "webhook_timestamp_stale" | "webhook_headers_missing"; readonly detail: string };
+  | {
+      readonly ok: false;
+      readonly code: "webhook_signature_invalid" | "webhook_timestamp_stale" | "webhook_headers_missing";
+      readonly detail: string;
+    };
 
 export function webhookSecretBytes(secret: string): Uint8Array | null {
   if (!secret.startsWith(SECRET_PREFIX)) return null;
@@ -62,13 +66,20 @@ export function verifyWebhook(secret: string, headers: WebhookHeaders, body: str
     return { ok: false, code: "webhook_headers_missing", detail: "webhook-id, webhook-timestamp and webhook-signature are required" };
   }
   if (!CANONICAL_TIMESTAMP.test(timestamp)) {
-    return { ok: false, code: "webhook_timestamp_stale", detail: "webhook-timestamp must be Unix seconds in decimal digits, without sign or leading zeros" };
+    return {
+      ok: false,
+      code: "webhook_timestamp_stale",
+      detail: "webhook-timestamp must be Unix seconds in decimal digits, without sign or leading zeros",
+    };
   }
   if (Math.abs(nowSeconds - Number(timestamp)) > WEBHOOK_TOLERANCE_SECONDS) {
     return { ok: false, code: "webhook_timestamp_stale", detail: `webhook-timestamp is more than ${WEBHOOK_TOLERANCE_SECONDS} s from now` };
   }
   const expected = signatureOver(secret, id, timestamp, body);
   // The header may carry several space-separated signatures (key rotation); any valid v1 one counts.
-  const valid = signature.split(" ").slice(0, 8).some((candidate) => constantTimeEqual(candidate, expected));
+  const valid = signature
+    .split(" ")
+    .slice(0, 8)
+    .some((candidate) => constantTimeEqual(candidate, expected));
   return valid ? { ok: true } : { ok: false, code: "webhook_signature_invalid", detail: "no webhook-signature matches this payload" };
 }

@@ -38,7 +38,8 @@ export function cheapestChoices(table: RecordTable, pack: DomainPack): Int32Arra
 /** Always the option that succeeds most often over the whole data (GPT-4, the deepest tier...). */
 export function bestChoices(table: RecordTable): Int32Array {
   const successes = new Float64Array(table.optionCount);
-  for (let i = 0; i < table.count; i++) for (let o = 0; o < table.optionCount; o++) successes[o]! += table.success[i * table.optionCount + o]!;
+  for (let i = 0; i < table.count; i++)
+    for (let o = 0; o < table.optionCount; o++) successes[o]! += table.success[i * table.optionCount + o]!;
   let best = 0;
   for (let o = 1; o < table.optionCount; o++) if (successes[o]! > successes[best]!) best = o;
   return new Int32Array(table.count).fill(best);

@@ -35,11 +35,21 @@ export class DataFileError extends Error {
 }
 
 /** Parses a finite decimal number or throws a DataFileError naming the column. */
-export function numberField(row: CsvRow | { fields: readonly string[]; line: number }, index: number, file: string, column: string): number {
+export function numberField(
+  row: CsvRow | { fields: readonly string[]; line: number },
+  index: number,
+  file: string,
+  column: string,
+): number {
   const text = row.fields[index];
   if (text === undefined) throw new DataFileError(file, row.line, `missing column ${JSON.stringify(column)}`);
   const value = text.trim() === "" ? Number.NaN : Number(text);
-  if (!Number.isFinite(value)) throw new DataFileError(file, row.line, `column ${JSON.stringify(column)}: expected a number, got ${JSON.stringify(text.slice(0, 40))}`);
+  if (!Number.isFinite(value))
+    throw new DataFileError(
+      file,
+      row.line,
+      `column ${JSON.stringify(column)}: expected a number, got ${JSON.stringify(text.slice(0, 40))}`,
+    );
   return value;
 }
 

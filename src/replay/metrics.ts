@@ -61,9 +61,16 @@ export function policyMetrics(table: RecordTable, choices: Int32Array, valueMicr
   }
   const served = n - errors;
   return {
-    records: n, errors, cost_micros: cost, successes, quality_bps: served === 0 ? 0 : Math.round(quality / served),
-    misses: served - successes, events, event_miss_rate_bps: bps(eventMisses, events),
-    cost_per_success_micros: successes === 0 ? null : Math.round(cost / successes), net_value_micros: net,
+    records: n,
+    errors,
+    cost_micros: cost,
+    successes,
+    quality_bps: served === 0 ? 0 : Math.round(quality / served),
+    misses: served - successes,
+    events,
+    event_miss_rate_bps: bps(eventMisses, events),
+    cost_per_success_micros: successes === 0 ? null : Math.round(cost / successes),
+    net_value_micros: net,
     learning_bps: quarter === 0 ? 0 : bps(lastQuarter, quarter) - bps(firstQuarter, quarter),
   };
 }
@@ -94,7 +101,12 @@ export function curve(table: RecordTable, choices: Int32Array, buckets: number):
       if (table.success[i * m + o] === 1) bucketSuccesses++;
     }
     successes += bucketSuccesses;
-    points.push({ records: end, success_rate_bps: bps(bucketSuccesses, end - start), cumulative_cost_micros: cost, cumulative_successes: successes });
+    points.push({
+      records: end,
+      success_rate_bps: bps(bucketSuccesses, end - start),
+      cumulative_cost_micros: cost,
+      cumulative_successes: successes,
+    });
     start = end;
   }
   return points;
@@ -106,7 +118,11 @@ export interface QuarterFigures {
 }
 
 /** Success rate and net value per record over the first and the last quarter of the records. */
-export function quarterFigures(table: RecordTable, choices: Int32Array, valueMicros?: number): { first: QuarterFigures; last: QuarterFigures } {
+export function quarterFigures(
+  table: RecordTable,
+  choices: Int32Array,
+  valueMicros?: number,
+): { first: QuarterFigures; last: QuarterFigures } {
   const quarter = Math.floor(table.count / 4);
   const over = (start: number): QuarterFigures => {
     let successes = 0;

@@ -27,7 +27,13 @@ export function netValueReward(valueMicros?: number): Reward {
  * the records of one parity only. Cross-fitting: a model fitted on the very records it corrects
  * cancels its own correction and inherits the downward bias of adaptively collected means.
  */
-function directModel(table: RecordTable, log: LoggedRun, regimeCount: number, reward: Reward, parity: number): (i: number, o: number) => number {
+function directModel(
+  table: RecordTable,
+  log: LoggedRun,
+  regimeCount: number,
+  reward: Reward,
+  parity: number,
+): (i: number, o: number) => number {
   const m = table.optionCount;
   const sum = new Float64Array(regimeCount * m);
   const count = new Float64Array(regimeCount * m);

@@ -5,7 +5,15 @@
 // them) are dropped when the replay says every decision so far is settled.
 
 import type {
-  CheckpointRow, EntryRow, HeadRow, KeyedScope, LedgerStore, LedgerWrite, OutboxRow, ReservationRow, TenantRow,
+  CheckpointRow,
+  EntryRow,
+  HeadRow,
+  KeyedScope,
+  LedgerStore,
+  LedgerWrite,
+  OutboxRow,
+  ReservationRow,
+  TenantRow,
 } from "../ledger/store.ts";
 
 const ASCII = /^[\x00-\x7f]*$/;
@@ -52,15 +60,33 @@ export class ReplayStore implements LedgerStore {
     this.keyed.clear();
   }
 
-  readHead(): HeadRow | null { return this.head; }
-  readTenant(): TenantRow | null { return this.tenant; }
-  readEntries(): EntryRow[] { return []; }
-  readNode(): Uint8Array | null { return null; }
-  readReservation(id: string): ReservationRow | null { return this.reservations.get(id) ?? null; }
-  readKeyed(scope: KeyedScope, key: string): string | null { return this.keyed.get(`${scope}\u0000${key}`) ?? null; }
-  readLatestCheckpoint(): CheckpointRow | null { return null; }
-  readExpiredReservations(): ReservationRow[] { return []; }
-  readNextExpiry(): number | null { return null; }
+  readHead(): HeadRow | null {
+    return this.head;
+  }
+  readTenant(): TenantRow | null {
+    return this.tenant;
+  }
+  readEntries(): EntryRow[] {
+    return [];
+  }
+  readNode(): Uint8Array | null {
+    return null;
+  }
+  readReservation(id: string): ReservationRow | null {
+    return this.reservations.get(id) ?? null;
+  }
+  readKeyed(scope: KeyedScope, key: string): string | null {
+    return this.keyed.get(`${scope}\u0000${key}`) ?? null;
+  }
+  readLatestCheckpoint(): CheckpointRow | null {
+    return null;
+  }
+  readExpiredReservations(): ReservationRow[] {
+    return [];
+  }
+  readNextExpiry(): number | null {
+    return null;
+  }
 
   readOutboxDue(nowMs: number, limit: number): OutboxRow[] {
     const due: OutboxRow[] = [];
@@ -93,21 +119,32 @@ export class ReplayStore implements LedgerStore {
 
   private apply(write: LedgerWrite): void {
     switch (write.table) {
-      case "head": this.head = write.row; return;
-      case "tenant": this.tenant = write.row; return;
+      case "head":
+        this.head = write.row;
+        return;
+      case "tenant":
+        this.tenant = write.row;
+        return;
       case "entry":
         this.entryCount++;
         this.entryBytes += this.byteLength(write.row.line) + 1;
         this.onEntry?.(write.row);
         return;
-      case "node": return;
+      case "node":
+        return;
       case "reservation":
         if (write.row.status === "open") this.reservations.set(write.row.id, write.row);
         else this.reservations.delete(write.row.id);
         return;
-      case "keyed": this.keyed.set(`${write.scope}\u0000${write.key}`, write.value); return;
-      case "outbox": this.outbox.set(write.row.id, write.row); return;
-      case "outbox_delete": this.outbox.delete(write.id); return;
+      case "keyed":
+        this.keyed.set(`${write.scope}\u0000${write.key}`, write.value);
+        return;
+      case "outbox":
+        this.outbox.set(write.row.id, write.row);
+        return;
+      case "outbox_delete":
+        this.outbox.delete(write.id);
+        return;
       case "checkpoint":
       case "truncate_entries":
         return;

@@ -22,9 +22,14 @@ function ratio(a: number, b: number): string {
 }
 
 function policyRows(report: DatasetReport): string[] {
-  const rows = ["| policy | errors | cost | quality | misses | event miss rate | cost per success | learning |", "|---|---:|---:|---:|---:|---:|---:|---:|"];
+  const rows = [
+    "| policy | errors | cost | quality | misses | event miss rate | cost per success | learning |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+  ];
   for (const [name, m] of Object.entries(report.policies) as [PolicyName, PolicyMetrics][]) {
-    rows.push(`| ${name} | ${m.errors} | ${usd(m.cost_micros)} | ${pct(m.quality_bps)} | ${fmt(m.misses)} | ${m.events === 0 ? "–" : pct(m.event_miss_rate_bps)} | ${usd(m.cost_per_success_micros)} | ${pp(m.learning_bps)} |`);
+    rows.push(
+      `| ${name} | ${m.errors} | ${usd(m.cost_micros)} | ${pct(m.quality_bps)} | ${fmt(m.misses)} | ${m.events === 0 ? "–" : pct(m.event_miss_rate_bps)} | ${usd(m.cost_per_success_micros)} | ${pp(m.learning_bps)} |`,
+    );
   }
   return rows;
 }
@@ -38,7 +43,9 @@ function headline(reports: readonly DatasetReport[]): string[] {
     const a = r.policies.adaptive!;
     const random = r.policies.random!;
     const best = r.policies.best!;
-    rows.push(`| ${r.dataset} | ${r.industry} | ${fmt(r.records)} | ${a.errors} | ${usd(a.cost_micros)} | ${usd(best.cost_micros)} | ${pct(a.quality_bps)} | ${fmt(a.misses)} / ${fmt(random.misses)} / ${fmt(best.misses)} | ${usd(r.adaptive!.regret_vs_hindsight_micros)} | ${pp(a.learning_bps)} |`);
+    rows.push(
+      `| ${r.dataset} | ${r.industry} | ${fmt(r.records)} | ${a.errors} | ${usd(a.cost_micros)} | ${usd(best.cost_micros)} | ${pct(a.quality_bps)} | ${fmt(a.misses)} / ${fmt(random.misses)} / ${fmt(best.misses)} | ${usd(r.adaptive!.regret_vs_hindsight_micros)} | ${pp(a.learning_bps)} |`,
+    );
   }
   const records = reports.reduce((s, r) => s + r.records, 0);
   const errors = reports.reduce((s, r) => s + r.policies.adaptive!.errors, 0);
@@ -51,20 +58,30 @@ function claims(reports: readonly DatasetReport[]): string[] {
   const rows = ["| claim of the original | measured here |", "|---|---|"];
   const records = reports.reduce((s, r) => s + r.records, 0);
   const errors = reports.reduce((s, r) => s + r.policies.adaptive!.errors, 0);
-  rows.push(`| 1,110,073 records across 4 industries with 0 errors | ${fmt(records)} records across ${new Set(reports.map((r) => r.industry)).size} industries with ${errors} errors |`);
+  rows.push(
+    `| 1,110,073 records across 4 industries with 0 errors | ${fmt(records)} records across ${new Set(reports.map((r) => r.industry)).size} industries with ${errors} errors |`,
+  );
   const kdd = by("kddcup99_10pct");
   if (kdd !== undefined) {
     const a = kdd.policies.adaptive!;
-    rows.push(`| KDD Cup 99: 7.2× fewer missed attacks than random | ${ratio(kdd.policies.random!.misses, a.misses)} fewer (${fmt(a.misses)} against ${fmt(kdd.policies.random!.misses)}) |`);
-    rows.push(`| KDD Cup 99: +4.9 pp from the first to the last quarter | ${pp(a.learning_bps)} (success rate, last quarter minus first) |`);
+    rows.push(
+      `| KDD Cup 99: 7.2× fewer missed attacks than random | ${ratio(kdd.policies.random!.misses, a.misses)} fewer (${fmt(a.misses)} against ${fmt(kdd.policies.random!.misses)}) |`,
+    );
+    rows.push(
+      `| KDD Cup 99: +4.9 pp from the first to the last quarter | ${pp(a.learning_bps)} (success rate, last quarter minus first) |`,
+    );
   }
   const sp = by("sp500_yahoo_daily");
   if (sp !== undefined) {
     const a = sp.policies.adaptive!;
     const random = sp.policies.random!;
-    rows.push(`| S&P 500: 16.69% miss rate | ${pct(a.event_miss_rate_bps)} of large adverse moves missed (${pct(Math.round((a.misses * 10_000) / Math.max(1, a.records)))} of all records) |`);
+    rows.push(
+      `| S&P 500: 16.69% miss rate | ${pct(a.event_miss_rate_bps)} of large adverse moves missed (${pct(Math.round((a.misses * 10_000) / Math.max(1, a.records)))} of all records) |`,
+    );
     const fewer = random.misses === 0 ? 0 : Math.round(((random.misses - a.misses) * 10_000) / random.misses);
-    rows.push(`| S&P 500: 20% fewer errors than random | ${pct(Math.abs(fewer))} ${fewer >= 0 ? "fewer" : "more"} misses than random (${fmt(a.misses)} against ${fmt(random.misses)}), at ${pct(Math.round((a.cost_micros * 10_000) / Math.max(1, random.cost_micros)))} of random's cost |`);
+    rows.push(
+      `| S&P 500: 20% fewer errors than random | ${pct(Math.abs(fewer))} ${fewer >= 0 ? "fewer" : "more"} misses than random (${fmt(a.misses)} against ${fmt(random.misses)}), at ${pct(Math.round((a.cost_micros * 10_000) / Math.max(1, random.cost_micros)))} of random's cost |`,
+    );
   }
   return rows;
 }
@@ -77,22 +94,24 @@ function learning(reports: readonly DatasetReport[]): string[] {
   for (const r of reports) {
     const gap = r.adaptive?.gap_to_hindsight;
     if (gap === null || gap === undefined) continue;
-    const cell = (q: { success_bps: number; net_value_per_record_micros: number }): string => `${pp(q.success_bps)} / ${usd(q.net_value_per_record_micros)}`;
-    rows.push(`| ${r.dataset} | ${cell(gap.first_quarter)} | ${cell(gap.last_quarter)} | ${pp(r.policies.adaptive!.learning_bps)} | ${pp(r.policies.hindsight!.learning_bps)} |`);
+    const cell = (q: { success_bps: number; net_value_per_record_micros: number }): string =>
+      `${pp(q.success_bps)} / ${usd(q.net_value_per_record_micros)}`;
+    rows.push(
+      `| ${r.dataset} | ${cell(gap.first_quarter)} | ${cell(gap.last_quarter)} | ${pp(r.policies.adaptive!.learning_bps)} | ${pp(r.policies.hindsight!.learning_bps)} |`,
+    );
   }
   return rows;
 }
 
 function exploration(reports: readonly DatasetReport[], thompsonOnly: readonly DatasetReport[]): string[] {
-  const rows = [
-    "| data set | exploration | cost | quality | misses | regret vs hindsight |",
-    "|---|---:|---:|---:|---:|---:|",
-  ];
+  const rows = ["| data set | exploration | cost | quality | misses | regret vs hindsight |", "|---|---:|---:|---:|---:|---:|"];
   for (const r of reports) {
     for (const run of [r, thompsonOnly.find((t) => t.dataset === r.dataset)]) {
       if (run === undefined || run.policies.adaptive === undefined) continue;
       const a = run.policies.adaptive;
-      rows.push(`| ${r.dataset} | ${pct(run.exploration_bps)} | ${usd(a.cost_micros)} | ${pct(a.quality_bps)} | ${fmt(a.misses)} | ${usd(run.adaptive?.regret_vs_hindsight_micros ?? null)} |`);
+      rows.push(
+        `| ${r.dataset} | ${pct(run.exploration_bps)} | ${usd(a.cost_micros)} | ${pct(a.quality_bps)} | ${fmt(a.misses)} | ${usd(run.adaptive?.regret_vs_hindsight_micros ?? null)} |`,
+      );
     }
   }
   return rows;
@@ -106,9 +125,14 @@ function valueLevels(report: DatasetReport): string[] {
     "|---|---:|---:|---:|---|",
   ];
   for (const [name, v] of Object.entries(levels)) {
-    rows.push(`| ${name} (${usd(v.value_micros)}) | ${pct(v.share_of_best_quality_bps)} | ${pct(v.share_of_best_cost_bps)} | ${usd(v.regret_vs_hindsight_micros)} | ${pct(Math.round((v.hindsight.quality_bps * 10_000) / Math.max(1, v.best.quality_bps)))} / ${pct(Math.round((v.hindsight.cost_micros * 10_000) / Math.max(1, v.best.cost_micros)))} |`);
+    rows.push(
+      `| ${name} (${usd(v.value_micros)}) | ${pct(v.share_of_best_quality_bps)} | ${pct(v.share_of_best_cost_bps)} | ${usd(v.regret_vs_hindsight_micros)} | ${pct(Math.round((v.hindsight.quality_bps * 10_000) / Math.max(1, v.best.quality_bps)))} / ${pct(Math.round((v.hindsight.cost_micros * 10_000) / Math.max(1, v.best.cost_micros)))} |`,
+    );
   }
-  rows.push("", "For comparison: RouteLLM reports 95% of GPT-4's quality at a large cost cut; MixLLM reports 97.25% of GPT-4's quality at 24.18% of its cost (their own benchmarks and setups, not this replay).");
+  rows.push(
+    "",
+    "For comparison: RouteLLM reports 95% of GPT-4's quality at a large cost cut; MixLLM reports 97.25% of GPT-4's quality at 24.18% of its cost (their own benchmarks and setups, not this replay).",
+  );
   return rows;
 }
 
@@ -116,12 +140,19 @@ function offPolicy(report: DatasetReport): string[] {
   const checks = report.adaptive?.off_policy ?? {};
   const rows = ["| policy | DR estimate of success rate | true | DR net value per record | true |", "|---|---:|---:|---:|---:|"];
   for (const [name, c] of Object.entries(checks)) {
-    rows.push(`| ${name} | ${pct(c.dr_success_bps)} | ${pct(c.true_success_bps)} | ${usd(c.dr_net_value_per_record_micros)} | ${usd(c.true_net_value_per_record_micros)} |`);
+    rows.push(
+      `| ${name} | ${pct(c.dr_success_bps)} | ${pct(c.true_success_bps)} | ${usd(c.dr_net_value_per_record_micros)} | ${usd(c.true_net_value_per_record_micros)} |`,
+    );
   }
   return rows;
 }
 
-export function resultsMarkdown(reports: readonly DatasetReport[], thompsonOnly: readonly DatasetReport[], command: string, chartDir: string): string {
+export function resultsMarkdown(
+  reports: readonly DatasetReport[],
+  thompsonOnly: readonly DatasetReport[],
+  command: string,
+  chartDir: string,
+): string {
   const out = [
     "# Replay results",
     "",
@@ -164,15 +195,21 @@ export function resultsMarkdown(reports: readonly DatasetReport[], thompsonOnly:
   ];
   for (const r of reports) {
     out.push(
-      "", `## ${r.title} (\`${r.dataset}\`)`, "",
-      `${fmt(r.records)} records, ${r.regimes.length} regimes, ${r.options.length} options; misses are ${r.miss_label}. Seed ${r.seed}.`, "",
-      `- Real: ${r.provenance.real}`, `- Modelled: ${r.provenance.modelled}`, "",
+      "",
+      `## ${r.title} (\`${r.dataset}\`)`,
+      "",
+      `${fmt(r.records)} records, ${r.regimes.length} regimes, ${r.options.length} options; misses are ${r.miss_label}. Seed ${r.seed}.`,
+      "",
+      `- Real: ${r.provenance.real}`,
+      `- Modelled: ${r.provenance.modelled}`,
+      "",
       ...policyRows(r),
     );
     if (r.adaptive !== null) {
       const a = r.adaptive;
       out.push(
-        "", `Adaptive run: ${fmt(a.ledger.entries)} chain entries (head \`${a.ledger.head.slice(0, 16)}…\`), ${a.snapshots} policy snapshots, ` +
+        "",
+        `Adaptive run: ${fmt(a.ledger.entries)} chain entries (head \`${a.ledger.head.slice(0, 16)}…\`), ${a.snapshots} policy snapshots, ` +
           `${pct(a.explored_bps)} explored, budget: ${usd(a.ledger.committedMicros)} committed, ${usd(a.ledger.reservedMicros)} still reserved, ` +
           `${a.ledger.budget_holds ? "equal to the served options' real costs" : "NOT equal to the served costs"}.`,
       );
@@ -180,7 +217,12 @@ export function resultsMarkdown(reports: readonly DatasetReport[], thompsonOnly:
     const levels = valueLevels(r);
     if (levels.length > 0) out.push("", "### Business value per correct answer", "", ...levels);
     out.push("", "### Off-policy check (doubly robust, from the adaptive run's own log)", "", ...offPolicy(r));
-    out.push("", ...["learning-curve", "cumulative-cost", "cumulative-quality", "floors"].map((chart) => `![${chart}](${chartDir}/${r.dataset}/${chart}.svg)`));
+    out.push(
+      "",
+      ...["learning-curve", "cumulative-cost", "cumulative-quality", "floors"].map(
+        (chart) => `![${chart}](${chartDir}/${r.dataset}/${chart}.svg)`,
+      ),
+    );
   }
   return `${out.join("\n")}\n`;
 }

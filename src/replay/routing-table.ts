@@ -31,13 +31,15 @@ function parseOption(file: string, line: number, name: string, raw: unknown, suc
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail(file, line, `options.${name}: expected an object`);
   const o = raw as Record<string, unknown>;
   const cost = o.cost_microcents;
-  if (typeof cost !== "number" || !Number.isSafeInteger(cost) || cost < 0) fail(file, line, `options.${name}.cost_microcents: expected an integer >= 0`);
+  if (typeof cost !== "number" || !Number.isSafeInteger(cost) || cost < 0)
+    fail(file, line, `options.${name}.cost_microcents: expected an integer >= 0`);
   if (o.correct !== undefined) {
     if (typeof o.correct !== "boolean") fail(file, line, `options.${name}.correct: expected true or false`);
     return { success: o.correct, qualityBps: o.correct ? 10_000 : 0, costMicros: cost };
   }
   const q = o.quality_bps;
-  if (typeof q !== "number" || !Number.isSafeInteger(q) || q < 0 || q > 10_000) fail(file, line, `options.${name}: expected "correct" or "quality_bps" (integer 0..10000)`);
+  if (typeof q !== "number" || !Number.isSafeInteger(q) || q < 0 || q > 10_000)
+    fail(file, line, `options.${name}: expected "correct" or "quality_bps" (integer 0..10000)`);
   return { success: q >= successBps, qualityBps: q, costMicros: cost };
 }
 
@@ -52,8 +54,10 @@ function parseLine(file: string, { text, line }: DataLine, successBps: number): 
   const v = value as Record<string, unknown>;
   // Ids and names are sealed into the chain, whose canonical form refuses lone surrogates.
   if (typeof v.id !== "string" || v.id === "" || !v.id.isWellFormed()) fail(file, line, '"id": expected a non-empty, well-formed string');
-  if (typeof v.regime !== "string" || v.regime === "" || !v.regime.isWellFormed()) fail(file, line, '"regime": expected a non-empty, well-formed string');
-  if (typeof v.options !== "object" || v.options === null || Array.isArray(v.options)) fail(file, line, '"options": expected an object of models');
+  if (typeof v.regime !== "string" || v.regime === "" || !v.regime.isWellFormed())
+    fail(file, line, '"regime": expected a non-empty, well-formed string');
+  if (typeof v.options !== "object" || v.options === null || Array.isArray(v.options))
+    fail(file, line, '"options": expected an object of models');
   const options = new Map<string, OptionOutcome>();
   for (const [name, raw] of Object.entries(v.options as Record<string, unknown>)) {
     if (name === "" || !name.isWellFormed()) fail(file, line, `options: ${JSON.stringify(name)} is not a usable model name`);
@@ -64,7 +68,11 @@ function parseLine(file: string, { text, line }: DataLine, successBps: number): 
 }
 
 /** Reads a routing table into a data set and its records; errors name the file and line. */
-export async function readRoutingTable(file: string, lines: AsyncIterable<DataLine>, options: RoutingTableOptions): Promise<{ dataset: ReplayDataset; table: RecordTable }> {
+export async function readRoutingTable(
+  file: string,
+  lines: AsyncIterable<DataLine>,
+  options: RoutingTableOptions,
+): Promise<{ dataset: ReplayDataset; table: RecordTable }> {
   const records: ParsedRecord[] = [];
   let names: string[] | null = null;
   const regimes: string[] = [];
@@ -86,7 +94,9 @@ export async function readRoutingTable(file: string, lines: AsyncIterable<DataLi
   }
   if (names === null) fail(file, 0, "no records");
   // The kernel's price of a model: its mean cost per record here, as a list price would be.
-  const meanCost = new Map(names.map((name) => [name, Math.round(records.reduce((s, r) => s + r.options.get(name)!.costMicros, 0) / records.length)]));
+  const meanCost = new Map(
+    names.map((name) => [name, Math.round(records.reduce((s, r) => s + r.options.get(name)!.costMicros, 0) / records.length)]),
+  );
   const order = [...names].sort((a, b) => meanCost.get(a)! - meanCost.get(b)! || (a < b ? -1 : 1));
   const pack = tierPack("pilot", {
     provider: "pilot",
@@ -97,15 +107,29 @@ export async function readRoutingTable(file: string, lines: AsyncIterable<DataLi
   const builder = new RecordTableBuilder(order.length);
   for (const record of records) {
     builder.push({
-      id: record.id, regimeIndex: regimes.indexOf(record.regime), inputTokens: WORK_UNITS_PER_RECORD, maxOutputTokens: 1,
-      valueMicros: options.valueMicros, riskBps: 0, event: false, outcomes: order.map((name) => record.options.get(name)!),
+      id: record.id,
+      regimeIndex: regimes.indexOf(record.regime),
+      inputTokens: WORK_UNITS_PER_RECORD,
+      maxOutputTokens: 1,
+      valueMicros: options.valueMicros,
+      riskBps: 0,
+      event: false,
+      outcomes: order.map((name) => record.options.get(name)!),
     });
   }
   const table = builder.build();
   const dataset: ReplayDataset = {
-    id: "pilot", industry: "llm_routing", title: `Pilot: ${file}`, pack, warmStart: {},
-    provenance: { real: "every outcome and cost, from the routing table", modelled: "nothing; the kernel's price of a model is its mean cost per record in the table" },
-    missLabel: "failed answers", expectedRecords: table.count,
+    id: "pilot",
+    industry: "llm_routing",
+    title: `Pilot: ${file}`,
+    pack,
+    warmStart: {},
+    provenance: {
+      real: "every outcome and cost, from the routing table",
+      modelled: "nothing; the kernel's price of a model is its mean cost per record in the table",
+    },
+    missLabel: "failed answers",
+    expectedRecords: table.count,
     load: () => Promise.resolve(table),
   };
   return { dataset, table };

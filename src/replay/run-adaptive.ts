@@ -80,8 +80,18 @@ export interface AdaptiveRun {
 
 function replayTenant(dataset: ReplayDataset): TenantRow {
   return {
-    tenantId: `replay-${dataset.id}`, name: `Replay of ${dataset.id}`, status: "active", mode: "live", pack: dataset.pack.id, allowedProviderMask: MASK_ALL,
-    rateLimitPerMinute: 0, costCapMicros: UNSET, apiKeyHashHex: "00".repeat(32), apiKeyId: "replay", webhookSecret: "whsec_cmVwbGF5", createdAtMs: REPLAY_EPOCH_MS,
+    tenantId: `replay-${dataset.id}`,
+    name: `Replay of ${dataset.id}`,
+    status: "active",
+    mode: "live",
+    pack: dataset.pack.id,
+    allowedProviderMask: MASK_ALL,
+    rateLimitPerMinute: 0,
+    costCapMicros: UNSET,
+    apiKeyHashHex: "00".repeat(32),
+    apiKeyId: "replay",
+    webhookSecret: "whsec_cmVwbGF5",
+    createdAtMs: REPLAY_EPOCH_MS,
   };
 }
 
@@ -114,16 +124,28 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
   const engine = new LedgerEngine(store, { defer: (flush) => queueMicrotask(flush) });
   const tenantRow = replayTenant(dataset);
   const created = await engine.submit({
-    type: "create_tenant", tenant: tenantRow, initialBudgetMicros: options.budgetMicros ?? defaultBudget(table), nowMs: REPLAY_EPOCH_MS,
+    type: "create_tenant",
+    tenant: tenantRow,
+    initialBudgetMicros: options.budgetMicros ?? defaultBudget(table),
+    nowMs: REPLAY_EPOCH_MS,
   });
   if (!created.ok) throw new Error(`replay tenant refused: ${created.code}`);
   const tenant: TenantView = {
-    tenantId: tenantRow.tenantId, name: tenantRow.name, status: "active", mode: "live", pack: pack.id, allowedProviderMask: MASK_ALL,
-    rateLimitPerMinute: 0, costCapMicros: UNSET, apiKeyId: tenantRow.apiKeyId,
+    tenantId: tenantRow.tenantId,
+    name: tenantRow.name,
+    status: "active",
+    mode: "live",
+    pack: pack.id,
+    allowedProviderMask: MASK_ALL,
+    rateLimitPerMinute: 0,
+    costCapMicros: UNSET,
+    apiKeyId: tenantRow.apiKeyId,
   };
   const run: KernelRun = { kernel: new Kernel(pack.catalog), out: new DecisionResult() };
-  const costOf = (option: string, inputTokens: number, outputTokens: number): number | null => optionCostMicros(pack, option, inputTokens, outputTokens);
-  const warmStart = options.explorationBps === undefined ? dataset.warmStart : { ...dataset.warmStart, explorationBps: options.explorationBps };
+  const costOf = (option: string, inputTokens: number, outputTokens: number): number | null =>
+    optionCostMicros(pack, option, inputTokens, outputTokens);
+  const warmStart =
+    options.explorationBps === undefined ? dataset.warmStart : { ...dataset.warmStart, explorationBps: options.explorationBps };
   let learner = initialLearnerState(pack, warmStart);
   let version = 0;
   const publish = (): PolicyEntry => {
@@ -155,19 +177,43 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
     const decided: Promise<DecideResult>[] = [];
     for (let i = start; i < end; i++) {
       const request: KernelRequest = {
-        regimeIndex: table.regime[i]!, inputTokens: table.inputTokens[i]!, maxOutputTokens: table.maxOutputTokens[i]!,
-        valueMicros: options.valueMicros ?? table.valueMicros[i]!, riskBps: table.riskBps[i]!, clientFloorBps: UNSET,
-        maxLatencyMs: UNSET, maxCostMicros: UNSET, requiredCapabilityMask: 0, providerAllowMask: MASK_ALL, providerDenyMask: 0,
+        regimeIndex: table.regime[i]!,
+        inputTokens: table.inputTokens[i]!,
+        maxOutputTokens: table.maxOutputTokens[i]!,
+        valueMicros: options.valueMicros ?? table.valueMicros[i]!,
+        riskBps: table.riskBps[i]!,
+        clientFloorBps: UNSET,
+        maxLatencyMs: UNSET,
+        maxCostMicros: UNSET,
+        requiredCapabilityMask: 0,
+        providerAllowMask: MASK_ALL,
+        providerDenyMask: 0,
       };
       const prepared = prepareDecision({
-        pack, run, tenant, learned: entry, baseline: null, holdout: false, regime: pack.regimes[request.regimeIndex]!.id, request,
-        requestId: table.ids[i]!, tenantChoice: null, seedOf: () => recordSeed(options.seed, i),
+        pack,
+        run,
+        tenant,
+        learned: entry,
+        baseline: null,
+        holdout: false,
+        regime: pack.regimes[request.regimeIndex]!.id,
+        request,
+        requestId: table.ids[i]!,
+        tenantChoice: null,
+        seedOf: () => recordSeed(options.seed, i),
       });
       records.push(prepared.record);
-      decided.push(engine.submit({
-        type: "decide", decisionId: `d-${i}`, idempotencyKey: null, requestDigestHex: "", ...prepared, reservationTtlMs: RESERVATION_TTL_MS,
-        nowMs: REPLAY_EPOCH_MS + i * 1000,
-      }));
+      decided.push(
+        engine.submit({
+          type: "decide",
+          decisionId: `d-${i}`,
+          idempotencyKey: null,
+          requestDigestHex: "",
+          ...prepared,
+          reservationTtlMs: RESERVATION_TTL_MS,
+          nowMs: REPLAY_EPOCH_MS + i * 1000,
+        }),
+      );
     }
     const results = await Promise.all(decided);
     // Outcomes of the served options, from the table, in one more batch.
@@ -176,7 +222,11 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
       const i = start + k;
       const record = records[k]!;
       if (!result.ok || result.servedRank < 0) {
-        const reason = !result.ok ? `ledger: ${result.code}` : result.budgetVerdict === "fail" ? "refused: budget_exhausted" : `refused: ${record.result.code_name}`;
+        const reason = !result.ok
+          ? `ledger: ${result.code}`
+          : result.budgetVerdict === "fail"
+            ? "refused: budget_exhausted"
+            : `refused: ${record.result.code_name}`;
         errors.push({ record: table.ids[i]!, reason });
         return;
       }
@@ -189,13 +239,25 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
       const quality = table.qualityBps[cell]!;
       const cost = table.costMicros[cell]!;
       const outcome = prepareOutcome(
-        { model: pack.options[served]!.id, inputTokens: table.inputTokens[i]!, outputTokens: table.maxOutputTokens[i]!, latencyMs: null, actualCostMicros: cost },
+        {
+          model: pack.options[served]!.id,
+          inputTokens: table.inputTokens[i]!,
+          outputTokens: table.maxOutputTokens[i]!,
+          latencyMs: null,
+          actualCostMicros: cost,
+        },
         { success, qualityBps: quality, businessOutcomeMicros: null },
       );
-      settled.push(engine.submit({
-        type: "outcome", webhookId: `o-${i}`, requestDigestHex: `o-${i}`, decisionFingerprint: result.fingerprint, ...outcome,
-        nowMs: REPLAY_EPOCH_MS + i * 1000 + 500,
-      }));
+      settled.push(
+        engine.submit({
+          type: "outcome",
+          webhookId: `o-${i}`,
+          requestDigestHex: `o-${i}`,
+          decisionFingerprint: result.fingerprint,
+          ...outcome,
+          nowMs: REPLAY_EPOCH_MS + i * 1000 + 500,
+        }),
+      );
     });
     const outcomes = await Promise.all(settled);
     for (const outcome of outcomes) {
@@ -222,10 +284,20 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
   }
   const head = engine.head;
   return {
-    choices, explored, propensityPpm, errors, floorsAt, learner, snapshots: version + 1,
+    choices,
+    explored,
+    propensityPpm,
+    errors,
+    floorsAt,
+    learner,
+    snapshots: version + 1,
     ledger: {
-      entries: store.entries, bytes: store.entryBytes, head: head.headHex, creditedMicros: head.creditedMicros,
-      committedMicros: head.committedMicros, reservedMicros: head.reservedMicros,
+      entries: store.entries,
+      bytes: store.entryBytes,
+      head: head.headHex,
+      creditedMicros: head.creditedMicros,
+      committedMicros: head.committedMicros,
+      reservedMicros: head.reservedMicros,
     },
   };
 }

@@ -98,13 +98,24 @@ function sharesOf(run: AdaptiveRun, dataset: ReplayDataset): Record<string, numb
   return Object.fromEntries(dataset.pack.options.map((option, o) => [option.id, ratioBps(counts[o]!, run.choices.length)]));
 }
 
-function baselineChoices(name: Exclude<PolicyName, "adaptive">, dataset: ReplayDataset, table: RecordTable, seed: number, value?: number): Int32Array {
+function baselineChoices(
+  name: Exclude<PolicyName, "adaptive">,
+  dataset: ReplayDataset,
+  table: RecordTable,
+  seed: number,
+  value?: number,
+): Int32Array {
   switch (name) {
-    case "random": return randomChoices(table, seed);
-    case "cheapest": return cheapestChoices(table, dataset.pack);
-    case "best": return bestChoices(table);
-    case "hindsight": return hindsightChoices(table, dataset.pack.regimes.length, value);
-    case "oracle": return oracleChoices(table);
+    case "random":
+      return randomChoices(table, seed);
+    case "cheapest":
+      return cheapestChoices(table, dataset.pack);
+    case "best":
+      return bestChoices(table);
+    case "hindsight":
+      return hindsightChoices(table, dataset.pack.regimes.length, value);
+    case "oracle":
+      return oracleChoices(table);
   }
 }
 
@@ -117,7 +128,12 @@ export async function replayDataset(dataset: ReplayDataset, table: RecordTable, 
   let run: AdaptiveRun | null = null;
   if (wanted.has("adaptive")) {
     run = await runAdaptive(dataset, table, {
-      seed: options.seed, valueMicros: middle, floorSamples, onEntry: options.onEntry, explorationBps: options.explorationBps, byteLength: options.byteLength,
+      seed: options.seed,
+      valueMicros: middle,
+      floorSamples,
+      onEntry: options.onEntry,
+      explorationBps: options.explorationBps,
+      byteLength: options.byteLength,
       onProgress: (done) => options.onProgress?.("adaptive", done, table.count),
     });
     choices.adaptive = run.choices;
@@ -154,14 +170,18 @@ export async function replayDataset(dataset: ReplayDataset, table: RecordTable, 
       const ours = quarterFigures(table, run.choices, middle);
       const theirs = quarterFigures(table, choices.hindsight, middle);
       const diff = (a: QuarterFigures, b: QuarterFigures) => ({
-        success_bps: b.success_bps - a.success_bps, net_value_per_record_micros: b.net_value_per_record_micros - a.net_value_per_record_micros,
+        success_bps: b.success_bps - a.success_bps,
+        net_value_per_record_micros: b.net_value_per_record_micros - a.net_value_per_record_micros,
       });
       gap = { first_quarter: diff(ours.first, theirs.first), last_quarter: diff(ours.last, theirs.last) };
     }
     adaptive = {
       regret_vs_hindsight_micros: hindsight === undefined ? null : hindsight.net_value_micros - policies.adaptive!.net_value_micros,
       gap_to_hindsight: gap,
-      explored_bps: ratioBps(run.explored.reduce((s, e) => s + e, 0), table.count),
+      explored_bps: ratioBps(
+        run.explored.reduce((s, e) => s + e, 0),
+        table.count,
+      ),
       snapshots: run.snapshots,
       outcomes_learned: run.learner.outcomes,
       served_share_bps: sharesOf(run, dataset),
@@ -169,23 +189,41 @@ export async function replayDataset(dataset: ReplayDataset, table: RecordTable, 
       floors: run.floorsAt.map((sample) => ({ record: sample.record, floor_bps: sample.floorBps })),
       ledger: {
         ...ledger,
-        budget_holds: ledger.reservedMicros === 0 && ledger.committedMicros === policies.adaptive!.cost_micros && ledger.committedMicros <= ledger.creditedMicros,
+        budget_holds:
+          ledger.reservedMicros === 0 &&
+          ledger.committedMicros === policies.adaptive!.cost_micros &&
+          ledger.committedMicros <= ledger.creditedMicros,
       },
       errors: run.errors.slice(0, 20),
       off_policy: off,
     };
   }
   return {
-    dataset: dataset.id, industry: dataset.industry, title: dataset.title, seed: options.seed, limit: options.limit ?? null,
+    dataset: dataset.id,
+    industry: dataset.industry,
+    title: dataset.title,
+    seed: options.seed,
+    limit: options.limit ?? null,
     exploration_bps: options.explorationBps ?? dataset.warmStart.explorationBps ?? DEFAULT_EXPLORATION_BPS,
-    records: table.count, miss_label: dataset.missLabel, provenance: dataset.provenance,
-    options: dataset.pack.options.map((option) => option.id), regimes: dataset.pack.regimes.map((regime) => regime.id),
-    policies, adaptive, value_levels: await valueLevels(dataset, table, options, policies), curves,
+    records: table.count,
+    miss_label: dataset.missLabel,
+    provenance: dataset.provenance,
+    options: dataset.pack.options.map((option) => option.id),
+    regimes: dataset.pack.regimes.map((regime) => regime.id),
+    policies,
+    adaptive,
+    value_levels: await valueLevels(dataset, table, options, policies),
+    curves,
   };
 }
 
 /** LLM routing at three business values per correct answer: shares of GPT-4's quality and cost. */
-async function valueLevels(dataset: ReplayDataset, table: RecordTable, options: DatasetRunOptions, atMiddle: Partial<Record<PolicyName, PolicyMetrics>>): Promise<Record<string, ValueLevelResult> | null> {
+async function valueLevels(
+  dataset: ReplayDataset,
+  table: RecordTable,
+  options: DatasetRunOptions,
+  atMiddle: Partial<Record<PolicyName, PolicyMetrics>>,
+): Promise<Record<string, ValueLevelResult> | null> {
   const levels = dataset.valueLevels;
   if (levels === undefined || atMiddle.adaptive === undefined) return null;
   // Always-best's choices do not depend on the value; only its net value does.
@@ -194,13 +232,22 @@ async function valueLevels(dataset: ReplayDataset, table: RecordTable, options: 
   for (const [name, value] of Object.entries(levels) as [string, number][]) {
     let adaptive = atMiddle.adaptive;
     if (value !== levels.middle) {
-      const run = await runAdaptive(dataset, table, { seed: options.seed, valueMicros: value, explorationBps: options.explorationBps, byteLength: options.byteLength, onProgress: (done) => options.onProgress?.(`adaptive@${name}`, done, table.count) });
+      const run = await runAdaptive(dataset, table, {
+        seed: options.seed,
+        valueMicros: value,
+        explorationBps: options.explorationBps,
+        byteLength: options.byteLength,
+        onProgress: (done) => options.onProgress?.(`adaptive@${name}`, done, table.count),
+      });
       adaptive = policyMetrics(table, run.choices, value);
     }
     const hindsight = policyMetrics(table, hindsightChoices(table, dataset.pack.regimes.length, value), value);
     const best = policyMetrics(table, bestChosen, value);
     result[name] = {
-      value_micros: value, adaptive, best, hindsight,
+      value_micros: value,
+      adaptive,
+      best,
+      hindsight,
       share_of_best_quality_bps: ratioBps(adaptive.quality_bps, best.quality_bps),
       share_of_best_cost_bps: ratioBps(adaptive.cost_micros, best.cost_micros),
       regret_vs_hindsight_micros: hindsight.net_value_micros - adaptive.net_value_micros,

@@ -10,17 +10,27 @@ export interface ChartSeries {
 }
 
 export interface LineChartSpec {
-  readonly title: string; readonly xLabel: string; readonly yLabel: string;
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
   readonly series: readonly ChartSeries[];
   /** Whole pixels, 320..10000 by 150..10000; 720 by 400 by default. */
-  readonly width?: number; readonly height?: number;
+  readonly width?: number;
+  readonly height?: number;
   /** Fixed y bounds, kept exactly; a missing bound comes from the data, rounded out to a tick. */
-  readonly yMin?: number; readonly yMax?: number;
+  readonly yMin?: number;
+  readonly yMax?: number;
   /** Tick labels; by default compact labels with as many decimals as the tick step needs. */
-  readonly formatY?: (y: number) => string; readonly formatX?: (x: number) => string;
+  readonly formatY?: (y: number) => string;
+  readonly formatX?: (x: number) => string;
 }
 
-export interface NiceScale { readonly lo: number; readonly hi: number; readonly step: number; readonly ticks: readonly number[] }
+export interface NiceScale {
+  readonly lo: number;
+  readonly hi: number;
+  readonly step: number;
+  readonly ticks: readonly number[];
+}
 type Points = readonly (readonly [number, number])[];
 
 const SUFFIXES = ["", "k", "M", "G", "T", "P", "E"];
@@ -97,8 +107,9 @@ export function niceScale(lo: number, hi: number, keep: { readonly lo?: boolean;
 /** Escapes text for XML content and attributes; control characters and lone surrogates, which
  *  XML 1.0 forbids even escaped, become U+FFFD. */
 export function escapeXml(text: string): string {
-  return text.replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, "\ufffd")
-    .replace(/[&<>"']/g, (ch) => `&${({ "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "#39" })[ch]!};`);
+  return text
+    .replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, "\ufffd")
+    .replace(/[&<>"']/g, (ch) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "#39" }[ch]!};`);
 }
 
 export function lineChart(spec: LineChartSpec): string {
@@ -113,7 +124,10 @@ export function lineChart(spec: LineChartSpec): string {
   const xScale = scaleFor(kept, 0, undefined, undefined);
   const yScale = scaleFor(kept, 1, spec.yMin, spec.yMax);
   const legend = legendRows(spec.series, kept);
-  const left = 72, top = 44, right = width - (legend.length > 0 ? 184 : 24), bottom = height - 52;
+  const left = 72,
+    top = 44,
+    right = width - (legend.length > 0 ? 184 : 24),
+    bottom = height - 52;
   const mapX = (x: number): string => pixel(left + ((x - xScale.lo) / (xScale.hi - xScale.lo)) * (right - left));
   const mapY = (y: number): string => pixel(bottom - ((y - yScale.lo) / (yScale.hi - yScale.lo)) * (bottom - top));
   const formatX = spec.formatX ?? ((x: number) => compact(x, xScale.step));
@@ -145,18 +159,25 @@ export function lineChart(spec: LineChartSpec): string {
       const name = `<title>${escapeXml(spec.series[index]!.name)}</title>`;
       const style = seriesStyle(index, spec.series[index]!.dashed === true);
       // One point draws no line, so it gets a dot.
-      if (points.length === 1) return [`<circle cx="${mapX(first[0])}" cy="${mapY(first[1])}" r="3" ${style} fill="${PALETTE[index % PALETTE.length]!}">${name}</circle>`];
+      if (points.length === 1)
+        return [
+          `<circle cx="${mapX(first[0])}" cy="${mapY(first[1])}" r="3" ${style} fill="${PALETTE[index % PALETTE.length]!}">${name}</circle>`,
+        ];
       return [`<polyline points="${points.map(([x, y]) => `${mapX(x)},${mapY(y)}`).join(" ")}" ${style}>${name}</polyline>`];
     }),
     `</g>`,
   ];
   if (kept.every((points) => points.length === 0)) {
-    out.push(`<text x="${pixel((left + right) / 2)}" y="${pixel((top + bottom) / 2)}" text-anchor="middle" font-size="14" fill="#777">no data</text>`);
+    out.push(
+      `<text x="${pixel((left + right) / 2)}" y="${pixel((top + bottom) / 2)}" text-anchor="middle" font-size="14" fill="#777">no data</text>`,
+    );
   }
   legend.forEach((row, rowIndex) => {
     const y = top + 10 + rowIndex * 18;
     if (row.index !== undefined) {
-      out.push(`<line x1="${right + 16}" y1="${y - 4}" x2="${right + 40}" y2="${y - 4}" stroke-width="2" ${seriesStyle(row.index, spec.series[row.index]!.dashed === true)}/>`);
+      out.push(
+        `<line x1="${right + 16}" y1="${y - 4}" x2="${right + 40}" y2="${y - 4}" stroke-width="2" ${seriesStyle(row.index, spec.series[row.index]!.dashed === true)}/>`,
+      );
     }
     out.push(`<text x="${right + 46}" y="${y}">${escapeXml(row.text)}</text>`);
   });
@@ -164,17 +185,22 @@ export function lineChart(spec: LineChartSpec): string {
   return out.join("\n");
 }
 
-interface LegendRow { readonly text: string; readonly index?: number }
+interface LegendRow {
+  readonly text: string;
+  readonly index?: number;
+}
 
 // Past a dozen entries a legend is unreadable, so it counts the series and names the ones with
 // the highest and lowest last value, which are the ones a reader asks about.
 function legendRows(series: readonly ChartSeries[], kept: readonly Points[]): LegendRow[] {
   const row = (index: number): LegendRow => ({ text: shorten(series[index]!.name), index });
   if (series.length <= LEGEND_FULL_MAX) return series.map((_, index) => row(index));
-  const ranked = kept.flatMap((points, index) => {
-    const last = points.at(-1);
-    return last === undefined ? [] : [{ index, y: last[1] }];
-  }).sort((a, b) => b.y - a.y || a.index - b.index);
+  const ranked = kept
+    .flatMap((points, index) => {
+      const last = points.at(-1);
+      return last === undefined ? [] : [{ index, y: last[1] }];
+    })
+    .sort((a, b) => b.y - a.y || a.index - b.index);
   const shown = ranked.length <= 2 * LEGEND_EXTREMES ? ranked : [...ranked.slice(0, LEGEND_EXTREMES), ...ranked.slice(-LEGEND_EXTREMES)];
   const more = series.length - shown.length;
   return [
@@ -198,11 +224,13 @@ function seriesStyle(index: number, dashed: boolean): string {
 // The data's extent on one axis, with fixed bounds taking precedence. A single value, a constant
 // series or data on the wrong side of a fixed bound is padded rather than divided by zero.
 function scaleFor(kept: readonly Points[], axis: 0 | 1, min: number | undefined, max: number | undefined): NiceScale {
-  let dataLo = Infinity, dataHi = -Infinity;
-  for (const points of kept) for (const point of points) {
-    dataLo = Math.min(dataLo, point[axis]);
-    dataHi = Math.max(dataHi, point[axis]);
-  }
+  let dataLo = Infinity,
+    dataHi = -Infinity;
+  for (const points of kept)
+    for (const point of points) {
+      dataLo = Math.min(dataLo, point[axis]);
+      dataHi = Math.max(dataHi, point[axis]);
+    }
   const empty = dataLo > dataHi;
   let lo = min ?? (empty ? (max ?? 1) - 1 : dataLo);
   let hi = max ?? (empty ? lo + 1 : dataHi);
@@ -233,7 +261,8 @@ function pixel(value: number): string {
 }
 
 function checkPixels(name: string, value: number, min: number): number {
-  if (!Number.isSafeInteger(value) || value < min || value > 10000) throw new RangeError(`"${name}" expected an integer in ${min}..10000, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < min || value > 10000)
+    throw new RangeError(`"${name}" expected an integer in ${min}..10000, got ${value}`);
   return value;
 }
 

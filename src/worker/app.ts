@@ -8,7 +8,15 @@ import { cors } from "hono/cors";
 import { REQUEST_ID } from "./limits.ts";
 import { problem } from "./problem.ts";
 import {
-  adminTenantRoute, createTenantRoute, modeRoute, requireAdmin, rotateApiKeyRoute, rotateWebhookSecretRoute, statusRoute, tenantSettingsRoute, topUpRoute,
+  adminTenantRoute,
+  createTenantRoute,
+  modeRoute,
+  requireAdmin,
+  rotateApiKeyRoute,
+  rotateWebhookSecretRoute,
+  statusRoute,
+  tenantSettingsRoute,
+  topUpRoute,
 } from "./routes/admin.ts";
 import { decideRoute } from "./routes/decide.ts";
 import { outcomesRoute, releaseRoute } from "./routes/outcomes.ts";
@@ -33,9 +41,27 @@ export function buildApp(): Hono<AppEnv> {
     "*",
     cors({
       origin: "*",
-      allowHeaders: ["authorization", "content-type", "idempotency-key", "request-id", "webhook-id", "webhook-timestamp", "webhook-signature"],
+      allowHeaders: [
+        "authorization",
+        "content-type",
+        "idempotency-key",
+        "request-id",
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+      ],
       allowMethods: ["GET", "POST", "PATCH", "OPTIONS"],
-      exposeHeaders: ["calybris-decision", "request-id", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "ratelimit-policy", "retry-after", "link", "calybris-chain-size"],
+      exposeHeaders: [
+        "calybris-decision",
+        "request-id",
+        "ratelimit-limit",
+        "ratelimit-remaining",
+        "ratelimit-reset",
+        "ratelimit-policy",
+        "retry-after",
+        "link",
+        "calybris-chain-size",
+      ],
       maxAge: 600,
     }),
   );

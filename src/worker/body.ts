@@ -13,7 +13,8 @@ import { problem } from "./problem.ts";
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const ISSUES_SHOWN = 8;
 
-export type Parsed<T> = { readonly ok: true; readonly value: T; readonly text: string } | { readonly ok: false; readonly response: Response };
+export type Parsed<T> =
+  { readonly ok: true; readonly value: T; readonly text: string } | { readonly ok: false; readonly response: Response };
 
 async function readCapped(request: Request): Promise<Uint8Array | null> {
   const reader = request.body?.getReader();
@@ -65,9 +66,13 @@ export async function readJson<Schema extends z.ZodType>(c: Context, schema: Sch
   if (defect !== null) return fail(problem(c, "request_malformed", defect));
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, ISSUES_SHOWN).map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+    const issues = parsed.error.issues
+      .slice(0, ISSUES_SHOWN)
+      .map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
     const first = issues[0];
-    return fail(problem(c, "request_malformed", first === undefined ? "invalid body" : `${first.path || "body"}: ${first.message}`, { issues }));
+    return fail(
+      problem(c, "request_malformed", first === undefined ? "invalid body" : `${first.path || "body"}: ${first.message}`, { issues }),
+    );
   }
   return { ok: true, value: parsed.data, text };
 }

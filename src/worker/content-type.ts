@@ -18,7 +18,8 @@ export function jsonContentTypeRefusal(header: string | undefined): string | nul
   const value = (header ?? "").trim();
   if (value.length > CONTENT_TYPE_LENGTH_MAX) return `content-type is longer than ${CONTENT_TYPE_LENGTH_MAX} characters`;
   const type = MEDIA_TYPE.exec(value)?.[1]?.toLowerCase();
-  if (type !== "application/json") return `content-type must be application/json, got ${JSON.stringify(value.split(";")[0]!.trim().slice(0, 60))}`;
+  if (type !== "application/json")
+    return `content-type must be application/json, got ${JSON.stringify(value.split(";")[0]!.trim().slice(0, 60))}`;
   let rest = value.slice(type.length);
   const charsets: string[] = [];
   // Each step consumes at least the ";", so the loop runs at most once per character.
@@ -31,7 +32,8 @@ export function jsonContentTypeRefusal(header: string | undefined): string | nul
   }
   if (charsets.length > 1) return "content-type names more than one charset";
   const charset = charsets[0];
-  if (charset !== undefined && !UTF8_LABELS.has(charset)) return `bodies are UTF-8; charset ${JSON.stringify(charset.slice(0, 40))} is not supported`;
+  if (charset !== undefined && !UTF8_LABELS.has(charset))
+    return `bodies are UTF-8; charset ${JSON.stringify(charset.slice(0, 40))} is not supported`;
   return null;
 }
 

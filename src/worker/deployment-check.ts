@@ -34,7 +34,12 @@ export interface SettingProblem {
 
 /** Every setting the check reads, in the order its problems are listed. */
 export const CHECKED_SETTINGS = [
-  "ADMIN_TOKEN", "API_KEY_PEPPER", "CHECKPOINT_SIGNING_KEY", "CHECKPOINT_ORIGIN_PREFIX", "RESERVATION_TTL_MS", "CHECKPOINT_INTERVAL_MS",
+  "ADMIN_TOKEN",
+  "API_KEY_PEPPER",
+  "CHECKPOINT_SIGNING_KEY",
+  "CHECKPOINT_ORIGIN_PREFIX",
+  "RESERVATION_TTL_MS",
+  "CHECKPOINT_INTERVAL_MS",
 ] as const satisfies readonly SettingName[];
 
 function secretProblem(setting: SettingName, value: string | undefined, lengthMin: number): SettingProblem | null {
@@ -48,12 +53,20 @@ function secretProblem(setting: SettingName, value: string | undefined, lengthMi
 function signingKeyProblem(text: string | undefined): SettingProblem | null {
   const setting = "CHECKPOINT_SIGNING_KEY";
   if (text === undefined || text.length === 0) {
-    return { setting, code: "setting_missing", detail: `${setting} is not set, so no checkpoint is signed; generate one with calybris keygen` };
+    return {
+      setting,
+      code: "setting_missing",
+      detail: `${setting} is not set, so no checkpoint is signed; generate one with calybris keygen`,
+    };
   }
   const parsed = parseSignerKey(text);
   if (parsed.ok) return null;
   // parseSignerKey's detail never echoes the key text, which is a private key.
-  return { setting, code: "setting_malformed", detail: `${setting} is not signer key text (${parsed.code}: ${parsed.detail}), so no checkpoint is signed` };
+  return {
+    setting,
+    code: "setting_malformed",
+    detail: `${setting} is not signer key text (${parsed.code}: ${parsed.detail}), so no checkpoint is signed`,
+  };
 }
 
 function originPrefixProblem(prefix: string | undefined): SettingProblem | null {
@@ -61,7 +74,11 @@ function originPrefixProblem(prefix: string | undefined): SettingProblem | null 
   const problem = keyNameProblem(prefix);
   if (problem === null) return null;
   // tlog-checkpoint: an origin SHOULD be a schema-less URL without Unicode spaces or '+'.
-  return { setting: "CHECKPOINT_ORIGIN_PREFIX", code: "setting_malformed", detail: `CHECKPOINT_ORIGIN_PREFIX ${problem} (got ${JSON.stringify(prefix)})` };
+  return {
+    setting: "CHECKPOINT_ORIGIN_PREFIX",
+    code: "setting_malformed",
+    detail: `CHECKPOINT_ORIGIN_PREFIX ${problem} (got ${JSON.stringify(prefix)})`,
+  };
 }
 
 function durationProblem(setting: "RESERVATION_TTL_MS" | "CHECKPOINT_INTERVAL_MS", text: string | undefined): SettingProblem | null {

@@ -8,12 +8,26 @@ import { WEBHOOK_TOLERANCE_SECONDS } from "../ledger/webhook-signature.ts";
 import { TENANT_ID } from "./api-keys.ts";
 import { SETTING_CODES } from "./deployment-check.ts";
 import {
-  BODY_LIMIT_BYTES, CHAIN_LIMIT_DEFAULT, CHAIN_LIMIT_MAX, DEFAULT_RATE_LIMIT_PER_MINUTE, IDEMPOTENCY_KEY, RATE_LIMIT_PER_MINUTE_MAX,
-  RATE_LIMIT_PER_MINUTE_MIN, REQUEST_ID,
+  BODY_LIMIT_BYTES,
+  CHAIN_LIMIT_DEFAULT,
+  CHAIN_LIMIT_MAX,
+  DEFAULT_RATE_LIMIT_PER_MINUTE,
+  IDEMPOTENCY_KEY,
+  RATE_LIMIT_PER_MINUTE_MAX,
+  RATE_LIMIT_PER_MINUTE_MIN,
+  REQUEST_ID,
 } from "./limits.ts";
 import { PROBLEM_TYPE_BASE, PROBLEMS, type ProblemCode } from "./problem.ts";
 import {
-  BudgetResponse, CreateTenantRequest, DecideRequest, DecideResponse, ModeRequest, OutcomeRequest, OutcomeResponse, Problem, TenantSettingsRequest,
+  BudgetResponse,
+  CreateTenantRequest,
+  DecideRequest,
+  DecideResponse,
+  ModeRequest,
+  OutcomeRequest,
+  OutcomeResponse,
+  Problem,
+  TenantSettingsRequest,
   TopUpRequest,
 } from "./schemas.ts";
 
@@ -36,74 +50,154 @@ const BudgetSummary = BudgetResponse.omit({ entries: true });
 const local = {
   Health: z.object({ status: z.literal("ok") }),
   ProblemDetails: Problem.extend({
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).max(8).optional().describe("request_malformed: the first schema violations"),
+    issues: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .max(8)
+      .optional()
+      .describe("request_malformed: the first schema violations"),
     decision_id: z.string().optional().describe("a refusal by a gate: the sealed decision's id"),
     fingerprint: hex64.optional().describe("a refusal by a gate: the sealed decision's fingerprint"),
     seq: z.int().min(0).optional().describe("a refusal by a gate: the sealed decision's position in the chain"),
     gates: DecideResponse.shape.gates.optional().describe("a refusal by a gate: every gate's verdict"),
-    reasons: z.array(z.object({
-      setting: z.string().describe("the secret or variable, e.g. CHECKPOINT_SIGNING_KEY"),
-      code: z.enum(SETTING_CODES),
-      detail: z.string().describe("the rule it breaks and how to fix it; never the value of a secret"),
-    })).optional().describe("configuration_invalid: each setting that is missing or invalid"),
+    reasons: z
+      .array(
+        z.object({
+          setting: z.string().describe("the secret or variable, e.g. CHECKPOINT_SIGNING_KEY"),
+          code: z.enum(SETTING_CODES),
+          detail: z.string().describe("the rule it breaks and how to fix it; never the value of a secret"),
+        }),
+      )
+      .optional()
+      .describe("configuration_invalid: each setting that is missing or invalid"),
   }).loose(),
   CreateTenantResponse: z.object({
-    tenant_id: tenantId, pack: packId, api_key: z.string().describe("cal_live_<tenant id>_<secret>; shown once, only its hash is stored"),
-    api_key_id: z.string(), webhook_secret: z.string().describe("whsec_<base64>; shown once"), fingerprint: hex64,
+    tenant_id: tenantId,
+    pack: packId,
+    api_key: z.string().describe("cal_live_<tenant id>_<secret>; shown once, only its hash is stored"),
+    api_key_id: z.string(),
+    webhook_secret: z.string().describe("whsec_<base64>; shown once"),
+    fingerprint: hex64,
   }),
-  RotateApiKeyResponse: z.object({ tenant_id: tenantId, api_key: z.string().describe("the new key; the old one stops working"), api_key_id: z.string(), fingerprint: hex64 }),
-  RotateWebhookSecretResponse: z.object({ tenant_id: tenantId, webhook_secret: z.string().describe("the new whsec_<base64> secret"), fingerprint: hex64 }),
+  RotateApiKeyResponse: z.object({
+    tenant_id: tenantId,
+    api_key: z.string().describe("the new key; the old one stops working"),
+    api_key_id: z.string(),
+    fingerprint: hex64,
+  }),
+  RotateWebhookSecretResponse: z.object({
+    tenant_id: tenantId,
+    webhook_secret: z.string().describe("the new whsec_<base64> secret"),
+    fingerprint: hex64,
+  }),
   TenantStatusResponse: z.object({ tenant_id: tenantId, status: z.enum(["active", "suspended"]), fingerprint: hex64 }),
   TenantModeResponse: z.object({ tenant_id: tenantId, mode, fingerprint: hex64 }),
-  TenantSettingsResponse: z.object({ tenant_id: tenantId, rate_limit_per_minute: z.int(), fingerprint: hex64.describe("the sealed change's entry") }),
+  TenantSettingsResponse: z.object({
+    tenant_id: tenantId,
+    rate_limit_per_minute: z.int(),
+    fingerprint: hex64.describe("the sealed change's entry"),
+  }),
   TopUpResponse: z.object({ tenant_id: tenantId, fingerprint: hex64, replayed: z.boolean(), budget: BudgetSummary }),
   AdminTenantResponse: z.object({
-    tenant_id: tenantId, name: z.string(), status: z.enum(["active", "suspended"]), mode, pack: packId, allowed_provider_mask: z.int().describe("bit i set: provider i allowed"),
-    rate_limit_per_minute: z.int(), cost_cap_micros: z.int().describe("integer microcents; -1 when no cap is set"), api_key_id: z.string(),
-    entries: z.int().describe("entries in the tenant's chain"), budget: BudgetSummary,
+    tenant_id: tenantId,
+    name: z.string(),
+    status: z.enum(["active", "suspended"]),
+    mode,
+    pack: packId,
+    allowed_provider_mask: z.int().describe("bit i set: provider i allowed"),
+    rate_limit_per_minute: z.int(),
+    cost_cap_micros: z.int().describe("integer microcents; -1 when no cap is set"),
+    api_key_id: z.string(),
+    entries: z.int().describe("entries in the tenant's chain"),
+    budget: BudgetSummary,
   }),
-  ReleaseResponse: z.object({ decision_id: z.string(), fingerprint: hex64, seq: z.int().min(0), released_micros: z.int().min(0), replayed: z.boolean() }),
+  ReleaseResponse: z.object({
+    decision_id: z.string(),
+    fingerprint: hex64,
+    seq: z.int().min(0),
+    released_micros: z.int().min(0),
+    replayed: z.boolean(),
+  }),
   ProofResponse: z.object({
-    seq: z.int(), tree_size: z.int(), leaf_hash: hex64, root: hex64, proof: z.array(hex64).describe("audit path, leaf to root (RFC 9162 2.1.3)"),
-    entry: z.string().describe("the entry's export line"), checkpoint: z.string().nullable().describe("the signed note the root belongs to; null for the live tree"),
+    seq: z.int(),
+    tree_size: z.int(),
+    leaf_hash: hex64,
+    root: hex64,
+    proof: z.array(hex64).describe("audit path, leaf to root (RFC 9162 2.1.3)"),
+    entry: z.string().describe("the entry's export line"),
+    checkpoint: z.string().nullable().describe("the signed note the root belongs to; null for the live tree"),
     leaf_rule: z.string(),
   }),
   RegimesResponse: z.object({
-    pack: packId, version: z.int().describe("policy snapshot version"), hash: z.string().describe("policy snapshot content hash"), outcomes: z.int().describe("outcomes learned from"),
-    regimes: z.array(z.object({
-      regime: z.string(), floor_bps: z.int(), floor_source: z.enum(["client", "learned", "warm_start", "none"]), warm_start_floor_bps: z.int(),
-      tiers: z.array(z.object({ tier: z.string(), alpha: z.number(), beta: z.number(), mean_bps: z.int() })).describe("Beta posterior of success per model tier"),
-      statistics: z.record(z.string(), z.object({ n: z.int(), mean: z.number().nullable(), variance: z.number().nullable() })).describe("per request feature (input_tokens, value_micros, risk_bps): count, mean and sample variance"),
-    })),
+    pack: packId,
+    version: z.int().describe("policy snapshot version"),
+    hash: z.string().describe("policy snapshot content hash"),
+    outcomes: z.int().describe("outcomes learned from"),
+    regimes: z.array(
+      z.object({
+        regime: z.string(),
+        floor_bps: z.int(),
+        floor_source: z.enum(["client", "learned", "warm_start", "none"]),
+        warm_start_floor_bps: z.int(),
+        tiers: z
+          .array(z.object({ tier: z.string(), alpha: z.number(), beta: z.number(), mean_bps: z.int() }))
+          .describe("Beta posterior of success per model tier"),
+        statistics: z
+          .record(z.string(), z.object({ n: z.int(), mean: z.number().nullable(), variance: z.number().nullable() }))
+          .describe("per request feature (input_tokens, value_micros, risk_bps): count, mean and sample variance"),
+      }),
+    ),
   }),
   ApprenticeResponse: z.object({
-    mode, mode_decisions_with_outcome: z.int().describe("apprentice decisions that have an outcome"), agreements: z.int().describe("of those, how many the kernel would have routed the same way"),
-    agreement_rate_bps: z.int().nullable().describe("agreements / decisions in basis points; null before the first outcome"), estimated_savings_micros: z.int(),
+    mode,
+    mode_decisions_with_outcome: z.int().describe("apprentice decisions that have an outcome"),
+    agreements: z.int().describe("of those, how many the kernel would have routed the same way"),
+    agreement_rate_bps: z.int().nullable().describe("agreements / decisions in basis points; null before the first outcome"),
+    estimated_savings_micros: z.int(),
   }),
   VerifierKeyResponse: z.object({
-    verifier_key: z.string().describe("C2SP signed-note verifier key: <name>+<key id hex>+<base64 key>"), key_name: z.string(),
-    key_id: z.string().regex(/^[0-9a-f]{8}$/), algorithm: z.literal("Ed25519"), format: z.string(), origin_prefix: z.string(),
+    verifier_key: z.string().describe("C2SP signed-note verifier key: <name>+<key id hex>+<base64 key>"),
+    key_name: z.string(),
+    key_id: z.string().regex(/^[0-9a-f]{8}$/),
+    algorithm: z.literal("Ed25519"),
+    format: z.string(),
+    origin_prefix: z.string(),
   }),
 };
 
 type Io = "input" | "output";
 const SCHEMAS = {
-  DecideRequest: [DecideRequest, "input"], OutcomeRequest: [OutcomeRequest, "input"], CreateTenantRequest: [CreateTenantRequest, "input"],
-  TopUpRequest: [TopUpRequest, "input"], ModeRequest: [ModeRequest, "input"], TenantSettingsRequest: [TenantSettingsRequest, "input"],
-  DecideResponse: [DecideResponse, "output"], OutcomeResponse: [OutcomeResponse, "output"], BudgetResponse: [BudgetResponse, "output"],
-  Problem: [local.ProblemDetails, "output"], Health: [local.Health, "output"], CreateTenantResponse: [local.CreateTenantResponse, "output"],
-  RotateApiKeyResponse: [local.RotateApiKeyResponse, "output"], RotateWebhookSecretResponse: [local.RotateWebhookSecretResponse, "output"],
-  TenantStatusResponse: [local.TenantStatusResponse, "output"], TenantModeResponse: [local.TenantModeResponse, "output"],
+  DecideRequest: [DecideRequest, "input"],
+  OutcomeRequest: [OutcomeRequest, "input"],
+  CreateTenantRequest: [CreateTenantRequest, "input"],
+  TopUpRequest: [TopUpRequest, "input"],
+  ModeRequest: [ModeRequest, "input"],
+  TenantSettingsRequest: [TenantSettingsRequest, "input"],
+  DecideResponse: [DecideResponse, "output"],
+  OutcomeResponse: [OutcomeResponse, "output"],
+  BudgetResponse: [BudgetResponse, "output"],
+  Problem: [local.ProblemDetails, "output"],
+  Health: [local.Health, "output"],
+  CreateTenantResponse: [local.CreateTenantResponse, "output"],
+  RotateApiKeyResponse: [local.RotateApiKeyResponse, "output"],
+  RotateWebhookSecretResponse: [local.RotateWebhookSecretResponse, "output"],
+  TenantStatusResponse: [local.TenantStatusResponse, "output"],
+  TenantModeResponse: [local.TenantModeResponse, "output"],
   TenantSettingsResponse: [local.TenantSettingsResponse, "output"],
-  TopUpResponse: [local.TopUpResponse, "output"], AdminTenantResponse: [local.AdminTenantResponse, "output"],
-  ProofResponse: [local.ProofResponse, "output"], ReleaseResponse: [local.ReleaseResponse, "output"], VerifierKeyResponse: [local.VerifierKeyResponse, "output"],
-  RegimesResponse: [local.RegimesResponse, "output"], ApprenticeResponse: [local.ApprenticeResponse, "output"],
+  TopUpResponse: [local.TopUpResponse, "output"],
+  AdminTenantResponse: [local.AdminTenantResponse, "output"],
+  ProofResponse: [local.ProofResponse, "output"],
+  ReleaseResponse: [local.ReleaseResponse, "output"],
+  VerifierKeyResponse: [local.VerifierKeyResponse, "output"],
+  RegimesResponse: [local.RegimesResponse, "output"],
+  ApprenticeResponse: [local.ApprenticeResponse, "output"],
 } as const satisfies Record<string, readonly [z.ZodType, Io]>;
 type SchemaName = keyof typeof SCHEMAS;
 
 // Rules that zod holds in .refine() and cannot emit as JSON Schema, restated for clients.
 const REFINEMENTS: Partial<Record<SchemaName, (schema: Record<string, Json>) => void>> = {
-  DecideRequest: (schema) => { schema.oneOf = [{ required: ["input_tokens"] }, { required: ["messages"] }]; },
+  DecideRequest: (schema) => {
+    schema.oneOf = [{ required: ["input_tokens"] }, { required: ["messages"] }];
+  },
   OutcomeRequest: (schema) => {
     const outcome = (schema.properties as Record<string, Record<string, Json>>).outcome!;
     outcome.anyOf = [{ required: ["success"] }, { required: ["quality_bps"] }];
@@ -112,8 +206,10 @@ const REFINEMENTS: Partial<Record<SchemaName, (schema: Record<string, Json>) => 
 
 /** Names end in their unit (STYLE.md 5), so every such field can say what it counts: [suffix, unit, text]. */
 const UNIT_SUFFIXES: readonly (readonly [string, string, string])[] = [
-  ["_micros", "microcents", "integer microcents (1 USD = 100,000,000)"], ["_bps", "basis points", "basis points (10,000 = 100 %)"],
-  ["_ms", "milliseconds", "milliseconds"], ["_tokens", "tokens", "tokens"],
+  ["_micros", "microcents", "integer microcents (1 USD = 100,000,000)"],
+  ["_bps", "basis points", "basis points (10,000 = 100 %)"],
+  ["_ms", "milliseconds", "milliseconds"],
+  ["_tokens", "tokens", "tokens"],
 ];
 
 function describeUnits(node: Json): void {
@@ -138,7 +234,8 @@ function describeUnits(node: Json): void {
  */
 function openObjects(node: Json): void {
   if (node === null || typeof node !== "object") return;
-  if (!Array.isArray(node) && (node as JsonObject).additionalProperties === false) delete (node as Record<string, Json>).additionalProperties;
+  if (!Array.isArray(node) && (node as JsonObject).additionalProperties === false)
+    delete (node as Record<string, Json>).additionalProperties;
   for (const value of Object.values(node as JsonObject)) openObjects(value);
 }
 
@@ -154,43 +251,138 @@ function jsonSchema(name: SchemaName): JsonObject {
 }
 
 const ref = (kind: "schemas" | "parameters" | "headers", name: string): JsonObject => ({ $ref: `#/components/${kind}/${name}` });
-const intSchema = (minimum: number, maximum: number, extra: JsonObject = {}): JsonObject => ({ type: "integer", minimum, maximum, ...extra });
-const header = (name: string, description: string, schema: JsonObject, example?: Json): JsonObject =>
-  ({ name, in: "header", required: false, description, schema, ...(example === undefined ? {} : { example }) });
+const intSchema = (minimum: number, maximum: number, extra: JsonObject = {}): JsonObject => ({
+  type: "integer",
+  minimum,
+  maximum,
+  ...extra,
+});
+const header = (name: string, description: string, schema: JsonObject, example?: Json): JsonObject => ({
+  name,
+  in: "header",
+  required: false,
+  description,
+  schema,
+  ...(example === undefined ? {} : { example }),
+});
 
 const PARAMETERS = {
-  RequestId: header("Request-Id", "Your id for this request, echoed in the Request-Id answer header; one is generated when absent or malformed.", { type: "string", pattern: REQUEST_ID_PATTERN }),
-  IdempotencyKey: header("Idempotency-Key", "Makes a retry safe: the same key with the same body answers the first decision again (replayed: true) and reserves nothing new; the same key with another body is 422 idempotency_key_reused. 1-255 visible ASCII characters.", { type: "string", pattern: IDEMPOTENCY_KEY_PATTERN }, "order-1234-attempt-1"),
-  WebhookId: { ...header("webhook-id", "Unique message id, 1-256 characters; a repeated id with the same body answers its first result again, with another body it is 422 webhook_id_reused.", { type: "string", minLength: 1, maxLength: 256 }, "msg_2b9TzXr1"), required: true },
-  WebhookTimestamp: { ...header("webhook-timestamp", `Unix seconds in canonical decimal (no sign, no leading zero), signed exactly as sent; refused when more than ${WEBHOOK_TOLERANCE_SECONDS} s from the server's clock.`, { type: "string", pattern: "^(0|[1-9][0-9]{0,11})$" }, "1767225600"), required: true },
-  WebhookSignature: { ...header("webhook-signature", "Space-separated v1,<base64 HMAC-SHA256> signatures (at most 8 are read); any valid one counts.", { type: "string" }, "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="), required: true },
-  ChainFrom: { name: "from", in: "query", required: false, description: "First sequence number to return.", schema: intSchema(0, Number.MAX_SAFE_INTEGER, { default: 0 }) },
-  ChainLimit: { name: "limit", in: "query", required: false, description: "Entries to return at most.", schema: intSchema(1, CHAIN_LIMIT_MAX, { default: CHAIN_LIMIT_DEFAULT }) },
-  Seq: { name: "seq", in: "path", required: true, description: "The entry's sequence number.", schema: intSchema(0, Number.MAX_SAFE_INTEGER), example: 0 },
-  DecisionId: { name: "id", in: "path", required: true, description: "The decision_id that /v1/decide answered (a UUID).", schema: { type: "string", format: "uuid" }, example: "0b7f4b1e-4c59-4e51-9d60-5b9b8f5e2a10" },
-  TenantId: { name: "id", in: "path", required: true, description: "The tenant's id; a malformed id answers 404 tenant_unknown.", schema: { type: "string", pattern: TENANT_ID.source }, example: "acme" },
+  RequestId: header(
+    "Request-Id",
+    "Your id for this request, echoed in the Request-Id answer header; one is generated when absent or malformed.",
+    { type: "string", pattern: REQUEST_ID_PATTERN },
+  ),
+  IdempotencyKey: header(
+    "Idempotency-Key",
+    "Makes a retry safe: the same key with the same body answers the first decision again (replayed: true) and reserves nothing new; the same key with another body is 422 idempotency_key_reused. 1-255 visible ASCII characters.",
+    { type: "string", pattern: IDEMPOTENCY_KEY_PATTERN },
+    "order-1234-attempt-1",
+  ),
+  WebhookId: {
+    ...header(
+      "webhook-id",
+      "Unique message id, 1-256 characters; a repeated id with the same body answers its first result again, with another body it is 422 webhook_id_reused.",
+      { type: "string", minLength: 1, maxLength: 256 },
+      "msg_2b9TzXr1",
+    ),
+    required: true,
+  },
+  WebhookTimestamp: {
+    ...header(
+      "webhook-timestamp",
+      `Unix seconds in canonical decimal (no sign, no leading zero), signed exactly as sent; refused when more than ${WEBHOOK_TOLERANCE_SECONDS} s from the server's clock.`,
+      { type: "string", pattern: "^(0|[1-9][0-9]{0,11})$" },
+      "1767225600",
+    ),
+    required: true,
+  },
+  WebhookSignature: {
+    ...header(
+      "webhook-signature",
+      "Space-separated v1,<base64 HMAC-SHA256> signatures (at most 8 are read); any valid one counts.",
+      { type: "string" },
+      "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+    ),
+    required: true,
+  },
+  ChainFrom: {
+    name: "from",
+    in: "query",
+    required: false,
+    description: "First sequence number to return.",
+    schema: intSchema(0, Number.MAX_SAFE_INTEGER, { default: 0 }),
+  },
+  ChainLimit: {
+    name: "limit",
+    in: "query",
+    required: false,
+    description: "Entries to return at most.",
+    schema: intSchema(1, CHAIN_LIMIT_MAX, { default: CHAIN_LIMIT_DEFAULT }),
+  },
+  Seq: {
+    name: "seq",
+    in: "path",
+    required: true,
+    description: "The entry's sequence number.",
+    schema: intSchema(0, Number.MAX_SAFE_INTEGER),
+    example: 0,
+  },
+  DecisionId: {
+    name: "id",
+    in: "path",
+    required: true,
+    description: "The decision_id that /v1/decide answered (a UUID).",
+    schema: { type: "string", format: "uuid" },
+    example: "0b7f4b1e-4c59-4e51-9d60-5b9b8f5e2a10",
+  },
+  TenantId: {
+    name: "id",
+    in: "path",
+    required: true,
+    description: "The tenant's id; a malformed id answers 404 tenant_unknown.",
+    schema: { type: "string", pattern: TENANT_ID.source },
+    example: "acme",
+  },
 } as const satisfies Record<string, JsonObject>;
 type ParameterName = keyof typeof PARAMETERS;
 
 const integerText = { type: "string", pattern: "^[0-9]+$" } as const;
 const HEADERS = {
-  RequestId: { description: "The request's id: the Request-Id you sent, else a generated UUID. Quote it when reporting a problem.", schema: { type: "string" } },
-  CalybrisDecision: { description: "model=<chosen model id>; fp=<decision fingerprint>", schema: { type: "string", pattern: "^model=[^;]+; fp=[0-9a-f]{64}$" } },
+  RequestId: {
+    description: "The request's id: the Request-Id you sent, else a generated UUID. Quote it when reporting a problem.",
+    schema: { type: "string" },
+  },
+  CalybrisDecision: {
+    description: "model=<chosen model id>; fp=<decision fingerprint>",
+    schema: { type: "string", pattern: "^model=[^;]+; fp=[0-9a-f]{64}$" },
+  },
   RateLimitLimit: { description: "Requests of this route allowed per window (draft-ietf-httpapi-ratelimit-headers).", schema: integerText },
   RateLimitRemaining: { description: "Requests of this route left in the current window.", schema: integerText },
   RateLimitReset: { description: "Seconds until the window resets.", schema: integerText },
   RateLimitPolicy: { description: "<limit>;w=60: the limit per 60 s window.", schema: { type: "string" } },
   RetryAfter: { description: "Seconds to wait before retrying (RFC 9110 10.2.3).", required: true, schema: integerText },
-  Link: { description: "RFC 8288 link to the next page, rel=\"next\"; absent on the last page.", schema: { type: "string" } },
+  Link: { description: 'RFC 8288 link to the next page, rel="next"; absent on the last page.', schema: { type: "string" } },
   CalybrisChainSize: { description: "Entries in the chain when this page was read.", schema: integerText },
   CalybrisTreeSize: { description: "Tree size the checkpoint commits to.", schema: integerText },
-  ContentSecurityPolicy: { description: "default-src 'none'; the page's own inline script and style are allowed by hash; connect-src 'self'.", schema: { type: "string" } },
+  ContentSecurityPolicy: {
+    description: "default-src 'none'; the page's own inline script and style are allowed by hash; connect-src 'self'.",
+    schema: { type: "string" },
+  },
 } as const satisfies Record<string, JsonObject>;
 type HeaderName = keyof typeof HEADERS;
 
 const SECURITY_SCHEMES = {
-  ApiKey: { type: "http", scheme: "bearer", bearerFormat: "cal_live_<tenant id>_<secret>", description: "A tenant's API key from the admin API. Every failure is one 401 unauthorized." },
-  AdminToken: { type: "http", scheme: "bearer", description: "The deployment's ADMIN_TOKEN secret (16 characters or more). Every failure is one 401 admin_unauthorized." },
+  ApiKey: {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "cal_live_<tenant id>_<secret>",
+    description: "A tenant's API key from the admin API. Every failure is one 401 unauthorized.",
+  },
+  AdminToken: {
+    type: "http",
+    scheme: "bearer",
+    description: "The deployment's ADMIN_TOKEN secret (16 characters or more). Every failure is one 401 admin_unauthorized.",
+  },
 } as const;
 
 type Auth = "none" | "api_key" | "admin";
@@ -206,7 +398,12 @@ interface Operation {
   readonly auth: Auth;
   readonly parameters?: readonly ParameterName[];
   readonly body?: { readonly schema: SchemaName; readonly example: Json };
-  readonly ok: { readonly status: "200" | "201"; readonly description: string; readonly content: JsonObject; readonly headers?: readonly HeaderName[] };
+  readonly ok: {
+    readonly status: "200" | "201";
+    readonly description: string;
+    readonly content: JsonObject;
+    readonly headers?: readonly HeaderName[];
+  };
   /** The problems this operation answers beyond those its auth and body imply. */
   readonly problems: readonly ProblemCode[];
   /** Answers after the rate limiter carry RateLimit-* headers; 429 adds Retry-After. */
@@ -217,89 +414,359 @@ interface Operation {
 const json = (schema: SchemaName): JsonObject => ({ "application/json": { schema: ref("schemas", schema) } });
 // Gate 1 (request_out_of_bounds) is absent: the zod schema holds every field to the kernel's
 // bounds, so an out-of-range value is a 400 request_malformed before the kernel runs.
-const GATES = ["risk_above_ceiling", "regime_unknown", "context_window_exceeded", "provider_rules_exclude_all",
-  "capabilities_unavailable", "latency_budget_unreachable", "quality_floor_unreachable", "cost_cap_exceeded", "budget_exhausted"] as const satisfies readonly ProblemCode[];
+const GATES = [
+  "risk_above_ceiling",
+  "regime_unknown",
+  "context_window_exceeded",
+  "provider_rules_exclude_all",
+  "capabilities_unavailable",
+  "latency_budget_unreachable",
+  "quality_floor_unreachable",
+  "cost_cap_exceeded",
+  "budget_exhausted",
+] as const satisfies readonly ProblemCode[];
 const WRITE = ["record_invalid", "storage_unavailable", "ledger_integrity_failed"] as const satisfies readonly ProblemCode[];
 const FINGERPRINT_EXAMPLE = "3b2c5e0f9d8a7c6b5a4938271605f4e3d2c1b0a99887766554433221100ffeed";
 const SIGNING_RULE = [
   "Sent as a Standard Webhooks request (https://www.standardwebhooks.com) signed with the tenant's webhook secret `whsec_<base64>`:",
-  "`webhook-signature = \"v1,\" + base64(HMAC-SHA256(key = base64-decode(secret without \"whsec_\"), message = webhook-id + \".\" + webhook-timestamp + \".\" + raw body))`.",
+  '`webhook-signature = "v1," + base64(HMAC-SHA256(key = base64-decode(secret without "whsec_"), message = webhook-id + "." + webhook-timestamp + "." + raw body))`.',
   `webhook-timestamp is Unix seconds in canonical decimal within ${WEBHOOK_TOLERANCE_SECONDS} s of the server's clock, signed exactly as sent. A repeated webhook-id with the same body answers its first result again (replayed: true); with another body it is 422 webhook_id_reused.`,
   "execution.model must be the decision's served model or one of its fallbacks (in apprentice mode: your tenant_choice), else 422 outcome_model_not_offered. A suspended tenant may still settle the outcomes of decisions made before the suspension.",
   "Settlement releases the decision's reservation, then charges the actual cost up to what is available; the rest is uncollected_micros, so the available budget never goes below zero. An outcome after the reservation expired is still charged.",
 ].join("\n\n");
 
 const OPERATIONS: readonly Operation[] = [
-  { method: "get", path: "/", id: "getLanding", tag: "system", summary: "What Calybris is, with links to this reference (HTML)", auth: "none", ok: { status: "200", description: "A static page without scripts.", content: { "text/html": { schema: { type: "string" } } }, headers: ["ContentSecurityPolicy"] }, problems: [] },
   {
-    method: "get", path: "/health", id: "getHealth", tag: "system", summary: "Liveness and configuration",
-    description: "200 when the worker answers and its secrets and variables are valid; otherwise 503 configuration_invalid, whose reasons name each setting to fix (README, \"Deploying\").",
-    auth: "none", ok: { status: "200", description: "The worker answers and is configured.", content: json("Health") }, problems: ["configuration_invalid"],
+    method: "get",
+    path: "/",
+    id: "getLanding",
+    tag: "system",
+    summary: "What Calybris is, with links to this reference (HTML)",
+    auth: "none",
+    ok: {
+      status: "200",
+      description: "A static page without scripts.",
+      content: { "text/html": { schema: { type: "string" } } },
+      headers: ["ContentSecurityPolicy"],
+    },
+    problems: [],
   },
-  { method: "get", path: "/openapi.json", id: "getOpenApi", tag: "system", summary: "This OpenAPI 3.1 document", auth: "none", ok: { status: "200", description: "The document.", content: { "application/json": { schema: { type: "object" } } } }, problems: [] },
-  { method: "get", path: "/docs", id: "getDocs", tag: "system", summary: "Interactive API reference (HTML)", auth: "none", ok: { status: "200", description: "A self-contained page: no external scripts, styles or fonts.", content: { "text/html": { schema: { type: "string" } } }, headers: ["ContentSecurityPolicy"] }, problems: [] },
   {
-    method: "post", path: "/v1/decide", id: "decide", tag: "decisions", summary: "Choose a model for a request, reserve its worst-case cost, seal the decision",
-    description: "Runs the gates in order; the first that fails refuses the request. Every decision is sealed in the tenant's chain before the answer leaves, and so is a refusal by a gate: its problem carries decision_id, fingerprint, seq and gates. Only tenant_suspended is refused without an entry. The reservation is released after the reservation TTL unless an outcome settles it. In apprentice mode tenant_choice is required and is what is served; the kernel's own choice is reported under apprentice.",
-    auth: "api_key", parameters: ["IdempotencyKey"], rateLimited: true,
-    body: { schema: "DecideRequest", example: { regime: "coding", input_tokens: 1200, max_output_tokens: 800, value_micros: 5_000_000, risk_bps: 1000 } },
-    ok: { status: "200", description: "The chosen model, its fallbacks and the sealed decision.", content: json("DecideResponse"), headers: ["CalybrisDecision"] },
+    method: "get",
+    path: "/health",
+    id: "getHealth",
+    tag: "system",
+    summary: "Liveness and configuration",
+    description:
+      '200 when the worker answers and its secrets and variables are valid; otherwise 503 configuration_invalid, whose reasons name each setting to fix (README, "Deploying").',
+    auth: "none",
+    ok: { status: "200", description: "The worker answers and is configured.", content: json("Health") },
+    problems: ["configuration_invalid"],
+  },
+  {
+    method: "get",
+    path: "/openapi.json",
+    id: "getOpenApi",
+    tag: "system",
+    summary: "This OpenAPI 3.1 document",
+    auth: "none",
+    ok: { status: "200", description: "The document.", content: { "application/json": { schema: { type: "object" } } } },
+    problems: [],
+  },
+  {
+    method: "get",
+    path: "/docs",
+    id: "getDocs",
+    tag: "system",
+    summary: "Interactive API reference (HTML)",
+    auth: "none",
+    ok: {
+      status: "200",
+      description: "A self-contained page: no external scripts, styles or fonts.",
+      content: { "text/html": { schema: { type: "string" } } },
+      headers: ["ContentSecurityPolicy"],
+    },
+    problems: [],
+  },
+  {
+    method: "post",
+    path: "/v1/decide",
+    id: "decide",
+    tag: "decisions",
+    summary: "Choose a model for a request, reserve its worst-case cost, seal the decision",
+    description:
+      "Runs the gates in order; the first that fails refuses the request. Every decision is sealed in the tenant's chain before the answer leaves, and so is a refusal by a gate: its problem carries decision_id, fingerprint, seq and gates. Only tenant_suspended is refused without an entry. The reservation is released after the reservation TTL unless an outcome settles it. In apprentice mode tenant_choice is required and is what is served; the kernel's own choice is reported under apprentice.",
+    auth: "api_key",
+    parameters: ["IdempotencyKey"],
+    rateLimited: true,
+    body: {
+      schema: "DecideRequest",
+      example: { regime: "coding", input_tokens: 1200, max_output_tokens: 800, value_micros: 5_000_000, risk_bps: 1000 },
+    },
+    ok: {
+      status: "200",
+      description: "The chosen model, its fallbacks and the sealed decision.",
+      content: json("DecideResponse"),
+      headers: ["CalybrisDecision"],
+    },
     problems: ["tenant_suspended", ...GATES, "idempotency_key_reused", "rate_limited", "policy_unavailable", ...WRITE],
   },
   {
-    method: "post", path: "/v1/outcomes", id: "recordOutcome", tag: "decisions", summary: "Report what a decision's execution cost and achieved (signed webhook)", description: SIGNING_RULE,
-    auth: "api_key", parameters: ["WebhookId", "WebhookTimestamp", "WebhookSignature"],
-    body: { schema: "OutcomeRequest", example: { decision_fingerprint: FINGERPRINT_EXAMPLE, execution: { model: "gpt-4.1-mini", input_tokens: 1200, output_tokens: 500, latency_ms: 900, actual_cost_micros: 1000 }, outcome: { success: true, quality_bps: 9000 } } },
-    ok: { status: "200", description: "The settled outcome.", content: json("OutcomeResponse") }, rateLimited: true,
+    method: "post",
+    path: "/v1/outcomes",
+    id: "recordOutcome",
+    tag: "decisions",
+    summary: "Report what a decision's execution cost and achieved (signed webhook)",
+    description: SIGNING_RULE,
+    auth: "api_key",
+    parameters: ["WebhookId", "WebhookTimestamp", "WebhookSignature"],
+    body: {
+      schema: "OutcomeRequest",
+      example: {
+        decision_fingerprint: FINGERPRINT_EXAMPLE,
+        execution: { model: "gpt-4.1-mini", input_tokens: 1200, output_tokens: 500, latency_ms: 900, actual_cost_micros: 1000 },
+        outcome: { success: true, quality_bps: 9000 },
+      },
+    },
+    ok: { status: "200", description: "The settled outcome.", content: json("OutcomeResponse") },
+    rateLimited: true,
     problems: [
-      "webhook_headers_missing", "webhook_timestamp_stale", "webhook_signature_invalid", "webhook_id_reused", "decision_unknown", "decision_not_reserved",
-      "outcome_model_not_offered", "outcome_already_recorded", "rate_limited", ...WRITE,
+      "webhook_headers_missing",
+      "webhook_timestamp_stale",
+      "webhook_signature_invalid",
+      "webhook_id_reused",
+      "decision_unknown",
+      "decision_not_reserved",
+      "outcome_model_not_offered",
+      "outcome_already_recorded",
+      "rate_limited",
+      ...WRITE,
     ],
-    extensions: { "x-webhook-signature": { spec: "https://www.standardwebhooks.com", algorithm: "HMAC-SHA256", message: "{webhook-id}.{webhook-timestamp}.{body}", secretPrefix: "whsec_", header: "v1,{base64}", toleranceSeconds: WEBHOOK_TOLERANCE_SECONDS } },
+    extensions: {
+      "x-webhook-signature": {
+        spec: "https://www.standardwebhooks.com",
+        algorithm: "HMAC-SHA256",
+        message: "{webhook-id}.{webhook-timestamp}.{body}",
+        secretPrefix: "whsec_",
+        header: "v1,{base64}",
+        toleranceSeconds: WEBHOOK_TOLERANCE_SECONDS,
+      },
+    },
   },
   {
-    method: "post", path: "/v1/decisions/{id}/release", id: "releaseDecision", tag: "decisions", summary: "Release a decision's reservation you will not use",
-    description: "Returns the reserved worst-case cost to the available budget now instead of at expiry. Idempotent: releasing again answers the first release (replayed: true). A decision that already has an outcome, or whose reservation expired, is 409 reservation_already_resolved.",
-    auth: "api_key", parameters: ["DecisionId"],
-    ok: { status: "200", description: "The release, sealed in the chain.", content: json("ReleaseResponse") }, rateLimited: true,
+    method: "post",
+    path: "/v1/decisions/{id}/release",
+    id: "releaseDecision",
+    tag: "decisions",
+    summary: "Release a decision's reservation you will not use",
+    description:
+      "Returns the reserved worst-case cost to the available budget now instead of at expiry. Idempotent: releasing again answers the first release (replayed: true). A decision that already has an outcome, or whose reservation expired, is 409 reservation_already_resolved.",
+    auth: "api_key",
+    parameters: ["DecisionId"],
+    ok: { status: "200", description: "The release, sealed in the chain.", content: json("ReleaseResponse") },
+    rateLimited: true,
     problems: ["reservation_unknown", "reservation_already_resolved", "rate_limited", ...WRITE],
   },
-  { method: "get", path: "/v1/budget", id: "getBudget", tag: "ledger", summary: "The tenant's budget", description: "credited = committed + reserved + available, in microcents.", auth: "api_key", ok: { status: "200", description: "The budget.", content: json("BudgetResponse") }, problems: [] },
   {
-    method: "get", path: "/v1/chain", id: "getChain", tag: "ledger", summary: "Export the hash-chained log as JSON lines",
-    description: "One entry per line: the JCS (RFC 8785) of {fp, kind, prev, record, seq, ts}, where fp = SHA-256(prev || JCS({kind, prev, record, seq, ts})) and kind is decision, outcome, budget or checkpoint. Follow the Link header for the next page. The format is specified in docs/chain-format.md.",
-    auth: "api_key", parameters: ["ChainFrom", "ChainLimit"],
-    ok: { status: "200", description: "Entries from `from`, at most `limit`.", content: { "application/x-ndjson": { schema: { type: "string", description: "newline-terminated JSON lines" } } }, headers: ["Link", "CalybrisChainSize"] },
+    method: "get",
+    path: "/v1/budget",
+    id: "getBudget",
+    tag: "ledger",
+    summary: "The tenant's budget",
+    description: "credited = committed + reserved + available, in microcents.",
+    auth: "api_key",
+    ok: { status: "200", description: "The budget.", content: json("BudgetResponse") },
+    problems: [],
+  },
+  {
+    method: "get",
+    path: "/v1/chain",
+    id: "getChain",
+    tag: "ledger",
+    summary: "Export the hash-chained log as JSON lines",
+    description:
+      "One entry per line: the JCS (RFC 8785) of {fp, kind, prev, record, seq, ts}, where fp = SHA-256(prev || JCS({kind, prev, record, seq, ts})) and kind is decision, outcome, budget or checkpoint. Follow the Link header for the next page. The format is specified in docs/chain-format.md.",
+    auth: "api_key",
+    parameters: ["ChainFrom", "ChainLimit"],
+    ok: {
+      status: "200",
+      description: "Entries from `from`, at most `limit`.",
+      content: { "application/x-ndjson": { schema: { type: "string", description: "newline-terminated JSON lines" } } },
+      headers: ["Link", "CalybrisChainSize"],
+    },
     problems: ["request_malformed"],
   },
-  { method: "get", path: "/v1/chain/proof/{seq}", id: "getInclusionProof", tag: "ledger", summary: "Merkle inclusion proof of one entry (RFC 9162)", description: "Proves the entry against the latest signed checkpoint when it covers the entry, else against the live tree.", auth: "api_key", parameters: ["Seq"], ok: { status: "200", description: "The proof.", content: json("ProofResponse") }, problems: ["request_malformed", "entry_not_found"] },
-  { method: "get", path: "/v1/checkpoints/latest", id: "getLatestCheckpoint", tag: "ledger", summary: "The latest signed checkpoint", description: "A C2SP tlog-checkpoint in a C2SP signed note, signed with Ed25519; verify it with the key of GET /v1/keys.", auth: "api_key", ok: { status: "200", description: "The signed note.", content: { "text/plain": { schema: { type: "string" } } }, headers: ["CalybrisTreeSize"] }, problems: ["checkpoint_not_found"] },
-  { method: "get", path: "/v1/regimes", id: "getRegimes", tag: "learning", summary: "What the Learner knows per regime", description: "Per regime: the quality floor and where it came from, the Beta posterior of each model tier and the request statistics the anomaly check uses. Reports may hold floats; decisions never do.", auth: "api_key", ok: { status: "200", description: "The tenant's current policy snapshot, as a report.", content: json("RegimesResponse") }, problems: [] },
-  { method: "get", path: "/v1/apprentice", id: "getApprenticeReport", tag: "learning", summary: "How often Calybris agreed with your own routing", description: "In apprentice mode your tenant_choice is served and the kernel's choice is only recorded; this reports their agreement and the estimated savings of following the kernel.", auth: "api_key", ok: { status: "200", description: "The apprentice report.", content: json("ApprenticeResponse") }, problems: [] },
-  { method: "get", path: "/v1/keys", id: "getVerifierKey", tag: "ledger", summary: "The public key that verifies checkpoints", auth: "none", ok: { status: "200", description: "The verifier key.", content: json("VerifierKeyResponse") }, problems: ["signing_key_missing"] },
   {
-    method: "post", path: "/admin/tenants", id: "createTenant", tag: "admin", summary: "Create a tenant; returns its API key and webhook secret once", auth: "admin",
+    method: "get",
+    path: "/v1/chain/proof/{seq}",
+    id: "getInclusionProof",
+    tag: "ledger",
+    summary: "Merkle inclusion proof of one entry (RFC 9162)",
+    description: "Proves the entry against the latest signed checkpoint when it covers the entry, else against the live tree.",
+    auth: "api_key",
+    parameters: ["Seq"],
+    ok: { status: "200", description: "The proof.", content: json("ProofResponse") },
+    problems: ["request_malformed", "entry_not_found"],
+  },
+  {
+    method: "get",
+    path: "/v1/checkpoints/latest",
+    id: "getLatestCheckpoint",
+    tag: "ledger",
+    summary: "The latest signed checkpoint",
+    description: "A C2SP tlog-checkpoint in a C2SP signed note, signed with Ed25519; verify it with the key of GET /v1/keys.",
+    auth: "api_key",
+    ok: {
+      status: "200",
+      description: "The signed note.",
+      content: { "text/plain": { schema: { type: "string" } } },
+      headers: ["CalybrisTreeSize"],
+    },
+    problems: ["checkpoint_not_found"],
+  },
+  {
+    method: "get",
+    path: "/v1/regimes",
+    id: "getRegimes",
+    tag: "learning",
+    summary: "What the Learner knows per regime",
+    description:
+      "Per regime: the quality floor and where it came from, the Beta posterior of each model tier and the request statistics the anomaly check uses. Reports may hold floats; decisions never do.",
+    auth: "api_key",
+    ok: { status: "200", description: "The tenant's current policy snapshot, as a report.", content: json("RegimesResponse") },
+    problems: [],
+  },
+  {
+    method: "get",
+    path: "/v1/apprentice",
+    id: "getApprenticeReport",
+    tag: "learning",
+    summary: "How often Calybris agreed with your own routing",
+    description:
+      "In apprentice mode your tenant_choice is served and the kernel's choice is only recorded; this reports their agreement and the estimated savings of following the kernel.",
+    auth: "api_key",
+    ok: { status: "200", description: "The apprentice report.", content: json("ApprenticeResponse") },
+    problems: [],
+  },
+  {
+    method: "get",
+    path: "/v1/keys",
+    id: "getVerifierKey",
+    tag: "ledger",
+    summary: "The public key that verifies checkpoints",
+    auth: "none",
+    ok: { status: "200", description: "The verifier key.", content: json("VerifierKeyResponse") },
+    problems: ["signing_key_missing"],
+  },
+  {
+    method: "post",
+    path: "/admin/tenants",
+    id: "createTenant",
+    tag: "admin",
+    summary: "Create a tenant; returns its API key and webhook secret once",
+    auth: "admin",
     body: { schema: "CreateTenantRequest", example: { tenant_id: "acme", name: "Acme", initial_budget_micros: 100_000_000 } },
-    ok: { status: "201", description: `The tenant, created (rate limit ${RATE_LIMIT_PER_MINUTE_DEFAULT} writes per minute and route unless given).`, content: json("CreateTenantResponse") },
+    ok: {
+      status: "201",
+      description: `The tenant, created (rate limit ${RATE_LIMIT_PER_MINUTE_DEFAULT} writes per minute and route unless given).`,
+      content: json("CreateTenantResponse"),
+    },
     problems: ["tenant_exists", ...WRITE],
   },
-  { method: "get", path: "/admin/tenants/{id}", id: "getTenant", tag: "admin", summary: "A tenant's settings and budget", auth: "admin", parameters: ["TenantId"], ok: { status: "200", description: "The tenant.", content: json("AdminTenantResponse") }, problems: ["tenant_unknown", "ledger_integrity_failed"] },
   {
-    method: "patch", path: "/admin/tenants/{id}", id: "updateTenantSettings", tag: "admin", summary: "Change a tenant's rate limit", auth: "admin", parameters: ["TenantId"],
+    method: "get",
+    path: "/admin/tenants/{id}",
+    id: "getTenant",
+    tag: "admin",
+    summary: "A tenant's settings and budget",
+    auth: "admin",
+    parameters: ["TenantId"],
+    ok: { status: "200", description: "The tenant.", content: json("AdminTenantResponse") },
+    problems: ["tenant_unknown", "ledger_integrity_failed"],
+  },
+  {
+    method: "patch",
+    path: "/admin/tenants/{id}",
+    id: "updateTenantSettings",
+    tag: "admin",
+    summary: "Change a tenant's rate limit",
+    auth: "admin",
+    parameters: ["TenantId"],
     description: `Sets the writes per minute that each of POST /v1/decide, /v1/outcomes and /v1/decisions/{id}/release allows this tenant (${RATE_LIMIT_PER_MINUTE_MIN} to ${RATE_LIMIT_PER_MINUTE_MAX}). The change is sealed in the tenant's chain and applies to the next request.`,
     body: { schema: "TenantSettingsRequest", example: { rate_limit_per_minute: 120_000 } },
     ok: { status: "200", description: "The new limit and the entry that sealed it.", content: json("TenantSettingsResponse") },
     problems: ["tenant_unknown", ...WRITE],
   },
-  { method: "post", path: "/admin/tenants/{id}/api-key", id: "rotateApiKey", tag: "admin", summary: "Rotate the API key", auth: "admin", parameters: ["TenantId"], ok: { status: "200", description: "The new key, shown once.", content: json("RotateApiKeyResponse") }, problems: ["tenant_unknown", ...WRITE] },
-  { method: "post", path: "/admin/tenants/{id}/webhook-secret", id: "rotateWebhookSecret", tag: "admin", summary: "Rotate the webhook secret", auth: "admin", parameters: ["TenantId"], ok: { status: "200", description: "The new secret, shown once.", content: json("RotateWebhookSecretResponse") }, problems: ["tenant_unknown", ...WRITE] },
-  { method: "post", path: "/admin/tenants/{id}/suspend", id: "suspendTenant", tag: "admin", summary: "Suspend: no more decisions", auth: "admin", parameters: ["TenantId"], ok: { status: "200", description: "Suspended.", content: json("TenantStatusResponse") }, problems: ["tenant_unknown", ...WRITE] },
-  { method: "post", path: "/admin/tenants/{id}/resume", id: "resumeTenant", tag: "admin", summary: "Resume a suspended tenant", auth: "admin", parameters: ["TenantId"], ok: { status: "200", description: "Active.", content: json("TenantStatusResponse") }, problems: ["tenant_unknown", ...WRITE] },
-  { method: "post", path: "/admin/tenants/{id}/mode", id: "setTenantMode", tag: "admin", summary: "Switch between live and apprentice mode", auth: "admin", parameters: ["TenantId"], body: { schema: "ModeRequest", example: { mode: "apprentice" } }, ok: { status: "200", description: "The mode.", content: json("TenantModeResponse") }, problems: ["tenant_unknown", ...WRITE] },
   {
-    method: "post", path: "/admin/tenants/{id}/top-ups", id: "topUp", tag: "admin", summary: "Add budget; idempotent by top_up_id", auth: "admin", parameters: ["TenantId"],
+    method: "post",
+    path: "/admin/tenants/{id}/api-key",
+    id: "rotateApiKey",
+    tag: "admin",
+    summary: "Rotate the API key",
+    auth: "admin",
+    parameters: ["TenantId"],
+    ok: { status: "200", description: "The new key, shown once.", content: json("RotateApiKeyResponse") },
+    problems: ["tenant_unknown", ...WRITE],
+  },
+  {
+    method: "post",
+    path: "/admin/tenants/{id}/webhook-secret",
+    id: "rotateWebhookSecret",
+    tag: "admin",
+    summary: "Rotate the webhook secret",
+    auth: "admin",
+    parameters: ["TenantId"],
+    ok: { status: "200", description: "The new secret, shown once.", content: json("RotateWebhookSecretResponse") },
+    problems: ["tenant_unknown", ...WRITE],
+  },
+  {
+    method: "post",
+    path: "/admin/tenants/{id}/suspend",
+    id: "suspendTenant",
+    tag: "admin",
+    summary: "Suspend: no more decisions",
+    auth: "admin",
+    parameters: ["TenantId"],
+    ok: { status: "200", description: "Suspended.", content: json("TenantStatusResponse") },
+    problems: ["tenant_unknown", ...WRITE],
+  },
+  {
+    method: "post",
+    path: "/admin/tenants/{id}/resume",
+    id: "resumeTenant",
+    tag: "admin",
+    summary: "Resume a suspended tenant",
+    auth: "admin",
+    parameters: ["TenantId"],
+    ok: { status: "200", description: "Active.", content: json("TenantStatusResponse") },
+    problems: ["tenant_unknown", ...WRITE],
+  },
+  {
+    method: "post",
+    path: "/admin/tenants/{id}/mode",
+    id: "setTenantMode",
+    tag: "admin",
+    summary: "Switch between live and apprentice mode",
+    auth: "admin",
+    parameters: ["TenantId"],
+    body: { schema: "ModeRequest", example: { mode: "apprentice" } },
+    ok: { status: "200", description: "The mode.", content: json("TenantModeResponse") },
+    problems: ["tenant_unknown", ...WRITE],
+  },
+  {
+    method: "post",
+    path: "/admin/tenants/{id}/top-ups",
+    id: "topUp",
+    tag: "admin",
+    summary: "Add budget; idempotent by top_up_id",
+    auth: "admin",
+    parameters: ["TenantId"],
     body: { schema: "TopUpRequest", example: { top_up_id: "invoice-2026-0001", amount_micros: 50_000_000 } },
-    ok: { status: "200", description: "The budget after the top-up (replayed: true when this top_up_id was already applied).", content: json("TopUpResponse") },
+    ok: {
+      status: "200",
+      description: "The budget after the top-up (replayed: true when this top_up_id was already applied).",
+      content: json("TopUpResponse"),
+    },
     problems: ["tenant_unknown", "idempotency_key_reused", "balance_limit_exceeded", ...WRITE],
   },
 ];
@@ -312,7 +779,12 @@ function impliedProblems(op: Operation): ProblemCode[] {
   return codes;
 }
 
-const RATE_HEADERS = { "RateLimit-Limit": ref("headers", "RateLimitLimit"), "RateLimit-Remaining": ref("headers", "RateLimitRemaining"), "RateLimit-Reset": ref("headers", "RateLimitReset"), "RateLimit-Policy": ref("headers", "RateLimitPolicy") };
+const RATE_HEADERS = {
+  "RateLimit-Limit": ref("headers", "RateLimitLimit"),
+  "RateLimit-Remaining": ref("headers", "RateLimitRemaining"),
+  "RateLimit-Reset": ref("headers", "RateLimitReset"),
+  "RateLimit-Policy": ref("headers", "RateLimitPolicy"),
+};
 /** Statuses answered before the rate limiter runs, so they never carry its headers. */
 const BEFORE_RATE_LIMIT = new Set([401, 413, 415, 500]);
 
@@ -344,17 +816,33 @@ function problemResponses(op: Operation): Record<string, Json> {
 }
 
 function operationObject(op: Operation): JsonObject {
-  const body = op.body === undefined ? {} : {
-    requestBody: {
-      required: true, "x-body-limit-bytes": BODY_LIMIT_BYTES,
-      description: `UTF-8 JSON with Content-Type application/json, at most ${BODY_LIMIT_BYTES} bytes. Unknown fields are refused.`,
-      content: { "application/json": { schema: ref("schemas", op.body.schema), example: op.body.example } },
-    },
-  };
+  const body =
+    op.body === undefined
+      ? {}
+      : {
+          requestBody: {
+            required: true,
+            "x-body-limit-bytes": BODY_LIMIT_BYTES,
+            description: `UTF-8 JSON with Content-Type application/json, at most ${BODY_LIMIT_BYTES} bytes. Unknown fields are refused.`,
+            content: { "application/json": { schema: ref("schemas", op.body.schema), example: op.body.example } },
+          },
+        };
   return {
-    operationId: op.id, tags: [op.tag], summary: op.summary, ...(op.description === undefined ? {} : { description: op.description }),
-    security: SECURITY[op.auth], parameters: [...(op.parameters ?? []), "RequestId"].map((name) => ref("parameters", name)), ...body,
-    responses: { [op.ok.status]: { description: op.ok.description, headers: responseHeaders(op, Number(op.ok.status), op.ok.headers), content: op.ok.content }, ...problemResponses(op) },
+    operationId: op.id,
+    tags: [op.tag],
+    summary: op.summary,
+    ...(op.description === undefined ? {} : { description: op.description }),
+    security: SECURITY[op.auth],
+    parameters: [...(op.parameters ?? []), "RequestId"].map((name) => ref("parameters", name)),
+    ...body,
+    responses: {
+      [op.ok.status]: {
+        description: op.ok.description,
+        headers: responseHeaders(op, Number(op.ok.status), op.ok.headers),
+        content: op.ok.content,
+      },
+      ...problemResponses(op),
+    },
     ...op.extensions,
   };
 }
@@ -378,7 +866,7 @@ const DESCRIPTION = [
   [
     `- JSON bodies: Content-Type application/json, strict UTF-8, at most ${BODY_LIMIT_BYTES} bytes (413 body_too_large above). A charset parameter other than utf-8 is 415 content_type_unsupported. Unknown fields, a member name given twice in one object, strings with a lone surrogate, non-integers and -0 are refused with 400 request_malformed.`,
     "- Answers may gain fields in a compatible release: ignore fields you do not know.",
-  "- Send `Request-Id` to correlate a request with the logs; every answer carries one. CORS allows any origin; preflight OPTIONS answers 204.",
+    "- Send `Request-Id` to correlate a request with the logs; every answer carries one. CORS allows any origin; preflight OPTIONS answers 204.",
   ].join("\n"),
   "## Errors",
   `Every error is RFC 9457 application/problem+json with a stable \`code\`; \`type\` is ${PROBLEM_TYPE_BASE}<code>. \`x-problem-codes\` maps every code to its status and title. Unknown paths answer 404 not_found; another method on a known path answers 405 method_not_allowed with an Allow header.`,
@@ -390,19 +878,34 @@ function buildDocument(): JsonObject {
   const paths: Record<string, Record<string, Json>> = {};
   for (const op of OPERATIONS) (paths[op.path] ??= {})[op.method] = operationObject(op);
   const schemas = Object.fromEntries(Object.keys(SCHEMAS).map((name) => [name, jsonSchema(name as SchemaName)]));
-  const codeTable = Object.fromEntries(Object.entries(PROBLEMS).map(([code, spec]) => [code, { status: spec.status, title: spec.title, type: `${PROBLEM_TYPE_BASE}${code}` }]));
+  const codeTable = Object.fromEntries(
+    Object.entries(PROBLEMS).map(([code, spec]) => [code, { status: spec.status, title: spec.title, type: `${PROBLEM_TYPE_BASE}${code}` }]),
+  );
   return {
     openapi: "3.1.0",
-    info: { title: "Calybris API", version: API_VERSION, summary: "A decision engine for model routing with budgets and a verifiable ledger.", description: DESCRIPTION },
+    info: {
+      title: "Calybris API",
+      version: API_VERSION,
+      summary: "A decision engine for model routing with budgets and a verifiable ledger.",
+      description: DESCRIPTION,
+    },
     servers: [{ url: "/", description: "This deployment" }],
     tags: [
-      { name: "decisions", description: "Decide, then report the outcome." }, { name: "ledger", description: "Read the budget and the verifiable chain." },
-      { name: "learning", description: "What the Learner has learned from outcomes." }, { name: "admin", description: "Operate tenants (admin token)." }, { name: "system", description: "Health and this reference." },
+      { name: "decisions", description: "Decide, then report the outcome." },
+      { name: "ledger", description: "Read the budget and the verifiable chain." },
+      { name: "learning", description: "What the Learner has learned from outcomes." },
+      { name: "admin", description: "Operate tenants (admin token)." },
+      { name: "system", description: "Health and this reference." },
     ],
     paths,
     components: { schemas, parameters: PARAMETERS, headers: HEADERS, securitySchemes: SECURITY_SCHEMES },
     "x-problem-codes": codeTable,
-    "x-units": { micros: "integer microcents; 1 USD = 100,000,000", bps: "basis points; 10,000 = 100 %", ms: "milliseconds", tokens: "tokens" },
+    "x-units": {
+      micros: "integer microcents; 1 USD = 100,000,000",
+      bps: "basis points; 10,000 = 100 %",
+      ms: "milliseconds",
+      tokens: "tokens",
+    },
     "x-body-limit-bytes": BODY_LIMIT_BYTES,
   };
 }

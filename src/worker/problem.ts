@@ -39,7 +39,10 @@ export const PROBLEMS = {
   decision_not_reserved: { status: 409, title: "This decision was refused, so it cannot have an outcome." },
   tenant_unknown: { status: 404, title: "No such tenant." },
   tenant_exists: { status: 409, title: "A tenant with this id already exists." },
-  ledger_integrity_failed: { status: 503, title: "The ledger found damage in its committed history and serves nothing until it is repaired." },
+  ledger_integrity_failed: {
+    status: 503,
+    title: "The ledger found damage in its committed history and serves nothing until it is repaired.",
+  },
   storage_unavailable: { status: 503, title: "The ledger could not commit; nothing was recorded. Retry." },
   record_invalid: { status: 400, title: "The record has no canonical form." },
   outcome_already_recorded: { status: 409, title: "This decision already has an outcome." },
@@ -69,9 +72,22 @@ export const PROBLEMS = {
 export type ProblemExtensions = Record<string, unknown>;
 
 /** The problem+json body for a code. */
-export function problemBody(code: ProblemCode, detail: string, requestId: string, extensions: ProblemExtensions = {}): Record<string, unknown> {
+export function problemBody(
+  code: ProblemCode,
+  detail: string,
+  requestId: string,
+  extensions: ProblemExtensions = {},
+): Record<string, unknown> {
   const spec = PROBLEMS[code];
-  return { type: `${PROBLEM_TYPE_BASE}${code}`, title: spec.title, status: spec.status, detail, instance: `urn:calybris:request:${requestId}`, code, ...extensions };
+  return {
+    type: `${PROBLEM_TYPE_BASE}${code}`,
+    title: spec.title,
+    status: spec.status,
+    detail,
+    instance: `urn:calybris:request:${requestId}`,
+    code,
+    ...extensions,
+  };
 }
 
 export function problem(c: Context, code: ProblemCode, detail: string, extensions: ProblemExtensions = {}): Response {

@@ -27,7 +27,8 @@ function mask(names: readonly string[] | undefined, order: readonly string[], no
   let bits = 0;
   for (const name of names) {
     const index = order.indexOf(name);
-    if (index < 0) return { ok: false, detail: `unknown ${what} ${JSON.stringify(name)}; this tenant's pack knows ${order.join(", ") || "none"}` };
+    if (index < 0)
+      return { ok: false, detail: `unknown ${what} ${JSON.stringify(name)}; this tenant's pack knows ${order.join(", ") || "none"}` };
     bits |= 1 << index;
   }
   return { ok: true, value: bits };

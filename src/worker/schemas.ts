@@ -8,7 +8,11 @@ import { INPUT_TOKENS_MAX, LATENCY_MS_MAX, OUTPUT_TOKENS_MAX, VALUE_MICROS_MAX }
 import { RATE_LIMIT_PER_MINUTE_MAX, RATE_LIMIT_PER_MINUTE_MIN } from "./limits.ts";
 
 const integer = (min: number, max: number) =>
-  z.int().min(min).max(max).refine((value) => !Object.is(value, -0), { message: "-0 is not an integer we accept" });
+  z
+    .int()
+    .min(min)
+    .max(max)
+    .refine((value) => !Object.is(value, -0), { message: "-0 is not an integer we accept" });
 
 const micros = integer(0, Number.MAX_SAFE_INTEGER).describe("integer microcents (1 USD = 100,000,000)");
 const bps = integer(0, 10_000).describe("basis points, 0..10,000");
@@ -70,7 +74,10 @@ export const OutcomeRequest = z.strictObject({
 export type OutcomeRequest = z.infer<typeof OutcomeRequest>;
 
 export const CreateTenantRequest = z.strictObject({
-  tenant_id: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,30})[a-z0-9]$/).optional(),
+  tenant_id: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{1,30})[a-z0-9]$/)
+    .optional(),
   name: z.string().min(1).max(200),
   initial_budget_micros: micros,
   pack: z.enum(PACK_IDS).optional().describe("the tenant's domain pack: llm (the default), security, finance, forestry or real_estate"),
@@ -84,8 +91,9 @@ export type CreateTenantRequest = z.infer<typeof CreateTenantRequest>;
 export const TopUpRequest = z.strictObject({ top_up_id: z.string().min(1).max(128), amount_micros: micros });
 export const ModeRequest = z.strictObject({ mode: z.enum(["live", "apprentice"]) });
 export const TenantSettingsRequest = z.strictObject({
-  rate_limit_per_minute: integer(RATE_LIMIT_PER_MINUTE_MIN, RATE_LIMIT_PER_MINUTE_MAX)
-    .describe("writes per minute and write route (decide, outcomes, release); takes effect at once"),
+  rate_limit_per_minute: integer(RATE_LIMIT_PER_MINUTE_MIN, RATE_LIMIT_PER_MINUTE_MAX).describe(
+    "writes per minute and write route (decide, outcomes, release); takes effect at once",
+  ),
 });
 export const ReleaseRequest = z.strictObject({ reservation_id: z.string().min(1).max(128) });
 
@@ -113,7 +121,9 @@ export const DecideResponse = z.object({
   policy: z.object({ version: z.int(), hash: z.string() }),
   holdout: z.boolean(),
   mode: z.enum(["live", "apprentice"]),
-  anomaly: z.array(z.enum(["input_tokens", "value_micros", "risk_bps"])).describe("request features far (|z| > 4) from the regime's history; the floor was raised"),
+  anomaly: z
+    .array(z.enum(["input_tokens", "value_micros", "risk_bps"]))
+    .describe("request features far (|z| > 4) from the regime's history; the floor was raised"),
   apprentice: z
     .object({ would_choose: ModelRef.nullable(), agrees: z.boolean(), kernel_code: z.string() })
     .nullable()

@@ -88,7 +88,10 @@ export async function authenticate(c: AppContext): Promise<TenantContext | Respo
   const cacheKey = `${key.tenantId}\u0000${key.secretHashHex}`;
   const cached = fresh(views.get(cacheKey));
   if (cached !== null) return { key, view: cached, ledger };
-  const answer: TenantAnswer = await singleFlight(`tenant\u0000${cacheKey}`, async (): Promise<TenantAnswer> => await ledger.tenant(key.secretHashHex));
+  const answer: TenantAnswer = await singleFlight(
+    `tenant\u0000${cacheKey}`,
+    async (): Promise<TenantAnswer> => await ledger.tenant(key.secretHashHex),
+  );
   if (!answer.ok) {
     if (answer.code === "unauthorized") return problem(c, "unauthorized", "missing or invalid API key");
     return problem(c, answer.code, answer.detail);
@@ -108,7 +111,10 @@ export async function policyFor(env: Env, view: TenantView): Promise<PolicyEntry
   const tenantId = view.tenantId;
   const cached = fresh(policies.get(tenantId));
   if (cached !== null) return cached;
-  const snapshot: PolicySnapshot = await singleFlight(`policy\u0000${tenantId}`, async (): Promise<PolicySnapshot> => await learnerStub(env, tenantId).snapshot(view.pack));
+  const snapshot: PolicySnapshot = await singleFlight(
+    `policy\u0000${tenantId}`,
+    async (): Promise<PolicySnapshot> => await learnerStub(env, tenantId).snapshot(view.pack),
+  );
   let policy = byHash.get(snapshot.hash);
   if (policy === undefined) {
     policy = toKernelPolicy(snapshot);

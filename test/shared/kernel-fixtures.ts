@@ -21,8 +21,18 @@ export interface LabelledOptionSpec extends KernelOptionSpec {
   readonly label: string;
 }
 
-type Row = [label: string, provider: number, tier: number, quality: number, latencyMs: number,
-  context: number, maxOutput: number, capabilities: number, inputPrice: number, outputPrice: number];
+type Row = [
+  label: string,
+  provider: number,
+  tier: number,
+  quality: number,
+  latencyMs: number,
+  context: number,
+  maxOutput: number,
+  capabilities: number,
+  inputPrice: number,
+  outputPrice: number,
+];
 
 // List prices in microcents per million tokens ($0.10 = 10,000,000), copied from docs/catalog.md
 // so that the kernel tests do not depend on src/domain.
@@ -52,10 +62,28 @@ const LLM_ROWS: readonly Row[] = [
 ];
 
 export const LLM_OPTION_SPECS: readonly LabelledOptionSpec[] = LLM_ROWS.map(
-  ([label, providerIndex, tierIndex, qualityBps, latencyMsP50, contextTokens, maxOutputTokens,
-    capabilityMask, inputPriceMicrosPerMTok, outputPriceMicrosPerMTok]) => ({
-    label, providerIndex, tierIndex, qualityBps, latencyMsP50, contextTokens, maxOutputTokens,
-    capabilityMask, inputPriceMicrosPerMTok, outputPriceMicrosPerMTok,
+  ([
+    label,
+    providerIndex,
+    tierIndex,
+    qualityBps,
+    latencyMsP50,
+    contextTokens,
+    maxOutputTokens,
+    capabilityMask,
+    inputPriceMicrosPerMTok,
+    outputPriceMicrosPerMTok,
+  ]) => ({
+    label,
+    providerIndex,
+    tierIndex,
+    qualityBps,
+    latencyMsP50,
+    contextTokens,
+    maxOutputTokens,
+    capabilityMask,
+    inputPriceMicrosPerMTok,
+    outputPriceMicrosPerMTok,
   }),
 );
 
@@ -177,14 +205,12 @@ export interface ReferenceTerms {
 }
 
 export function referenceCostMicros(spec: KernelOptionSpec, inputTokens: number, outputTokens: number): bigint {
-  const numerator = BigInt(inputTokens) * BigInt(spec.inputPriceMicrosPerMTok) +
-    BigInt(outputTokens) * BigInt(spec.outputPriceMicrosPerMTok);
+  const numerator =
+    BigInt(inputTokens) * BigInt(spec.inputPriceMicrosPerMTok) + BigInt(outputTokens) * BigInt(spec.outputPriceMicrosPerMTok);
   return (numerator + MILLION - 1n) / MILLION;
 }
 
-export function referenceTerms(
-  spec: KernelOptionSpec, request: KernelRequest, policy: KernelPolicy, thetaBps: number,
-): ReferenceTerms {
+export function referenceTerms(spec: KernelOptionSpec, request: KernelRequest, policy: KernelPolicy, thetaBps: number): ReferenceTerms {
   const value = BigInt(request.valueMicros);
   const theta = BigInt(thetaBps);
   const qualityAdjustedValue = (value * theta) / BPS;
@@ -249,7 +275,10 @@ export function thetaOf(policy: KernelPolicy, regime: number, k: number, tier: n
 
 /** Feasible options under sample k, best first: utility descending, then cost, then index. */
 export function referenceRanking(
-  specs: readonly KernelOptionSpec[], feasible: readonly number[], input: DecisionInput, k: number,
+  specs: readonly KernelOptionSpec[],
+  feasible: readonly number[],
+  input: DecisionInput,
+  k: number,
 ): { index: number; terms: ReferenceTerms }[] {
   const { request, policy } = input;
   const scored = feasible.map((index) => {
@@ -264,9 +293,7 @@ export function referenceRanking(
 }
 
 /** wins[o]: the number of samples k under which option o is the greedy choice. */
-export function referenceWins(
-  specs: readonly KernelOptionSpec[], feasible: readonly number[], input: DecisionInput,
-): Map<number, number> {
+export function referenceWins(specs: readonly KernelOptionSpec[], feasible: readonly number[], input: DecisionInput): Map<number, number> {
   const wins = new Map<number, number>(feasible.map((o) => [o, 0]));
   for (let k = 0; k < input.policy.sampleCount; k++) {
     const winner = referenceRanking(specs, feasible, input, k)[0]!.index;

@@ -78,8 +78,11 @@ describe("hand-checked utility terms", () => {
     const theta = BigInt(check.thetaBps);
     const quality = (value * theta) / 10_000n;
     const risk = (((value * BigInt(request.riskBps)) / 10_000n) * (10_000n - theta)) / 10_000n;
-    const cost = (BigInt(request.inputTokens) * BigInt(spec.inputPriceMicrosPerMTok) +
-      BigInt(request.maxOutputTokens) * BigInt(spec.outputPriceMicrosPerMTok) + 999_999n) / 1_000_000n;
+    const cost =
+      (BigInt(request.inputTokens) * BigInt(spec.inputPriceMicrosPerMTok) +
+        BigInt(request.maxOutputTokens) * BigInt(spec.outputPriceMicrosPerMTok) +
+        999_999n) /
+      1_000_000n;
     const share = BigInt(Math.min(10_000, Math.floor((spec.latencyMsP50 * vectors.policy.latencyBpsPerSecond) / 1_000)));
     const latency = (value * share) / 10_000n;
     expect([quality, risk, cost, latency].map(Number)).toEqual(check.terms);

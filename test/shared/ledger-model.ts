@@ -193,12 +193,23 @@ export class LedgerModel {
     if (reservationId !== null) {
       this.reservedMicros += reservedMicros;
       this.reservations.set(reservationId, {
-        id: reservationId, amountMicros: reservedMicros, expiresAtMs: input.nowMs + input.reservationTtlMs, status: "open", resolvedSeq: -1,
+        id: reservationId,
+        amountMicros: reservedMicros,
+        expiresAtMs: input.nowMs + input.reservationTtlMs,
+        status: "open",
+        resolvedSeq: -1,
       });
     }
     this.decisions.set(seq, { seq, decisionId: input.decisionId, reservationId, options: input.options, outcomeSeq: null });
     const result: ModelDecideOk = {
-      ok: true, seq, decisionId: input.decisionId, servedRank: rank, reservationId, reservedMicros, budgetVerdict: verdict, replayed: false,
+      ok: true,
+      seq,
+      decisionId: input.decisionId,
+      servedRank: rank,
+      reservationId,
+      reservedMicros,
+      budgetVerdict: verdict,
+      replayed: false,
     };
     if (input.idempotencyKey !== null) this.decisionKeys.set(input.idempotencyKey, { digest: input.requestDigestHex, result });
     return result;
@@ -237,8 +248,13 @@ export class LedgerModel {
     }
     decision.outcomeSeq = seq;
     const result: ModelOutcomeOk = {
-      ok: true, seq, decisionSeq: decision.seq, committedMicros: chargedMicros, releasedMicros,
-      uncollectedMicros: actual - chargedMicros, replayed: false,
+      ok: true,
+      seq,
+      decisionSeq: decision.seq,
+      committedMicros: chargedMicros,
+      releasedMicros,
+      uncollectedMicros: actual - chargedMicros,
+      replayed: false,
     };
     this.webhooks.set(input.webhookId, { digest: input.digest, result });
     return result;
@@ -303,7 +319,8 @@ export class LedgerModel {
     let openMicros = 0;
     for (const r of this.reservations.values()) {
       if (r.status === "open") openMicros += r.amountMicros;
-      if ((r.status === "open") !== (r.resolvedSeq === -1)) found.push(`reservation ${r.id} is ${r.status} with resolvedSeq ${r.resolvedSeq}`);
+      if ((r.status === "open") !== (r.resolvedSeq === -1))
+        found.push(`reservation ${r.id} is ${r.status} with resolvedSeq ${r.resolvedSeq}`);
     }
     if (openMicros !== reservedMicros) found.push(`reserved ${reservedMicros} differs from the open reservations' ${openMicros}`);
     return found;

@@ -37,13 +37,19 @@ describe("GET /health", () => {
     }
     const body = (await first.json()) as Record<string, unknown>;
     expect(body).toMatchObject({
-      type: "https://calybris.dev/problems/configuration_invalid", status: 503, code: "configuration_invalid",
+      type: "https://calybris.dev/problems/configuration_invalid",
+      status: 503,
+      code: "configuration_invalid",
       reasons: [{ setting: "CHECKPOINT_SIGNING_KEY", code: "setting_malformed" }],
     });
     expect(body.detail).toContain("CHECKPOINT_SIGNING_KEY is not signer key text");
     const lines = log.mock.calls.map(([line]) => String(line)).filter((line) => line.includes("configuration_invalid"));
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: "error", event: "configuration_invalid", problems: [{ setting: "CHECKPOINT_SIGNING_KEY" }] });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: "error",
+      event: "configuration_invalid",
+      problems: [{ setting: "CHECKPOINT_SIGNING_KEY" }],
+    });
   });
 
   it("answers 503 for a missing signing key and a short admin token together, and still serves other routes", async () => {
@@ -52,7 +58,10 @@ describe("GET /health", () => {
     const response = await app.request("/health", {}, bad);
     expect(response.status).toBe(503);
     const body = (await response.json()) as { reasons: { setting: string; code: string; detail: string }[] };
-    expect(body.reasons.map(({ setting, code }) => [setting, code])).toEqual([["ADMIN_TOKEN", "setting_too_short"], ["CHECKPOINT_SIGNING_KEY", "setting_missing"]]);
+    expect(body.reasons.map(({ setting, code }) => [setting, code])).toEqual([
+      ["ADMIN_TOKEN", "setting_too_short"],
+      ["CHECKPOINT_SIGNING_KEY", "setting_missing"],
+    ]);
     expect(JSON.stringify(body)).not.toContain("too-short");
     expect((await app.request("/openapi.json", {}, bad)).status).toBe(200);
   });

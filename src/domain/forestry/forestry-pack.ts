@@ -6,4 +6,9 @@ import type { TierPackSource } from "../tier-pack.ts";
 import { COVER_REGIMES, COVER_TIERS } from "./cover-classifiers.ts";
 
 /** Mapping is batch work: latency is not priced. */
-export const FORESTRY_SOURCE: TierPackSource = { provider: "cover_mapping", tiers: COVER_TIERS, regimes: COVER_REGIMES, latencyBpsPerSecond: 0 };
+export const FORESTRY_SOURCE: TierPackSource = {
+  provider: "cover_mapping",
+  tiers: COVER_TIERS,
+  regimes: COVER_REGIMES,
+  latencyBpsPerSecond: 0,
+};

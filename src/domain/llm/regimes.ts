@@ -58,8 +58,7 @@ export const REGIMES = [
     warmStartFloorBps: 6_000,
     description: "Condensing a document, thread or transcript the reader could also consult.",
     justification:
-      "The source stays at hand, so an omission is usually noticed and cheap to correct; the floor " +
-      "is the lowest after support's.",
+      "The source stays at hand, so an omission is usually noticed and cheap to correct; the floor " + "is the lowest after support's.",
   },
   {
     id: "translation",

@@ -6,4 +6,9 @@ import type { TierPackSource } from "../tier-pack.ts";
 import { HOUSING_REGIMES, HOUSING_TIERS } from "./valuation-tiers.ts";
 
 /** Valuations are batch work: latency is not priced. */
-export const REAL_ESTATE_SOURCE: TierPackSource = { provider: "valuation", tiers: HOUSING_TIERS, regimes: HOUSING_REGIMES, latencyBpsPerSecond: 0 };
+export const REAL_ESTATE_SOURCE: TierPackSource = {
+  provider: "valuation",
+  tiers: HOUSING_TIERS,
+  regimes: HOUSING_REGIMES,
+  latencyBpsPerSecond: 0,
+};

@@ -18,7 +18,9 @@ export const LABEL_CATEGORY: ReadonlyMap<string, number> = new Map([
   ["normal.", NORMAL],
   ...["back", "land", "neptune", "pod", "smurf", "teardrop"].map((name) => [`${name}.`, DOS] as const),
   ...["ipsweep", "nmap", "portsweep", "satan"].map((name) => [`${name}.`, PROBE] as const),
-  ...["ftp_write", "guess_passwd", "imap", "multihop", "phf", "spy", "warezclient", "warezmaster"].map((name) => [`${name}.`, R2L] as const),
+  ...["ftp_write", "guess_passwd", "imap", "multihop", "phf", "spy", "warezclient", "warezmaster"].map(
+    (name) => [`${name}.`, R2L] as const,
+  ),
   ...["buffer_overflow", "loadmodule", "perl", "rootkit"].map((name) => [`${name}.`, U2R] as const),
 ]);
 
@@ -68,7 +70,10 @@ export const KDD_REGIMES: readonly KddRegime[] = [
 export const RISK_BPS_BY_PROTOCOL: Readonly<Record<string, number>> = { tcp: 3_000, udp: 1_000, icmp: 1_000 };
 
 /** Per protocol, the regime index of each listed service and the pool's index. */
-const REGIME_LOOKUP: ReadonlyMap<string, { readonly services: ReadonlyMap<string, number>; readonly rest: number; readonly riskBps: number }> = new Map(
+const REGIME_LOOKUP: ReadonlyMap<
+  string,
+  { readonly services: ReadonlyMap<string, number>; readonly rest: number; readonly riskBps: number }
+> = new Map(
   Object.entries(RISK_BPS_BY_PROTOCOL).map(([protocol, riskBps]) => {
     const services = new Map<string, number>();
     let rest = -1;

@@ -37,7 +37,12 @@ export interface ReplayModel {
 }
 
 /** A pack with one option and one tier per model, in the given order (increasing price). */
-export function modelPack(id: string, providers: readonly string[], models: readonly ReplayModel[], regimeIds: readonly string[]): DomainPack {
+export function modelPack(
+  id: string,
+  providers: readonly string[],
+  models: readonly ReplayModel[],
+  regimeIds: readonly string[],
+): DomainPack {
   for (let i = 1; i < models.length; i++) {
     if (models[i]!.priceMicrosPerMTok < models[i - 1]!.priceMicrosPerMTok) {
       throw new RangeError(`${id}: models must be listed by increasing price (${models[i]!.id})`);

@@ -46,20 +46,33 @@ export async function createTenantRoute(c: AppContext): Promise<Response> {
   const key = mintApiKey(c.env.API_KEY_PEPPER, tenantId, random(API_KEY_RANDOM_BYTES));
   const webhookSecret = newWebhookSecret(random(24));
   const result = await ledgerStub(c.env, tenantId).createTenant({
-    tenantId, name: b.name, initialBudgetMicros: b.initial_budget_micros,
-    pack, allowedProviderMask: allowed.value,
-    rateLimitPerMinute: b.rate_limit_per_minute ?? DEFAULT_RATE_LIMIT_PER_MINUTE, costCapMicros: b.cost_cap_micros ?? UNSET,
-    apiKeyHashHex: key.secretHashHex, apiKeyId: key.keyId, webhookSecret, mode: b.mode ?? "live",
+    tenantId,
+    name: b.name,
+    initialBudgetMicros: b.initial_budget_micros,
+    pack,
+    allowedProviderMask: allowed.value,
+    rateLimitPerMinute: b.rate_limit_per_minute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+    costCapMicros: b.cost_cap_micros ?? UNSET,
+    apiKeyHashHex: key.secretHashHex,
+    apiKeyId: key.keyId,
+    webhookSecret,
+    mode: b.mode ?? "live",
   });
   if (!result.ok) return problem(c, result.code, result.detail);
-  return c.json({ tenant_id: tenantId, pack, api_key: key.key, api_key_id: key.keyId, webhook_secret: webhookSecret, fingerprint: result.fingerprint }, 201);
+  return c.json(
+    { tenant_id: tenantId, pack, api_key: key.key, api_key_id: key.keyId, webhook_secret: webhookSecret, fingerprint: result.fingerprint },
+    201,
+  );
 }
 
 export async function rotateApiKeyRoute(c: AppContext): Promise<Response> {
   const tenantId = tenantParam(c);
   if (tenantId instanceof Response) return tenantId;
   const key = mintApiKey(c.env.API_KEY_PEPPER, tenantId, random(API_KEY_RANDOM_BYTES));
-  const result = await ledgerStub(c.env, tenantId).updateTenant("rotate_api_key", { apiKeyHashHex: key.secretHashHex, apiKeyId: key.keyId });
+  const result = await ledgerStub(c.env, tenantId).updateTenant("rotate_api_key", {
+    apiKeyHashHex: key.secretHashHex,
+    apiKeyId: key.keyId,
+  });
   if (!result.ok) return problem(c, result.code, result.detail);
   forgetTenant(tenantId);
   return c.json({ tenant_id: tenantId, api_key: key.key, api_key_id: key.keyId, fingerprint: result.fingerprint });
@@ -121,8 +134,15 @@ export async function topUpRoute(c: AppContext): Promise<Response> {
   if (!result.ok) return problem(c, result.code, result.detail);
   const b = result.budget;
   return c.json({
-    tenant_id: tenantId, fingerprint: result.fingerprint, replayed: result.replayed,
-    budget: { credited_micros: b.creditedMicros, committed_micros: b.committedMicros, reserved_micros: b.reservedMicros, available_micros: b.availableMicros },
+    tenant_id: tenantId,
+    fingerprint: result.fingerprint,
+    replayed: result.replayed,
+    budget: {
+      credited_micros: b.creditedMicros,
+      committed_micros: b.committedMicros,
+      reserved_micros: b.reservedMicros,
+      available_micros: b.availableMicros,
+    },
   });
 }
 
@@ -137,8 +157,21 @@ export async function adminTenantRoute(c: AppContext): Promise<Response> {
   const b = budget.budget;
   const t = view.tenant;
   return c.json({
-    tenant_id: t.tenantId, name: t.name, status: t.status, mode: t.mode, pack: t.pack, allowed_provider_mask: t.allowedProviderMask,
-    rate_limit_per_minute: t.rateLimitPerMinute, cost_cap_micros: t.costCapMicros, api_key_id: t.apiKeyId, entries: budget.entries,
-    budget: { credited_micros: b.creditedMicros, committed_micros: b.committedMicros, reserved_micros: b.reservedMicros, available_micros: b.availableMicros },
+    tenant_id: t.tenantId,
+    name: t.name,
+    status: t.status,
+    mode: t.mode,
+    pack: t.pack,
+    allowed_provider_mask: t.allowedProviderMask,
+    rate_limit_per_minute: t.rateLimitPerMinute,
+    cost_cap_micros: t.costCapMicros,
+    api_key_id: t.apiKeyId,
+    entries: budget.entries,
+    budget: {
+      credited_micros: b.creditedMicros,
+      committed_micros: b.committedMicros,
+      reserved_micros: b.reservedMicros,
+      available_micros: b.availableMicros,
+    },
   });
 }

@@ -47,12 +47,23 @@ export async function decideRoute(c: AppContext): Promise<Response> {
   const decisionId = crypto.randomUUID();
   const key = idempotencyKey ?? decisionId;
   const prepared = prepareDecision({
-    pack: runtime.pack, run: runtime.run, tenant: view, learned, baseline: runtime.baseline(), holdout: isHoldout(view.tenantId, key),
-    regime: body.value.regime, request: request.value, requestId: body.value.request_id ?? null, tenantChoice: choice ?? null,
+    pack: runtime.pack,
+    run: runtime.run,
+    tenant: view,
+    learned,
+    baseline: runtime.baseline(),
+    holdout: isHoldout(view.tenantId, key),
+    regime: body.value.regime,
+    request: request.value,
+    requestId: body.value.request_id ?? null,
+    tenantChoice: choice ?? null,
     seedOf: (policyHash) => decisionSeed(view.tenantId, key, policyHash),
   });
   const answer = await tenant.ledger.decide(tenant.key.secretHashHex, {
-    decisionId, idempotencyKey, requestDigestHex: bytesToHex(sha256(utf8ToBytes(body.text))), ...prepared,
+    decisionId,
+    idempotencyKey,
+    requestDigestHex: bytesToHex(sha256(utf8ToBytes(body.text))),
+    ...prepared,
   });
   return respond(c, runtime.pack, answer, prepared.record);
 }

@@ -19,23 +19,41 @@ export async function outcomesRoute(c: AppContext): Promise<Response> {
   const { decision_fingerprint, execution, outcome } = body.value;
   const prepared = prepareOutcome(
     {
-      model: execution.model, inputTokens: execution.input_tokens, outputTokens: execution.output_tokens, latencyMs: execution.latency_ms,
+      model: execution.model,
+      inputTokens: execution.input_tokens,
+      outputTokens: execution.output_tokens,
+      latencyMs: execution.latency_ms,
       actualCostMicros: execution.actual_cost_micros,
     },
-    { success: outcome.success ?? null, qualityBps: outcome.quality_bps ?? null, businessOutcomeMicros: outcome.business_outcome_micros ?? null },
+    {
+      success: outcome.success ?? null,
+      qualityBps: outcome.quality_bps ?? null,
+      businessOutcomeMicros: outcome.business_outcome_micros ?? null,
+    },
   );
   const { result: answer, rate } = await tenant.ledger.outcome(tenant.key.secretHashHex, {
-    headers: { id: c.req.header("webhook-id") ?? null, timestamp: c.req.header("webhook-timestamp") ?? null, signature: c.req.header("webhook-signature") ?? null },
+    headers: {
+      id: c.req.header("webhook-id") ?? null,
+      timestamp: c.req.header("webhook-timestamp") ?? null,
+      signature: c.req.header("webhook-signature") ?? null,
+    },
     body: body.text,
     decisionFingerprint: decision_fingerprint,
     ...prepared,
   });
   if (!answer.ok) return withRateHeaders(problem(c, answer.code, answer.detail), rate);
-  return withRateHeaders(c.json({
-    outcome_fingerprint: answer.fingerprint, seq: answer.seq, decision_fingerprint: answer.decisionFingerprint,
-    committed_micros: answer.committedMicros, released_micros: answer.releasedMicros, uncollected_micros: answer.uncollectedMicros,
-    replayed: answer.replayed,
-  }), rate);
+  return withRateHeaders(
+    c.json({
+      outcome_fingerprint: answer.fingerprint,
+      seq: answer.seq,
+      decision_fingerprint: answer.decisionFingerprint,
+      committed_micros: answer.committedMicros,
+      released_micros: answer.releasedMicros,
+      uncollected_micros: answer.uncollectedMicros,
+      replayed: answer.replayed,
+    }),
+    rate,
+  );
 }
 
 /**
@@ -50,7 +68,13 @@ export async function releaseRoute(c: AppContext): Promise<Response> {
   const { result: answer, rate } = await tenant.ledger.release(tenant.key.secretHashHex, id);
   if (!answer.ok) return withRateHeaders(problem(c, answer.code, answer.detail), rate);
   return withRateHeaders(
-    c.json({ decision_id: id, fingerprint: answer.fingerprint, seq: answer.seq, released_micros: answer.releasedMicros, replayed: answer.replayed }),
+    c.json({
+      decision_id: id,
+      fingerprint: answer.fingerprint,
+      seq: answer.seq,
+      released_micros: answer.releasedMicros,
+      replayed: answer.replayed,
+    }),
     rate,
   );
 }

@@ -6,8 +6,6 @@ import { parseSignerKey, verifierKeyText } from "../../ledger/signed-note.ts";
 import { problem } from "../problem.ts";
 import { authenticate, learnerStub } from "../tenant-access.ts";
 
-
-
 import { CHAIN_LIMIT_DEFAULT, CHAIN_LIMIT_MAX } from "../limits.ts";
 const RPC_PAGE = 1_000;
 
@@ -23,8 +21,11 @@ export async function budgetRoute(c: AppContext): Promise<Response> {
   if (!answer.ok) return problem(c, answer.code, answer.detail);
   const b = answer.budget;
   return c.json({
-    credited_micros: b.creditedMicros, committed_micros: b.committedMicros, reserved_micros: b.reservedMicros,
-    available_micros: b.availableMicros, entries: answer.entries,
+    credited_micros: b.creditedMicros,
+    committed_micros: b.committedMicros,
+    reserved_micros: b.reservedMicros,
+    available_micros: b.availableMicros,
+    entries: answer.entries,
   });
 }
 
@@ -57,7 +58,10 @@ export async function chainRoute(c: AppContext): Promise<Response> {
       pending = page.lines;
     },
   });
-  const headers: Record<string, string> = { "content-type": "application/x-ndjson; charset=utf-8", "calybris-chain-size": String(first.size) };
+  const headers: Record<string, string> = {
+    "content-type": "application/x-ndjson; charset=utf-8",
+    "calybris-chain-size": String(first.size),
+  };
   if (end < first.size) headers.link = `</v1/chain?from=${end}&limit=${limit}>; rel="next"`;
   return new Response(stream, { status: 200, headers });
 }
@@ -70,8 +74,13 @@ export async function proofRoute(c: AppContext): Promise<Response> {
   const answer = await tenant.ledger.proof(tenant.key.secretHashHex, seq);
   if (!answer.ok) return problem(c, answer.code, answer.detail);
   return c.json({
-    seq: answer.seq, tree_size: answer.treeSize, leaf_hash: answer.leafHashHex, root: answer.rootHex, proof: answer.proofHex,
-    entry: answer.line, checkpoint: answer.checkpointNote,
+    seq: answer.seq,
+    tree_size: answer.treeSize,
+    leaf_hash: answer.leafHashHex,
+    root: answer.rootHex,
+    proof: answer.proofHex,
+    entry: answer.line,
+    checkpoint: answer.checkpointNote,
     leaf_rule: "leaf = SHA-256(0x00 || fp bytes); node = SHA-256(0x01 || left || right) (RFC 6962)",
   });
 }
@@ -89,8 +98,12 @@ export function keysRoute(c: AppContext): Response {
   const parsed = c.env.CHECKPOINT_SIGNING_KEY === undefined ? null : parseSignerKey(c.env.CHECKPOINT_SIGNING_KEY);
   if (parsed === null || !parsed.ok) return problem(c, "signing_key_missing", "no checkpoint signing key is configured");
   return c.json({
-    verifier_key: verifierKeyText(parsed.key), key_name: parsed.key.name, key_id: parsed.key.keyId.toString(16).padStart(8, "0"),
-    algorithm: "Ed25519", format: "C2SP signed-note verifier key", origin_prefix: c.env.CHECKPOINT_ORIGIN_PREFIX,
+    verifier_key: verifierKeyText(parsed.key),
+    key_name: parsed.key.name,
+    key_id: parsed.key.keyId.toString(16).padStart(8, "0"),
+    algorithm: "Ed25519",
+    format: "C2SP signed-note verifier key",
+    origin_prefix: c.env.CHECKPOINT_ORIGIN_PREFIX,
   });
 }
 

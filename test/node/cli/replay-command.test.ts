@@ -39,14 +39,17 @@ function pilotTable(): string {
     const hard = drawUnit(4, i, 1) < 0.5;
     const u = drawUnit(4, i, 0);
     const correct = (p: number): boolean => u < p;
-    lines.push(JSON.stringify({
-      id: `req-${i}`, regime: hard ? "hard" : "easy",
-      options: {
-        "model-small": { correct: correct(hard ? 0.3 : 0.9), cost_microcents: 9_000 },
-        "model-mid": { correct: correct(hard ? 0.6 : 0.92), cost_microcents: 60_000 },
-        "model-large": { quality_bps: correct(hard ? 0.95 : 0.95) ? 9_500 : 2_000, cost_microcents: 250_000 },
-      },
-    }));
+    lines.push(
+      JSON.stringify({
+        id: `req-${i}`,
+        regime: hard ? "hard" : "easy",
+        options: {
+          "model-small": { correct: correct(hard ? 0.3 : 0.9), cost_microcents: 9_000 },
+          "model-mid": { correct: correct(hard ? 0.6 : 0.92), cost_microcents: 60_000 },
+          "model-large": { quality_bps: correct(hard ? 0.95 : 0.95) ? 9_500 : 2_000, cost_microcents: 250_000 },
+        },
+      }),
+    );
   }
   return `${lines.join("\n")}\n`;
 }
@@ -120,7 +123,10 @@ describe("calybris pilot", () => {
   test("a malformed routing table exits 2 naming file:line", async () => {
     const bad = join(dir, "bad.jsonl");
     const good = pilotTable().split("\n");
-    writeFileSync(bad, `${good[0]}\n${good[1]}\n{"id": "r3", "regime": "easy", "options": {"model-small": {"correct": 1, "cost_microcents": 5}}}\n`);
+    writeFileSync(
+      bad,
+      `${good[0]}\n${good[1]}\n{"id": "r3", "regime": "easy", "options": {"model-small": {"correct": 1, "cost_microcents": 5}}}\n`,
+    );
     const output = capture();
     expect(await runPilot([bad], output)).toBe(2);
     expect(output.err.join("")).toContain(`calybris pilot: ${bad}:3: options.model-small.correct: expected true or false`);
@@ -132,9 +138,12 @@ describe("calybris pilot", () => {
     expect(await runPilot([pilotFile, "--value", "0.01"], output)).toBe(0);
     const out = output.out.join("");
     expect(out).toContain("pilot (llm_routing): 300 records, seed 1; misses = failed answers");
-    for (const policy of ["adaptive", "random", "cheapest", "best", "hindsight", "oracle"]) expect(out).toMatch(new RegExp(`^  ${policy} +0 `, "m"));
+    for (const policy of ["adaptive", "random", "cheapest", "best", "hindsight", "oracle"])
+      expect(out).toMatch(new RegExp(`^  ${policy} +0 `, "m"));
     expect(out).toMatch(/budget settled exactly/);
-    expect(out).toMatch(/\nCalybris would have spent \$\S+ instead of \$\S+ \(always the most accurate model\): (saving|spending) \$\S+ \(\d+\.\d%\) at \d+\.\d% of its quality\.\n/);
+    expect(out).toMatch(
+      /\nCalybris would have spent \$\S+ instead of \$\S+ \(always the most accurate model\): (saving|spending) \$\S+ \(\d+\.\d%\) at \d+\.\d% of its quality\.\n/,
+    );
   });
 
   test("--out writes report.json and the four charts", async () => {
@@ -142,9 +151,21 @@ describe("calybris pilot", () => {
     const output = capture();
     expect(await runPilot([pilotFile, "--out", out, "--seed", "3"], output)).toBe(0);
     const folder = join(out, "pilot");
-    expect(readdirSync(folder).sort()).toEqual(["cumulative-cost.svg", "cumulative-quality.svg", "floors.svg", "learning-curve.svg", "report.json"]);
+    expect(readdirSync(folder).sort()).toEqual([
+      "cumulative-cost.svg",
+      "cumulative-quality.svg",
+      "floors.svg",
+      "learning-curve.svg",
+      "report.json",
+    ]);
     const report = JSON.parse(readFileSync(join(folder, "report.json"), "utf8")) as DatasetReport;
-    expect(report).toMatchObject({ dataset: "pilot", records: 300, seed: 3, options: ["model-small", "model-mid", "model-large"], regimes: expect.any(Array) as unknown });
+    expect(report).toMatchObject({
+      dataset: "pilot",
+      records: 300,
+      seed: 3,
+      options: ["model-small", "model-mid", "model-large"],
+      regimes: expect.any(Array) as unknown,
+    });
     expect(report.policies.adaptive!.errors).toBe(0);
     expect(report.adaptive!.ledger.budget_holds).toBe(true);
     for (const chart of ["cumulative-cost", "cumulative-quality", "floors", "learning-curve"]) {
@@ -160,7 +181,8 @@ describe("calybris replay: a data error", () => {
     // test/node/replay/gzip-data-reader.test.ts), and the first one has a header it refuses.
     const data = join(dir, "bad-data");
     mkdirSync(join(data, "routerbench_subset"), { recursive: true });
-    for (const { stem } of ROUTERBENCH_FILES) writeFileSync(join(data, "routerbench_subset", `${stem}.csv.gz`), gzipSync("not,the,header\n1,2,3\n"));
+    for (const { stem } of ROUTERBENCH_FILES)
+      writeFileSync(join(data, "routerbench_subset", `${stem}.csv.gz`), gzipSync("not,the,header\n1,2,3\n"));
     const saved = process.env.CALYBRIS_DATA;
     process.env.CALYBRIS_DATA = data;
     const output = capture();
@@ -182,7 +204,9 @@ describeRealData("calybris replay routerbench_subset --limit 300", () => {
       const out = join(dir, `replay-${run}`);
       const chain = join(dir, `chain-${run}.jsonl`);
       const output = capture();
-      expect(await runReplay(["routerbench_subset", "--limit", "300", "--out", out, "--chain", chain], output), output.err.join("")).toBe(0);
+      expect(await runReplay(["routerbench_subset", "--limit", "300", "--out", out, "--chain", chain], output), output.err.join("")).toBe(
+        0,
+      );
       reports.push(readFileSync(join(out, "routerbench_subset", "report.json"), "utf8"));
       expect(output.out.join("")).toMatch(/^routerbench_subset \(llm_routing\): 300 records, seed 1/);
     }
@@ -201,6 +225,11 @@ describeRealData("calybris replay routerbench_subset --limit 300", () => {
     const verify = capture();
     expect(await runVerify([join(dir, "chain-1.jsonl"), "--json", "--tenant", "replay-routerbench_subset"], verify)).toBe(0);
     const verdict = JSON.parse(verify.out.join("")) as { verdict: string; entries: number; headHex: string; tenantId: string };
-    expect(verdict).toMatchObject({ verdict: "verified", entries: 601, headHex: report.adaptive!.ledger.head, tenantId: "replay-routerbench_subset" });
+    expect(verdict).toMatchObject({
+      verdict: "verified",
+      entries: 601,
+      headHex: report.adaptive!.ledger.head,
+      tenantId: "replay-routerbench_subset",
+    });
   }, 30_000);
 });

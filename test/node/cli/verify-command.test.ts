@@ -28,7 +28,9 @@ const TENANT = "tenant-cli";
 const NEWLINE = 0x0a;
 
 function docLine(prefix: string): string {
-  const line = readFileSync(DEV_KEY_DOC, "utf8").split("\n").find((candidate) => candidate.startsWith(prefix));
+  const line = readFileSync(DEV_KEY_DOC, "utf8")
+    .split("\n")
+    .find((candidate) => candidate.startsWith(prefix));
   if (line === undefined) throw new Error(`docs/dev-signing-key.md has no line starting with ${prefix}`);
   return line;
 }
@@ -45,8 +47,18 @@ async function buildExport(): Promise<Uint8Array> {
   const store = new MemoryStore();
   const engine = new LedgerEngine(store, { defer: (flush) => queueMicrotask(flush) });
   const tenant = {
-    tenantId: TENANT, name: "CLI test", status: "active", mode: "live", pack: "llm", allowedProviderMask: 63, rateLimitPerMinute: 600,
-    costCapMicros: -1, apiKeyHashHex: "00".repeat(32), apiKeyId: "key-1", webhookSecret: "whsec_dGVzdA==", createdAtMs: 0,
+    tenantId: TENANT,
+    name: "CLI test",
+    status: "active",
+    mode: "live",
+    pack: "llm",
+    allowedProviderMask: 63,
+    rateLimitPerMinute: 600,
+    costCapMicros: -1,
+    apiKeyHashHex: "00".repeat(32),
+    apiKeyId: "key-1",
+    webhookSecret: "whsec_dGVzdA==",
+    createdAtMs: 0,
   } as const;
   await engine.submit({ type: "create_tenant", tenant, initialBudgetMicros: 500_000_000, nowMs: 0 });
   let nowMs = 1_000;
@@ -55,23 +67,42 @@ async function buildExport(): Promise<Uint8Array> {
     for (let i = 0; i < 16; i++) {
       const id = `d-${round}-${i}`;
       commands.push({
-        type: "decide", decisionId: id, idempotencyKey: null, requestDigestHex: "ab".repeat(32),
-        candidates: [{ option: "model-a", costMicros: 40_000 + i }, { option: "model-b", costMicros: 9_000 }],
-        record: { request_id: id, regime: "coding", tier: i % 4, note: "caf\u00e9 \u2014 ok", quality_bps: 9_100 }, learnerContext: { regime: "coding" },
-        reservationTtlMs: 60_000, nowMs: nowMs + i,
+        type: "decide",
+        decisionId: id,
+        idempotencyKey: null,
+        requestDigestHex: "ab".repeat(32),
+        candidates: [
+          { option: "model-a", costMicros: 40_000 + i },
+          { option: "model-b", costMicros: 9_000 },
+        ],
+        record: { request_id: id, regime: "coding", tier: i % 4, note: "caf\u00e9 \u2014 ok", quality_bps: 9_100 },
+        learnerContext: { regime: "coding" },
+        reservationTtlMs: 60_000,
+        nowMs: nowMs + i,
       });
     }
     const results = await Promise.all(commands.map((command) => engine.submit(command)));
     const outcomes = results.flatMap((result, i) => {
       const r = result as { ok: boolean; fingerprint?: string };
-      return i > 0 && i % 3 === 0 && r.ok ? [engine.submit({
-        type: "outcome", webhookId: `w-${round}-${i}`, requestDigestHex: `w-${round}-${i}`, decisionFingerprint: r.fingerprint!,
-        model: "model-b", actualCostMicros: 30_000, record: { quality_bps: 8_800 },
-        learnerOutcome: { success: true }, nowMs: nowMs + 50,
-      })] : [];
+      return i > 0 && i % 3 === 0 && r.ok
+        ? [
+            engine.submit({
+              type: "outcome",
+              webhookId: `w-${round}-${i}`,
+              requestDigestHex: `w-${round}-${i}`,
+              decisionFingerprint: r.fingerprint!,
+              model: "model-b",
+              actualCostMicros: 30_000,
+              record: { quality_bps: 8_800 },
+              learnerOutcome: { success: true },
+              nowMs: nowMs + 50,
+            }),
+          ]
+        : [];
     });
     await Promise.all(outcomes);
-    if (round % 2 === 1) await engine.submit({ type: "checkpoint", origin: `calybris.test/ledger/${TENANT}`, signer: devSigner, nowMs: nowMs + 60 });
+    if (round % 2 === 1)
+      await engine.submit({ type: "checkpoint", origin: `calybris.test/ledger/${TENANT}`, signer: devSigner, nowMs: nowMs + 60 });
     nowMs += 1_000;
   }
   const rows = store.readEntries(0, Number.MAX_SAFE_INTEGER);
@@ -94,7 +125,17 @@ function runCli(...args: string[]): { status: number | null; stdout: string; std
   return { status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
 
-const REPORT_KEYS = ["ok", "entries", "headHex", "rootHex", "tenantId", "checkpoints", "checkpointsVerified", "damage", "tornTail"] as const;
+const REPORT_KEYS = [
+  "ok",
+  "entries",
+  "headHex",
+  "rootHex",
+  "tenantId",
+  "checkpoints",
+  "checkpointsVerified",
+  "damage",
+  "tornTail",
+] as const;
 
 function reportOf(json: Record<string, unknown>): VerifyReport {
   return Object.fromEntries(REPORT_KEYS.map((key) => [key, json[key]])) as unknown as VerifyReport;
@@ -126,7 +167,9 @@ describe("calybris verify as a child process", { timeout: 20_000 }, () => {
     const keyed = runCli("verify", path, "--key", DEV_VERIFIER_TEXT, "--tenant", TENANT);
     expect(keyed.status).toBe(0);
     expect(keyed.stdout).toMatch(/^VERIFIED: /);
-    expect(keyed.stdout).toContain(`checkpoints:  ${json.checkpoints as number} found, ${json.checkpoints as number} signatures verified with calybris-dev+aa25f12c`);
+    expect(keyed.stdout).toContain(
+      `checkpoints:  ${json.checkpoints as number} found, ${json.checkpoints as number} signatures verified with calybris-dev+aa25f12c`,
+    );
     expect(keyed.stdout).toContain(`merkle root:  ${expected(clean).rootHex}`);
     const fromFile = runCli("verify", path, "--key", DEV_KEY_DOC, "--json", "--threads", "2");
     expect(fromFile.status).toBe(0);
@@ -139,7 +182,9 @@ describe("calybris verify as a child process", { timeout: 20_000 }, () => {
     const wrong = runCli("verify", path, "--key", other, "--json");
     expect(wrong.status).toBe(1);
     const json = JSON.parse(wrong.stdout) as Record<string, unknown>;
-    expect(reportOf(json)).toEqual(expected(clean, parseVerifierKey(other).ok ? (parseVerifierKey(other) as { key: VerifierKey }).key : null));
+    expect(reportOf(json)).toEqual(
+      expected(clean, parseVerifierKey(other).ok ? (parseVerifierKey(other) as { key: VerifierKey }).key : null),
+    );
     expect(json.damage).toMatchObject({ reason: expect.stringContaining("note_unverified") });
     const signer = runCli("verify", path, "--key", docLine("PRIVATE+KEY+"));
     expect(signer.status).toBe(2);
@@ -154,7 +199,9 @@ describe("calybris verify as a child process", { timeout: 20_000 }, () => {
     const path = write("flipped.jsonl", bytes);
     const human = runCli("verify", path);
     expect(human.status).toBe(1);
-    expect(human.stdout).toContain(`first bad entry: seq ${line} (line ${line + 1}, byte offset ${lineStarts[line]!.toLocaleString("en-US")}): `);
+    expect(human.stdout).toContain(
+      `first bad entry: seq ${line} (line ${line + 1}, byte offset ${lineStarts[line]!.toLocaleString("en-US")}): `,
+    );
     expect(human.stdout).toContain("nothing was truncated");
     for (const threads of ["0", "2"]) {
       const json = JSON.parse(runCli("verify", path, "--json", "--threads", threads).stdout) as Record<string, unknown>;
@@ -170,7 +217,9 @@ describe("calybris verify as a child process", { timeout: 20_000 }, () => {
     const out = join(directory, "truncated.jsonl");
     const torn = runCli("verify", path, "--write-truncated", out);
     expect(torn.status, torn.stdout + torn.stderr).toBe(0);
-    expect(torn.stdout).toContain(`torn tail at seq ${last}: 90 bytes of an interrupted write; the export is verified up to seq ${last - 1}`);
+    expect(torn.stdout).toContain(
+      `torn tail at seq ${last}: 90 bytes of an interrupted write; the export is verified up to seq ${last - 1}`,
+    );
     expect(torn.stdout).toContain(`wrote the ${last} complete entries`);
     expect(Buffer.compare(readFileSync(out), clean.subarray(0, lineStarts[last]!))).toBe(0);
     const again = runCli("verify", out, "--json");
@@ -184,7 +233,7 @@ describe("calybris verify as a child process", { timeout: 20_000 }, () => {
     const empty = runCli("verify", write("empty.jsonl", ""));
     expect(empty.status).toBe(1);
     expect(empty.stdout).toContain("no complete entry");
-    const garbage = runCli("verify", write("garbage.jsonl", "\u0000\u00ffnot json\n{\"fp\":1}\n"), "--json");
+    const garbage = runCli("verify", write("garbage.jsonl", '\u0000\u00ffnot json\n{"fp":1}\n'), "--json");
     expect(garbage.status).toBe(1);
     expect(JSON.parse(garbage.stdout)).toMatchObject({ verdict: "damaged", damage: { seq: 0 }, location: { line: 1, byteOffset: 0 } });
     const unterminated = runCli("verify", write("garbage-torn.jsonl", "x".repeat(500)));
@@ -245,7 +294,9 @@ async function expectSameReport(bytes: Uint8Array, name: string, options: { key?
   const verifierKey = options.key ?? null;
   const want = expected(bytes, verifierKey);
   const runs: VerifyFileOptions[] = [
-    { verifierKey, threads: 0 }, { verifierKey, threads: 0, blockBytes: 97 }, { verifierKey, mode: "reference", blockBytes: 333 },
+    { verifierKey, threads: 0 },
+    { verifierKey, threads: 0, blockBytes: 97 },
+    { verifierKey, mode: "reference", blockBytes: 333 },
   ];
   if (options.threaded === true) runs.push({ verifierKey, threads: 2, blockBytes: 4096 });
   for (const run of runs) expect((await verifyExportFile(path, run)).report, `${name} ${JSON.stringify(run)}`).toEqual(want);
@@ -292,7 +343,11 @@ describe("the streaming verifier against verifyExportBytes", () => {
       "duplicate seq": (body) => Buffer.from(body.toString("latin1").replace(/\}$/, `,"seq":${seq}}`), "latin1"),
       "kind checkpoint": replaceText('"kind":"decision"', '"kind":"checkpoint"'),
       "unknown kind": replaceText('"kind":"decision"', '"kind":"decisions"'),
-      "uppercase prev": (body) => Buffer.from(body.toString("latin1").replace(/"prev":"([0-9a-f]{64})"/, (_, hex: string) => `"prev":"${hex.toUpperCase()}"`), "latin1"),
+      "uppercase prev": (body) =>
+        Buffer.from(
+          body.toString("latin1").replace(/"prev":"([0-9a-f]{64})"/, (_, hex: string) => `"prev":"${hex.toUpperCase()}"`),
+          "latin1",
+        ),
     };
     for (const [name, edit] of Object.entries(edits)) {
       await expectSameReport(forge(clean, seq, edit), `forged ${name}`, { key: devVerifier, threaded: name === "whitespace" });
@@ -327,20 +382,59 @@ describe("the fast path's JSON check", () => {
   // The fast path is exact only if the scan never accepts what JSON.parse refuses; refusing valid
   // JSON merely sends a line to ChainVerifier. Canonical records must be accepted, or the fast
   // path would do nothing.
-  const TOKENS = ["{", "}", "[", "]", ",", ":", '"', "\\", "u", "00e9", "0", "1", "9", "-", "+", ".", "e", "E",
-    "true", "false", "null", "tru", " ", "\t", "\r", "a", "\u00e9", "\u0001", "\u2028", '"k":', '{"a":', "1e5", "01"];
+  const TOKENS = [
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    '"',
+    "\\",
+    "u",
+    "00e9",
+    "0",
+    "1",
+    "9",
+    "-",
+    "+",
+    ".",
+    "e",
+    "E",
+    "true",
+    "false",
+    "null",
+    "tru",
+    " ",
+    "\t",
+    "\r",
+    "a",
+    "\u00e9",
+    "\u0001",
+    "\u2028",
+    '"k":',
+    '{"a":',
+    "1e5",
+    "01",
+  ];
 
   test("never accepts what JSON.parse refuses, on token soup and on mutated records", () => {
-    fc.assert(fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }), (tokens) => {
-      const text = tokens.join("");
-      if (scanAccepts(text)) expect(parses(text), text).toBe(true);
-    }), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }), (tokens) => {
+        const text = tokens.join("");
+        if (scanAccepts(text)) expect(parses(text), text).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
     const record = '{"a":[1,-2.5e+3,true,false,null,{"b":"c\\n\\u00e9"}],"d":{},"e":[],"f":"caf\u00e9"}';
     expect(scanAccepts(record)).toBe(true);
-    fc.assert(fc.property(fc.nat(record.length - 1), fc.constantFrom(...TOKENS, ""), fc.nat(2), (at, token, cut) => {
-      const text = record.slice(0, at) + token + record.slice(at + cut);
-      if (scanAccepts(text)) expect(parses(text), text).toBe(true);
-    }), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(fc.nat(record.length - 1), fc.constantFrom(...TOKENS, ""), fc.nat(2), (at, token, cut) => {
+        const text = record.slice(0, at) + token + record.slice(at + cut);
+        if (scanAccepts(text)) expect(parses(text), text).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 
   test("accepts every record of the clean export", () => {
@@ -353,12 +447,28 @@ describe("the fast path's JSON check", () => {
 
   test("a line longer than the bound is refused, not held; a torn tail longer than it is only counted", async () => {
     const long = Buffer.from("x".repeat(5_000));
-    const middle = new Uint8Array(Buffer.concat([clean.subarray(0, lineStarts[5]!), long, Buffer.from("\n"), clean.subarray(lineStarts[5]!)]));
-    const report = await verifyExportFile(write("overlong.jsonl", middle), { verifierKey: null, threads: 0, blockBytes: 97, lineBytesMax: 1_000 });
-    expect(report.report).toMatchObject({ ok: false, entries: 5, damage: { seq: 5, reason: expect.stringContaining("longer than 1000 bytes") } });
+    const middle = new Uint8Array(
+      Buffer.concat([clean.subarray(0, lineStarts[5]!), long, Buffer.from("\n"), clean.subarray(lineStarts[5]!)]),
+    );
+    const report = await verifyExportFile(write("overlong.jsonl", middle), {
+      verifierKey: null,
+      threads: 0,
+      blockBytes: 97,
+      lineBytesMax: 1_000,
+    });
+    expect(report.report).toMatchObject({
+      ok: false,
+      entries: 5,
+      damage: { seq: 5, reason: expect.stringContaining("longer than 1000 bytes") },
+    });
     expect(report.location).toEqual({ line: 6, byteOffset: lineStarts[5] });
     const torn = new Uint8Array(Buffer.concat([clean, long]));
-    const tail = await verifyExportFile(write("overlong-tail.jsonl", torn), { verifierKey: null, threads: 0, blockBytes: 97, lineBytesMax: 1_000 });
+    const tail = await verifyExportFile(write("overlong-tail.jsonl", torn), {
+      verifierKey: null,
+      threads: 0,
+      blockBytes: 97,
+      lineBytesMax: 1_000,
+    });
     expect(tail.report).toEqual(expected(torn));
   });
 });

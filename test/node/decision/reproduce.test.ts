@@ -42,14 +42,27 @@ function kernelPolicyOf(snapshot: PolicySnapshot): KernelPolicy {
 }
 
 /** The worker's decision path (src/decision/decide-step.ts); the holdout takes the warm start. */
-function decideLikeWorker(view: TenantView, current: PolicySnapshot, body: DecideRequest, key: string): { record: DecisionRecord; snapshot: PolicySnapshot } {
+function decideLikeWorker(
+  view: TenantView,
+  current: PolicySnapshot,
+  body: DecideRequest,
+  key: string,
+): { record: DecisionRecord; snapshot: PolicySnapshot } {
   const holdout = isHoldout(view.tenantId, key);
   const mapped = toKernelRequest(body, PACK);
   if (!mapped.ok) throw new Error(mapped.detail);
   const { record } = prepareDecision({
-    pack: PACK, run, tenant: view, learned: { snapshot: current, policy: kernelPolicyOf(current) },
-    baseline: { snapshot: WARM, policy: kernelPolicyOf(WARM) }, holdout, regime: body.regime, request: mapped.value,
-    requestId: body.request_id ?? null, tenantChoice: body.tenant_choice ?? null, seedOf: (hash) => decisionSeed(view.tenantId, key, hash),
+    pack: PACK,
+    run,
+    tenant: view,
+    learned: { snapshot: current, policy: kernelPolicyOf(current) },
+    baseline: { snapshot: WARM, policy: kernelPolicyOf(WARM) },
+    holdout,
+    regime: body.regime,
+    request: mapped.value,
+    requestId: body.request_id ?? null,
+    tenantChoice: body.tenant_choice ?? null,
+    seedOf: (hash) => decisionSeed(view.tenantId, key, hash),
   });
   return { record, snapshot: holdout ? WARM : current };
 }
@@ -63,12 +76,22 @@ function learn(state: LearnerState, count: number, salt: number, failEveryRegime
   const costOf = (option: string, input: number, output: number) => optionCostMicros(PACK, option, input, output);
   for (let k = 0; k < count; k++) {
     const regime = (k + salt) % REGIME_IDS.length;
-    state = applyOutcome(state, PACK, {
-      outcomeId: `o-${salt}-${k}`,
-      servedOption: OPTION_IDS[(k * 7 + salt) % OPTION_IDS.length]!,
-      context: { regime_index: regime, input_tokens: 200 + ((k * 37) % 300), value_micros: 5_000_000 + (k % 3), risk_bps: 1_000 + (k % 5) },
-      outcome: { success: regime === failEveryRegime ? false : (k * 13 + salt) % 10 < 7, quality_bps: null },
-    }, costOf);
+    state = applyOutcome(
+      state,
+      PACK,
+      {
+        outcomeId: `o-${salt}-${k}`,
+        servedOption: OPTION_IDS[(k * 7 + salt) % OPTION_IDS.length]!,
+        context: {
+          regime_index: regime,
+          input_tokens: 200 + ((k * 37) % 300),
+          value_micros: 5_000_000 + (k % 3),
+          risk_bps: 1_000 + (k % 5),
+        },
+        outcome: { success: regime === failEveryRegime ? false : (k * 13 + salt) % 10 < 7, quality_bps: null },
+      },
+      costOf,
+    );
   }
   return state;
 }
@@ -103,10 +126,25 @@ const bodyArbitrary = fc.record({
   size: fc.oneof(
     { weight: 6, arbitrary: fc.record({ input_tokens: fc.integer({ min: 1, max: 5_000 }) }) },
     { weight: 2, arbitrary: fc.record({ input_tokens: fc.integer({ min: 1, max: INPUT_TOKENS_MAX }) }) },
-    { weight: 2, arbitrary: fc.record({ messages: fc.array(fc.record({ role: fc.constantFrom("system", "user", "assistant", "tool"), content: fc.string({ minLength: 1, maxLength: 400 }) }), { minLength: 1, maxLength: 3 }) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        messages: fc.array(
+          fc.record({ role: fc.constantFrom("system", "user", "assistant", "tool"), content: fc.string({ minLength: 1, maxLength: 400 }) }),
+          { minLength: 1, maxLength: 3 },
+        ),
+      }),
+    },
   ),
-  max_output_tokens: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 4_000 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: OUTPUT_TOKENS_MAX }) }),
-  value_micros: fc.oneof(fc.constantFrom(0, 1, 5_000_000, VALUE_MICROS_MAX), fc.integer({ min: 0, max: 100_000_000 }), fc.integer({ min: 0, max: VALUE_MICROS_MAX })),
+  max_output_tokens: fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 1, max: 4_000 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: OUTPUT_TOKENS_MAX }) },
+  ),
+  value_micros: fc.oneof(
+    fc.constantFrom(0, 1, 5_000_000, VALUE_MICROS_MAX),
+    fc.integer({ min: 0, max: 100_000_000 }),
+    fc.integer({ min: 0, max: VALUE_MICROS_MAX }),
+  ),
   risk_bps: fc.oneof(fc.integer({ min: 0, max: 3_000 }), fc.integer({ min: 0, max: 10_000 })),
   quality_floor_bps: optional(fc.integer({ min: 0, max: 10_000 })),
   max_latency_ms: optional(fc.integer({ min: 1, max: LATENCY_MS_MAX })),
@@ -130,7 +168,11 @@ const caseArbitrary = fc.record({
 function withoutUndefined(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutUndefined);
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, withoutUndefined(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, withoutUndefined(v)]),
+  );
 }
 
 interface Case {
@@ -148,8 +190,15 @@ function buildCases(): Case[] {
     const body = DecideRequest.parse(withoutUndefined({ ...rest, ...size, tenant_choice: tenantChoice }));
     // Always active: the worker answers a suspended tenant before the ledger, so no such record is sealed.
     const view: TenantView = {
-      tenantId: c.tenantId, name: "Replay", status: "active", mode, pack: PACK.id, allowedProviderMask: c.allowed,
-      rateLimitPerMinute: 600, costCapMicros: c.costCap, apiKeyId: "k",
+      tenantId: c.tenantId,
+      name: "Replay",
+      status: "active",
+      mode,
+      pack: PACK.id,
+      allowedProviderMask: c.allowed,
+      rateLimitPerMinute: 600,
+      costCapMicros: c.costCap,
+      apiKeyId: "k",
     };
     const { record, snapshot } = decideLikeWorker(view, SNAPSHOTS[c.snapshot]!, body, c.key);
     return { record, snapshot, body };

@@ -4,14 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { MODELS } from "../../../src/domain/llm/models.ts";
 import { REGIMES } from "../../../src/domain/llm/regimes.ts";
-import {
-  CAPABILITIES,
-  PROVIDERS,
-  TIERS,
-  type FactSource,
-  type ModelSpec,
-  type RegimeSpec,
-} from "../../../src/domain/llm/types.ts";
+import { CAPABILITIES, PROVIDERS, TIERS, type FactSource, type ModelSpec, type RegimeSpec } from "../../../src/domain/llm/types.ts";
 
 const models: readonly ModelSpec[] = MODELS;
 const regimes: readonly RegimeSpec[] = REGIMES;

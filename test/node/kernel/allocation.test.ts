@@ -56,7 +56,14 @@ function buildInputs(): DecisionInput[] {
 }
 
 /** Runs `count` decisions round-robin over the inputs, with propensity() after each ok if asked. */
-function loop(kernel: Kernel, inputs: readonly DecisionInput[], out: DecisionResult, start: number, count: number, withPropensity = false): number {
+function loop(
+  kernel: Kernel,
+  inputs: readonly DecisionInput[],
+  out: DecisionResult,
+  start: number,
+  count: number,
+  withPropensity = false,
+): number {
   let ok = 0;
   for (let i = start; i < start + count; i++) {
     if (kernel.decide(inputs[i % inputs.length]!, out) === DecisionCode.ok) {
@@ -82,7 +89,13 @@ function allocatedBytes(chunks: number, body: (chunk: number) => void): { alloca
 }
 
 /** Bytes per decision for one group of inputs, net of the sampling's own cost. */
-function bytesPerDecision(kernel: Kernel, inputs: readonly DecisionInput[], out: DecisionResult, decisions: number, withPropensity = false): number {
+function bytesPerDecision(
+  kernel: Kernel,
+  inputs: readonly DecisionInput[],
+  out: DecisionResult,
+  decisions: number,
+  withPropensity = false,
+): number {
   const baseline = allocatedBytes(decisions / CHUNK, () => undefined);
   const measured = allocatedBytes(decisions / CHUNK, (chunk) => {
     loop(kernel, inputs, out, chunk * CHUNK, CHUNK, withPropensity);
@@ -122,7 +135,9 @@ describe("decide() allocates nothing", () => {
         "gate 10, value 5e8": bytesPerDecision(kernel, group({ request: { maxCostMicros: 0 } }), out, 50_000),
         "ok, value 5e8": bytesPerDecision(kernel, group({}), out, 50_000),
       };
-      expect.fail(`decide() allocated ${allocated} bytes over ${DECISIONS} decisions; bytes per decision by path: ${JSON.stringify(byPath)}`);
+      expect.fail(
+        `decide() allocated ${allocated} bytes over ${DECISIONS} decisions; bytes per decision by path: ${JSON.stringify(byPath)}`,
+      );
     }
     expect(measured.growth, "heapUsed growth over 200,000 decisions").toBeLessThan(1_000_000);
   }, 60_000);

@@ -4,13 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Xoshiro128StarStar, splitmix64 } from "../../../src/kernel/prng.ts";
-import {
-  BETA_PARAMETER_MAX,
-  betaU32,
-  popcount32,
-  u32ToBps,
-  uniformBelow,
-} from "../../../src/kernel/beta-sampler.ts";
+import { BETA_PARAMETER_MAX, betaU32, popcount32, u32ToBps, uniformBelow } from "../../../src/kernel/beta-sampler.ts";
 
 const TWO_POW_32 = 4_294_967_296;
 
@@ -127,7 +121,10 @@ describe("betaU32 statistics", () => {
     }
     // Bins with tiny expectations would dominate the sum; Beta(9, 2) has some, so merge them away.
     const keep = Array.from(expected.keys()).filter((j) => expected[j]! >= 5);
-    const statistic = chiSquare(keep.map((j) => observed[j]!), keep.map((j) => expected[j]!));
+    const statistic = chiSquare(
+      keep.map((j) => observed[j]!),
+      keep.map((j) => expected[j]!),
+    );
     expect(statistic).toBeLessThan(chiSquareCritical(keep.length - 1, 3.719));
   });
 
@@ -209,8 +206,22 @@ describe("determinism", () => {
 
 describe("hostile inputs are refused", () => {
   const hostileNumbers: unknown[] = [
-    NaN, -0, 1.5, 2 ** 53, Infinity, -Infinity, 1e9999, -1, "3", 3n, null, undefined, {}, [1],
-    new Proxy({}, { get: () => 1 }), { valueOf: () => 3 },
+    NaN,
+    -0,
+    1.5,
+    2 ** 53,
+    Infinity,
+    -Infinity,
+    1e9999,
+    -1,
+    "3",
+    3n,
+    null,
+    undefined,
+    {},
+    [1],
+    new Proxy({}, { get: () => 1 }),
+    { valueOf: () => 3 },
   ];
   const anyNumber = (value: unknown) => value as number;
 

@@ -3,13 +3,7 @@
 // with the edges 0, 1, 9,999, 10,000, 2^31 - 1 and 2^53 - 1 drawn far more often than chance would.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  isIntegerIn,
-  mulBps,
-  splitPrice,
-  tokenCostFloor,
-  worstCaseCostMicros,
-} from "../../../src/kernel/exact-math.ts";
+import { isIntegerIn, mulBps, splitPrice, tokenCostFloor, worstCaseCostMicros } from "../../../src/kernel/exact-math.ts";
 
 const SAFE_MAX = Number.MAX_SAFE_INTEGER;
 const TOKENS_MAX = 10_000_000;
@@ -18,14 +12,32 @@ const NUM_RUNS = 20_000;
 
 /** Integers in [min, max], with the shared edge values (those in range) and both ends weighted up. */
 function edgeBiasedInteger(min: number, max: number): fc.Arbitrary<number> {
-  const edges = [0, 1, 2, 9_999, 10_000, 10_001, 999_999, 1_000_000, 1_000_001, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, SAFE_MAX - 1, SAFE_MAX]
-    .filter((x) => x >= min && x <= max);
+  const edges = [
+    0,
+    1,
+    2,
+    9_999,
+    10_000,
+    10_001,
+    999_999,
+    1_000_000,
+    1_000_001,
+    2 ** 31 - 1,
+    2 ** 31,
+    2 ** 32 - 1,
+    SAFE_MAX - 1,
+    SAFE_MAX,
+  ].filter((x) => x >= min && x <= max);
   return fc.oneof(
     { arbitrary: fc.integer({ min, max }), weight: 4 },
     { arbitrary: fc.constantFrom(min, max, ...edges), weight: 2 },
     // Values near a multiple of 10^4 or 10^6 stress the split into high and low parts.
-    { arbitrary: fc.integer({ min: Math.ceil(min / 1e6), max: Math.floor(max / 1e6) }).chain((m) =>
-      fc.integer({ min: -2, max: 2 }).map((d) => Math.min(max, Math.max(min, m * 1e6 + d)))), weight: 1 },
+    {
+      arbitrary: fc
+        .integer({ min: Math.ceil(min / 1e6), max: Math.floor(max / 1e6) })
+        .chain((m) => fc.integer({ min: -2, max: 2 }).map((d) => Math.min(max, Math.max(min, m * 1e6 + d)))),
+      weight: 1,
+    },
   );
 }
 
@@ -46,9 +58,17 @@ describe("mulBps", () => {
   });
 
   it.each([
-    [0, 0, 0], [0, 10_000, 0], [1, 9_999, 0], [1, 10_000, 1], [9_999, 9_999, 9_998], [10_000, 1, 1],
-    [2 ** 31 - 1, 10_000, 2 ** 31 - 1], [2 ** 31 - 1, 9_999, 2_147_268_898],
-    [SAFE_MAX, 10_000, SAFE_MAX], [SAFE_MAX, 9_999, 9_006_298_534_815_516], [SAFE_MAX, 1, 900_719_925_474],
+    [0, 0, 0],
+    [0, 10_000, 0],
+    [1, 9_999, 0],
+    [1, 10_000, 1],
+    [9_999, 9_999, 9_998],
+    [10_000, 1, 1],
+    [2 ** 31 - 1, 10_000, 2 ** 31 - 1],
+    [2 ** 31 - 1, 9_999, 2_147_268_898],
+    [SAFE_MAX, 10_000, SAFE_MAX],
+    [SAFE_MAX, 9_999, 9_006_298_534_815_516],
+    [SAFE_MAX, 1, 900_719_925_474],
     [SAFE_MAX, 0, 0],
   ])("mulBps(%d, %d) = %d (checked by hand against BigInt)", (value, bps, expected) => {
     expect(BigInt(expected)).toBe(mulBpsReference(value, bps));
@@ -92,8 +112,10 @@ describe("tokenCostFloor", () => {
 
 describe("worstCaseCostMicros", () => {
   const costArguments = fc.tuple(
-    edgeBiasedInteger(0, TOKENS_MAX), edgeBiasedInteger(0, TOKENS_MAX),
-    edgeBiasedInteger(0, PRICE_MAX), edgeBiasedInteger(0, PRICE_MAX),
+    edgeBiasedInteger(0, TOKENS_MAX),
+    edgeBiasedInteger(0, TOKENS_MAX),
+    edgeBiasedInteger(0, PRICE_MAX),
+    edgeBiasedInteger(0, PRICE_MAX),
   );
 
   function reference(inputTokens: number, outputTokens: number, inputPrice: number, outputPrice: number): bigint {
@@ -160,9 +182,8 @@ describe("splitPrice", () => {
 });
 
 describe("isIntegerIn", () => {
-  it.each([NaN, -0, Infinity, -Infinity, 1.5, 2 ** 53, 1e308, "1", null, undefined, 1n])(
-    "refuses %s",
-    (value) => expect(isIntegerIn(value, -10, 2 ** 60)).toBe(false),
+  it.each([NaN, -0, Infinity, -Infinity, 1.5, 2 ** 53, 1e308, "1", null, undefined, 1n])("refuses %s", (value) =>
+    expect(isIntegerIn(value, -10, 2 ** 60)).toBe(false),
   );
 
   it("accepts exactly the safe integers in range", () => {

@@ -18,14 +18,41 @@ import { makeInput, verdictString, type InputParts } from "../../shared/kernel-f
 // C = 1,000 * 1,000 + 500 * 3,000 = 2,500,000.
 const SPECS: readonly KernelOptionSpec[] = [
   // A: provider 0, tier 0, cheap, fast, small window, tools only.
-  { providerIndex: 0, tierIndex: 0, qualityBps: 6_000, latencyMsP50: 1_000, contextTokens: 8_000, maxOutputTokens: 2_000,
-    capabilityMask: 0b001, inputPriceMicrosPerMTok: 1_000_000, outputPriceMicrosPerMTok: 2_000_000 },
+  {
+    providerIndex: 0,
+    tierIndex: 0,
+    qualityBps: 6_000,
+    latencyMsP50: 1_000,
+    contextTokens: 8_000,
+    maxOutputTokens: 2_000,
+    capabilityMask: 0b001,
+    inputPriceMicrosPerMTok: 1_000_000,
+    outputPriceMicrosPerMTok: 2_000_000,
+  },
   // B: provider 1, tier 1, mid price, tools + json.
-  { providerIndex: 1, tierIndex: 1, qualityBps: 8_000, latencyMsP50: 3_000, contextTokens: 100_000, maxOutputTokens: 8_000,
-    capabilityMask: 0b011, inputPriceMicrosPerMTok: 100_000_000, outputPriceMicrosPerMTok: 300_000_000 },
+  {
+    providerIndex: 1,
+    tierIndex: 1,
+    qualityBps: 8_000,
+    latencyMsP50: 3_000,
+    contextTokens: 100_000,
+    maxOutputTokens: 8_000,
+    capabilityMask: 0b011,
+    inputPriceMicrosPerMTok: 100_000_000,
+    outputPriceMicrosPerMTok: 300_000_000,
+  },
   // C: provider 2, tier 1, expensive, slow, large window, tools + json + vision.
-  { providerIndex: 2, tierIndex: 1, qualityBps: 9_500, latencyMsP50: 6_000, contextTokens: 200_000, maxOutputTokens: 16_000,
-    capabilityMask: 0b111, inputPriceMicrosPerMTok: 1_000_000_000, outputPriceMicrosPerMTok: 3_000_000_000 },
+  {
+    providerIndex: 2,
+    tierIndex: 1,
+    qualityBps: 9_500,
+    latencyMsP50: 6_000,
+    contextTokens: 200_000,
+    maxOutputTokens: 16_000,
+    capabilityMask: 0b111,
+    inputPriceMicrosPerMTok: 1_000_000_000,
+    outputPriceMicrosPerMTok: 3_000_000_000,
+  },
 ];
 const COST_A = 2_000;
 const COST_B = 250_000;
@@ -65,33 +92,83 @@ interface GateRow {
 
 const GATE_ROWS: readonly GateRow[] = [
   { name: "ok", why: "the base request", parts: {}, code: DecisionCode.ok, verdicts: "11111111113" },
-  { name: "request_out_of_bounds", why: "inputTokens 0 is below the minimum 1",
-    parts: { request: { inputTokens: 0 } }, code: DecisionCode.request_out_of_bounds, verdicts: "20000000000" },
-  { name: "risk_above_ceiling", why: "risk 9,700 bps is at the ceiling",
-    parts: { request: { riskBps: 9_700 } }, code: DecisionCode.risk_above_ceiling, verdicts: "12000000000" },
-  { name: "tenant_suspended", why: "the tenant is suspended",
-    parts: { tenant: { suspended: true } }, code: DecisionCode.tenant_suspended, verdicts: "11200000000" },
-  { name: "regime_unknown", why: "regime 1 is in bounds but the policy knows one regime",
-    parts: { request: { regimeIndex: 1 } }, code: DecisionCode.regime_unknown, verdicts: "11120000000" },
-  { name: "context_window_exceeded", why: "199,000 + 2,000 tokens exceed even C's 200,000 window",
+  {
+    name: "request_out_of_bounds",
+    why: "inputTokens 0 is below the minimum 1",
+    parts: { request: { inputTokens: 0 } },
+    code: DecisionCode.request_out_of_bounds,
+    verdicts: "20000000000",
+  },
+  {
+    name: "risk_above_ceiling",
+    why: "risk 9,700 bps is at the ceiling",
+    parts: { request: { riskBps: 9_700 } },
+    code: DecisionCode.risk_above_ceiling,
+    verdicts: "12000000000",
+  },
+  {
+    name: "tenant_suspended",
+    why: "the tenant is suspended",
+    parts: { tenant: { suspended: true } },
+    code: DecisionCode.tenant_suspended,
+    verdicts: "11200000000",
+  },
+  {
+    name: "regime_unknown",
+    why: "regime 1 is in bounds but the policy knows one regime",
+    parts: { request: { regimeIndex: 1 } },
+    code: DecisionCode.regime_unknown,
+    verdicts: "11120000000",
+  },
+  {
+    name: "context_window_exceeded",
+    why: "199,000 + 2,000 tokens exceed even C's 200,000 window",
     parts: { request: { inputTokens: 199_000, maxOutputTokens: 2_000 } },
-    code: DecisionCode.context_window_exceeded, verdicts: "11112000000" },
-  { name: "provider_rules_exclude_all", why: "A's window is too small; B's and C's providers are denied",
+    code: DecisionCode.context_window_exceeded,
+    verdicts: "11112000000",
+  },
+  {
+    name: "provider_rules_exclude_all",
+    why: "A's window is too small; B's and C's providers are denied",
     parts: { request: { inputTokens: 50_000, providerDenyMask: 0b110 } },
-    code: DecisionCode.provider_rules_exclude_all, verdicts: "11111200000" },
-  { name: "capabilities_unavailable", why: "only C has vision, and C's provider is denied",
+    code: DecisionCode.provider_rules_exclude_all,
+    verdicts: "11111200000",
+  },
+  {
+    name: "capabilities_unavailable",
+    why: "only C has vision, and C's provider is denied",
     parts: { request: { requiredCapabilityMask: 0b100, providerDenyMask: 0b100 } },
-    code: DecisionCode.capabilities_unavailable, verdicts: "11111120000" },
-  { name: "latency_budget_unreachable", why: "json leaves B (3,000 ms) and C (6,000 ms); the limit is 2,999 ms",
+    code: DecisionCode.capabilities_unavailable,
+    verdicts: "11111120000",
+  },
+  {
+    name: "latency_budget_unreachable",
+    why: "json leaves B (3,000 ms) and C (6,000 ms); the limit is 2,999 ms",
     parts: { request: { requiredCapabilityMask: 0b010, maxLatencyMs: 2_999 } },
-    code: DecisionCode.latency_budget_unreachable, verdicts: "11111112000" },
-  { name: "quality_floor_unreachable", why: "3,000 ms leaves A (6,000 bps) and B (8,000 bps); the client floor is 8,001",
+    code: DecisionCode.latency_budget_unreachable,
+    verdicts: "11111112000",
+  },
+  {
+    name: "quality_floor_unreachable",
+    why: "3,000 ms leaves A (6,000 bps) and B (8,000 bps); the client floor is 8,001",
     parts: { request: { maxLatencyMs: 3_000, clientFloorBps: 8_001 } },
-    code: DecisionCode.quality_floor_unreachable, verdicts: "11111111200" },
-  { name: "cost_cap_exceeded", why: "the cheapest option costs 2,000 and the client cap is 1,999",
-    parts: { request: { maxCostMicros: COST_A - 1 } }, code: DecisionCode.cost_cap_exceeded, verdicts: "11111111120" },
-  { name: "budget_exhausted", why: "never decided in the kernel: deferred to the ledger's reservation",
-    parts: { request: { maxCostMicros: COST_A } }, code: DecisionCode.ok, verdicts: "11111111113" },
+    code: DecisionCode.quality_floor_unreachable,
+    verdicts: "11111111200",
+  },
+  {
+    name: "cost_cap_exceeded",
+    why: "the cheapest option costs 2,000 and the client cap is 1,999",
+    parts: { request: { maxCostMicros: COST_A - 1 } },
+    code: DecisionCode.cost_cap_exceeded,
+    verdicts: "11111111120",
+  },
+  {
+    name: "budget_exhausted",
+    why: "never decided in the kernel: deferred to the ledger's reservation",
+    parts: { request: { maxCostMicros: COST_A } },
+    code: DecisionCode.ok,
+    verdicts: "11111111113",
+  },
 ];
 
 describe("gate table: each row fails exactly its own gate", () => {
@@ -134,10 +211,17 @@ describe("gate table: each row fails exactly its own gate", () => {
 
 describe("gate precedence: the first failing gate wins", () => {
   it.each<[string, InputParts, number]>([
-    ["a bad field beats risk, suspension and an unknown regime",
-      { request: { maxCostMicros: -2, riskBps: 9_900, regimeIndex: 1 }, tenant: { suspended: true } }, 1],
+    [
+      "a bad field beats risk, suspension and an unknown regime",
+      { request: { maxCostMicros: -2, riskBps: 9_900, regimeIndex: 1 }, tenant: { suspended: true } },
+      1,
+    ],
     ["risk beats suspension", { request: { riskBps: 9_800 }, tenant: { suspended: true } }, 2],
-    ["suspension beats an unknown regime and an empty catalog match", { request: { regimeIndex: 3, inputTokens: 9_000_000 }, tenant: { suspended: true } }, 3],
+    [
+      "suspension beats an unknown regime and an empty catalog match",
+      { request: { regimeIndex: 3, inputTokens: 9_000_000 }, tenant: { suspended: true } },
+      3,
+    ],
     ["an unknown regime beats the option gates", { request: { regimeIndex: 63, maxCostMicros: 0 } }, 4],
     ["context beats providers and costs", { request: { inputTokens: 500_000, providerAllowMask: 0, maxCostMicros: 0 } }, 5],
     ["providers beat capabilities and costs", { request: { providerAllowMask: 0, requiredCapabilityMask: 0x8000, maxCostMicros: 0 } }, 6],
@@ -167,19 +251,37 @@ describe("gate 1 covers the tenant, the raise and the seed, not only the request
   });
 
   it.each<[keyof KernelRequest, number]>([
-    ["regimeIndex", 64], ["regimeIndex", -2], ["inputTokens", 10_000_001], ["maxOutputTokens", 0],
-    ["maxOutputTokens", 1_000_001], ["valueMicros", -1], ["valueMicros", 1e15 + 1], ["riskBps", 10_001],
-    ["clientFloorBps", 10_001], ["clientFloorBps", -0], ["maxLatencyMs", 0], ["maxLatencyMs", 3_600_001],
-    ["maxCostMicros", -2], ["maxCostMicros", 2 ** 53], ["requiredCapabilityMask", 0x1_0000],
-    ["providerAllowMask", -1], ["providerDenyMask", 0x1_0000], ["inputTokens", 1.5], ["valueMicros", NaN],
-    ["riskBps", -0], ["maxCostMicros", Infinity],
+    ["regimeIndex", 64],
+    ["regimeIndex", -2],
+    ["inputTokens", 10_000_001],
+    ["maxOutputTokens", 0],
+    ["maxOutputTokens", 1_000_001],
+    ["valueMicros", -1],
+    ["valueMicros", 1e15 + 1],
+    ["riskBps", 10_001],
+    ["clientFloorBps", 10_001],
+    ["clientFloorBps", -0],
+    ["maxLatencyMs", 0],
+    ["maxLatencyMs", 3_600_001],
+    ["maxCostMicros", -2],
+    ["maxCostMicros", 2 ** 53],
+    ["requiredCapabilityMask", 0x1_0000],
+    ["providerAllowMask", -1],
+    ["providerDenyMask", 0x1_0000],
+    ["inputTokens", 1.5],
+    ["valueMicros", NaN],
+    ["riskBps", -0],
+    ["maxCostMicros", Infinity],
   ])("request %s = %d is refused at gate 1", (field, value) => {
     expect(decide({ request: { [field]: value } })).toBe(DecisionCode.request_out_of_bounds);
   });
 });
 
 describe("gate 2: risk at or above 9,700 bps always blocks", () => {
-  it.each([[0, 1], [9_699, 1]])("risk %d passes gate 2", (riskBps, verdict) => {
+  it.each([
+    [0, 1],
+    [9_699, 1],
+  ])("risk %d passes gate 2", (riskBps, verdict) => {
     expect(decide({ request: { riskBps } })).toBe(DecisionCode.ok);
     expect(out.gateVerdicts[1]).toBe(verdict);
   });
@@ -207,8 +309,9 @@ describe("gate 3: only an explicit false is not suspended", () => {
 
 describe("no client field can open a gate the tenant closed", () => {
   it("a huge client cost cap does not beat the tenant's cap", () => {
-    expect(decide({ request: { maxCostMicros: Number.MAX_SAFE_INTEGER }, tenant: { costCapMicros: COST_A - 1 } }))
-      .toBe(DecisionCode.cost_cap_exceeded);
+    expect(decide({ request: { maxCostMicros: Number.MAX_SAFE_INTEGER }, tenant: { costCapMicros: COST_A - 1 } })).toBe(
+      DecisionCode.cost_cap_exceeded,
+    );
   });
 
   it("an unset client cap does not lift the tenant's cap, and C stays out under a cap of B's cost", () => {
@@ -226,13 +329,16 @@ describe("no client field can open a gate the tenant closed", () => {
   });
 
   it("providerAllowMask cannot re-allow a provider the tenant disallows", () => {
-    expect(decide({ request: { providerAllowMask: 0xffff }, tenant: { allowedProviderMask: 0 } }))
-      .toBe(DecisionCode.provider_rules_exclude_all);
+    expect(decide({ request: { providerAllowMask: 0xffff }, tenant: { allowedProviderMask: 0 } })).toBe(
+      DecisionCode.provider_rules_exclude_all,
+    );
     // The tenant allows only A's provider; A's window is too small, so nothing is left.
-    expect(decide({ request: { inputTokens: 50_000, providerAllowMask: 0xffff }, tenant: { allowedProviderMask: 0b001 } }))
-      .toBe(DecisionCode.provider_rules_exclude_all);
-    expect(decide({ request: { providerAllowMask: 0b100 }, tenant: { allowedProviderMask: 0b011 } }))
-      .toBe(DecisionCode.provider_rules_exclude_all);
+    expect(decide({ request: { inputTokens: 50_000, providerAllowMask: 0xffff }, tenant: { allowedProviderMask: 0b001 } })).toBe(
+      DecisionCode.provider_rules_exclude_all,
+    );
+    expect(decide({ request: { providerAllowMask: 0b100 }, tenant: { allowedProviderMask: 0b011 } })).toBe(
+      DecisionCode.provider_rules_exclude_all,
+    );
   });
 
   it("the deny list wins over the allow list", () => {
@@ -257,7 +363,11 @@ describe("no client field can open a gate the tenant closed", () => {
 
 describe("the floor: learned or warm start plus the anomaly raise, clamped to 10,000", () => {
   it.each([
-    [0, 5_000, 0, 3], [3_000, 8_000, 3_000, 2], [4_500, 9_500, 4_500, 1], [5_000, 10_000, 5_000, 0], [10_000, 10_000, 5_000, 0],
+    [0, 5_000, 0, 3],
+    [3_000, 8_000, 3_000, 2],
+    [4_500, 9_500, 4_500, 1],
+    [5_000, 10_000, 5_000, 0],
+    [10_000, 10_000, 5_000, 0],
   ])("raise %d gives floor %d (raised by %d) and %d feasible options", (floorRaiseBps, floorBps, raisedBps, feasible) => {
     const code = decide({ floorRaiseBps });
     expect(code).toBe(feasible === 0 ? DecisionCode.quality_floor_unreachable : DecisionCode.ok);

@@ -11,8 +11,21 @@ const KERNEL_DIRECTORY = fileURLToPath(new URL("../../../src/kernel/", import.me
 
 /** Globals that would make a decision depend on something other than its inputs. */
 const FORBIDDEN_GLOBALS = [
-  "Date", "crypto", "fetch", "console", "setTimeout", "setInterval", "clearTimeout", "clearInterval",
-  "setImmediate", "queueMicrotask", "performance", "process", "globalThis", "require", "navigator",
+  "Date",
+  "crypto",
+  "fetch",
+  "console",
+  "setTimeout",
+  "setInterval",
+  "clearTimeout",
+  "clearInterval",
+  "setImmediate",
+  "queueMicrotask",
+  "performance",
+  "process",
+  "globalThis",
+  "require",
+  "navigator",
 ] as const;
 
 interface Lexed {
@@ -38,8 +51,16 @@ function lex(source: string): Lexed {
     // i is just past a backtick or the "}" that closed a ${} expression.
     const start = i;
     while (i < source.length) {
-      if (source[i] === "\\") { i += 2; continue; }
-      if (source[i] === "`") { i++; code += source.slice(start, i); bare += blank(source.slice(start, i - 1)) + "`"; return; }
+      if (source[i] === "\\") {
+        i += 2;
+        continue;
+      }
+      if (source[i] === "`") {
+        i++;
+        code += source.slice(start, i);
+        bare += blank(source.slice(start, i - 1)) + "`";
+        return;
+      }
       if (source[i] === "$" && source[i + 1] === "{") {
         i += 2;
         code += source.slice(start, i);
@@ -124,7 +145,9 @@ function purityViolations(source: string): string[] {
   return violations;
 }
 
-const kernelFiles = readdirSync(KERNEL_DIRECTORY).filter((name) => name.endsWith(".ts")).sort();
+const kernelFiles = readdirSync(KERNEL_DIRECTORY)
+  .filter((name) => name.endsWith(".ts"))
+  .sort();
 
 describe("src/kernel purity", () => {
   it("finds the kernel's files", () => {
@@ -163,7 +186,7 @@ describe("the purity scanner itself", () => {
   });
 
   it.each([
-    '// Date, Math.random(), crypto and fetch are forbidden here.\nconst a = 1;',
+    "// Date, Math.random(), crypto and fetch are forbidden here.\nconst a = 1;",
     "/* console.log(process.env) */ const b = 2;",
     'throw new RangeError("the process of Date parsing");',
     "const s = `no ${count} console here`;",

@@ -17,12 +17,24 @@ describe("Thompson sampling from a posterior sample bank (K = 256, redrawn every
     const runs = seeds(SEEDS).map((seed) => runBank(seed, arms, rounds, { sampleCount: SAMPLE_COUNT, rebuildEvery: REBUILD_EVERY }));
     const share = summarize(runs.map((run) => run.betterPulls / run.rounds));
     const regret = summarize(runs.map((run) => run.regretBps / 10_000));
-    console.log(JSON.stringify({
-      oracle: "a", mechanism: "sample_bank", sample_count: SAMPLE_COUNT, rebuild_every: REBUILD_EVERY, arms_bps: arms, rounds,
-      seeds: runs.length, decay_window: DECAY_WINDOW,
-      better_share_mean: rounded(share.mean), better_share_se: rounded(share.standardError), better_share_min: rounded(share.min),
-      regret_mean: rounded(regret.mean, 3), regret_se: rounded(regret.standardError, 3), regret_max: rounded(regret.max, 3),
-    }));
+    console.log(
+      JSON.stringify({
+        oracle: "a",
+        mechanism: "sample_bank",
+        sample_count: SAMPLE_COUNT,
+        rebuild_every: REBUILD_EVERY,
+        arms_bps: arms,
+        rounds,
+        seeds: runs.length,
+        decay_window: DECAY_WINDOW,
+        better_share_mean: rounded(share.mean),
+        better_share_se: rounded(share.standardError),
+        better_share_min: rounded(share.min),
+        regret_mean: rounded(regret.mean, 3),
+        regret_se: rounded(regret.standardError, 3),
+        regret_max: rounded(regret.max, 3),
+      }),
+    );
     expect(share.mean).toBeGreaterThanOrEqual(0.95);
     expect(regret.mean).toBeLessThanOrEqual(45);
   }, 120_000);

@@ -91,8 +91,12 @@ export function runBank(seed: number, successBps: readonly number[], rounds: num
     const next = splitmix64(bankState);
     bankState = next.state;
     return buildSampleBank({
-      regimeCount: 1, tierCount, sampleCount: options.sampleCount,
-      alpha: Int32Array.from(arms, (arm) => arm.alpha), beta: Int32Array.from(arms, (arm) => arm.beta), seed: next.value,
+      regimeCount: 1,
+      tierCount,
+      sampleCount: options.sampleCount,
+      alpha: Int32Array.from(arms, (arm) => arm.alpha),
+      beta: Int32Array.from(arms, (arm) => arm.beta),
+      seed: next.value,
     });
   };
   let bank = drawBank();

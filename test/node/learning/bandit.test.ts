@@ -13,11 +13,22 @@ const TIMEOUT_MS = 60_000;
 function report(name: string, successBps: readonly number[], rounds: number, runs: readonly BanditRun[], mechanism = "thompsonChoose") {
   const share = summarize(runs.map((run) => run.betterPulls / run.rounds));
   const regret = summarize(runs.map((run) => run.regretBps / 10_000));
-  console.log(JSON.stringify({
-    oracle: name, mechanism, arms_bps: successBps, rounds, seeds: runs.length, decay_window: DECAY_WINDOW,
-    better_share_mean: rounded(share.mean), better_share_se: rounded(share.standardError), better_share_min: rounded(share.min),
-    regret_mean: rounded(regret.mean, 3), regret_se: rounded(regret.standardError, 3), regret_max: rounded(regret.max, 3),
-  }));
+  console.log(
+    JSON.stringify({
+      oracle: name,
+      mechanism,
+      arms_bps: successBps,
+      rounds,
+      seeds: runs.length,
+      decay_window: DECAY_WINDOW,
+      better_share_mean: rounded(share.mean),
+      better_share_se: rounded(share.standardError),
+      better_share_min: rounded(share.min),
+      regret_mean: rounded(regret.mean, 3),
+      regret_se: rounded(regret.standardError, 3),
+      regret_max: rounded(regret.max, 3),
+    }),
+  );
   return { share, regret };
 }
 
@@ -40,41 +51,57 @@ describe("Thompson sampling on two Bernoulli arms (thompsonChoose, default decay
     expect(runThompson(7, [5_000, 6_000], 2_000)).toEqual(runThompson(7, [5_000, 6_000], 2_000));
   });
 
-  it("(a) 0.5 vs 0.6 over 10,000 rounds: better arm >= 95 % and pseudo-regret <= 45 on average", () => {
-    const arms = [5_000, 6_000];
-    const rounds = 10_000;
-    const runs = seeds(SEEDS).map((seed) => runThompson(seed, arms, rounds));
-    const { share, regret } = report("a", arms, rounds, runs);
-    expect(share.mean).toBeGreaterThanOrEqual(0.95);
-    expect(regret.mean).toBeLessThanOrEqual(45);
-    // Pseudo-regret of two arms is (suboptimal pulls) x gap, exactly: the two figures must agree.
-    for (const run of runs) expect(run.regretBps).toBe((run.rounds - run.betterPulls) * 1_000);
-  }, TIMEOUT_MS);
+  it(
+    "(a) 0.5 vs 0.6 over 10,000 rounds: better arm >= 95 % and pseudo-regret <= 45 on average",
+    () => {
+      const arms = [5_000, 6_000];
+      const rounds = 10_000;
+      const runs = seeds(SEEDS).map((seed) => runThompson(seed, arms, rounds));
+      const { share, regret } = report("a", arms, rounds, runs);
+      expect(share.mean).toBeGreaterThanOrEqual(0.95);
+      expect(regret.mean).toBeLessThanOrEqual(45);
+      // Pseudo-regret of two arms is (suboptimal pulls) x gap, exactly: the two figures must agree.
+      for (const run of runs) expect(run.regretBps).toBe((run.rounds - run.betterPulls) * 1_000);
+    },
+    TIMEOUT_MS,
+  );
 
-  it("(b) 0.55 vs 0.72 over 2,000 rounds: better arm >= 93 % on average", () => {
-    const arms = [5_500, 7_200];
-    const rounds = 2_000;
-    const runs = seeds(SEEDS).map((seed) => runThompson(seed, arms, rounds));
-    const { share } = report("b", arms, rounds, runs);
-    expect(share.mean).toBeGreaterThanOrEqual(0.93);
-  }, TIMEOUT_MS);
+  it(
+    "(b) 0.55 vs 0.72 over 2,000 rounds: better arm >= 93 % on average",
+    () => {
+      const arms = [5_500, 7_200];
+      const rounds = 2_000;
+      const runs = seeds(SEEDS).map((seed) => runThompson(seed, arms, rounds));
+      const { share } = report("b", arms, rounds, runs);
+      expect(share.mean).toBeGreaterThanOrEqual(0.93);
+    },
+    TIMEOUT_MS,
+  );
 
-  it("does not favour an arm for its position: with the arms swapped (a) still holds", () => {
-    const arms = [6_000, 5_000];
-    const rounds = 10_000;
-    const runs = seeds(100).map((seed) => runThompson(seed + 1_000_000, arms, rounds));
-    const { share, regret } = report("a_swapped", arms, rounds, runs);
-    expect(share.mean).toBeGreaterThanOrEqual(0.95);
-    expect(regret.mean).toBeLessThanOrEqual(45);
-  }, TIMEOUT_MS);
+  it(
+    "does not favour an arm for its position: with the arms swapped (a) still holds",
+    () => {
+      const arms = [6_000, 5_000];
+      const rounds = 10_000;
+      const runs = seeds(100).map((seed) => runThompson(seed + 1_000_000, arms, rounds));
+      const { share, regret } = report("a_swapped", arms, rounds, runs);
+      expect(share.mean).toBeGreaterThanOrEqual(0.95);
+      expect(regret.mean).toBeLessThanOrEqual(45);
+    },
+    TIMEOUT_MS,
+  );
 });
 
 describe("the kernel's mechanism, a posterior sample bank (the full oracle (a) is in bandit-bank.slow.test.ts)", () => {
-  it("(b) 0.55 vs 0.72 over 2,000 rounds from a bank of K = 256 redrawn every 50 outcomes: better arm >= 93 % on average", () => {
-    const arms = [5_500, 7_200];
-    const rounds = 2_000;
-    const runs = seeds(100).map((seed) => runBank(seed, arms, rounds, { sampleCount: 256, rebuildEvery: 50 }));
-    const { share } = report("b", arms, rounds, runs, "sample_bank K=256 B=50");
-    expect(share.mean).toBeGreaterThanOrEqual(0.93);
-  }, TIMEOUT_MS);
+  it(
+    "(b) 0.55 vs 0.72 over 2,000 rounds from a bank of K = 256 redrawn every 50 outcomes: better arm >= 93 % on average",
+    () => {
+      const arms = [5_500, 7_200];
+      const rounds = 2_000;
+      const runs = seeds(100).map((seed) => runBank(seed, arms, rounds, { sampleCount: 256, rebuildEvery: 50 }));
+      const { share } = report("b", arms, rounds, runs, "sample_bank K=256 B=50");
+      expect(share.mean).toBeGreaterThanOrEqual(0.93);
+    },
+    TIMEOUT_MS,
+  );
 });

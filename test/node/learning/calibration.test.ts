@@ -56,7 +56,11 @@ describe("calibrateFloor", () => {
         // Inside a cycle the floor visits start + 2 steps and start + 1 step, never below start.
         const highest = bounds.maxBps - 2 * FLOOR_STEP_BPS;
         const start = bounds.minBps + (position % (highest - bounds.minBps + 1));
-        const floors = replay(start, Array.from({ length: 3 * cycles }, (_, i) => i % 3 !== 0), bounds);
+        const floors = replay(
+          start,
+          Array.from({ length: 3 * cycles }, (_, i) => i % 3 !== 0),
+          bounds,
+        );
         for (let cycle = 0; cycle <= cycles; cycle++) expect(floors[3 * cycle]).toBe(start);
       }),
     );
@@ -67,11 +71,19 @@ describe("calibrateFloor", () => {
       const bounds = floorBounds(ws);
       // (10,000 - (ws - margin)) / (2 steps) failures climb the whole range; one more must not pass it.
       const climb = Math.ceil((bounds.maxBps - bounds.minBps) / (2 * FLOOR_STEP_BPS)) + 5;
-      const up = replay(ws, Array.from({ length: climb }, () => false), bounds);
+      const up = replay(
+        ws,
+        Array.from({ length: climb }, () => false),
+        bounds,
+      );
       expect(up[up.length - 1]).toBe(10_000);
       expect(Math.max(...up)).toBe(10_000);
       const descent = Math.ceil((bounds.maxBps - bounds.minBps) / FLOOR_STEP_BPS) + 5;
-      const down = replay(10_000, Array.from({ length: descent }, () => true), bounds);
+      const down = replay(
+        10_000,
+        Array.from({ length: descent }, () => true),
+        bounds,
+      );
       expect(down[down.length - 1]).toBe(ws - FLOOR_MARGIN_BPS);
       expect(Math.min(...down)).toBe(ws - FLOOR_MARGIN_BPS);
     }
@@ -79,15 +91,20 @@ describe("calibrateFloor", () => {
 
   it("keeps every floor within [warm start - margin, 10,000] for any outcome stream and any start in bounds", () => {
     fc.assert(
-      fc.property(warmStart, fc.array(fc.boolean(), { maxLength: 600 }), fc.integer({ min: 0, max: 1_000_000 }), (ws, outcomes, position) => {
-        const bounds = floorBounds(ws);
-        const start = bounds.minBps + (position % (bounds.maxBps - bounds.minBps + 1));
-        for (const floor of replay(start, outcomes, bounds)) {
-          expect(Number.isSafeInteger(floor)).toBe(true);
-          expect(floor).toBeGreaterThanOrEqual(bounds.minBps);
-          expect(floor).toBeLessThanOrEqual(bounds.maxBps);
-        }
-      }),
+      fc.property(
+        warmStart,
+        fc.array(fc.boolean(), { maxLength: 600 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        (ws, outcomes, position) => {
+          const bounds = floorBounds(ws);
+          const start = bounds.minBps + (position % (bounds.maxBps - bounds.minBps + 1));
+          for (const floor of replay(start, outcomes, bounds)) {
+            expect(Number.isSafeInteger(floor)).toBe(true);
+            expect(floor).toBeGreaterThanOrEqual(bounds.minBps);
+            expect(floor).toBeLessThanOrEqual(bounds.maxBps);
+          }
+        },
+      ),
     );
   });
 
@@ -98,8 +115,10 @@ describe("calibrateFloor", () => {
       fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 1_000 }), (f, seed) => {
         const outcomes = [...Array.from({ length: f }, () => false), ...Array.from({ length: 2 * f }, () => true)];
         // A fixed shuffle per seed; the sum of moves does not depend on the order when no bound binds.
-        const shuffled = outcomes.map((success, i) => ({ success, key: (i * 2_654_435_761 + seed * 40_503) % 4_294_967_296 }))
-          .sort((a, b) => a.key - b.key).map((entry) => entry.success);
+        const shuffled = outcomes
+          .map((success, i) => ({ success, key: (i * 2_654_435_761 + seed * 40_503) % 4_294_967_296 }))
+          .sort((a, b) => a.key - b.key)
+          .map((entry) => entry.success);
         const bounds: FloorBounds = { minBps: 0, maxBps: 10_000 };
         const floors = replay(5_000, shuffled, bounds);
         expect(floors[floors.length - 1]).toBe(5_000);

@@ -67,12 +67,31 @@ describe("drift: the best arm drops from 0.7 to 0.3 at round 3,000 (other arm 0.
   it(`switches to the new best within 3W + ${TRAILING} rounds on average with the default window, and much faster than without decay`, () => {
     const decayed = measure(DECAY_WINDOW);
     const undecayed = measure(NO_DECAY_WINDOW);
-    console.log(JSON.stringify({
-      drift: "0.7->0.3 vs 0.5 at round 3000", seeds: SEEDS, trailing_window: TRAILING, switch_share_percent: SWITCH_SHARE_PERCENT,
-      decay_window: DECAY_WINDOW, bound_rounds: SWITCH_ROUNDS_BOUND,
-      with_decay: { mean: rounded(decayed.summary.mean, 1), se: rounded(decayed.summary.standardError, 1), min: decayed.summary.min, max: decayed.summary.max, censored: decayed.censored },
-      without_decay: { mean: rounded(undecayed.summary.mean, 1), se: rounded(undecayed.summary.standardError, 1), min: undecayed.summary.min, max: undecayed.summary.max, censored: undecayed.censored, censored_at: ROUNDS_AFTER_DROP_MAX },
-    }));
+    console.log(
+      JSON.stringify({
+        drift: "0.7->0.3 vs 0.5 at round 3000",
+        seeds: SEEDS,
+        trailing_window: TRAILING,
+        switch_share_percent: SWITCH_SHARE_PERCENT,
+        decay_window: DECAY_WINDOW,
+        bound_rounds: SWITCH_ROUNDS_BOUND,
+        with_decay: {
+          mean: rounded(decayed.summary.mean, 1),
+          se: rounded(decayed.summary.standardError, 1),
+          min: decayed.summary.min,
+          max: decayed.summary.max,
+          censored: decayed.censored,
+        },
+        without_decay: {
+          mean: rounded(undecayed.summary.mean, 1),
+          se: rounded(undecayed.summary.standardError, 1),
+          min: undecayed.summary.min,
+          max: undecayed.summary.max,
+          censored: undecayed.censored,
+          censored_at: ROUNDS_AFTER_DROP_MAX,
+        },
+      }),
+    );
     expect(decayed.censored).toBe(0);
     expect(decayed.summary.mean).toBeLessThan(SWITCH_ROUNDS_BOUND);
     // Without decay arm 0 remembers all ~3,000 pre-drop outcomes at 70 %: (2,100 + 0.3 n) / (3,000 + n)

@@ -6,7 +6,13 @@ import { describe, expect, it } from "vitest";
 import { LLM_PACK } from "../../../src/domain/llm/pack.ts";
 import { learnBatch, type DeliveredOutcome } from "../../../src/learning/learn-batch.ts";
 import { learnerStart } from "../../../src/learning/learner-start.ts";
-import { applyOutcome, initialLearnerState, type CostOf, type LearnerState, type OutcomePayload } from "../../../src/learning/learner-state.ts";
+import {
+  applyOutcome,
+  initialLearnerState,
+  type CostOf,
+  type LearnerState,
+  type OutcomePayload,
+} from "../../../src/learning/learner-state.ts";
 import { optionCostMicros } from "../../../src/learning/option-cost.ts";
 import { contentHash } from "../../../src/learning/policy-snapshot.ts";
 
@@ -16,7 +22,8 @@ const CODING = PACK.regimes.findIndex((regime) => regime.id === "coding");
 
 function payload(id: string, success: boolean): OutcomePayload {
   return {
-    outcomeId: id, servedOption: PACK.options[0]!.id,
+    outcomeId: id,
+    servedOption: PACK.options[0]!.id,
     context: { regime_index: CODING, input_tokens: 1_200, value_micros: 5_000_000, risk_bps: 1_000 },
     outcome: { success, quality_bps: null },
   };
@@ -53,7 +60,11 @@ describe("learnBatch", () => {
   it("answers the very input state when nothing is new or nothing changes it", () => {
     const start = initialLearnerState(PACK);
     expect(learnBatch(start, PACK, [], { learnedBefore: new Set(), costOf }).state).toBe(start);
-    expect(learnBatch(start, PACK, [delivered("a")], { learnedBefore: new Set(["a"]), costOf })).toEqual({ state: start, newIds: [], unreadable: [] });
+    expect(learnBatch(start, PACK, [delivered("a")], { learnedBefore: new Set(["a"]), costOf })).toEqual({
+      state: start,
+      newIds: [],
+      unreadable: [],
+    });
     // An unknown served option teaches nothing: the id is learned, the state is the same object.
     const unknown = { id: "u", payload: JSON.stringify({ ...payload("u", true), servedOption: "no-such-model" }) };
     const batch = learnBatch(start, PACK, [unknown], { learnedBefore: new Set(), costOf });

@@ -8,7 +8,13 @@ import { LLM_PACK } from "../../../src/domain/llm/pack.ts";
 import { FloorSource } from "../../../src/kernel/result-codes.ts";
 import { FLOOR_STEP_BPS, floorBounds } from "../../../src/learning/calibration.ts";
 import {
-  applyOutcome, initialLearnerState, isSuccess, regimeSums, type CostOf, type LearnerState, type OutcomePayload,
+  applyOutcome,
+  initialLearnerState,
+  isSuccess,
+  regimeSums,
+  type CostOf,
+  type LearnerState,
+  type OutcomePayload,
 } from "../../../src/learning/learner-state.ts";
 import { optionCostMicros } from "../../../src/learning/option-cost.ts";
 import { buildSnapshot, contentHash, type PolicyContent } from "../../../src/learning/policy-snapshot.ts";
@@ -87,7 +93,14 @@ describe("applyOutcome, one outcome at a time", () => {
 
   it("without a client verdict, success is a quality at or above the regime's current floor", () => {
     const floor = PACK.regimes[CODING]!.warmStartFloorBps;
-    const table: [quality: number | null, success: boolean][] = [[floor, true], [floor + 1, true], [10_000, true], [floor - 1, false], [0, false], [null, false]];
+    const table: [quality: number | null, success: boolean][] = [
+      [floor, true],
+      [floor + 1, true],
+      [10_000, true],
+      [floor - 1, false],
+      [0, false],
+      [null, false],
+    ];
     for (const [quality, expected] of table) {
       const before = fresh();
       const after = applyOutcome(before, PACK, deepFreeze(payload({ success: null, quality })), costOf);
@@ -137,8 +150,14 @@ describe("applyOutcome, one outcome at a time", () => {
   it("leaves the state unchanged (the same object) for an unknown served option or regime", () => {
     const before = fresh();
     const table: PayloadParts[] = [
-      { option: "no-such-model" }, { option: null }, { option: "" }, { regime: -1 }, { regime: PACK.regimes.length },
-      { regime: 1.5 }, { regime: Number.NaN }, { regime: Number.POSITIVE_INFINITY },
+      { option: "no-such-model" },
+      { option: null },
+      { option: "" },
+      { regime: -1 },
+      { regime: PACK.regimes.length },
+      { regime: 1.5 },
+      { regime: Number.NaN },
+      { regime: Number.POSITIVE_INFINITY },
     ];
     for (const parts of table) expect(applyOutcome(before, PACK, deepFreeze(payload(parts)), costOf), JSON.stringify(parts)).toBe(before);
   });
@@ -147,7 +166,8 @@ describe("applyOutcome, one outcome at a time", () => {
     let state = fresh();
     const i = cell(CODING, 0);
     const start = state.content.alpha[i]! + state.content.beta[i]!;
-    for (let k = 0; k < 2 * DECAY_WINDOW - start - 1; k++) state = applyOutcome(state, PACK, payload({ option: OPTION_OF_TIER[0]! }), costOf);
+    for (let k = 0; k < 2 * DECAY_WINDOW - start - 1; k++)
+      state = applyOutcome(state, PACK, payload({ option: OPTION_OF_TIER[0]! }), costOf);
     expect(state.content.alpha[i]! + state.content.beta[i]!).toBe(2 * DECAY_WINDOW - 1);
     const alphaBefore = state.content.alpha[i]!;
     const betaBefore = state.content.beta[i]!;
@@ -167,10 +187,24 @@ describe("apprentice figures", () => {
     expect(cheaper).toBeGreaterThan(0);
     let state = fresh();
     // The tenant served premium and paid 90,000; Calybris would have chosen economy.
-    state = applyOutcome(state, PACK, deepFreeze(payload({ option: premium, mode: "apprentice", kernelChoice: economy, outcome: { ...tokens, actual_cost_micros: 90_000 } })), costOf);
+    state = applyOutcome(
+      state,
+      PACK,
+      deepFreeze(
+        payload({ option: premium, mode: "apprentice", kernelChoice: economy, outcome: { ...tokens, actual_cost_micros: 90_000 } }),
+      ),
+      costOf,
+    );
     expect(state.apprentice).toEqual({ decisions: 1, agreements: 0, savingsMicros: 90_000 - cheaper });
     // Same choice: an agreement, and the saving is actual - its own worst-case cost.
-    state = applyOutcome(state, PACK, deepFreeze(payload({ option: economy, mode: "apprentice", kernelChoice: economy, outcome: { ...tokens, actual_cost_micros: 1_000 } })), costOf);
+    state = applyOutcome(
+      state,
+      PACK,
+      deepFreeze(
+        payload({ option: economy, mode: "apprentice", kernelChoice: economy, outcome: { ...tokens, actual_cost_micros: 1_000 } }),
+      ),
+      costOf,
+    );
     expect(state.apprentice).toEqual({ decisions: 2, agreements: 1, savingsMicros: 90_000 - cheaper + 1_000 - cheaper });
   });
 
@@ -180,15 +214,29 @@ describe("apprentice figures", () => {
       { option: premium, mode: "apprentice", kernelChoice: economy, outcome: { output_tokens: 10, actual_cost_micros: 50 } },
       { option: premium, mode: "apprentice", kernelChoice: economy, outcome: { input_tokens: 10, actual_cost_micros: 50 } },
       { option: premium, mode: "apprentice", kernelChoice: economy, outcome: { input_tokens: 10, output_tokens: 10 } },
-      { option: premium, mode: "apprentice", kernelChoice: "no-such-model", outcome: { input_tokens: 10, output_tokens: 10, actual_cost_micros: 50 } },
+      {
+        option: premium,
+        mode: "apprentice",
+        kernelChoice: "no-such-model",
+        outcome: { input_tokens: 10, output_tokens: 10, actual_cost_micros: 50 },
+      },
     ];
     for (const parts of table) {
-      expect(applyOutcome(fresh(), PACK, deepFreeze(payload(parts)), costOf).apprentice, JSON.stringify(parts)).toEqual({ decisions: 1, agreements: 0, savingsMicros: 0 });
+      expect(applyOutcome(fresh(), PACK, deepFreeze(payload(parts)), costOf).apprentice, JSON.stringify(parts)).toEqual({
+        decisions: 1,
+        agreements: 0,
+        savingsMicros: 0,
+      });
     }
   });
 
   it("ignore live outcomes", () => {
-    const after = applyOutcome(fresh(), PACK, payload({ mode: "live", kernelChoice: economy, outcome: { input_tokens: 1, output_tokens: 1, actual_cost_micros: 9 } }), costOf);
+    const after = applyOutcome(
+      fresh(),
+      PACK,
+      payload({ mode: "live", kernelChoice: economy, outcome: { input_tokens: 1, output_tokens: 1, actual_cost_micros: 9 } }),
+      costOf,
+    );
     expect(after.apprentice).toEqual({ decisions: 0, agreements: 0, savingsMicros: 0 });
     expect(after.outcomes).toBe(1);
   });
@@ -235,32 +283,41 @@ const outcomeParts: fc.Arbitrary<PayloadParts> = fc.record({
 
 describe("applyOutcome over random outcome streams", () => {
   it("agrees with an independent reference model and never mutates the state it is given", () => {
-    fc.assert(fc.property(fc.array(outcomeParts, { maxLength: 80 }), (stream) => {
-      let state = fresh();
-      const before = JSON.stringify(state);
-      const first = state;
-      for (const parts of stream) state = deepFreeze(applyOutcome(state, PACK, deepFreeze(payload(parts)), costOf));
-      expect(JSON.stringify(first)).toBe(before);
-      const model = referenceModel(stream);
-      expect(state.outcomes).toBe(stream.length);
-      expect(state.content.alpha).toEqual(model.alpha);
-      expect(state.content.beta).toEqual(model.beta);
-      expect(state.content.floorBps).toEqual(model.floor);
-      expect(state.content.floorSource).toEqual(model.learned.map((learned) => (learned ? FloorSource.learned : FloorSource.warm_start)));
-      for (let r = 0; r < PACK.regimes.length; r++) {
-        const sums = regimeSums(state.content.stats[r]!);
-        expect(sums.input_tokens).toEqual(aggregate(model.features[r]!.input_tokens));
-        expect(sums.value_micros).toEqual(aggregate(model.features[r]!.value_micros));
-        expect(sums.risk_bps).toEqual(aggregate(model.features[r]!.risk_bps));
-      }
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.array(outcomeParts, { maxLength: 80 }), (stream) => {
+        let state = fresh();
+        const before = JSON.stringify(state);
+        const first = state;
+        for (const parts of stream) state = deepFreeze(applyOutcome(state, PACK, deepFreeze(payload(parts)), costOf));
+        expect(JSON.stringify(first)).toBe(before);
+        const model = referenceModel(stream);
+        expect(state.outcomes).toBe(stream.length);
+        expect(state.content.alpha).toEqual(model.alpha);
+        expect(state.content.beta).toEqual(model.beta);
+        expect(state.content.floorBps).toEqual(model.floor);
+        expect(state.content.floorSource).toEqual(model.learned.map((learned) => (learned ? FloorSource.learned : FloorSource.warm_start)));
+        for (let r = 0; r < PACK.regimes.length; r++) {
+          const sums = regimeSums(state.content.stats[r]!);
+          expect(sums.input_tokens).toEqual(aggregate(model.features[r]!.input_tokens));
+          expect(sums.value_micros).toEqual(aggregate(model.features[r]!.value_micros));
+          expect(sums.risk_bps).toEqual(aggregate(model.features[r]!.risk_bps));
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 });
 
 describe("content hash and snapshot", () => {
   const learnedContent = (): PolicyContent => {
     let state = initialLearnerState(PACK);
-    for (let k = 0; k < 40; k++) state = applyOutcome(state, PACK, payload({ regime: k % 8, option: OPTION_OF_TIER[k % 4]!, success: k % 3 !== 0, inputTokens: 100 + k }), costOf);
+    for (let k = 0; k < 40; k++)
+      state = applyOutcome(
+        state,
+        PACK,
+        payload({ regime: k % 8, option: OPTION_OF_TIER[k % 4]!, success: k % 3 !== 0, inputTokens: 100 + k }),
+        costOf,
+      );
     return deepFreeze(state.content);
   };
 
@@ -285,7 +342,10 @@ describe("content hash and snapshot", () => {
       ["explorationBps", { ...content, explorationBps: content.explorationBps + 1 }],
       ["latencyBpsPerSecond", { ...content, latencyBpsPerSecond: content.latencyBpsPerSecond + 1 }],
       ["sampleCount", { ...content, sampleCount: content.sampleCount * 2 }],
-      ["stats", { ...content, stats: content.stats.map((s, r) => (r === 3 ? { ...s, risk_bps: { ...s.risk_bps, s2: `${s.risk_bps.s2}0` } } : s)) }],
+      [
+        "stats",
+        { ...content, stats: content.stats.map((s, r) => (r === 3 ? { ...s, risk_bps: { ...s.risk_bps, s2: `${s.risk_bps.s2}0` } } : s)) },
+      ],
     ];
     const seen = new Set([hash]);
     for (const [field, variant] of variants) {

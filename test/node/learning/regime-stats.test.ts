@@ -5,10 +5,25 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  ANOMALY_FLOOR_RAISE_BPS, ANOMALY_MIN_OBSERVATIONS, ANOMALY_Z_P, ANOMALY_Z_Q, FEATURES, NO_ANOMALY, checkAnomaly, type RegimeFeatureSums,
+  ANOMALY_FLOOR_RAISE_BPS,
+  ANOMALY_MIN_OBSERVATIONS,
+  ANOMALY_Z_P,
+  ANOMALY_Z_Q,
+  FEATURES,
+  NO_ANOMALY,
+  checkAnomaly,
+  type RegimeFeatureSums,
 } from "../../../src/learning/anomaly.ts";
 import {
-  EMPTY_SUMS, aggregate, describeSums, exceedsZ, merge, observe, sumsFromText, sumsToText, type PowerSums,
+  EMPTY_SUMS,
+  aggregate,
+  describeSums,
+  exceedsZ,
+  merge,
+  observe,
+  sumsFromText,
+  sumsToText,
+  type PowerSums,
 } from "../../../src/learning/regime-stats.ts";
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -49,24 +64,32 @@ describe("power sums", () => {
 
   it("the empty aggregate is the merge identity", () => {
     expect(aggregate([])).toEqual(EMPTY_SUMS);
-    fc.assert(fc.property(values, (a) => {
-      expect(bitForBit(merge(aggregate(a), EMPTY_SUMS))).toBe(bitForBit(aggregate(a)));
-      expect(bitForBit(merge(EMPTY_SUMS, aggregate(a)))).toBe(bitForBit(aggregate(a)));
-    }));
+    fc.assert(
+      fc.property(values, (a) => {
+        expect(bitForBit(merge(aggregate(a), EMPTY_SUMS))).toBe(bitForBit(aggregate(a)));
+        expect(bitForBit(merge(EMPTY_SUMS, aggregate(a)))).toBe(bitForBit(aggregate(a)));
+      }),
+    );
   });
 
   it("agg(A ++ B ++ C) = merge(merge(agg A, agg B), agg C) = merge(agg A, merge(agg B, agg C)), bit for bit", () => {
-    fc.assert(fc.property(values, values, values, (a, b, c) => {
-      const whole = bitForBit(aggregate([...a, ...b, ...c]));
-      expect(bitForBit(merge(merge(aggregate(a), aggregate(b)), aggregate(c)))).toBe(whole);
-      expect(bitForBit(merge(aggregate(a), merge(aggregate(b), aggregate(c))))).toBe(whole);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(values, values, values, (a, b, c) => {
+        const whole = bitForBit(aggregate([...a, ...b, ...c]));
+        expect(bitForBit(merge(merge(aggregate(a), aggregate(b)), aggregate(c)))).toBe(whole);
+        expect(bitForBit(merge(aggregate(a), merge(aggregate(b), aggregate(c))))).toBe(whole);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("merge is commutative, bit for bit", () => {
-    fc.assert(fc.property(values, values, (a, b) => {
-      expect(bitForBit(merge(aggregate(a), aggregate(b)))).toBe(bitForBit(merge(aggregate(b), aggregate(a))));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(values, values, (a, b) => {
+        expect(bitForBit(merge(aggregate(a), aggregate(b)))).toBe(bitForBit(merge(aggregate(b), aggregate(a))));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("sums exactly even where doubles cannot: (2^53 - 1)^2 and sums past 2^53", () => {
@@ -81,13 +104,15 @@ describe("power sums", () => {
   });
 
   it("sumsToText / sumsFromText round trip exactly, at any size", () => {
-    fc.assert(fc.property(values, (a) => {
-      const sums = aggregate(a);
-      const text = sumsToText(sums);
-      expect(sumsFromText(text)).toEqual(sums);
-      expect(sumsFromText(JSON.parse(JSON.stringify(text)))).toEqual(sums);
-      for (const field of [text.n, text.s1, text.s2]) expect(field).toMatch(/^-?(0|[1-9][0-9]*)$/);
-    }));
+    fc.assert(
+      fc.property(values, (a) => {
+        const sums = aggregate(a);
+        const text = sumsToText(sums);
+        expect(sumsFromText(text)).toEqual(sums);
+        expect(sumsFromText(JSON.parse(JSON.stringify(text)))).toEqual(sums);
+        for (const field of [text.n, text.s1, text.s2]) expect(field).toMatch(/^-?(0|[1-9][0-9]*)$/);
+      }),
+    );
   });
 });
 
@@ -95,9 +120,12 @@ describe("exceedsZ, the exact |z| > p/q test", () => {
   const ratio = fc.tuple(fc.bigInt({ min: 0n, max: 20n }), fc.bigInt({ min: 1n, max: 5n }));
 
   it("agrees with the two-pass rational reference on arbitrary safe integers, huge and negative ones included", () => {
-    fc.assert(fc.property(values, safeInteger, ratio, (data, x, [p, q]) => {
-      expect(exceedsZ(aggregate(data), x, p, q)).toBe(referenceExceedsZ(data, x, p, q));
-    }), { numRuns: 1_000 });
+    fc.assert(
+      fc.property(values, safeInteger, ratio, (data, x, [p, q]) => {
+        expect(exceedsZ(aggregate(data), x, p, q)).toBe(referenceExceedsZ(data, x, p, q));
+      }),
+      { numRuns: 1_000 },
+    );
   });
 
   it("agrees with the reference right at the boundary, where a float test could round either way", () => {
@@ -106,10 +134,17 @@ describe("exceedsZ, the exact |z| > p/q test", () => {
     // Data {0, 0, 6}: mean 2, variance 12, so x = 8 has z^2 = 3 exactly, z = sqrt(3); p/q = 7/4 is
     // 1.75 > 1.7320 and 17/10 = 1.7 < 1.7320.
     const cases: [number[], number, bigint, bigint, boolean][] = [
-      [[0, 2], 2, 1n, 1n, false], [[0, 2], 3, 1n, 1n, true], [[0, 2], 3, 2n, 1n, false], [[0, 2], -1, 1n, 1n, true],
-      [[0, 0, 6], 8, 7n, 4n, false], [[0, 0, 6], 8, 17n, 10n, true],
+      [[0, 2], 2, 1n, 1n, false],
+      [[0, 2], 3, 1n, 1n, true],
+      [[0, 2], 3, 2n, 1n, false],
+      [[0, 2], -1, 1n, 1n, true],
+      [[0, 0, 6], 8, 7n, 4n, false],
+      [[0, 0, 6], 8, 17n, 10n, true],
       // |z| exactly p/q is not anomalous, the rule is strict: {0, 2, 4} has mean 2 and sd 2, so x = 10 is z = 4 exactly.
-      [[0, 2, 4], 10, 4n, 1n, false], [[0, 2, 4], 11, 4n, 1n, true], [[0, 2, 4], -6, 4n, 1n, false], [[0, 2, 4], -7, 4n, 1n, true],
+      [[0, 2, 4], 10, 4n, 1n, false],
+      [[0, 2, 4], 11, 4n, 1n, true],
+      [[0, 2, 4], -6, 4n, 1n, false],
+      [[0, 2, 4], -7, 4n, 1n, true],
     ];
     for (const [data, x, p, q, expected] of cases) {
       expect(referenceExceedsZ(data, x, p, q), `reference ${data} ${x} ${p}/${q}`).toBe(expected);
@@ -118,15 +153,22 @@ describe("exceedsZ, the exact |z| > p/q test", () => {
   });
 
   it("agrees with a float computation on small values away from the boundary", () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: -1_000, max: 1_000 }), { minLength: 2, maxLength: 50 }), fc.integer({ min: -5_000, max: 5_000 }), (data, x) => {
-      const n = data.length;
-      const mean = data.reduce((s, v) => s + v, 0) / n;
-      const variance = data.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
-      fc.pre(variance > 0);
-      const z = Math.abs(x - mean) / Math.sqrt(variance);
-      fc.pre(Math.abs(z - 4) > 1e-6);
-      expect(exceedsZ(aggregate(data), x, ANOMALY_Z_P, ANOMALY_Z_Q)).toBe(z > 4);
-    }), { numRuns: 1_000 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -1_000, max: 1_000 }), { minLength: 2, maxLength: 50 }),
+        fc.integer({ min: -5_000, max: 5_000 }),
+        (data, x) => {
+          const n = data.length;
+          const mean = data.reduce((s, v) => s + v, 0) / n;
+          const variance = data.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
+          fc.pre(variance > 0);
+          const z = Math.abs(x - mean) / Math.sqrt(variance);
+          fc.pre(Math.abs(z - 4) > 1e-6);
+          expect(exceedsZ(aggregate(data), x, ANOMALY_Z_P, ANOMALY_Z_Q)).toBe(z > 4);
+        },
+      ),
+      { numRuns: 1_000 },
+    );
   });
 
   it("needs two observations; with zero variance any x off the mean is anomalous and the mean is not", () => {
@@ -148,7 +190,10 @@ describe("checkAnomaly", () => {
   it(`applies only from ${ANOMALY_MIN_OBSERVATIONS} observations on`, () => {
     const huge = { ...ordinary, input_tokens: 1_000_000 };
     expect(checkAnomaly(history(Number(ANOMALY_MIN_OBSERVATIONS) - 1), huge)).toEqual(NO_ANOMALY);
-    expect(checkAnomaly(history(Number(ANOMALY_MIN_OBSERVATIONS)), huge)).toEqual({ raiseBps: ANOMALY_FLOOR_RAISE_BPS, features: ["input_tokens"] });
+    expect(checkAnomaly(history(Number(ANOMALY_MIN_OBSERVATIONS)), huge)).toEqual({
+      raiseBps: ANOMALY_FLOOR_RAISE_BPS,
+      features: ["input_tokens"],
+    });
     expect(checkAnomaly(history(0), huge)).toEqual(NO_ANOMALY);
   });
 
@@ -156,7 +201,8 @@ describe("checkAnomaly", () => {
     const sums = history(60);
     expect(checkAnomaly(sums, ordinary)).toEqual(NO_ANOMALY);
     expect(checkAnomaly(sums, { input_tokens: 1_000_000, value_micros: 5_000_001, risk_bps: 9_000 })).toEqual({
-      raiseBps: ANOMALY_FLOOR_RAISE_BPS, features: [...FEATURES],
+      raiseBps: ANOMALY_FLOOR_RAISE_BPS,
+      features: [...FEATURES],
     });
     expect(checkAnomaly(sums, { ...ordinary, risk_bps: 9_000 }).features).toEqual(["risk_bps"]);
   });

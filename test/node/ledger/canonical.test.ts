@@ -24,12 +24,17 @@ describe("key order", () => {
 
   test("orders the RFC 8785 section 3.2.3 example as the RFC does", () => {
     const value = {
-      "\u20ac": "Euro Sign", "\r": "Carriage Return", "\ufb33": "Hebrew Letter Dalet With Dagesh", "1": "One",
-      "\ud83d\ude00": "Emoji: Grinning Face", "\u0080": "Control", "\u00f6": "Latin Small Letter O With Diaeresis",
+      "\u20ac": "Euro Sign",
+      "\r": "Carriage Return",
+      "\ufb33": "Hebrew Letter Dalet With Dagesh",
+      "1": "One",
+      "\ud83d\ude00": "Emoji: Grinning Face",
+      "\u0080": "Control",
+      "\u00f6": "Latin Small Letter O With Diaeresis",
     };
     expect(canonical(value)).toBe(
       '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis",' +
-      '"\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
+        '"\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
     );
   });
 
@@ -52,7 +57,7 @@ describe("spelling", () => {
     ["an object without a prototype", Object.assign(Object.create(null) as object, { b: 1, a: [true, null] }), '{"a":[true,null],"b":1}'],
     // RFC 8785 section 3.2.2.2: control characters as \u00XX in lower case, the short escapes,
     // and nothing else escaped (not "/", not non-ASCII).
-    ["the RFC 8785 string example", "\u20ac$\u000f\nA'B\"\\\\\"/", '"\u20ac$\\u000f\\nA\'B\\"\\\\\\\\\\"/"'],
+    ["the RFC 8785 string example", '\u20ac$\u000f\nA\'B"\\\\"/', '"\u20ac$\\u000f\\nA\'B\\"\\\\\\\\\\"/"'],
     ["U+2028 and U+2029 unescaped", "\u2028\u2029", '"\u2028\u2029"'],
     ["DEL and U+0080 unescaped", "\u007f\u0080", '"\u007f\u0080"'],
     ["every short escape", "\b\f\n\r\t", '"\\b\\f\\n\\r\\t"'],
@@ -71,20 +76,29 @@ describe("golden records", () => {
   const decision = {
     decision: { tier: 2, option: "claude-sonnet", reasons: ["floor_met"] },
     ledger: {
-      decision_id: "d-7", request_digest: "00ff", budget_verdict: "pass", served_rank: 1, served_option: "gpt-mini",
-      reservation_id: "d-7", reserved_micros: 1_200, expires_at_ms: 1_700_000_060_000, budget: { credited: 15_000, committed: 0, reserved: 1_200 },
+      decision_id: "d-7",
+      request_digest: "00ff",
+      budget_verdict: "pass",
+      served_rank: 1,
+      served_option: "gpt-mini",
+      reservation_id: "d-7",
+      reserved_micros: 1_200,
+      expires_at_ms: 1_700_000_060_000,
+      budget: { credited: 15_000, committed: 0, reserved: 1_200 },
     },
   };
 
   test("a top-up record", () => {
-    expect(canonical(topUp)).toBe('{"amount_micros":5000,"budget":{"committed":0,"credited":15000,"reserved":0},"op":"top_up","top_up_id":"t-1"}');
+    expect(canonical(topUp)).toBe(
+      '{"amount_micros":5000,"budget":{"committed":0,"credited":15000,"reserved":0},"op":"top_up","top_up_id":"t-1"}',
+    );
   });
 
   test("a decision record", () => {
     expect(canonical(decision)).toBe(
       '{"decision":{"option":"claude-sonnet","reasons":["floor_met"],"tier":2},' +
-      '"ledger":{"budget":{"committed":0,"credited":15000,"reserved":1200},"budget_verdict":"pass","decision_id":"d-7",' +
-      '"expires_at_ms":1700000060000,"request_digest":"00ff","reservation_id":"d-7","reserved_micros":1200,"served_option":"gpt-mini","served_rank":1}}',
+        '"ledger":{"budget":{"committed":0,"credited":15000,"reserved":1200},"budget_verdict":"pass","decision_id":"d-7",' +
+        '"expires_at_ms":1700000060000,"request_digest":"00ff","reservation_id":"d-7","reserved_micros":1200,"served_option":"gpt-mini","served_rank":1}}',
     );
   });
 
@@ -160,11 +174,17 @@ describe("refusals", () => {
 
 describe("properties", () => {
   const integer = fc.oneof(fc.maxSafeInteger(), fc.constantFrom(0, 1, -1, 2 ** 31 - 1, 2 ** 53 - 1, -(2 ** 53 - 1)));
-  const text = fc.oneof(fc.string({ unit: "binary" }), fc.constantFrom("", "\u2028", "\u{1F600}", "\u0000", "\"\\/", "10", "9", "__proto__"));
+  const text = fc.oneof(
+    fc.string({ unit: "binary" }),
+    fc.constantFrom("", "\u2028", "\u{1F600}", "\u0000", '"\\/', "10", "9", "__proto__"),
+  );
   const { value } = fc.letrec<{ value: unknown }>((tie) => ({
     value: fc.oneof(
       { depthSize: "small", withCrossShrink: true },
-      fc.constant(null), fc.boolean(), integer, text,
+      fc.constant(null),
+      fc.boolean(),
+      integer,
+      text,
       fc.array(tie("value"), { maxLength: 5 }),
       fc.dictionary(text, tie("value"), { maxKeys: 5 }),
     ),
@@ -187,30 +207,42 @@ describe("properties", () => {
   }
 
   test("canonicalJson(JSON.parse(canonicalJson(x))) === canonicalJson(x)", () => {
-    fc.assert(fc.property(value, (x) => {
-      const once = canonical(x);
-      expect(canonical(JSON.parse(once))).toBe(once);
-    }), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(value, (x) => {
+        const once = canonical(x);
+        expect(canonical(JSON.parse(once))).toBe(once);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   test("agrees with an independent encoder", () => {
-    fc.assert(fc.property(value, (x) => {
-      expect(canonical(x)).toBe(reference(x));
-    }), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(value, (x) => {
+        expect(canonical(x)).toBe(reference(x));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   test("is the same for every insertion order of the keys", () => {
-    fc.assert(fc.property(fc.dictionary(text, value, { maxKeys: 8 }), (x) => {
-      const reversed = Object.fromEntries(Object.entries(x).reverse());
-      expect(canonical(reversed)).toBe(canonical(x));
-    }), { numRuns: 1_000 });
+    fc.assert(
+      fc.property(fc.dictionary(text, value, { maxKeys: 8 }), (x) => {
+        const reversed = Object.fromEntries(Object.entries(x).reverse());
+        expect(canonical(reversed)).toBe(canonical(x));
+      }),
+      { numRuns: 1_000 },
+    );
   });
 
   test("refuses every non-integer number, wherever it sits", () => {
     const bad = fc.oneof(fc.double({ noInteger: true }), fc.constantFrom(-0, 2 ** 53, -(2 ** 53), Infinity, -Infinity, Number.NaN));
-    fc.assert(fc.property(value, bad, fc.boolean(), (x, number, inArray) => {
-      const poisoned = inArray ? [x, number] : { x, bad: number };
-      expect(() => canonical(poisoned)).toThrow(CanonicalError);
-    }), { numRuns: 1_000 });
+    fc.assert(
+      fc.property(value, bad, fc.boolean(), (x, number, inArray) => {
+        const poisoned = inArray ? [x, number] : { x, bad: number };
+        expect(() => canonical(poisoned)).toThrow(CanonicalError);
+      }),
+      { numRuns: 1_000 },
+    );
   });
 });

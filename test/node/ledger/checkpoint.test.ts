@@ -6,7 +6,11 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import {
-  formatCheckpoint, openCheckpoint, parseCheckpoint, signCheckpoint, type CheckpointFields,
+  formatCheckpoint,
+  openCheckpoint,
+  parseCheckpoint,
+  signCheckpoint,
+  type CheckpointFields,
 } from "../../../src/ledger/checkpoint.ts";
 import { generateSignerKey, parseVerifierKey, signNote, type VerifierKey } from "../../../src/ledger/signed-note.ts";
 import vectors from "../../vectors/signed-note.json" with { type: "json" };
@@ -56,7 +60,11 @@ describe("formatCheckpoint", () => {
     ["the empty tree", { origin: "example.com/log", treeSize: 0, rootHash: emptyRoot }, `example.com/log\n0\n${emptyRootBase64}\n`],
     ["2^53-1 leaves", { origin: "o", treeSize: 2 ** 53 - 1, rootHash: emptyRoot }, `o\n9007199254740991\n${emptyRootBase64}\n`],
     ["-0 leaves, printed as 0", { origin: "o", treeSize: -0, rootHash: emptyRoot }, `o\n0\n${emptyRootBase64}\n`],
-    ["extension lines", { origin: "o", treeSize: 7, rootHash: emptyRoot, extensions: ["ext one", "2"] }, `o\n7\n${emptyRootBase64}\next one\n2\n`],
+    [
+      "extension lines",
+      { origin: "o", treeSize: 7, rootHash: emptyRoot, extensions: ["ext one", "2"] },
+      `o\n7\n${emptyRootBase64}\next one\n2\n`,
+    ],
   ])("formats %s", (_, fields, expected) => {
     expect(formatCheckpoint(fields)).toBe(expected);
   });
@@ -71,8 +79,16 @@ describe("formatCheckpoint", () => {
     ["2^53 size", { origin: "o", treeSize: 2 ** 53, rootHash: emptyRoot }, /^"treeSize" expected/],
     ["infinite size", { origin: "o", treeSize: 1e9999, rootHash: emptyRoot }, /^"treeSize" expected/],
     ["bigint size", { origin: "o", treeSize: 1n, rootHash: emptyRoot }, /^"treeSize" expected safe integer >= 0, got type=bigint$/],
-    ["31-byte root", { origin: "o", treeSize: 0, rootHash: new Uint8Array(31) }, /^"rootHash" expected Uint8Array of length 32, got length=31$/],
-    ["33-byte root", { origin: "o", treeSize: 0, rootHash: new Uint8Array(33) }, /^"rootHash" expected Uint8Array of length 32, got length=33$/],
+    [
+      "31-byte root",
+      { origin: "o", treeSize: 0, rootHash: new Uint8Array(31) },
+      /^"rootHash" expected Uint8Array of length 32, got length=31$/,
+    ],
+    [
+      "33-byte root",
+      { origin: "o", treeSize: 0, rootHash: new Uint8Array(33) },
+      /^"rootHash" expected Uint8Array of length 32, got length=33$/,
+    ],
     ["root as an array", { origin: "o", treeSize: 0, rootHash: [...emptyRoot] }, /^"rootHash" expected Uint8Array/],
     ["empty extension line", { origin: "o", treeSize: 0, rootHash: emptyRoot, extensions: [""] }, /^"extensions" expected non-empty line/],
     ["extensions not an array", { origin: "o", treeSize: 0, rootHash: emptyRoot, extensions: "x" }, /^"extensions" expected array/],
@@ -83,8 +99,7 @@ describe("formatCheckpoint", () => {
 });
 
 const sizeArbitrary = fc.oneof(fc.constantFrom(0, 1, 2 ** 31 - 1, 2 ** 32, 2 ** 53 - 1), fc.maxSafeNat());
-const lineArbitrary = fc.string({ unit: "binary", minLength: 1, maxLength: 20 })
-  .map((line) => line.replace(/[\u0000-\u001F]/g, "."));
+const lineArbitrary = fc.string({ unit: "binary", minLength: 1, maxLength: 20 }).map((line) => line.replace(/[\u0000-\u001F]/g, "."));
 const fieldsArbitrary = fc.record({
   origin: lineArbitrary,
   treeSize: sizeArbitrary,
@@ -94,16 +109,30 @@ const fieldsArbitrary = fc.record({
 
 describe("parseCheckpoint", () => {
   test("parses back exactly what formatCheckpoint wrote", () => {
-    fc.assert(fc.property(fieldsArbitrary, (fields) => {
-      expect(parseCheckpoint(formatCheckpoint(fields))).toEqual({ ok: true, checkpoint: fields });
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fieldsArbitrary, (fields) => {
+        expect(parseCheckpoint(formatCheckpoint(fields))).toEqual({ ok: true, checkpoint: fields });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test.each([
-    ["leading zero", "01"], ["zero written twice", "00"], ["negative", "-1"], ["negative zero", "-0"],
-    ["plus sign", "+1"], ["leading space", " 1"], ["trailing space", "1 "], ["decimal point", "1.0"],
-    ["exponent", "1e3"], ["hexadecimal", "0x10"], ["empty", ""], ["2^53", "9007199254740992"],
-    ["2^64", "18446744073709551616"], ["Arabic-Indic digits", "\u0661\u0662"], ["far too many digits", "9".repeat(400)],
+    ["leading zero", "01"],
+    ["zero written twice", "00"],
+    ["negative", "-1"],
+    ["negative zero", "-0"],
+    ["plus sign", "+1"],
+    ["leading space", " 1"],
+    ["trailing space", "1 "],
+    ["decimal point", "1.0"],
+    ["exponent", "1e3"],
+    ["hexadecimal", "0x10"],
+    ["empty", ""],
+    ["2^53", "9007199254740992"],
+    ["2^64", "18446744073709551616"],
+    ["Arabic-Indic digits", "\u0661\u0662"],
+    ["far too many digits", "9".repeat(400)],
   ])("refuses a tree size with %s", (_, size) => {
     expect(parseCheckpoint(`o\n${size}\n${emptyRootBase64}\n`)).toMatchObject({ ok: false, code: "checkpoint_malformed" });
   });
@@ -148,10 +177,13 @@ describe("signCheckpoint and openCheckpoint", () => {
   const fields = { origin: "calybris.dev/tenant/t1", treeSize: 42, rootHash: root(7) };
 
   test("sign then open returns the same fields, for any checkpoint", () => {
-    fc.assert(fc.property(fieldsArbitrary, (anyFields) => {
-      const opened = openCheckpoint(signCheckpoint(anyFields, devKey), devKey, anyFields.origin);
-      expect(opened).toEqual({ ok: true, checkpoint: anyFields, verifiedBy: ["calybris-dev+aa25f12c"] });
-    }), { numRuns: 25 });
+    fc.assert(
+      fc.property(fieldsArbitrary, (anyFields) => {
+        const opened = openCheckpoint(signCheckpoint(anyFields, devKey), devKey, anyFields.origin);
+        expect(opened).toEqual({ ok: true, checkpoint: anyFields, verifiedBy: ["calybris-dev+aa25f12c"] });
+      }),
+      { numRuns: 25 },
+    );
   });
 
   test("the signed checkpoint is the formatted text, a blank line and one signature line", () => {

@@ -7,13 +7,15 @@ import { verifyExportBytes } from "../../../src/ledger/chain-verifier.ts";
 import type { DecideResult } from "../../../src/ledger/commands.ts";
 import { LedgerEngine } from "../../../src/ledger/engine.ts";
 import { MemoryStore } from "../../../src/ledger/memory-store.ts";
-import {
-  createTenantCommand, decideCommand, exportBytes, ManualScheduler, microtaskEngine, nodeSha256,
-} from "./ledger-fixtures.ts";
+import { createTenantCommand, decideCommand, exportBytes, ManualScheduler, microtaskEngine, nodeSha256 } from "./ledger-fixtures.ts";
 
 // Any two of these fit a budget of 90 (80, 90 or 70 microcents), all three (120) do not.
 const BUDGET_MICROS = 90;
-const RACERS = [{ name: "A", costMicros: 50 }, { name: "B", costMicros: 30 }, { name: "C", costMicros: 40 }] as const;
+const RACERS = [
+  { name: "A", costMicros: 50 },
+  { name: "B", costMicros: 30 },
+  { name: "C", costMicros: 40 },
+] as const;
 
 type Action = "A" | "B" | "C" | "flush";
 
@@ -108,8 +110,11 @@ describe("1,000 concurrent decisions", () => {
     const engine = microtaskEngine(store);
     await engine.submit(createTenantCommand(100 * costMicros));
     const commitsBefore = store.commits;
-    const answers = await Promise.all(Array.from({ length: 1_000 }, (_, i) =>
-      engine.submit(decideCommand({ decisionId: `concurrent-${i}`, costs: [costMicros], nowMs: 1 }))));
+    const answers = await Promise.all(
+      Array.from({ length: 1_000 }, (_, i) =>
+        engine.submit(decideCommand({ decisionId: `concurrent-${i}`, costs: [costMicros], nowMs: 1 })),
+      ),
+    );
     const verdicts = answers.map((a) => (a.ok ? a.budgetVerdict : a.code));
     expect(verdicts.filter((v) => v === "pass").length).toBe(100);
     expect(verdicts.filter((v) => v === "fail").length).toBe(900);

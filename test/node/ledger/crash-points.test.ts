@@ -10,7 +10,16 @@ import type { LedgerCommand } from "../../../src/ledger/commands.ts";
 import { EMPTY_HEAD, LedgerEngine } from "../../../src/ledger/engine.ts";
 import type { LedgerStore, LedgerWrite } from "../../../src/ledger/store.ts";
 import {
-  allEntries, createTenantCommand, exportBytes, exportText, ManualScheduler, microtaskEngine, nodeSha256, RecordingStore, submitAll, TestRandom,
+  allEntries,
+  createTenantCommand,
+  exportBytes,
+  exportText,
+  ManualScheduler,
+  microtaskEngine,
+  nodeSha256,
+  RecordingStore,
+  submitAll,
+  TestRandom,
 } from "./ledger-fixtures.ts";
 import { HistoryBuilder, type AckedEntry } from "./ledger-history.ts";
 
@@ -29,32 +38,60 @@ class InjectedCrash extends Error {
 function observe(store: LedgerStore, writes: readonly LedgerWrite[]): string {
   const rows = writes.map((write) => {
     switch (write.table) {
-      case "entry": return store.readEntries(write.row.seq, 1);
-      case "node": { const hash = store.readNode(write.level, write.index); return hash === null ? null : bytesToHex(hash); }
-      case "reservation": return store.readReservation(write.row.id);
-      case "keyed": return store.readKeyed(write.scope, write.key);
-      case "outbox": case "outbox_delete": return store.readOutboxDue(Number.MAX_SAFE_INTEGER, 1_000_000);
-      case "checkpoint": return store.readLatestCheckpoint();
-      case "head": return store.readHead();
-      case "tenant": return store.readTenant();
-      case "truncate_entries": return allEntries(store).length;
+      case "entry":
+        return store.readEntries(write.row.seq, 1);
+      case "node": {
+        const hash = store.readNode(write.level, write.index);
+        return hash === null ? null : bytesToHex(hash);
+      }
+      case "reservation":
+        return store.readReservation(write.row.id);
+      case "keyed":
+        return store.readKeyed(write.scope, write.key);
+      case "outbox":
+      case "outbox_delete":
+        return store.readOutboxDue(Number.MAX_SAFE_INTEGER, 1_000_000);
+      case "checkpoint":
+        return store.readLatestCheckpoint();
+      case "head":
+        return store.readHead();
+      case "tenant":
+        return store.readTenant();
+      case "truncate_entries":
+        return allEntries(store).length;
     }
   });
-  return JSON.stringify({ head: store.readHead(), tenant: store.readTenant(), entries: allEntries(store).length, checkpoint: store.readLatestCheckpoint(), rows });
+  return JSON.stringify({
+    head: store.readHead(),
+    tenant: store.readTenant(),
+    entries: allEntries(store).length,
+    checkpoint: store.readLatestCheckpoint(),
+    rows,
+  });
 }
 
 function writeKey(write: LedgerWrite): string {
   switch (write.table) {
-    case "entry": return `entry ${write.row.seq} ${write.row.fpHex}`;
-    case "node": return `node ${write.level}:${write.index} ${bytesToHex(write.hash)}`;
-    case "reservation": return `reservation ${JSON.stringify(write.row)}`;
-    case "keyed": return `keyed ${write.scope} ${write.key} ${write.value}`;
-    case "outbox": return `outbox ${write.row.id}`;
-    case "outbox_delete": return `outbox_delete ${write.id}`;
-    case "checkpoint": return `checkpoint ${write.row.treeSize}`;
-    case "head": return `head ${JSON.stringify(write.row)}`;
-    case "tenant": return `tenant ${JSON.stringify(write.row)}`;
-    case "truncate_entries": return `truncate ${write.fromSeq}`;
+    case "entry":
+      return `entry ${write.row.seq} ${write.row.fpHex}`;
+    case "node":
+      return `node ${write.level}:${write.index} ${bytesToHex(write.hash)}`;
+    case "reservation":
+      return `reservation ${JSON.stringify(write.row)}`;
+    case "keyed":
+      return `keyed ${write.scope} ${write.key} ${write.value}`;
+    case "outbox":
+      return `outbox ${write.row.id}`;
+    case "outbox_delete":
+      return `outbox_delete ${write.id}`;
+    case "checkpoint":
+      return `checkpoint ${write.row.treeSize}`;
+    case "head":
+      return `head ${JSON.stringify(write.row)}`;
+    case "tenant":
+      return `tenant ${JSON.stringify(write.row)}`;
+    case "truncate_entries":
+      return `truncate ${write.fromSeq}`;
   }
 }
 
@@ -87,7 +124,8 @@ async function priorState(seed: number): Promise<{ store: RecordingStore; histor
   } else {
     await history.createTenant(history.rng.int(200_000));
     const batches = 2 + history.rng.int(6);
-    for (let i = 0; i < batches; i++) await history.run(Array.from({ length: 1 + history.rng.int(6) }, () => history.command(history.rng.chance(0.3))));
+    for (let i = 0; i < batches; i++)
+      await history.run(Array.from({ length: 1 + history.rng.int(6) }, () => history.command(history.rng.chance(0.3))));
   }
   const size = 4 + history.rng.int(8);
   for (let i = 0; i < size; i++) batch.push(history.command(history.rng.chance(0.2)));
@@ -97,7 +135,10 @@ async function priorState(seed: number): Promise<{ store: RecordingStore; histor
 }
 
 /** The batch on a clone of the store, with no fault: its writes and its answers. */
-async function dryRun(store: RecordingStore, batch: readonly LedgerCommand[]): Promise<{ writes: LedgerWrite[]; answers: unknown[]; text: string }> {
+async function dryRun(
+  store: RecordingStore,
+  batch: readonly LedgerCommand[],
+): Promise<{ writes: LedgerWrite[]; answers: unknown[]; text: string }> {
   const clone = store.clone();
   const writes: LedgerWrite[] = [];
   clone.writeHook = (write) => {

@@ -88,7 +88,12 @@ function expectReferenceProof(ledger: Ledger, result: ReturnType<typeof proveEnt
   const root = referenceRoot(data);
   const path = referencePath(seq, data);
   expect(result).toMatchObject({
-    ok: true, seq, treeSize, leafHashHex: bytesToHex(referenceLeaf(data[seq]!)), rootHex: bytesToHex(root), proofHex: path.map(bytesToHex),
+    ok: true,
+    seq,
+    treeSize,
+    leafHashHex: bytesToHex(referenceLeaf(data[seq]!)),
+    rootHex: bytesToHex(root),
+    proofHex: path.map(bytesToHex),
     line: `{"seq":${seq}}`,
   });
   // And the RFC 9162 verifier agrees, with the reference's root.
@@ -110,8 +115,19 @@ describe("proveEntry against the live tree", () => {
   });
 
   it("refuses an entry past the live tree, and the empty tree", () => {
-    for (const [size, seq] of [[0, 0], [1, 1], [5, 5], [5, 6], [70, 70], [70, 2 ** 53 - 1]] as const) {
-      expect(proveEntry(ledger.store, ledger.live(size), seq)).toEqual({ ok: false, code: "entry_not_found", detail: `the chain has ${size} entries` });
+    for (const [size, seq] of [
+      [0, 0],
+      [1, 1],
+      [5, 5],
+      [5, 6],
+      [70, 70],
+      [70, 2 ** 53 - 1],
+    ] as const) {
+      expect(proveEntry(ledger.store, ledger.live(size), seq)).toEqual({
+        ok: false,
+        code: "entry_not_found",
+        detail: `the chain has ${size} entries`,
+      });
     }
   });
 
@@ -144,7 +160,9 @@ describe("proveEntry against signed checkpoints", () => {
     for (let seq = 0; seq < treeSize; seq++) expectReferenceProof(ledger, proveInclusion(ledger.store, seq, tree), seq, treeSize);
     for (const seq of [treeSize, treeSize + 1, LEAF_COUNT - 1, LEAF_COUNT, 2 ** 53 - 1]) {
       expect(proveInclusion(ledger.store, seq, tree)).toEqual({
-        ok: false, code: "entry_not_found", detail: `the tree proved against has ${treeSize} entries`,
+        ok: false,
+        code: "entry_not_found",
+        detail: `the tree proved against has ${treeSize} entries`,
       });
     }
   });
@@ -152,7 +170,11 @@ describe("proveEntry against signed checkpoints", () => {
   it("picks the live tree for an entry the checkpoint does not cover", () => {
     const checkpoint = checkpointOf(ledger.fingerprints, 16);
     expect(proofTree(checkpoint, ledger.live(20), 15).treeSize).toBe(16);
-    expect(proofTree(checkpoint, ledger.live(20), 16)).toEqual({ treeSize: 20, root: referenceRoot(ledger.fingerprints.slice(0, 20)), note: null });
+    expect(proofTree(checkpoint, ledger.live(20), 16)).toEqual({
+      treeSize: 20,
+      root: referenceRoot(ledger.fingerprints.slice(0, 20)),
+      note: null,
+    });
     expect(proofTree(null, ledger.live(20), 3).treeSize).toBe(20);
   });
 });
@@ -173,11 +195,25 @@ describe("proveEntry over damaged storage", () => {
   it("answers ledger_integrity_failed for a missing node, a missing entry, an altered entry or a wrong signed root", () => {
     const live = ledger.live(LEAF_COUNT);
     const noNode = damaged({ readNode: (level, index) => (level === 2 && index === 0 ? null : ledger.store.readNode(level, index)) });
-    expect(proveEntry(noNode, live, 5)).toMatchObject({ ok: false, code: "ledger_integrity_failed", detail: "merkle nodes (2, 0) are missing" });
+    expect(proveEntry(noNode, live, 5)).toMatchObject({
+      ok: false,
+      code: "ledger_integrity_failed",
+      detail: "merkle nodes (2, 0) are missing",
+    });
     const noEntry = damaged({ readEntries: () => [] });
-    expect(proveEntry(noEntry, live, 5)).toMatchObject({ ok: false, code: "ledger_integrity_failed", detail: "entry 5 is missing from storage" });
-    const altered = damaged({ readEntries: (from, limit) => ledger.store.readEntries(from, limit).map((row) => ({ ...row, fpHex: "00".repeat(32) })) });
-    expect(proveEntry(altered, live, 5)).toMatchObject({ ok: false, code: "ledger_integrity_failed", detail: "proof for 5 does not verify" });
+    expect(proveEntry(noEntry, live, 5)).toMatchObject({
+      ok: false,
+      code: "ledger_integrity_failed",
+      detail: "entry 5 is missing from storage",
+    });
+    const altered = damaged({
+      readEntries: (from, limit) => ledger.store.readEntries(from, limit).map((row) => ({ ...row, fpHex: "00".repeat(32) })),
+    });
+    expect(proveEntry(altered, live, 5)).toMatchObject({
+      ok: false,
+      code: "ledger_integrity_failed",
+      detail: "proof for 5 does not verify",
+    });
     const wrongRoot = damaged({ readLatestCheckpoint: () => ({ ...checkpointOf(ledger.fingerprints, 16), rootHex: "11".repeat(32) }) });
     expect(proveEntry(wrongRoot, live, 5)).toMatchObject({ ok: false, code: "ledger_integrity_failed" });
     // An entry past the damaged checkpoint is proved against the live tree, which is intact.

@@ -6,9 +6,7 @@ import { describe, expect, test } from "vitest";
 import type { LedgerCommand } from "../../../src/ledger/commands.ts";
 import { LedgerEngine } from "../../../src/ledger/engine.ts";
 import { MemoryStore } from "../../../src/ledger/memory-store.ts";
-import {
-  createTenantCommand, decideCommand, devSigner, ManualScheduler, ORIGIN, submitAll, tenantRow,
-} from "./ledger-fixtures.ts";
+import { createTenantCommand, decideCommand, devSigner, ManualScheduler, ORIGIN, submitAll, tenantRow } from "./ledger-fixtures.ts";
 
 /** A pure ledger whose flushes run only when the test says so, and a helper that runs one batch. */
 function manualLedger(): { engine: LedgerEngine; store: MemoryStore; batch: (commands: LedgerCommand[]) => Promise<unknown[]> } {
@@ -46,7 +44,10 @@ describe("expiry", () => {
       decideCommand({ decisionId: "a", costs: [10], nowMs: 0, ttlMs: 0 }),
       decideCommand({ decisionId: "b", costs: [20], nowMs: 0, ttlMs: 0 }),
     ]);
-    const [first, second] = await batch([{ type: "expire", nowMs: 1, limit: 1 }, { type: "expire", nowMs: 1, limit: 1 }]);
+    const [first, second] = await batch([
+      { type: "expire", nowMs: 1, limit: 1 },
+      { type: "expire", nowMs: 1, limit: 1 },
+    ]);
     expect(first).toMatchObject({ ok: true, expired: 1, releasedMicros: 10 });
     // Found by ledger-model.test.ts. One batch apart, the second alarm expires b. In one batch the
     // store is asked for its 1 oldest due row (a), which this batch already expired, so b is missed.
@@ -62,7 +63,10 @@ describe("expiry", () => {
       decideCommand({ decisionId: "b", costs: [10], nowMs: 0, ttlMs: 200 }),
       decideCommand({ decisionId: "c", costs: [10], nowMs: 0, ttlMs: 300 }),
     ]);
-    const [released, expired] = await batch([{ type: "release", reservationId: "a", nowMs: 1_000 }, { type: "expire", nowMs: 1_000, limit: 2 }]);
+    const [released, expired] = await batch([
+      { type: "release", reservationId: "a", nowMs: 1_000 },
+      { type: "expire", nowMs: 1_000, limit: 2 },
+    ]);
     expect(released).toMatchObject({ ok: true, releasedMicros: 10 });
     // One batch apart, the expiry takes b and c. In one batch the store returns its 2 oldest due
     // rows (a, b), a is dropped as released by the batch, and c is never looked at.
@@ -96,7 +100,10 @@ describe("storage failures", () => {
 
   /** Settles to the answer, or to "no answer" when the promise is still pending after a macrotask. */
   async function answerOrSilence(answer: Promise<unknown>): Promise<unknown> {
-    return Promise.race([answer.catch((error: unknown) => ({ rejected: String(error) })), new Promise((resolve) => setTimeout(() => resolve("no answer"), 20))]);
+    return Promise.race([
+      answer.catch((error: unknown) => ({ rejected: String(error) })),
+      new Promise((resolve) => setTimeout(() => resolve("no answer"), 20)),
+    ]);
   }
 
   test("every caller of a failed batch hears an answer even when the reload after it fails", async () => {
@@ -129,7 +136,9 @@ describe("tenant creation", () => {
   test("a create_tenant refused as record_invalid leaves memory equal to storage", async () => {
     const { engine, store, batch } = manualLedger();
     // A lone surrogate has no canonical form, so sealing the tenant_created entry throws.
-    const [refused] = await batch([{ ...createTenantCommand(1_000), tenant: { ...tenantRow(), name: "bad \uD800 name" } } as LedgerCommand]);
+    const [refused] = await batch([
+      { ...createTenantCommand(1_000), tenant: { ...tenantRow(), name: "bad \uD800 name" } } as LedgerCommand,
+    ]);
     expect(refused).toMatchObject({ ok: false, code: "record_invalid" });
     expect(store.readHead()).toBeNull();
     // Nothing was written, so the engine's head must still be the empty head a restart loads;

@@ -20,8 +20,18 @@ export function nodeSha256(data: Uint8Array): Uint8Array {
 
 export function tenantRow(tenantId = "tenant-test"): TenantRow {
   return {
-    tenantId, name: "Test tenant", status: "active", mode: "live", pack: "llm", allowedProviderMask: 63, rateLimitPerMinute: 600,
-    costCapMicros: -1, apiKeyHashHex: "00".repeat(32), apiKeyId: "key-1", webhookSecret: "whsec_dGVzdA==", createdAtMs: 0,
+    tenantId,
+    name: "Test tenant",
+    status: "active",
+    mode: "live",
+    pack: "llm",
+    allowedProviderMask: 63,
+    rateLimitPerMinute: 600,
+    costCapMicros: -1,
+    apiKeyHashHex: "00".repeat(32),
+    apiKeyId: "key-1",
+    webhookSecret: "whsec_dGVzdA==",
+    createdAtMs: 0,
   };
 }
 
@@ -99,7 +109,9 @@ export function allEntries(store: LedgerStore): EntryRow[] {
 
 /** The JSONL export: every line followed by a newline. */
 export function exportText(store: LedgerStore): string {
-  return allEntries(store).map((row) => `${row.line}\n`).join("");
+  return allEntries(store)
+    .map((row) => `${row.line}\n`)
+    .join("");
 }
 
 export function exportBytes(store: LedgerStore): Uint8Array {
@@ -147,19 +159,30 @@ export interface DecideSpec {
 
 export function decideCommand(spec: DecideSpec): DecideCommand {
   return {
-    type: "decide", decisionId: spec.decisionId, idempotencyKey: spec.idempotencyKey ?? null,
-    requestDigestHex: spec.digest ?? "d1", candidates: spec.costs.map((costMicros, i) => ({ option: `model-${i}`, costMicros })),
-    record: spec.record ?? { request: spec.decisionId, tier: 1 }, learnerContext: { regime: "coding" },
-    reservationTtlMs: spec.ttlMs ?? 1_000, nowMs: spec.nowMs,
+    type: "decide",
+    decisionId: spec.decisionId,
+    idempotencyKey: spec.idempotencyKey ?? null,
+    requestDigestHex: spec.digest ?? "d1",
+    candidates: spec.costs.map((costMicros, i) => ({ option: `model-${i}`, costMicros })),
+    record: spec.record ?? { request: spec.decisionId, tier: 1 },
+    learnerContext: { regime: "coding" },
+    reservationTtlMs: spec.ttlMs ?? 1_000,
+    nowMs: spec.nowMs,
   };
 }
 
 /** An outcome of `model-0` (the first candidate of every decideCommand); its digest names what it settles. */
 export function outcomeCommand(webhookId: string, decisionFingerprint: string, actualCostMicros: number, nowMs: number): OutcomeCommand {
   return {
-    type: "outcome", webhookId, requestDigestHex: `${decisionFingerprint}:${actualCostMicros}`, decisionFingerprint, model: "model-0",
-    actualCostMicros, record: { quality_bps: 9_000 },
-    learnerOutcome: { success: true }, nowMs,
+    type: "outcome",
+    webhookId,
+    requestDigestHex: `${decisionFingerprint}:${actualCostMicros}`,
+    decisionFingerprint,
+    model: "model-0",
+    actualCostMicros,
+    record: { quality_bps: 9_000 },
+    learnerOutcome: { success: true },
+    nowMs,
   };
 }
 

@@ -4,9 +4,7 @@
 
 import type { LedgerCommand } from "../../../src/ledger/commands.ts";
 import type { LedgerEngine } from "../../../src/ledger/engine.ts";
-import {
-  createTenantCommand, decideCommand, devSigner, ORIGIN, outcomeCommand, submitAll, type TestRandom,
-} from "./ledger-fixtures.ts";
+import { createTenantCommand, decideCommand, devSigner, ORIGIN, outcomeCommand, submitAll, type TestRandom } from "./ledger-fixtures.ts";
 
 export interface AckedEntry {
   readonly seq: number;
@@ -90,7 +88,14 @@ export class HistoryBuilder {
     const idempotencyKey = this.rng.chance(0.3) ? `key-${this.rng.int(12)}` : null;
     const reuse = this.rng.chance(0.05) && this.decisions.length > 0;
     const decisionId = reuse ? (this.rng.pick(this.decisions).reservationId ?? `dec-${this.counter++}`) : `dec-${this.counter++}`;
-    return decideCommand({ decisionId, costs, nowMs, idempotencyKey, digest: this.rng.pick(["d1", "d1", "d2"]), ttlMs: this.rng.pick(TTLS_MS) });
+    return decideCommand({
+      decisionId,
+      costs,
+      nowMs,
+      idempotencyKey,
+      digest: this.rng.pick(["d1", "d1", "d2"]),
+      ttlMs: this.rng.pick(TTLS_MS),
+    });
   }
 
   private outcome(nowMs: number): LedgerCommand {

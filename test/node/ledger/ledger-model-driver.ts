@@ -21,13 +21,24 @@ export type BatchedOp =
   | { readonly kind: "create"; readonly amount: unknown }
   | { readonly kind: "top_up"; readonly id: number; readonly amount: unknown }
   | {
-      readonly kind: "decide"; readonly reuseId: number | null; readonly key: number | null; readonly digest: number;
-      readonly costs: readonly unknown[]; readonly ttlMs: number; readonly recordValid: boolean;
+      readonly kind: "decide";
+      readonly reuseId: number | null;
+      readonly key: number | null;
+      readonly digest: number;
+      readonly costs: readonly unknown[];
+      readonly ttlMs: number;
+      readonly recordValid: boolean;
     }
   | {
-      readonly kind: "outcome"; readonly webhook: number; readonly digest: number; readonly target: number; readonly targetKind: TargetKind;
+      readonly kind: "outcome";
+      readonly webhook: number;
+      readonly digest: number;
+      readonly target: number;
+      readonly targetKind: TargetKind;
       /** Names model-<pick>; decisions rank model-0 to model-3, so 4 is never offered. */
-      readonly modelPick: number; readonly actual: unknown; readonly recordValid: boolean;
+      readonly modelPick: number;
+      readonly actual: unknown;
+      readonly recordValid: boolean;
     }
   | { readonly kind: "release"; readonly target: number; readonly targetKind: TargetKind }
   | { readonly kind: "expire"; readonly lagMs: number; readonly limit: number }
@@ -43,12 +54,13 @@ export type Op =
 export const POISON_AMOUNTS: readonly unknown[] = [Number.NaN, Infinity, -Infinity, -0, 1e300, 2 ** 53, -1, 1.5, "5", null];
 
 const poison = fc.constantFrom(...POISON_AMOUNTS);
-const amount = (maxMicros: number): fc.Arbitrary<unknown> => fc.oneof(
-  { weight: 14, arbitrary: fc.integer({ min: 0, max: maxMicros }) },
-  { weight: 1, arbitrary: fc.constantFrom(0, 1, 2 ** 31 - 1, 2 ** 53 - 2, 2 ** 53 - 1) },
-  { weight: 1, arbitrary: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }) },
-  { weight: 2, arbitrary: poison },
-);
+const amount = (maxMicros: number): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    { weight: 14, arbitrary: fc.integer({ min: 0, max: maxMicros }) },
+    { weight: 1, arbitrary: fc.constantFrom(0, 1, 2 ** 31 - 1, 2 ** 53 - 2, 2 ** 53 - 1) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }) },
+    { weight: 2, arbitrary: poison },
+  );
 const targetKind = fc.constantFrom<TargetKind>("known", "known", "known", "known", "any_entry", "unknown");
 
 const batchedOp: fc.Arbitrary<BatchedOp> = fc.oneof(
@@ -56,7 +68,11 @@ const batchedOp: fc.Arbitrary<BatchedOp> = fc.oneof(
   {
     weight: 10,
     // A few fixed amounts, so that a reused top-up id often comes with its first amount (a replay).
-    arbitrary: fc.record({ kind: fc.constant("top_up" as const), id: fc.nat(7), amount: fc.oneof(amount(5_000), fc.constantFrom(100, 2_500)) }),
+    arbitrary: fc.record({
+      kind: fc.constant("top_up" as const),
+      id: fc.nat(7),
+      amount: fc.oneof(amount(5_000), fc.constantFrom(100, 2_500)),
+    }),
   },
   {
     weight: 28,
@@ -73,15 +89,24 @@ const batchedOp: fc.Arbitrary<BatchedOp> = fc.oneof(
   {
     weight: 20,
     arbitrary: fc.record({
-      kind: fc.constant("outcome" as const), webhook: fc.nat(11), digest: fc.oneof({ weight: 9, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
-      target: fc.nat(60), targetKind, modelPick: fc.constantFrom(0, 0, 0, 0, 1, 2, 3, 4), actual: amount(10_000),
+      kind: fc.constant("outcome" as const),
+      webhook: fc.nat(11),
+      digest: fc.oneof({ weight: 9, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
+      target: fc.nat(60),
+      targetKind,
+      modelPick: fc.constantFrom(0, 0, 0, 0, 1, 2, 3, 4),
+      actual: amount(10_000),
       recordValid: fc.oneof({ weight: 19, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     }),
   },
   { weight: 10, arbitrary: fc.record({ kind: fc.constant("release" as const), target: fc.nat(60), targetKind }) },
   {
     weight: 8,
-    arbitrary: fc.record({ kind: fc.constant("expire" as const), lagMs: fc.constantFrom(0, 0, 0, 1_000, 10_000), limit: fc.constantFrom(1, 2, 1_000, 1_000) }),
+    arbitrary: fc.record({
+      kind: fc.constant("expire" as const),
+      lagMs: fc.constantFrom(0, 0, 0, 1_000, 10_000),
+      limit: fc.constantFrom(1, 2, 1_000, 1_000),
+    }),
   },
   { weight: 2, arbitrary: fc.constant({ kind: "checkpoint" as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("status" as const), suspend: fc.constantFrom(true, false, false) }) },
@@ -101,7 +126,8 @@ export const AVOID_KNOWN_BUGS = {
 
 function burstAllowed(ops: readonly BatchedOp[]): boolean {
   if (AVOID_KNOWN_BUGS.twoCheckpointsInOneBatch && ops.filter((op) => op.kind === "checkpoint").length > 1) return false;
-  if (AVOID_KNOWN_BUGS.limitedExpireAfterOthersInOneBatch && ops.some((op, i) => i > 0 && op.kind === "expire" && op.limit < 1_000)) return false;
+  if (AVOID_KNOWN_BUGS.limitedExpireAfterOthersInOneBatch && ops.some((op, i) => i > 0 && op.kind === "expire" && op.limit < 1_000))
+    return false;
   return true;
 }
 
@@ -109,13 +135,21 @@ export const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   { weight: 80, arbitrary: batchedOp },
   { weight: 8, arbitrary: fc.record({ kind: fc.constant("tick" as const), ms: fc.integer({ min: 0, max: 1_500 }) }) },
   { weight: 3, arbitrary: fc.constant({ kind: "restart" as const }) },
-  { weight: 9, arbitrary: fc.record({ kind: fc.constant("burst" as const), ops: fc.array(batchedOp, { minLength: 2, maxLength: 4 }).filter(burstAllowed) }) },
+  {
+    weight: 9,
+    arbitrary: fc.record({
+      kind: fc.constant("burst" as const),
+      ops: fc.array(batchedOp, { minLength: 2, maxLength: 4 }).filter(burstAllowed),
+    }),
+  },
 );
 
 /** A run: a tenant creation (sometimes with a poisoned amount) and then up to `opsMax` operations. */
 export function runArbitrary(opsMax: number): fc.Arbitrary<readonly Op[]> {
   const first = fc.record({ kind: fc.constant("create" as const), amount: amount(20_000) });
-  return fc.tuple(first, fc.array(opArbitrary, { minLength: 0, maxLength: opsMax - 1, size: "max" })).map(([head, rest]) => [head, ...rest]);
+  return fc
+    .tuple(first, fc.array(opArbitrary, { minLength: 0, maxLength: opsMax - 1, size: "max" }))
+    .map(([head, rest]) => [head, ...rest]);
 }
 
 /** The name of the option at a rank, as decide commands give it and outcomes name it. */
@@ -248,18 +282,30 @@ export class ModelRun {
     const idempotencyKey = op.key === null ? null : `key-${op.key}`;
     const requestDigestHex = `d${op.digest}`;
     const command: LedgerCommand = {
-      type: "decide", decisionId, idempotencyKey, requestDigestHex,
+      type: "decide",
+      decisionId,
+      idempotencyKey,
+      requestDigestHex,
       candidates: op.costs.map((cost, i) => ({ option: optionName(i), costMicros: cost as number })),
       // 1.5 has no canonical form: the whole record is refused as record_invalid.
       record: op.recordValid ? { request: decisionId } : { request: decisionId, score: 1.5 },
-      learnerContext: { regime: "coding" }, reservationTtlMs: op.ttlMs, nowMs,
+      learnerContext: { regime: "coding" },
+      reservationTtlMs: op.ttlMs,
+      nowMs,
     };
     return {
       command,
-      model: () => this.model.decide({
-        decisionId, idempotencyKey, requestDigestHex, costsMicros: op.costs, options: op.costs.map((_, i) => optionName(i)),
-        reservationTtlMs: op.ttlMs, nowMs, recordValid: op.recordValid,
-      }),
+      model: () =>
+        this.model.decide({
+          decisionId,
+          idempotencyKey,
+          requestDigestHex,
+          costsMicros: op.costs,
+          options: op.costs.map((_, i) => optionName(i)),
+          reservationTtlMs: op.ttlMs,
+          nowMs,
+          recordValid: op.recordValid,
+        }),
     };
   }
 
@@ -273,12 +319,20 @@ export class ModelRun {
     const digest = `w${op.digest}`;
     const model = optionName(op.modelPick);
     const command: LedgerCommand = {
-      type: "outcome", webhookId, requestDigestHex: digest, decisionFingerprint, model, actualCostMicros: op.actual as number,
-      record: op.recordValid ? { quality_bps: 9_000 } : { quality: 0.9 }, learnerOutcome: { success: true }, nowMs,
+      type: "outcome",
+      webhookId,
+      requestDigestHex: digest,
+      decisionFingerprint,
+      model,
+      actualCostMicros: op.actual as number,
+      record: op.recordValid ? { quality_bps: 9_000 } : { quality: 0.9 },
+      learnerOutcome: { success: true },
+      nowMs,
     };
     return {
       command,
-      model: () => this.model.outcome({ webhookId, digest, decisionSeq: seq, model, actualCostMicros: op.actual, recordValid: op.recordValid }),
+      model: () =>
+        this.model.outcome({ webhookId, digest, decisionSeq: seq, model, actualCostMicros: op.actual, recordValid: op.recordValid }),
     };
   }
 
@@ -293,8 +347,14 @@ export class ModelRun {
   /** Verifies the whole export again and records which reservations each new entry resolved. */
   private absorbNewEntries(): void {
     const report = verifyExportBytes(exportBytes(this.store), { sha256: nobleSha256 });
-    check(report.ok && report.tornTail === null && report.entries === this.engine.head.size, () => `export after the batch: ${JSON.stringify(report)}`);
-    check(report.headHex === this.engine.head.headHex || report.entries === 0, () => `export head ${report.headHex} != engine head ${this.engine.head.headHex}`);
+    check(
+      report.ok && report.tornTail === null && report.entries === this.engine.head.size,
+      () => `export after the batch: ${JSON.stringify(report)}`,
+    );
+    check(
+      report.headHex === this.engine.head.headHex || report.entries === 0,
+      () => `export head ${report.headHex} != engine head ${this.engine.head.headHex}`,
+    );
     for (const row of this.store.readEntries(this.fingerprints.length, Number.MAX_SAFE_INTEGER)) {
       this.seqOfFingerprint.set(row.fpHex, this.fingerprints.length);
       this.fingerprints.push(row.fpHex);
@@ -323,7 +383,10 @@ export class ModelRun {
       this.stats.okResults++;
     }
     if (typeof got.fingerprint === "string") {
-      check(got.fingerprint === this.fingerprints[got.seq as number], () => `fingerprint is not the entry's at seq ${String(got.seq)}; ${where()}`);
+      check(
+        got.fingerprint === this.fingerprints[got.seq as number],
+        () => `fingerprint is not the entry's at seq ${String(got.seq)}; ${where()}`,
+      );
       delete got.fingerprint;
     }
     if (typeof got.decisionFingerprint === "string") {
@@ -331,7 +394,8 @@ export class ModelRun {
       delete got.decisionFingerprint;
     }
     for (const value of Object.values(got)) {
-      if (typeof value === "number") check(Number.isSafeInteger(value) && !Object.is(value, -0), () => `unsafe number ${value}; ${where()}`);
+      if (typeof value === "number")
+        check(Number.isSafeInteger(value) && !Object.is(value, -0), () => `unsafe number ${value}; ${where()}`);
     }
     if (got.ok === true) this.countEvents(command, got);
     if (command.type === "checkpoint" && got.ok === true) this.checkNote(got, where);
@@ -367,25 +431,42 @@ export class ModelRun {
   private compareState(): void {
     const budget = this.engine.budget();
     const expected = this.model.budget();
-    check(JSON.stringify(budget) === JSON.stringify(expected), () => `budget ${JSON.stringify(budget)} vs model ${JSON.stringify(expected)}`);
+    check(
+      JSON.stringify(budget) === JSON.stringify(expected),
+      () => `budget ${JSON.stringify(budget)} vs model ${JSON.stringify(expected)}`,
+    );
     const { creditedMicros, committedMicros, reservedMicros, availableMicros } = budget;
-    check([creditedMicros, committedMicros, reservedMicros, availableMicros].every((x) => Number.isSafeInteger(x) && x >= 0), () => `budget not safe: ${JSON.stringify(budget)}`);
+    check(
+      [creditedMicros, committedMicros, reservedMicros, availableMicros].every((x) => Number.isSafeInteger(x) && x >= 0),
+      () => `budget not safe: ${JSON.stringify(budget)}`,
+    );
     check(creditedMicros === availableMicros + reservedMicros + committedMicros, () => `credited != available + reserved + committed`);
     check(this.engine.head.size === this.model.size, () => `size ${this.engine.head.size} vs model ${this.model.size}`);
-    check((this.engine.tenant?.status ?? null) === this.model.tenantStatus, () => `tenant ${this.engine.tenant?.status} vs model ${this.model.tenantStatus}`);
+    check(
+      (this.engine.tenant?.status ?? null) === this.model.tenantStatus,
+      () => `tenant ${this.engine.tenant?.status} vs model ${this.model.tenantStatus}`,
+    );
     const problems = this.model.problems();
     check(problems.length === 0, () => `model invariants: ${problems.join("; ")}`);
     for (const reservation of this.model.reservations.values()) {
       const row = this.store.readReservation(reservation.id);
-      check(row !== null && row.status === reservation.status && row.amountMicros === reservation.amountMicros && row.resolvedSeq === reservation.resolvedSeq,
-        () => `reservation ${reservation.id}: store ${JSON.stringify(row)} vs model ${JSON.stringify(reservation)}`);
+      check(
+        row !== null &&
+          row.status === reservation.status &&
+          row.amountMicros === reservation.amountMicros &&
+          row.resolvedSeq === reservation.resolvedSeq,
+        () => `reservation ${reservation.id}: store ${JSON.stringify(row)} vs model ${JSON.stringify(reservation)}`,
+      );
     }
   }
 
   private restart(): void {
     this.stats.restarts++;
     const next = new LedgerEngine(this.store, { defer: queueMicrotask });
-    check(JSON.stringify(next.head) === JSON.stringify(this.engine.head), () => `restart head ${JSON.stringify(next.head)} vs ${JSON.stringify(this.engine.head)}`);
+    check(
+      JSON.stringify(next.head) === JSON.stringify(this.engine.head),
+      () => `restart head ${JSON.stringify(next.head)} vs ${JSON.stringify(this.engine.head)}`,
+    );
     check(JSON.stringify(next.budget()) === JSON.stringify(this.engine.budget()), () => "restart budget differs");
     check(JSON.stringify(next.tenant) === JSON.stringify(this.engine.tenant), () => "restart tenant differs");
     this.engine = next;
@@ -398,7 +479,10 @@ export class ModelRun {
     check(report.ok && report.entries === this.model.size && report.tornTail === null, () => `export: ${JSON.stringify(report)}`);
     check(report.headHex === this.engine.head.headHex || this.model.size === 0, () => "export head differs from the engine's");
     const state = loadState(this.store);
-    check(report.rootHex === bytesToHex(rootFromFrontier(state.frontier, state.head.size)), () => "export root differs from the frontier's");
+    check(
+      report.rootHex === bytesToHex(rootFromFrontier(state.frontier, state.head.size)),
+      () => "export root differs from the frontier's",
+    );
     check(allEntries(this.store).length === this.model.size, () => "entry rows differ from the model's size");
   }
 }
@@ -407,14 +491,19 @@ export class ModelRun {
 function traceValue(key: string, value: unknown): unknown {
   if (key === "signer") return "<dev signer>";
   if (key === "tenant") return "<tenant row>";
-  if (typeof value === "number" && (!Number.isSafeInteger(value) || Object.is(value, -0))) return Object.is(value, -0) ? "-0" : String(value);
+  if (typeof value === "number" && (!Number.isSafeInteger(value) || Object.is(value, -0)))
+    return Object.is(value, -0) ? "-0" : String(value);
   return value;
 }
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
 }
 
 /** Runs `numRuns` random runs of up to `opsMax` operations; returns what was exercised. */

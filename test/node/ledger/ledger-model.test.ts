@@ -11,12 +11,27 @@ const OPS_MAX = 100;
 
 test(`the pure ledger agrees with the reference model over ${RUNS} runs of up to ${OPS_MAX} operations`, async () => {
   const stats = await checkAgainstModel(RUNS, OPS_MAX, 20_260_101);
-  console.info(`ledger model: ${stats.runs} runs, ${stats.commands} commands (${stats.okResults} ok), ${stats.bursts} bursts, ${stats.restarts} restarts; refusals ${JSON.stringify(Object.fromEntries(stats.failures))}; events ${JSON.stringify(Object.fromEntries(stats.events))}`);
+  console.info(
+    `ledger model: ${stats.runs} runs, ${stats.commands} commands (${stats.okResults} ok), ${stats.bursts} bursts, ${stats.restarts} restarts; refusals ${JSON.stringify(Object.fromEntries(stats.failures))}; events ${JSON.stringify(Object.fromEntries(stats.events))}`,
+  );
   expect(stats.runs).toBe(RUNS);
   // Every refusal the model knows must actually have been exercised.
-  for (const code of ["amount_invalid", "balance_limit_exceeded", "idempotency_key_reused", "decision_unknown", "decision_not_reserved",
-    "outcome_already_recorded", "reservation_unknown", "reservation_already_resolved", "tenant_unknown", "tenant_exists", "record_invalid", "tenant_suspended",
-    "webhook_id_reused", "outcome_model_not_offered"]) {
+  for (const code of [
+    "amount_invalid",
+    "balance_limit_exceeded",
+    "idempotency_key_reused",
+    "decision_unknown",
+    "decision_not_reserved",
+    "outcome_already_recorded",
+    "reservation_unknown",
+    "reservation_already_resolved",
+    "tenant_unknown",
+    "tenant_exists",
+    "record_invalid",
+    "tenant_suspended",
+    "webhook_id_reused",
+    "outcome_model_not_offered",
+  ]) {
     expect(stats.failures.get(code) ?? 0, code).toBeGreaterThan(0);
   }
 }, 120_000);

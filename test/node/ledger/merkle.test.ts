@@ -16,12 +16,7 @@ import {
   type CompletedNode,
   type NodeReader,
 } from "../../../src/ledger/merkle.ts";
-import {
-  consistencyProof,
-  inclusionProof,
-  verifyConsistency,
-  verifyInclusion,
-} from "../../../src/ledger/merkle-proofs.ts";
+import { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from "../../../src/ledger/merkle-proofs.ts";
 import vectors from "../../vectors/rfc6962.json" with { type: "json" };
 
 interface Store {
@@ -90,7 +85,7 @@ const fromHex = (hashes: readonly string[]): Uint8Array[] => hashes.map((hash) =
 
 function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
   const copy = bytes.slice();
-  copy[Math.floor(bit / 8) % copy.length]! ^= 1 << bit % 8;
+  copy[Math.floor(bit / 8) % copy.length]! ^= 1 << (bit % 8);
   return copy;
 }
 
@@ -164,7 +159,11 @@ describe("RFC 6962 published vectors (transparency-dev/merkle proof/verify_test.
         // RFC 9162 step 4.a: a hash past the root must fail even against a root built over it.
         [leafIndex, treeSize, leaf, [...proof, SOME_HASH], nodeHash(SOME_HASH, root)],
         ...proof.map((_, position): [number, number, Uint8Array, Uint8Array[], Uint8Array] => [
-          leafIndex, treeSize, leaf, proof.map((hash, at) => (at === position ? flipBit(hash, 3) : hash)), root,
+          leafIndex,
+          treeSize,
+          leaf,
+          proof.map((hash, at) => (at === position ? flipBit(hash, 3) : hash)),
+          root,
         ]),
       ];
       if (leafIndex > 0) probes.push([leafIndex - 1, treeSize, leaf, proof, root]);
@@ -205,7 +204,11 @@ describe("RFC 6962 published vectors (transparency-dev/merkle proof/verify_test.
         [size1, size2, root1, root2, [proof[0]!, ...proof]],
         [size1, size2, nodeHash(SOME_HASH, root1), nodeHash(SOME_HASH, root2), [...proof, SOME_HASH]],
         ...proof.map((_, position): [number, number, Uint8Array, Uint8Array, Uint8Array[]] => [
-          size1, size2, root1, root2, proof.map((hash, at) => (at === position ? flipBit(hash, 4) : hash)),
+          size1,
+          size2,
+          root1,
+          root2,
+          proof.map((hash, at) => (at === position ? flipBit(hash, 4) : hash)),
         ]),
       ];
       for (const probe of probes) expect(verifyConsistency(...probe), JSON.stringify(probe.slice(0, 2))).toBe(false);
@@ -240,17 +243,20 @@ describe("properties against the reference model", () => {
 
   it("verifies every inclusion proof for every leaf of random trees", () => {
     fc.assert(
-      fc.property(treeArbitrary.filter(({ size }) => size > 0), ({ size, seed }) => {
-        const leaves = leavesFor(size, seed);
-        const store = buildStore(leaves);
-        const root = store.roots[size]!;
-        for (let leafIndex = 0; leafIndex < size; leafIndex++) {
-          const before = store.readCount();
-          const proof = inclusionProof(store.read, leafIndex, size);
-          expect(store.readCount() - before).toBeLessThanOrEqual(readBound(size));
-          expect(verifyInclusion(leaves[leafIndex]!, leafIndex, size, proof, root)).toBe(true);
-        }
-      }),
+      fc.property(
+        treeArbitrary.filter(({ size }) => size > 0),
+        ({ size, seed }) => {
+          const leaves = leavesFor(size, seed);
+          const store = buildStore(leaves);
+          const root = store.roots[size]!;
+          for (let leafIndex = 0; leafIndex < size; leafIndex++) {
+            const before = store.readCount();
+            const proof = inclusionProof(store.read, leafIndex, size);
+            expect(store.readCount() - before).toBeLessThanOrEqual(readBound(size));
+            expect(verifyInclusion(leaves[leafIndex]!, leafIndex, size, proof, root)).toBe(true);
+          }
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -262,9 +268,9 @@ describe("properties against the reference model", () => {
     .map(([a, b]) => ({ size1: Math.min(a, b), size2: Math.max(a, b) }));
 
   it("generates the reference audit path for past tree sizes", () => {
-    const pair = fc.integer({ min: 1, max: 300 }).chain((treeSize) =>
-      fc.record({ treeSize: fc.constant(treeSize), leafIndex: fc.integer({ min: 0, max: treeSize - 1 }) }),
-    );
+    const pair = fc
+      .integer({ min: 1, max: 300 })
+      .chain((treeSize) => fc.record({ treeSize: fc.constant(treeSize), leafIndex: fc.integer({ min: 0, max: treeSize - 1 }) }));
     fc.assert(
       fc.property(pair, ({ treeSize, leafIndex }) => {
         const proof = inclusionProof(sharedStore.read, leafIndex, treeSize);
@@ -352,10 +358,12 @@ describe("properties against the reference model", () => {
     // consistent at any size. The reader checks that only complete nodes are read.
     const levelHashes = [leafHash(Uint8Array.of(1))];
     for (let level = 1; level <= 53; level++) levelHashes.push(nodeHash(levelHashes[level - 1]!, levelHashes[level - 1]!));
-    const storedFor = (size: number): NodeReader => (level, index) => {
-      expect((index + 1) * 2 ** level).toBeLessThanOrEqual(size);
-      return levelHashes[level]!;
-    };
+    const storedFor =
+      (size: number): NodeReader =>
+      (level, index) => {
+        expect((index + 1) * 2 ** level).toBeLessThanOrEqual(size);
+        return levelHashes[level]!;
+      };
     const huge = fc.integer({ min: 2 ** 32, max: TREE_SIZE_MAX });
     const rootOf = (size: number): Uint8Array => rootFromFrontier(frontierFromNodes(storedFor(size), size), size);
     fc.assert(
@@ -436,7 +444,15 @@ describe("hostile arguments are refused with an error", () => {
     expect(verifyInclusion(hash, 8, 8, [], root)).toBe(false);
     expect(verifyInclusion(hash.slice(0, 31), 0, 1, [], hash.slice(0, 31))).toBe(false);
     expect(verifyInclusion(hash, 0, 2, [new Uint8Array(33)], root)).toBe(false);
-    expect(verifyInclusion(hash, 0, 8, Array.from({ length: 60 }, () => hash), root)).toBe(false);
+    expect(
+      verifyInclusion(
+        hash,
+        0,
+        8,
+        Array.from({ length: 60 }, () => hash),
+        root,
+      ),
+    ).toBe(false);
     expect(verifyConsistency(2, 1, root, root, [])).toBe(false);
     const forward = consistencyProof(vectorStore.read, 6, 8);
     expect(verifyConsistency(8, 6, vectorRoot(8), vectorRoot(6), forward)).toBe(false);

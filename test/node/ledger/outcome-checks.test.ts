@@ -27,8 +27,10 @@ async function decided(): Promise<Decided> {
   return { engine, store, a: a.fingerprint, b: b.fingerprint };
 }
 
-const outcome = (webhookId: string, fingerprint: string, overrides: Partial<OutcomeCommand> = {}): OutcomeCommand =>
-  ({ ...outcomeCommand(webhookId, fingerprint, 80, 1), ...overrides });
+const outcome = (webhookId: string, fingerprint: string, overrides: Partial<OutcomeCommand> = {}): OutcomeCommand => ({
+  ...outcomeCommand(webhookId, fingerprint, 80, 1),
+  ...overrides,
+});
 
 /** The store's writes so far, to prove that a refusal added none. */
 const writesOf = (store: MemoryStore): number => store.writeCount;
@@ -46,7 +48,10 @@ describe("a reused webhook-id", () => {
 
   test.each([
     ["another decision", (d: Decided) => outcome("wh-1", d.b, { requestDigestHex: "another body" })],
-    ["another cost for the same decision", (d: Decided) => outcome("wh-1", d.a, { actualCostMicros: 81, requestDigestHex: "another body" })],
+    [
+      "another cost for the same decision",
+      (d: Decided) => outcome("wh-1", d.a, { actualCostMicros: 81, requestDigestHex: "another body" }),
+    ],
   ])("with another body (%s) is refused as webhook_id_reused and writes nothing", async (_name, second) => {
     const d = await decided();
     expect(await d.engine.submit(outcome("wh-1", d.a))).toMatchObject({ ok: true });

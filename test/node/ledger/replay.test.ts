@@ -11,9 +11,7 @@ import { LedgerEngine, loadState } from "../../../src/ledger/engine.ts";
 import { canonicalEntry, fingerprint, genesisHash, type EntryKind, type EntryRecord } from "../../../src/ledger/entry.ts";
 import { leafHash, merkleTreeHash, rootFromFrontier } from "../../../src/ledger/merkle.ts";
 import { AVOID_KNOWN_BUGS } from "./ledger-model-driver.ts";
-import {
-  devSigner, exportText, microtaskEngine, ORIGIN, RecordingStore, submitAll, TestRandom,
-} from "./ledger-fixtures.ts";
+import { devSigner, exportText, microtaskEngine, ORIGIN, RecordingStore, submitAll, TestRandom } from "./ledger-fixtures.ts";
 import { HistoryBuilder } from "./ledger-history.ts";
 
 const BATCHES = 400;
@@ -105,8 +103,11 @@ function applyEntry(budget: Budget, entry: ParsedEntry, reservations: Map<string
       expect(ledger.late).toBe(!reservation.open);
       const settlement = settle(budget, reservation.open ? reservation.amount : 0, ledger.actual_cost_micros as number);
       reservation.open = false;
-      expect([settlement.chargedMicros, settlement.releasedMicros, settlement.uncollectedMicros])
-        .toEqual([ledger.charged_micros, ledger.released_micros, ledger.uncollected_micros]);
+      expect([settlement.chargedMicros, settlement.releasedMicros, settlement.uncollectedMicros]).toEqual([
+        ledger.charged_micros,
+        ledger.released_micros,
+        ledger.uncollected_micros,
+      ]);
       return settlement.budget;
     }
     default:

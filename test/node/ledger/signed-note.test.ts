@@ -9,8 +9,17 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { decodeBase64, encodeBase64 } from "../../../src/ledger/base64.ts";
 import {
-  generateSignerKey, keyId, openNote, parseSignerKey, parseVerifierKey, signNote, signerKeyText,
-  verifierKeyText, SIGNATURES_PER_NOTE_MAX, type SignerKey, type VerifierKey,
+  generateSignerKey,
+  keyId,
+  openNote,
+  parseSignerKey,
+  parseVerifierKey,
+  signNote,
+  signerKeyText,
+  verifierKeyText,
+  SIGNATURES_PER_NOTE_MAX,
+  type SignerKey,
+  type VerifierKey,
 } from "../../../src/ledger/signed-note.ts";
 import vectors from "../../vectors/signed-note.json" with { type: "json" };
 
@@ -74,7 +83,9 @@ describe("published vectors", () => {
     expect(openNote(doubly, [peterVerifier])).toEqual({ ok: true, text, verifiedBy: ["PeterNeumann+c74f20a3"] });
     expect(openNote(doubly, [enochVerifier])).toEqual({ ok: true, text, verifiedBy: ["EnochRoot+af0cfe78"] });
     expect(openNote(utf8.encode(doubly), [enochVerifier, peterVerifier])).toEqual({
-      ok: true, text, verifiedBy: ["PeterNeumann+c74f20a3", "EnochRoot+af0cfe78"],
+      ok: true,
+      text,
+      verifiedBy: ["PeterNeumann+c74f20a3", "EnochRoot+af0cfe78"],
     });
     expect(openNote(doubly, [])).toMatchObject({ ok: false, code: "note_unverified" });
   });
@@ -85,7 +96,10 @@ describe("published vectors", () => {
   });
 
   test("every mangling of the published keys is refused, never thrown (TestNewVerifier, TestNewSigner)", () => {
-    for (const [keyText, parse] of [[peterVector!.verifierKey, parseVerifierKey], [peterVector!.signerKey, parseSignerKey]] as const) {
+    for (const [keyText, parse] of [
+      [peterVector!.verifierKey, parseVerifierKey],
+      [peterVector!.signerKey, parseSignerKey],
+    ] as const) {
       for (let start = 0; start <= keyText.length; start++) {
         for (let end = start + 1; end <= keyText.length; end++) {
           if (start === 0 && end === keyText.length) continue;
@@ -134,7 +148,8 @@ describe("development key", () => {
 // are also left out because a note cannot hold them.
 const nameArbitrary = fc.oneof(
   fc.stringMatching(/^[a-z0-9./-]{1,24}$/),
-  fc.string({ unit: "binary", minLength: 1, maxLength: 12 })
+  fc
+    .string({ unit: "binary", minLength: 1, maxLength: 12 })
     .map((name) => name.replace(/[+\p{White_Space}\u0000-\u001F]/gu, ""))
     .filter((name) => name.length > 0),
 );
@@ -147,64 +162,86 @@ const seedArbitrary = fc.uint8Array({ minLength: 32, maxLength: 32 });
 
 describe("round trips and properties", () => {
   test("sign then open gives back the text, from a string or from UTF-8 bytes", () => {
-    fc.assert(fc.property(textArbitrary, nameArbitrary, seedArbitrary, (noteText, name, seed) => {
-      const key = generateSignerKey(name, seed);
-      const signed = signNote(noteText, key);
-      const handle = `${name}+${key.keyId.toString(16).padStart(8, "0")}`;
-      expect(openNote(signed, [key])).toEqual({ ok: true, text: noteText, verifiedBy: [handle] });
-      expect(openNote(utf8.encode(signed), [verifier(verifierKeyText(key))])).toEqual({ ok: true, text: noteText, verifiedBy: [handle] });
-      expect(signerKeyText(signer(signerKeyText(key)))).toBe(signerKeyText(key));
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(textArbitrary, nameArbitrary, seedArbitrary, (noteText, name, seed) => {
+        const key = generateSignerKey(name, seed);
+        const signed = signNote(noteText, key);
+        const handle = `${name}+${key.keyId.toString(16).padStart(8, "0")}`;
+        expect(openNote(signed, [key])).toEqual({ ok: true, text: noteText, verifiedBy: [handle] });
+        expect(openNote(utf8.encode(signed), [verifier(verifierKeyText(key))])).toEqual({ ok: true, text: noteText, verifiedBy: [handle] });
+        expect(signerKeyText(signer(signerKeyText(key)))).toBe(signerKeyText(key));
+      }),
+      { numRuns: 40 },
+    );
   });
 
   test("any single-bit flip of a singly signed note makes it fail, never throw", () => {
     const bytes = utf8.encode(peterNote);
-    fc.assert(fc.property(fc.nat(bytes.length * 8 - 1), (bit) => {
-      const flipped = bytes.slice();
-      flipped[bit >> 3]! ^= 1 << (bit & 7);
-      expect(openNote(flipped, [peterVerifier]).ok).toBe(false);
-    }), { numRuns: 250 });
+    fc.assert(
+      fc.property(fc.nat(bytes.length * 8 - 1), (bit) => {
+        const flipped = bytes.slice();
+        flipped[bit >> 3]! ^= 1 << (bit & 7);
+        expect(openNote(flipped, [peterVerifier]).ok).toBe(false);
+      }),
+      { numRuns: 250 },
+    );
   });
 
   test("a bit flip in a doubly signed note may drop a signer but never changes the opened text", () => {
     const bytes = utf8.encode(`${text}\n${peterLine}${enochLine}`);
-    fc.assert(fc.property(fc.nat(bytes.length * 8 - 1), (bit) => {
-      const flipped = bytes.slice();
-      flipped[bit >> 3]! ^= 1 << (bit & 7);
-      const opened = openNote(flipped, [peterVerifier, enochVerifier]);
-      if (opened.ok) {
-        expect(opened.text).toBe(text);
-        expect(opened.verifiedBy).toHaveLength(1);
-      }
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.nat(bytes.length * 8 - 1), (bit) => {
+        const flipped = bytes.slice();
+        flipped[bit >> 3]! ^= 1 << (bit & 7);
+        const opened = openNote(flipped, [peterVerifier, enochVerifier]);
+        if (opened.ok) {
+          expect(opened.text).toBe(text);
+          expect(opened.verifiedBy).toHaveLength(1);
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 
   test("a key of the same name but another seed refuses the note", () => {
-    fc.assert(fc.property(seedArbitrary, seedArbitrary, (seedA, seedB) => {
-      fc.pre(Buffer.compare(seedA, seedB) !== 0);
-      const signed = signNote("checkpoint\n", generateSignerKey("log.example", seedA));
-      expect(openNote(signed, [generateSignerKey("log.example", seedB)])).toMatchObject({ ok: false, code: "note_unverified" });
-    }), { numRuns: 10 });
+    fc.assert(
+      fc.property(seedArbitrary, seedArbitrary, (seedA, seedB) => {
+        fc.pre(Buffer.compare(seedA, seedB) !== 0);
+        const signed = signNote("checkpoint\n", generateSignerKey("log.example", seedA));
+        expect(openNote(signed, [generateSignerKey("log.example", seedB)])).toMatchObject({ ok: false, code: "note_unverified" });
+      }),
+      { numRuns: 10 },
+    );
   });
 
   test("a known key whose signature does not verify rejects the whole note, even beside a good one", () => {
     // Same length as the real signature: only bytes after the key ID change.
     const forged = `${peterLine.slice(0, 60)}ABCD${peterLine.slice(64)}`;
     expect(openNote(`${text}\n${forged}`, [peterVerifier])).toMatchObject({ ok: false, code: "note_signature_invalid" });
-    expect(openNote(`${text}\n${enochLine}${forged}`, [peterVerifier, enochVerifier]))
-      .toMatchObject({ ok: false, code: "note_signature_invalid" });
-    expect(openNote(`${text.replace("answer", "Answer")}\n${peterLine}`, [peterVerifier]))
-      .toMatchObject({ ok: false, code: "note_signature_invalid" });
+    expect(openNote(`${text}\n${enochLine}${forged}`, [peterVerifier, enochVerifier])).toMatchObject({
+      ok: false,
+      code: "note_signature_invalid",
+    });
+    expect(openNote(`${text.replace("answer", "Answer")}\n${peterLine}`, [peterVerifier])).toMatchObject({
+      ok: false,
+      code: "note_signature_invalid",
+    });
   });
 
   test("verification is strict RFC 8032: a signature valid only under ZIP 215 is refused", () => {
     // R is the identity point spelled with y = p + 1, a non-canonical encoding; S = k * a. The
     // cofactored ZIP 215 rule accepts it, RFC 8032 (and Go's crypto/ed25519) must not.
     const order = 2n ** 252n + 27742317777372353535851937790883648493n;
-    const littleEndian = (value: bigint): Uint8Array => Uint8Array.from({ length: 32 }, (_, index) => Number((value >> BigInt(8 * index)) & 0xffn));
+    const littleEndian = (value: bigint): Uint8Array =>
+      Uint8Array.from({ length: 32 }, (_, index) => Number((value >> BigInt(8 * index)) & 0xffn));
     const r = littleEndian(2n ** 255n - 19n + 1n);
     const message = utf8.encode(text);
-    const k = BigInt(`0x${Buffer.from(sha512(new Uint8Array([...r, ...peter.publicKey, ...message]))).reverse().toString("hex")}`) % order;
+    const k =
+      BigInt(
+        `0x${Buffer.from(sha512(new Uint8Array([...r, ...peter.publicKey, ...message])))
+          .reverse()
+          .toString("hex")}`,
+      ) % order;
     const signature = new Uint8Array([...r, ...littleEndian((k * ed.utils.getExtendedPublicKey(peter.seed).scalar) % order)]);
     expect(ed.verify(signature, message, peter.publicKey, { zip215: true })).toBe(true);
     const line = lineWithBytes(new Uint8Array([...signatureBytes.subarray(0, 4), ...signature]));
@@ -238,7 +275,10 @@ const malformedNotes: [string, string | Uint8Array][] = [
   ["truncated UTF-8 of the em dash", new Uint8Array([...peterBytes.subarray(0, emDashAt + 2), ...peterBytes.subarray(emDashAt + 3)])],
   ["lone surrogate", `\uD800${peterNote}`],
   ["line not starting with em dash and space", `${text}\n- PeterNeumann ${peterBase64}`],
-  ["space in key name", `${text}\n\u2014 Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n`],
+  [
+    "space in key name",
+    `${text}\n\u2014 Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n`,
+  ],
   ["'+' in key name", `${text}\n${peterLine.replace("PeterNeumann", "Peter+Neumann")}`],
   ["empty key name", `${text}\n\u2014  ${peterBase64}`],
   ["no space after key name", `${text}\n\u2014 PeterNeumann\n`],
@@ -303,8 +343,22 @@ describe("key text", () => {
 
 // Hostile values every argument check must refuse (after noble-hashes' shared list).
 const hostile: unknown[] = [
-  undefined, null, NaN, -0, 1e9999, 42n, true, {}, [], () => "x", Symbol("s"),
-  { length: 32 }, new Uint16Array(16), new Proxy({}, {}), new Uint8Array(31), new Uint8Array(33),
+  undefined,
+  null,
+  NaN,
+  -0,
+  1e9999,
+  42n,
+  true,
+  {},
+  [],
+  () => "x",
+  Symbol("s"),
+  { length: 32 },
+  new Uint16Array(16),
+  new Proxy({}, {}),
+  new Uint8Array(31),
+  new Uint8Array(33),
 ];
 
 describe("programmer errors throw with a noble-style message", () => {
@@ -320,7 +374,9 @@ describe("programmer errors throw with a noble-style message", () => {
       expect(() => generateSignerKey("ok", bytes as Uint8Array)).toThrow(/^"seed" expected Uint8Array of length 32, got /);
       expect(() => keyId("ok", bytes as Uint8Array)).toThrow(/^"publicKey" expected Uint8Array of length 32, got /);
     }
-    expect(() => generateSignerKey("ok", new Uint8Array(31))).toThrow(new RangeError('"seed" expected Uint8Array of length 32, got length=31'));
+    expect(() => generateSignerKey("ok", new Uint8Array(31))).toThrow(
+      new RangeError('"seed" expected Uint8Array of length 32, got length=31'),
+    );
   });
 
   test("bad note text, notes, keys and verifier lists", () => {
@@ -336,7 +392,9 @@ describe("programmer errors throw with a noble-style message", () => {
     }
     const wrongId = { ...peterVerifier, keyId: peterVerifier.keyId + 1 };
     expect(() => openNote(peterNote, [wrongId])).toThrow(/^"verifiers" expected key ID matching name and public key/);
-    expect(() => openNote(peterNote, [peterVerifier, peter])).toThrow(/^"verifiers" expected distinct keys, got "PeterNeumann\+c74f20a3" twice/);
+    expect(() => openNote(peterNote, [peterVerifier, peter])).toThrow(
+      /^"verifiers" expected distinct keys, got "PeterNeumann\+c74f20a3" twice/,
+    );
     expect(() => signNote(text, { ...peter } as SignerKey)).toThrow(/^"seed" expected Uint8Array of length 32/);
     const otherSeed = Object.assign(Object.create(null), peterVerifier, { seed: new Uint8Array(32) }) as SignerKey;
     expect(() => signNote(text, otherSeed)).toThrow(/^"signer" expected public key derived from its seed/);
@@ -345,11 +403,14 @@ describe("programmer errors throw with a noble-style message", () => {
 
 describe("base64", () => {
   test("agrees with Node's encoder and decodes back, for any bytes", () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 70 }), (bytes) => {
-      const encoded = encodeBase64(bytes);
-      expect(encoded).toBe(Buffer.from(bytes).toString("base64"));
-      expect(decodeBase64(encoded)).toEqual(bytes);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 70 }), (bytes) => {
+        const encoded = encodeBase64(bytes);
+        expect(encoded).toBe(Buffer.from(bytes).toString("base64"));
+        expect(decodeBase64(encoded)).toEqual(bytes);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test.each(["A", "AB", "ABC", "A===", "====", "AB=C", "QR==", "QUJ=", "AB CD", "AB\nC", "ABC\u00E9", "-_AA"])(

@@ -12,7 +12,16 @@ import { loadState } from "../../../src/ledger/engine.ts";
 import { rootFromFrontier } from "../../../src/ledger/merkle.ts";
 import { generateSignerKey } from "../../../src/ledger/signed-note.ts";
 import {
-  devSigner, devVerifier, exportBytes, exportText, microtaskEngine, nobleSha256, nodeSha256, ORIGIN, RecordingStore, TestRandom,
+  devSigner,
+  devVerifier,
+  exportBytes,
+  exportText,
+  microtaskEngine,
+  nobleSha256,
+  nodeSha256,
+  ORIGIN,
+  RecordingStore,
+  TestRandom,
 } from "./ledger-fixtures.ts";
 import { HistoryBuilder } from "./ledger-history.ts";
 
@@ -62,8 +71,13 @@ async function buildChain(): Promise<Chain> {
   const checkpointSeqs = lines.flatMap((line, seq) => (line.includes('"kind":"checkpoint"') ? [seq] : []));
   const state = loadState(store);
   return {
-    store, bytes: exportBytes(store), lines, lineStarts, headHex: engine.head.headHex,
-    rootHex: bytesToHex(rootFromFrontier(state.frontier, state.head.size)), checkpointSeqs,
+    store,
+    bytes: exportBytes(store),
+    lines,
+    lineStarts,
+    headHex: engine.head.headHex,
+    rootHex: bytesToHex(rootFromFrontier(state.frontier, state.head.size)),
+    checkpointSeqs,
   };
 }
 
@@ -91,10 +105,13 @@ function fromLines(lines: readonly string[], finalNewline = true): Uint8Array {
  */
 function forkVerifier(verifier: ChainVerifier): ChainVerifier {
   const fields = verifier as unknown as { merkle?: { frontier?: Uint8Array[] } };
-  if (fields.merkle === undefined || !Array.isArray(fields.merkle.frontier)) throw new Error("ChainVerifier internals changed: update forkVerifier");
+  if (fields.merkle === undefined || !Array.isArray(fields.merkle.frontier))
+    throw new Error("ChainVerifier internals changed: update forkVerifier");
   const copy = Object.assign(Object.create(ChainVerifier.prototype) as ChainVerifier, verifier);
   const merkle = Object.assign(Object.create(Object.getPrototypeOf(fields.merkle) as object) as object, fields.merkle, {
-    frontier: [...fields.merkle.frontier], leafInput: new Uint8Array(33), nodeInput: Uint8Array.of(1, ...new Uint8Array(64)),
+    frontier: [...fields.merkle.frontier],
+    leafInput: new Uint8Array(33),
+    nodeInput: Uint8Array.of(1, ...new Uint8Array(64)),
   });
   (copy as unknown as { merkle: object }).merkle = merkle;
   return copy;
@@ -121,16 +138,27 @@ describe("the clean export", () => {
   test("verifies with the dev verifier key: every entry, every checkpoint signature, the engine's head and root", () => {
     const report = verifyExportBytes(chain.bytes, { sha256: nobleSha256, verifierKey: devVerifier, tenantId: "tenant-test" });
     expect(report).toEqual({
-      ok: true, entries: ENTRY_COUNT, headHex: chain.headHex, rootHex: chain.rootHex, tenantId: "tenant-test",
-      checkpoints: chain.checkpointSeqs.length, checkpointsVerified: chain.checkpointSeqs.length, damage: null, tornTail: null,
+      ok: true,
+      entries: ENTRY_COUNT,
+      headHex: chain.headHex,
+      rootHex: chain.rootHex,
+      tenantId: "tenant-test",
+      checkpoints: chain.checkpointSeqs.length,
+      checkpointsVerified: chain.checkpointSeqs.length,
+      damage: null,
+      tornTail: null,
     });
     expect(chain.checkpointSeqs.length).toBeGreaterThanOrEqual(4);
-    expect(new Set(chain.lines.map((line) => /"kind":"(\w+)"/.exec(line)?.[1]))).toEqual(new Set(["budget", "decision", "outcome", "checkpoint"]));
+    expect(new Set(chain.lines.map((line) => /"kind":"(\w+)"/.exec(line)?.[1]))).toEqual(
+      new Set(["budget", "decision", "outcome", "checkpoint"]),
+    );
   });
 
   test("node:crypto SHA-256 gives the same report as @noble/hashes", () => {
     const options = { verifierKey: devVerifier };
-    expect(verifyExportBytes(chain.bytes, { ...options, sha256: nodeSha256 })).toEqual(verifyExportBytes(chain.bytes, { ...options, sha256: nobleSha256 }));
+    expect(verifyExportBytes(chain.bytes, { ...options, sha256: nodeSha256 })).toEqual(
+      verifyExportBytes(chain.bytes, { ...options, sha256: nobleSha256 }),
+    );
   });
 
   test("is refused for another tenant, and its checkpoints for another key", () => {
@@ -168,7 +196,12 @@ describe("single-bit flips", () => {
         // The last line's newline is gone: the line is now an unterminated tail, which is what an
         // interrupted append looks like, so it is reported as a torn tail and not as damage.
         tornTails++;
-        expect(report, where).toMatchObject({ ok: true, entries: ENTRY_COUNT - 1, damage: null, tornTail: { seq: ENTRY_COUNT - 1, bytes: chain.lines.at(-1)!.length + 1 } });
+        expect(report, where).toMatchObject({
+          ok: true,
+          entries: ENTRY_COUNT - 1,
+          damage: null,
+          tornTail: { seq: ENTRY_COUNT - 1, bytes: chain.lines.at(-1)!.length + 1 },
+        });
       } else {
         expect(report, where).toMatchObject({ ok: false, entries: flip.line, damage: { seq: flip.line }, tornTail: null });
       }
@@ -212,7 +245,11 @@ describe("a torn tail", () => {
     }
     expect(cuts).toBe(lastLength - 1);
     // A cut right after the previous newline leaves a shorter, complete chain: no tail at all.
-    expect(verifyExportBytes(chain.bytes.subarray(0, lastStart), { sha256: nodeSha256 })).toMatchObject({ ok: true, entries: ENTRY_COUNT - 1, tornTail: null });
+    expect(verifyExportBytes(chain.bytes.subarray(0, lastStart), { sha256: nodeSha256 })).toMatchObject({
+      ok: true,
+      entries: ENTRY_COUNT - 1,
+      tornTail: null,
+    });
   }, 30_000);
 
   test("every cut of a decision line ending a shorter export is a torn tail, through verifyExportBytes alone", () => {

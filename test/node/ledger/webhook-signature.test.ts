@@ -26,8 +26,21 @@ describe("webhook-timestamp", () => {
   });
 
   test.each([
-    `0${NOW}`, `00${NOW}`, `+${NOW}`, `${NOW}.0`, `${NOW}.`, `${NOW} `, ` ${NOW}`, `${NOW}\t`, `${NOW}e0`, "1.767225600e9",
-    `0x${NOW.toString(16)}`, `\uff11${String(NOW).slice(1)}`, "", "-0", "00",
+    `0${NOW}`,
+    `00${NOW}`,
+    `+${NOW}`,
+    `${NOW}.0`,
+    `${NOW}.`,
+    `${NOW} `,
+    ` ${NOW}`,
+    `${NOW}\t`,
+    `${NOW}e0`,
+    "1.767225600e9",
+    `0x${NOW.toString(16)}`,
+    `\uff11${String(NOW).slice(1)}`,
+    "",
+    "-0",
+    "00",
   ])("%j is refused even when the signature covers the canonical text", (timestamp) => {
     expect(verify(timestamp, signText("msg_1", String(NOW), BODY))).toMatchObject({ ok: false, code: "webhook_timestamp_stale" });
   });

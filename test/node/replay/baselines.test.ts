@@ -5,7 +5,14 @@
 
 import { describe, expect, test } from "vitest";
 import { tierCostMicros, tierPack, WORK_UNITS_PER_RECORD } from "../../../src/domain/tier-pack.ts";
-import { bestChoices, cheapestChoices, hindsightChoices, netValueMicros, oracleChoices, randomChoices } from "../../../src/replay/baselines.ts";
+import {
+  bestChoices,
+  cheapestChoices,
+  hindsightChoices,
+  netValueMicros,
+  oracleChoices,
+  randomChoices,
+} from "../../../src/replay/baselines.ts";
 import { RecordTableBuilder, type OptionOutcome, type RecordTable } from "../../../src/replay/record-table.ts";
 import { SYNTHETIC_PACK, SYNTHETIC_REGIMES, SYNTHETIC_VALUE_MICROS, syntheticTable } from "./synthetic-dataset.ts";
 
@@ -51,10 +58,18 @@ const outcome = (success: boolean, costMicros: number): OptionOutcome => ({ succ
 /** A tiny table over three options from rows of [regime, value, ...[success, cost] per option]. */
 function tinyTable(rows: readonly (readonly [number, number, ...(readonly [boolean, number])[]])[]): RecordTable {
   const builder = new RecordTableBuilder(3);
-  rows.forEach(([regime, value, ...outcomes], i) => builder.push({
-    id: `t${i}`, regimeIndex: regime, inputTokens: WORK_UNITS_PER_RECORD, maxOutputTokens: 1, valueMicros: value, riskBps: 0, event: false,
-    outcomes: outcomes.map(([success, cost]) => outcome(success, cost)),
-  }));
+  rows.forEach(([regime, value, ...outcomes], i) =>
+    builder.push({
+      id: `t${i}`,
+      regimeIndex: regime,
+      inputTokens: WORK_UNITS_PER_RECORD,
+      maxOutputTokens: 1,
+      valueMicros: value,
+      riskBps: 0,
+      event: false,
+      outcomes: outcomes.map(([success, cost]) => outcome(success, cost)),
+    }),
+  );
   return builder.build();
 }
 
@@ -114,7 +129,11 @@ describe("bestChoices", () => {
   });
 
   test("a tie goes to the lower index", () => {
-    const t = tinyTable([[0, 1, [false, 1], [true, 2], [true, 3]], [0, 1, [true, 1], [false, 2], [true, 3]], [0, 1, [false, 1], [true, 2], [false, 3]]]);
+    const t = tinyTable([
+      [0, 1, [false, 1], [true, 2], [true, 3]],
+      [0, 1, [true, 1], [false, 2], [true, 3]],
+      [0, 1, [false, 1], [true, 2], [false, 3]],
+    ]);
     expect(Array.from(bestChoices(t))).toEqual([1, 1, 1]);
   });
 });
@@ -123,7 +142,9 @@ describe("hindsightChoices", () => {
   test("per regime the option with the most total net value (brute force), at the records' values and at others", () => {
     expect(Array.from(hindsightChoices(table, SYNTHETIC_REGIMES.length))).toEqual(referenceHindsight(table, SYNTHETIC_REGIMES.length));
     for (const value of [0, 100_000, SYNTHETIC_VALUE_MICROS, 50_000_000]) {
-      expect(Array.from(hindsightChoices(table, SYNTHETIC_REGIMES.length, value))).toEqual(referenceHindsight(table, SYNTHETIC_REGIMES.length, value));
+      expect(Array.from(hindsightChoices(table, SYNTHETIC_REGIMES.length, value))).toEqual(
+        referenceHindsight(table, SYNTHETIC_REGIMES.length, value),
+      );
     }
   });
 

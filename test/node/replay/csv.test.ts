@@ -42,7 +42,10 @@ describe("textLines", () => {
   });
 
   test("a text without a final newline keeps its last line; an empty text has none", async () => {
-    expect(await collect(textLines("x\ny"))).toEqual([{ text: "x", line: 1 }, { text: "y", line: 2 }]);
+    expect(await collect(textLines("x\ny"))).toEqual([
+      { text: "x", line: 1 },
+      { text: "y", line: 2 },
+    ]);
     expect(await collect(textLines(""))).toEqual([]);
   });
 });
@@ -119,9 +122,11 @@ describe("csvRows", () => {
 
   test("rows already yielded before the error are whole", async () => {
     const seen: CsvRow[] = [];
-    await expect((async () => {
-      for await (const row of csvRows(textLines('a,b\n"c\n'), FILE)) seen.push(row);
-    })()).rejects.toBeInstanceOf(DataFileError);
+    await expect(
+      (async () => {
+        for await (const row of csvRows(textLines('a,b\n"c\n'), FILE)) seen.push(row);
+      })(),
+    ).rejects.toBeInstanceOf(DataFileError);
     expect(seen).toEqual([{ fields: ["a", "b"], line: 1 }]);
   });
 });

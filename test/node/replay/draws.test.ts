@@ -11,7 +11,12 @@ const BINS = 16;
 
 describe("drawU32 and drawUnit", () => {
   test("the same (seed, index, stream) gives the same word, a 32-bit unsigned integer", () => {
-    for (const [seed, index, stream] of [[0, 0, 0], [1, 2, 3], [2 ** 31 - 1, 494_020, 7], [-5, 2 ** 40 + 3, 0]] as const) {
+    for (const [seed, index, stream] of [
+      [0, 0, 0],
+      [1, 2, 3],
+      [2 ** 31 - 1, 494_020, 7],
+      [-5, 2 ** 40 + 3, 0],
+    ] as const) {
       const word = drawU32(seed, index, stream);
       expect(drawU32(seed, index, stream)).toBe(word);
       expect(Number.isInteger(word) && word >= 0 && word < 2 ** 32).toBe(true);
@@ -56,7 +61,7 @@ describe("drawU32 and drawUnit", () => {
       sum += u;
     }
     const expected = DRAWS / BINS;
-    const chiSquare = counts.reduce((s, c) => s + ((c - expected) ** 2) / expected, 0);
+    const chiSquare = counts.reduce((s, c) => s + (c - expected) ** 2 / expected, 0);
     // 15 degrees of freedom: mean 15, P(chi2 > 50) is about 1e-5. Fixed seeds, so not flaky.
     expect(chiSquare).toBeLessThan(50);
     expect(Math.abs(sum / DRAWS - 0.5)).toBeLessThan(0.005);

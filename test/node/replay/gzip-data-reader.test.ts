@@ -146,7 +146,11 @@ describe("GzipDataReader", () => {
   test("list() returns the folder's files with the suffix, sorted, as folder/name", async () => {
     const reader = new GzipDataReader(root);
     expect(await reader.list("set", ".csv.gz")).toEqual([
-      "set/a.csv.gz", "set/b.csv.gz", "set/corrupt.csv.gz", "set/small.csv.gz", "set/truncated.csv.gz",
+      "set/a.csv.gz",
+      "set/b.csv.gz",
+      "set/corrupt.csv.gz",
+      "set/small.csv.gz",
+      "set/truncated.csv.gz",
     ]);
     expect(await reader.list("set", ".txt")).toEqual(["set/notes.txt"]);
     expect(await reader.list("set", ".parquet")).toEqual([]);

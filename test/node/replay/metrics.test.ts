@@ -25,10 +25,18 @@ const ROWS: readonly Row[] = [
 
 function handTable(): RecordTable {
   const builder = new RecordTableBuilder(2);
-  ROWS.forEach(([regime, event, ...options], i) => builder.push({
-    id: `h${i}`, regimeIndex: regime, inputTokens: 1_000, maxOutputTokens: 1, valueMicros: VALUE, riskBps: 0, event,
-    outcomes: options.map(([success, qualityBps, costMicros]) => ({ success, qualityBps, costMicros })),
-  }));
+  ROWS.forEach(([regime, event, ...options], i) =>
+    builder.push({
+      id: `h${i}`,
+      regimeIndex: regime,
+      inputTokens: 1_000,
+      maxOutputTokens: 1,
+      valueMicros: VALUE,
+      riskBps: 0,
+      event,
+      outcomes: options.map(([success, qualityBps, costMicros]) => ({ success, qualityBps, costMicros })),
+    }),
+  );
   return builder.build();
 }
 
@@ -68,14 +76,41 @@ describe("policyMetrics on the hand-made table", () => {
 
   test("all errors: nothing served, no quality, no cost per success, every event counted as missed", () => {
     const none = policyMetrics(table, new Int32Array(8).fill(-1));
-    expect(none).toMatchObject({ errors: 8, cost_micros: 0, successes: 0, quality_bps: 0, misses: 0, events: 4, event_miss_rate_bps: 10_000, cost_per_success_micros: null, net_value_micros: 0, learning_bps: 0 });
+    expect(none).toMatchObject({
+      errors: 8,
+      cost_micros: 0,
+      successes: 0,
+      quality_bps: 0,
+      misses: 0,
+      events: 4,
+      event_miss_rate_bps: 10_000,
+      cost_per_success_micros: null,
+      net_value_micros: 0,
+      learning_bps: 0,
+    });
   });
 
   test("an empty table gives zeros, and fewer than four records no learning figure", () => {
     const empty = new RecordTableBuilder(2).build();
-    expect(policyMetrics(empty, new Int32Array(0))).toMatchObject({ records: 0, errors: 0, quality_bps: 0, cost_per_success_micros: null, learning_bps: 0 });
+    expect(policyMetrics(empty, new Int32Array(0))).toMatchObject({
+      records: 0,
+      errors: 0,
+      quality_bps: 0,
+      cost_per_success_micros: null,
+      learning_bps: 0,
+    });
     const builder = new RecordTableBuilder(1);
-    for (let i = 0; i < 3; i++) builder.push({ id: `s${i}`, regimeIndex: 0, inputTokens: 1, maxOutputTokens: 1, valueMicros: 1, riskBps: 0, event: false, outcomes: [{ success: i === 2, qualityBps: 0, costMicros: 0 }] });
+    for (let i = 0; i < 3; i++)
+      builder.push({
+        id: `s${i}`,
+        regimeIndex: 0,
+        inputTokens: 1,
+        maxOutputTokens: 1,
+        valueMicros: 1,
+        riskBps: 0,
+        event: false,
+        outcomes: [{ success: i === 2, qualityBps: 0, costMicros: 0 }],
+      });
     expect(policyMetrics(builder.build(), new Int32Array(3)).learning_bps).toBe(0);
   });
 
@@ -113,7 +148,10 @@ describe("off-policy estimates", () => {
   });
 
   test("records without a propensity or a served option are left out of the estimate", () => {
-    const log: LoggedRun = { choices: CHOICES, propensityPpm: Int32Array.from([1_000_000, 0, 1_000_000, 1_000_000, 1_000_000, 0, 1_000_000, 1_000_000]) };
+    const log: LoggedRun = {
+      choices: CHOICES,
+      propensityPpm: Int32Array.from([1_000_000, 0, 1_000_000, 1_000_000, 1_000_000, 0, 1_000_000, 1_000_000]),
+    };
     // Used: records 0, 2, 4, 6, 7 (3 has no served option, 1 and 5 no propensity).
     const dr = doublyRobust(table, log, CHOICES, 2, successReward);
     expect(dr).toBeCloseTo(4 / 5, 12);
@@ -139,8 +177,32 @@ describe("off-policy estimates", () => {
   test("importance weights are capped at 20", () => {
     // One record, served with a 1 % propensity: weight min(20, 100) = 20.
     const builder = new RecordTableBuilder(2);
-    builder.push({ id: "w", regimeIndex: 0, inputTokens: 1, maxOutputTokens: 1, valueMicros: 1, riskBps: 0, event: false, outcomes: [{ success: true, qualityBps: 10_000, costMicros: 0 }, { success: false, qualityBps: 0, costMicros: 0 }] });
-    builder.push({ id: "x", regimeIndex: 0, inputTokens: 1, maxOutputTokens: 1, valueMicros: 1, riskBps: 0, event: false, outcomes: [{ success: false, qualityBps: 0, costMicros: 0 }, { success: false, qualityBps: 0, costMicros: 0 }] });
+    builder.push({
+      id: "w",
+      regimeIndex: 0,
+      inputTokens: 1,
+      maxOutputTokens: 1,
+      valueMicros: 1,
+      riskBps: 0,
+      event: false,
+      outcomes: [
+        { success: true, qualityBps: 10_000, costMicros: 0 },
+        { success: false, qualityBps: 0, costMicros: 0 },
+      ],
+    });
+    builder.push({
+      id: "x",
+      regimeIndex: 0,
+      inputTokens: 1,
+      maxOutputTokens: 1,
+      valueMicros: 1,
+      riskBps: 0,
+      event: false,
+      outcomes: [
+        { success: false, qualityBps: 0, costMicros: 0 },
+        { success: false, qualityBps: 0, costMicros: 0 },
+      ],
+    });
     const t = builder.build();
     const log: LoggedRun = { choices: Int32Array.from([0, 0]), propensityPpm: Int32Array.from([10_000, 1_000_000]) };
     // Cross-fitted: record 0 is judged by record 1's model (q = 0): 0 + 20 x (1 - 0) = 20; record 1

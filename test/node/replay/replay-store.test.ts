@@ -16,7 +16,10 @@ function head(size: number): LedgerWrite {
 }
 
 function reservation(id: string, status: ReservationRow["status"]): LedgerWrite {
-  return { table: "reservation", row: { id, decisionSeq: 0, amountMicros: 5, createdAtMs: 0, expiresAtMs: 10, status, resolvedSeq: status === "open" ? -1 : 1 } };
+  return {
+    table: "reservation",
+    row: { id, decisionSeq: 0, amountMicros: 5, createdAtMs: 0, expiresAtMs: 10, status, resolvedSeq: status === "open" ? -1 : 1 },
+  };
 }
 
 describe("ReplayStore", () => {

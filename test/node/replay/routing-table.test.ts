@@ -21,12 +21,60 @@ const jsonl = (records: readonly unknown[]): string => `${records.map((record) =
 // Mean costs: big (1,000 + 1,200 + 800 + 1,000 + 1,000 + 1,000) / 6 = 1,000; small 10; graded
 // (100 + 200 + 300 + 400 + 500 + 600) / 6 = 350. So the order is small, graded, big.
 const VALID = [
-  { id: "r1", regime: "support", options: { big: { correct: true, cost_microcents: 1_000 }, small: { correct: false, cost_microcents: 10 }, graded: { quality_bps: 9_000, cost_microcents: 100 } } },
-  { id: "r2", regime: "coding", options: { small: { correct: true, cost_microcents: 10 }, big: { correct: true, cost_microcents: 1_200 }, graded: { quality_bps: 7_000, cost_microcents: 200 } } },
-  { id: "r3", regime: "support", options: { graded: { quality_bps: 6_999, cost_microcents: 300 }, big: { correct: false, cost_microcents: 800 }, small: { correct: false, cost_microcents: 10 } } },
-  { id: "r4", regime: "coding", options: { big: { correct: true, cost_microcents: 1_000 }, small: { correct: true, cost_microcents: 10 }, graded: { quality_bps: 0, cost_microcents: 400 } } },
-  { id: "r5", regime: "coding", options: { big: { correct: true, cost_microcents: 1_000 }, small: { correct: false, cost_microcents: 10 }, graded: { quality_bps: 10_000, cost_microcents: 500 } } },
-  { id: "r6", regime: "support", options: { big: { correct: false, cost_microcents: 1_000 }, small: { correct: true, cost_microcents: 10 }, graded: { quality_bps: 7_500, cost_microcents: 600 } } },
+  {
+    id: "r1",
+    regime: "support",
+    options: {
+      big: { correct: true, cost_microcents: 1_000 },
+      small: { correct: false, cost_microcents: 10 },
+      graded: { quality_bps: 9_000, cost_microcents: 100 },
+    },
+  },
+  {
+    id: "r2",
+    regime: "coding",
+    options: {
+      small: { correct: true, cost_microcents: 10 },
+      big: { correct: true, cost_microcents: 1_200 },
+      graded: { quality_bps: 7_000, cost_microcents: 200 },
+    },
+  },
+  {
+    id: "r3",
+    regime: "support",
+    options: {
+      graded: { quality_bps: 6_999, cost_microcents: 300 },
+      big: { correct: false, cost_microcents: 800 },
+      small: { correct: false, cost_microcents: 10 },
+    },
+  },
+  {
+    id: "r4",
+    regime: "coding",
+    options: {
+      big: { correct: true, cost_microcents: 1_000 },
+      small: { correct: true, cost_microcents: 10 },
+      graded: { quality_bps: 0, cost_microcents: 400 },
+    },
+  },
+  {
+    id: "r5",
+    regime: "coding",
+    options: {
+      big: { correct: true, cost_microcents: 1_000 },
+      small: { correct: false, cost_microcents: 10 },
+      graded: { quality_bps: 10_000, cost_microcents: 500 },
+    },
+  },
+  {
+    id: "r6",
+    regime: "support",
+    options: {
+      big: { correct: false, cost_microcents: 1_000 },
+      small: { correct: true, cost_microcents: 10 },
+      graded: { quality_bps: 7_500, cost_microcents: 600 },
+    },
+  },
 ];
 
 /** The DataFileError a read throws. */
@@ -64,29 +112,12 @@ describe("readRoutingTable: a valid table", () => {
     expect(Array.from(table.riskBps)).toEqual(new Array(6).fill(0));
     expect(Array.from(table.event)).toEqual(new Array(6).fill(0));
     // Per record: small, graded, big. A grade succeeds at or above successBps (7,000).
-    expect(Array.from(table.success)).toEqual([
-      0, 1, 1,
-      1, 1, 1,
-      0, 0, 0,
-      1, 0, 1,
-      0, 1, 1,
-      1, 1, 0,
-    ]);
+    expect(Array.from(table.success)).toEqual([0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 1, 1, 1, 1, 0]);
     expect(Array.from(table.qualityBps)).toEqual([
-      0, 9_000, 10_000,
-      10_000, 7_000, 10_000,
-      0, 6_999, 0,
-      10_000, 0, 10_000,
-      0, 10_000, 10_000,
-      10_000, 7_500, 0,
+      0, 9_000, 10_000, 10_000, 7_000, 10_000, 0, 6_999, 0, 10_000, 0, 10_000, 0, 10_000, 10_000, 10_000, 7_500, 0,
     ]);
     expect(Array.from(table.costMicros)).toEqual([
-      10, 100, 1_000,
-      10, 200, 1_200,
-      10, 300, 800,
-      10, 400, 1_000,
-      10, 500, 1_000,
-      10, 600, 1_000,
+      10, 100, 1_000, 10, 200, 1_200, 10, 300, 800, 10, 400, 1_000, 10, 500, 1_000, 10, 600, 1_000,
     ]);
     expect(await dataset.load(null as never, { seed: 1 })).toBe(table);
   });
@@ -98,7 +129,11 @@ describe("readRoutingTable: a valid table", () => {
   });
 
   test("equal mean costs order by name", async () => {
-    const record = { id: "x", regime: "r", options: { b: { correct: true, cost_microcents: 5 }, a: { correct: true, cost_microcents: 5 } } };
+    const record = {
+      id: "x",
+      regime: "r",
+      options: { b: { correct: true, cost_microcents: 5 }, a: { correct: true, cost_microcents: 5 } },
+    };
     const { dataset } = await read(jsonl([record]));
     expect(dataset.pack.options.map((option) => option.id)).toEqual(["a", "b"]);
   });
@@ -109,21 +144,86 @@ describe("readRoutingTable: malformed tables name the file and the line", () => 
   const cases: readonly (readonly [string, string, number, RegExp])[] = [
     ["invalid JSON", `${good}\n{"id": "r2", "regime": `, 2, /not a JSON object/],
     ["a JSON array", `${good}\n[1, 2]`, 2, /expected a JSON object/],
-    ["a missing id", `${good}\n${JSON.stringify({ regime: "support", options: VALID[0]!.options })}`, 2, /"id": expected a non-empty, well-formed string/],
-    ["an empty regime", JSON.stringify({ id: "x", regime: "", options: VALID[0]!.options }), 1, /"regime": expected a non-empty, well-formed string/],
+    [
+      "a missing id",
+      `${good}\n${JSON.stringify({ regime: "support", options: VALID[0]!.options })}`,
+      2,
+      /"id": expected a non-empty, well-formed string/,
+    ],
+    [
+      "an empty regime",
+      JSON.stringify({ id: "x", regime: "", options: VALID[0]!.options }),
+      1,
+      /"regime": expected a non-empty, well-formed string/,
+    ],
     ["options not an object", JSON.stringify({ id: "x", regime: "r", options: ["big"] }), 1, /"options": expected an object of models/],
     ["options empty", JSON.stringify({ id: "x", regime: "r", options: {} }), 1, /"options": no model/],
-    ["a model that is not an object", JSON.stringify({ id: "x", regime: "r", options: { big: true } }), 1, /options\.big: expected an object/],
-    ["a record naming different models", `${good}\n${good}\n${JSON.stringify({ id: "x", regime: "r", options: { big: { correct: true, cost_microcents: 1 }, other: { correct: true, cost_microcents: 1 }, small: { correct: true, cost_microcents: 1 } } })}`, 3, /every record must name the same models \(big, graded, small\), this one names big, other, small/],
-    ["a record naming fewer models", `${good}\n${JSON.stringify({ id: "x", regime: "r", options: { big: { correct: true, cost_microcents: 1 } } })}`, 2, /every record must name the same models/],
-    ["correct not a boolean", JSON.stringify({ id: "x", regime: "r", options: { big: { correct: "yes", cost_microcents: 1 } } }), 1, /options\.big\.correct: expected true or false/],
-    ["neither correct nor quality", JSON.stringify({ id: "x", regime: "r", options: { big: { cost_microcents: 1 } } }), 1, /options\.big: expected "correct" or "quality_bps"/],
-    ["quality_bps above 10,000", JSON.stringify({ id: "x", regime: "r", options: { big: { quality_bps: 10_001, cost_microcents: 1 } } }), 1, /quality_bps/],
-    ["quality_bps negative", JSON.stringify({ id: "x", regime: "r", options: { big: { quality_bps: -1, cost_microcents: 1 } } }), 1, /quality_bps/],
-    ["quality_bps fractional", JSON.stringify({ id: "x", regime: "r", options: { big: { quality_bps: 7_000.5, cost_microcents: 1 } } }), 1, /quality_bps/],
-    ["a negative cost", JSON.stringify({ id: "x", regime: "r", options: { big: { correct: true, cost_microcents: -1 } } }), 1, /options\.big\.cost_microcents: expected an integer >= 0/],
-    ["a fractional cost", JSON.stringify({ id: "x", regime: "r", options: { big: { correct: true, cost_microcents: 1.5 } } }), 1, /cost_microcents: expected an integer >= 0/],
-    ["a cost as a string", JSON.stringify({ id: "x", regime: "r", options: { big: { correct: true, cost_microcents: "1" } } }), 1, /cost_microcents: expected an integer >= 0/],
+    [
+      "a model that is not an object",
+      JSON.stringify({ id: "x", regime: "r", options: { big: true } }),
+      1,
+      /options\.big: expected an object/,
+    ],
+    [
+      "a record naming different models",
+      `${good}\n${good}\n${JSON.stringify({ id: "x", regime: "r", options: { big: { correct: true, cost_microcents: 1 }, other: { correct: true, cost_microcents: 1 }, small: { correct: true, cost_microcents: 1 } } })}`,
+      3,
+      /every record must name the same models \(big, graded, small\), this one names big, other, small/,
+    ],
+    [
+      "a record naming fewer models",
+      `${good}\n${JSON.stringify({ id: "x", regime: "r", options: { big: { correct: true, cost_microcents: 1 } } })}`,
+      2,
+      /every record must name the same models/,
+    ],
+    [
+      "correct not a boolean",
+      JSON.stringify({ id: "x", regime: "r", options: { big: { correct: "yes", cost_microcents: 1 } } }),
+      1,
+      /options\.big\.correct: expected true or false/,
+    ],
+    [
+      "neither correct nor quality",
+      JSON.stringify({ id: "x", regime: "r", options: { big: { cost_microcents: 1 } } }),
+      1,
+      /options\.big: expected "correct" or "quality_bps"/,
+    ],
+    [
+      "quality_bps above 10,000",
+      JSON.stringify({ id: "x", regime: "r", options: { big: { quality_bps: 10_001, cost_microcents: 1 } } }),
+      1,
+      /quality_bps/,
+    ],
+    [
+      "quality_bps negative",
+      JSON.stringify({ id: "x", regime: "r", options: { big: { quality_bps: -1, cost_microcents: 1 } } }),
+      1,
+      /quality_bps/,
+    ],
+    [
+      "quality_bps fractional",
+      JSON.stringify({ id: "x", regime: "r", options: { big: { quality_bps: 7_000.5, cost_microcents: 1 } } }),
+      1,
+      /quality_bps/,
+    ],
+    [
+      "a negative cost",
+      JSON.stringify({ id: "x", regime: "r", options: { big: { correct: true, cost_microcents: -1 } } }),
+      1,
+      /options\.big\.cost_microcents: expected an integer >= 0/,
+    ],
+    [
+      "a fractional cost",
+      JSON.stringify({ id: "x", regime: "r", options: { big: { correct: true, cost_microcents: 1.5 } } }),
+      1,
+      /cost_microcents: expected an integer >= 0/,
+    ],
+    [
+      "a cost as a string",
+      JSON.stringify({ id: "x", regime: "r", options: { big: { correct: true, cost_microcents: "1" } } }),
+      1,
+      /cost_microcents: expected an integer >= 0/,
+    ],
   ];
 
   test.each(cases)("%s", async (_, text, line, message) => {
@@ -135,7 +235,9 @@ describe("readRoutingTable: malformed tables name the file and the line", () => 
   });
 
   test("17 models: at most 16 per table", async () => {
-    const options = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`m${String(i).padStart(2, "0")}`, { correct: true, cost_microcents: i }]));
+    const options = Object.fromEntries(
+      Array.from({ length: 17 }, (_, i) => [`m${String(i).padStart(2, "0")}`, { correct: true, cost_microcents: i }]),
+    );
     const error = await readError(`${JSON.stringify({ id: "x", regime: "r", options })}\n`);
     expect(error.line).toBe(1);
     expect(error.message).toMatch(/at most 16 models per table, got 17/);
@@ -145,7 +247,11 @@ describe("readRoutingTable: malformed tables name the file and the line", () => 
   });
 
   test("65 regimes: at most 64, the 65th named on its line", async () => {
-    const records = Array.from({ length: 65 }, (_, i) => ({ id: `x${i}`, regime: `regime-${i}`, options: { a: { correct: true, cost_microcents: 1 } } }));
+    const records = Array.from({ length: 65 }, (_, i) => ({
+      id: `x${i}`,
+      regime: `regime-${i}`,
+      options: { a: { correct: true, cost_microcents: 1 } },
+    }));
     const error = await readError(jsonl(records));
     expect(error.line).toBe(65);
     expect(error.message).toMatch(/at most 64 regimes, this is regime 65/);

@@ -73,9 +73,31 @@ function chart(series: readonly ChartSeries[], extra: Partial<LineChartSpec> = {
 }
 
 const POLICIES: ChartSeries[] = [
-  { name: "bandit", points: [[0, 0.41], [1000, 0.62], [2000, 0.71], [3000, 0.74]] },
-  { name: "always-large", points: [[0, 0.8], [3000, 0.8]], dashed: true },
-  { name: "random", points: [[0, 0.5], [1500, 0.49], [3000, 0.51]] },
+  {
+    name: "bandit",
+    points: [
+      [0, 0.41],
+      [1000, 0.62],
+      [2000, 0.71],
+      [3000, 0.74],
+    ],
+  },
+  {
+    name: "always-large",
+    points: [
+      [0, 0.8],
+      [3000, 0.8],
+    ],
+    dashed: true,
+  },
+  {
+    name: "random",
+    points: [
+      [0, 0.5],
+      [1500, 0.49],
+      [3000, 0.51],
+    ],
+  },
 ];
 
 describe("well-formedness checker", () => {
@@ -107,9 +129,24 @@ describe("lineChart", () => {
 
   test("escapes hostile titles, labels, names and formatter output", () => {
     const hostile = `<script>&"'`;
-    const svg = chart([{ name: hostile, points: [[0, 1], [1, 2]] }], {
-      title: hostile, xLabel: hostile, yLabel: hostile, formatY: () => "<b>", formatX: () => "&x",
-    });
+    const svg = chart(
+      [
+        {
+          name: hostile,
+          points: [
+            [0, 1],
+            [1, 2],
+          ],
+        },
+      ],
+      {
+        title: hostile,
+        xLabel: hostile,
+        yLabel: hostile,
+        formatY: () => "<b>",
+        formatX: () => "&x",
+      },
+    );
     expect(svg).toContain("&lt;script&gt;&amp;&quot;&#39;");
     expect(svg.toLowerCase()).not.toContain("<script");
     expect(svg).not.toContain("<b>");
@@ -117,24 +154,59 @@ describe("lineChart", () => {
   });
 
   test("control characters and lone surrogates become U+FFFD, keeping the XML well-formed", () => {
-    const svg = chart([{ name: "a\u0000b\u001bc\ud800d\uffff", points: [[0, 1], [1, 2]] }], { title: "t\u0007" });
+    const svg = chart(
+      [
+        {
+          name: "a\u0000b\u001bc\ud800d\uffff",
+          points: [
+            [0, 1],
+            [1, 2],
+          ],
+        },
+      ],
+      { title: "t\u0007" },
+    );
     expect(svg).toContain("a\ufffdb\ufffdc\ufffdd\ufffd");
     expect(svg).toContain("t\ufffd");
     expect(chart([{ name: "emoji \u{1f600} stays", points: [] }])).toContain("emoji \u{1f600} stays");
   });
 
   test("skips NaN, ±Infinity and beyond-1e300 points and never writes them", () => {
-    const svg = chart([{
-      name: "gappy",
-      points: [[0, 1], [1, NaN], [NaN, 2], [2, Infinity], [-Infinity, 3], [3, -Infinity], [4, 3], [5, 1e308], [-1e301, 0]],
-    }]);
+    const svg = chart([
+      {
+        name: "gappy",
+        points: [
+          [0, 1],
+          [1, NaN],
+          [NaN, 2],
+          [2, Infinity],
+          [-Infinity, 3],
+          [3, -Infinity],
+          [4, 3],
+          [5, 1e308],
+          [-1e301, 0],
+        ],
+      },
+    ]);
     expect(svg).not.toMatch(/NaN|Infinity/);
     expect(polylines(svg)).toEqual([["72,348", "536,44"]]);
     expect(tickLabels(svg, "middle")).toEqual(["0", "1", "2", "3", "4", "records"]);
   });
 
   test("no series, empty series and all-NaN series render a valid chart saying no data", () => {
-    for (const series of [[], [{ name: "empty", points: [] }], [{ name: "nan", points: [[NaN, NaN], [1, NaN]] as const }]]) {
+    for (const series of [
+      [],
+      [{ name: "empty", points: [] }],
+      [
+        {
+          name: "nan",
+          points: [
+            [NaN, NaN],
+            [1, NaN],
+          ] as const,
+        },
+      ],
+    ]) {
       const svg = chart(series);
       expect(svg).toContain(">no data</text>");
       expect(svg).not.toMatch(/NaN|Infinity|<polyline|<circle/);
@@ -146,7 +218,23 @@ describe("lineChart", () => {
   });
 
   test("a constant series, a single point and a constant x pad the range instead of dividing by zero", () => {
-    for (const points of [[[0, 5], [1, 5], [2, 5]], [[3, 5]], [[7, 0], [7, 0]], [[1e-250, -1e-250]], [[1e13, 1e13], [2e13, 1e13]]] as const) {
+    for (const points of [
+      [
+        [0, 5],
+        [1, 5],
+        [2, 5],
+      ],
+      [[3, 5]],
+      [
+        [7, 0],
+        [7, 0],
+      ],
+      [[1e-250, -1e-250]],
+      [
+        [1e13, 1e13],
+        [2e13, 1e13],
+      ],
+    ] as const) {
       const svg = chart([{ name: "flat", points }]);
       expect(svg).not.toMatch(/NaN|Infinity/);
       expect(tickLabels(svg, "end").length).toBeGreaterThanOrEqual(4);
@@ -157,12 +245,40 @@ describe("lineChart", () => {
   });
 
   test("fixed y bounds are kept; far-outside points are clipped with short coordinates", () => {
-    const svg = chart([{ name: "wild", points: [[0, -1e300], [1, 0.5], [2, 1e300]] }], { yMin: 0, yMax: 1 });
+    const svg = chart(
+      [
+        {
+          name: "wild",
+          points: [
+            [0, -1e300],
+            [1, 0.5],
+            [2, 1e300],
+          ],
+        },
+      ],
+      { yMin: 0, yMax: 1 },
+    );
     expect(tickLabels(svg, "end")).toEqual(["0", "0.2", "0.4", "0.6", "0.8", "1"]);
     expect(polylines(svg)).toEqual([["72,1000000", "304,196", "536,-1000000"]]);
     expect(svg).toMatch(/<g clip-path="url\(#calybris-plot-72-44-464-304\)"/);
     // Data wholly below a lone yMin still yields a range above it.
-    expect(tickLabels(chart([{ name: "low", points: [[0, -3], [1, -2]] }], { yMin: 0 }), "end")).toEqual(["0", "0.5", "1", "1.5", "2"]);
+    expect(
+      tickLabels(
+        chart(
+          [
+            {
+              name: "low",
+              points: [
+                [0, -3],
+                [1, -2],
+              ],
+            },
+          ],
+          { yMin: 0 },
+        ),
+        "end",
+      ),
+    ).toEqual(["0", "0.5", "1", "1.5", "2"]);
   });
 
   test("any data and bounds: deterministic, well-formed, geometry rounded to 0.1 px, no exponent", () => {
@@ -171,29 +287,42 @@ describe("lineChart", () => {
       fc.constant({}),
       bound.map((yMin) => ({ yMin })),
       bound.map((yMax) => ({ yMax })),
-      fc.tuple(bound, fc.double({ min: 1e-5, max: 1e5, noNaN: true })).map(([yMin, width]) => ({ yMin, yMax: yMin + Math.max(Math.abs(yMin), 1) * width })),
+      fc
+        .tuple(bound, fc.double({ min: 1e-5, max: 1e5, noNaN: true }))
+        .map(([yMin, width]) => ({ yMin, yMax: yMin + Math.max(Math.abs(yMin), 1) * width })),
     );
-    fc.assert(fc.property(
-      fc.array(fc.record({
-        name: fc.string({ unit: "binary" }),
-        points: fc.array(fc.tuple(fc.double(), fc.double()), { maxLength: 8 }),
-        dashed: fc.boolean(),
-      }), { maxLength: 14 }),
-      bounds,
-      (series, extra) => {
-        fc.pre(extra.yMax === undefined || Number.isFinite(extra.yMax) && Math.abs(extra.yMax) <= 1e300);
-        const svg = chart(series, extra);
-        expect(svg).not.toMatch(/NaN|Infinity/);
-        for (const value of geometryNumbers(svg)) expect(value).toMatch(/^-?\d+(\.\d)?$/);
-        expect(chart(series, extra)).toBe(svg);
-      },
-    ), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            name: fc.string({ unit: "binary" }),
+            points: fc.array(fc.tuple(fc.double(), fc.double()), { maxLength: 8 }),
+            dashed: fc.boolean(),
+          }),
+          { maxLength: 14 },
+        ),
+        bounds,
+        (series, extra) => {
+          fc.pre(extra.yMax === undefined || (Number.isFinite(extra.yMax) && Math.abs(extra.yMax) <= 1e300));
+          const svg = chart(series, extra);
+          expect(svg).not.toMatch(/NaN|Infinity/);
+          for (const value of geometryNumbers(svg)) expect(value).toMatch(/^-?\d+(\.\d)?$/);
+          expect(chart(series, extra)).toBe(svg);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   test("the legend lists up to 12 series, then the count and the five highest and lowest", () => {
-    const many = (count: number): ChartSeries[] => Array.from({ length: count }, (_, i) => ({
-      name: `regime-${i}`, points: [[0, 0.5], [10, (i * 37) % 60]],
-    }));
+    const many = (count: number): ChartSeries[] =>
+      Array.from({ length: count }, (_, i) => ({
+        name: `regime-${i}`,
+        points: [
+          [0, 0.5],
+          [10, (i * 37) % 60],
+        ],
+      }));
     const twelve = chart(many(12));
     for (let i = 0; i < 12; i++) expect(twelve).toContain(`>regime-${i}</text>`);
     expect(twelve).not.toContain("series, by last value");
@@ -212,32 +341,96 @@ describe("lineChart", () => {
 
   test("the legend shortens long names; the line's own title keeps the whole name", () => {
     const name = "x".repeat(30) + "\u{1f600}";
-    const svg = chart([{ name, points: [[0, 1], [1, 2]] }]);
+    const svg = chart([
+      {
+        name,
+        points: [
+          [0, 1],
+          [1, 2],
+        ],
+      },
+    ]);
     expect(svg).toContain(`>${"x".repeat(21)}…</text>`);
     expect(svg).toContain(`<title>${name}</title>`);
   });
 
   test("cost axes up to 1e13 get readable distinct labels", () => {
-    const cost = chart([{ name: "cost", points: [[0, 0], [1, 9.3e12]] }]);
+    const cost = chart([
+      {
+        name: "cost",
+        points: [
+          [0, 0],
+          [1, 9.3e12],
+        ],
+      },
+    ]);
     expect(tickLabels(cost, "end")).toEqual(["0", "2T", "4T", "6T", "8T", "10T"]);
-    const narrow = tickLabels(chart([{ name: "c", points: [[0, 1e6], [1, 1.3e6]] }]), "end");
+    const narrow = tickLabels(
+      chart([
+        {
+          name: "c",
+          points: [
+            [0, 1e6],
+            [1, 1.3e6],
+          ],
+        },
+      ]),
+      "end",
+    );
     expect(narrow).toEqual(["1M", "1.05M", "1.1M", "1.15M", "1.2M", "1.25M", "1.3M"]);
-    const mixed = tickLabels(chart([{ name: "c", points: [[0, 0], [1, 1.2e6]] }]), "end");
+    const mixed = tickLabels(
+      chart([
+        {
+          name: "c",
+          points: [
+            [0, 0],
+            [1, 1.2e6],
+          ],
+        },
+      ]),
+      "end",
+    );
     expect(mixed).toEqual(["0", "200k", "400k", "600k", "800k", "1M", "1.2M"]);
-    const tiny = tickLabels(chart([{ name: "c", points: [[0, 1e-9], [1, 1.3e-9]] }]), "end");
+    const tiny = tickLabels(
+      chart([
+        {
+          name: "c",
+          points: [
+            [0, 1e-9],
+            [1, 1.3e-9],
+          ],
+        },
+      ]),
+      "end",
+    );
     expect(tiny).toEqual(["1e-9", "1.05e-9", "1.1e-9", "1.15e-9", "1.2e-9", "1.25e-9", "1.3e-9"]);
     expect(tickLabels(chart([], { yMin: 0, yMax: 1e-199 }), "end")).toEqual(["0", "2e-200", "4e-200", "6e-200", "8e-200", "1e-199"]);
-    const fractions = tickLabels(chart([{ name: "c", points: [[0, 0.2], [1, 0.35]] }]), "end");
+    const fractions = tickLabels(
+      chart([
+        {
+          name: "c",
+          points: [
+            [0, 0.2],
+            [1, 0.35],
+          ],
+        },
+      ]),
+      "end",
+    );
     expect(fractions).toEqual(["0.2", "0.25", "0.3", "0.35"]);
   });
 
   test("refuses a bad spec with one message template", () => {
-    expect(() => lineChart({ title: "", xLabel: "", yLabel: "", series: [], width: 100 })).toThrow('"width" expected an integer in 320..10000, got 100');
+    expect(() => lineChart({ title: "", xLabel: "", yLabel: "", series: [], width: 100 })).toThrow(
+      '"width" expected an integer in 320..10000, got 100',
+    );
     expect(() => lineChart({ title: "", xLabel: "", yLabel: "", series: [], height: 400.5 })).toThrow(RangeError);
     expect(() => lineChart({ title: "", xLabel: "", yLabel: "", series: [], yMin: NaN })).toThrow('"yMin" expected a finite number');
     expect(() => lineChart({ title: "", xLabel: "", yLabel: "", series: [], yMax: Infinity })).toThrow('"yMax" expected a finite number');
     expect(() => lineChart({ title: "", xLabel: "", yLabel: "", series: [], yMin: 1, yMax: 1 })).toThrow('"yMin" expected below "yMax"');
-    expect(() => lineChart({ title: "", xLabel: "", yLabel: "", series: [], yMin: 1, yMax: 1 + 2 ** -52 })).toThrow('"yMin" expected below "yMax"');
+    expect(() => lineChart({ title: "", xLabel: "", yLabel: "", series: [], yMin: 1, yMax: 1 + 2 ** -52 })).toThrow(
+      '"yMin" expected below "yMax"',
+    );
   });
 });
 
@@ -245,58 +438,99 @@ describe("niceScale", () => {
   test("rounds a data range out to 1-2-5 ticks", () => {
     expect(niceScale(0, 0.93)).toEqual({ lo: 0, hi: 1, step: 0.2, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1] });
     expect(niceScale(0.13, 0.97, { lo: true, hi: true })).toEqual({
-      lo: 0.13, hi: 0.97, step: 0.1, ticks: [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+      lo: 0.13,
+      hi: 0.97,
+      step: 0.1,
+      ticks: [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
     });
     expect(niceScale(-7, 3).ticks).toEqual([-8, -6, -4, -2, 0, 2, 4]);
     expect(niceScale(0, 1e13).ticks).toEqual([0, 2e12, 4e12, 6e12, 8e12, 1e13]);
   });
 
   test("refuses an empty, inverted or unbounded range", () => {
-    for (const [lo, hi] of [[1, 1], [2, 1], [NaN, 1], [0, Infinity], [-1e308, 1e308], [0, 1e-300], [1, 1 + 2 ** -52], [1e300, 1e300 + 1e285]] as const) {
+    for (const [lo, hi] of [
+      [1, 1],
+      [2, 1],
+      [NaN, 1],
+      [0, Infinity],
+      [-1e308, 1e308],
+      [0, 1e-300],
+      [1, 1 + 2 ** -52],
+      [1e300, 1e300 + 1e285],
+    ] as const) {
       expect(() => niceScale(lo, hi)).toThrow(RangeError);
     }
   });
 
   test("any range gets 4 to 8 clean, evenly spaced ticks covering it", () => {
     const bound = fc.double({ min: -1e300, max: 1e300, noNaN: true });
-    fc.assert(fc.property(bound, bound, (a, b) => {
-      const [lo, hi] = a < b ? [a, b] : [b, a];
-      fc.pre(hi - lo >= 1e-200 && hi - lo > Math.max(Math.abs(lo), Math.abs(hi)) * 1e-6);
-      const scale = niceScale(lo, hi);
-      expect(scale.ticks.length).toBeGreaterThanOrEqual(4);
-      expect(scale.ticks.length).toBeLessThanOrEqual(8);
-      expect(String(scale.step)).toMatch(/^(1|2|5)(0*|e[+-]\d+)$|^0\.0*(1|2|5)$/);
-      const tolerance = scale.step * 1e-6;
-      expect(scale.lo).toBeLessThanOrEqual(lo + tolerance);
-      expect(scale.hi).toBeGreaterThanOrEqual(hi - tolerance);
-      scale.ticks.forEach((tick, i) => {
-        expect(Number(tick.toPrecision(15))).toBe(tick);
-        expect(Math.abs(tick - (scale.ticks[0]! + i * scale.step))).toBeLessThanOrEqual(Math.abs(tick) * 1e-12 + tolerance);
-      });
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(bound, bound, (a, b) => {
+        const [lo, hi] = a < b ? [a, b] : [b, a];
+        fc.pre(hi - lo >= 1e-200 && hi - lo > Math.max(Math.abs(lo), Math.abs(hi)) * 1e-6);
+        const scale = niceScale(lo, hi);
+        expect(scale.ticks.length).toBeGreaterThanOrEqual(4);
+        expect(scale.ticks.length).toBeLessThanOrEqual(8);
+        expect(String(scale.step)).toMatch(/^(1|2|5)(0*|e[+-]\d+)$|^0\.0*(1|2|5)$/);
+        const tolerance = scale.step * 1e-6;
+        expect(scale.lo).toBeLessThanOrEqual(lo + tolerance);
+        expect(scale.hi).toBeGreaterThanOrEqual(hi - tolerance);
+        scale.ticks.forEach((tick, i) => {
+          expect(Number(tick.toPrecision(15))).toBe(tick);
+          expect(Math.abs(tick - (scale.ticks[0]! + i * scale.step))).toBeLessThanOrEqual(Math.abs(tick) * 1e-12 + tolerance);
+        });
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
 describe("formatCompact", () => {
   test.each([
-    [0, "0"], [-0, "0"], [1, "1"], [0.25, "0.25"], [0.123456, "0.123"], [12.345, "12.3"], [999, "999"],
-    [999.96, "1k"], [1000, "1k"], [1234, "1.2k"], [1500, "1.5k"], [12345, "12.3k"], [123456, "123.5k"],
-    [999_950, "1M"], [3.4e6, "3.4M"], [5.6e9, "5.6G"], [7.8e12, "7.8T"], [1e13, "10T"], [2.5e15, "2.5P"],
-    [1e18, "1E"], [1.5e21, "1.5e+21"], [1e-7, "1e-7"], [-1234, "-1.2k"], [-0.25, "-0.25"], [-1e-7, "-1e-7"],
-    [NaN, "n/a"], [Infinity, "n/a"], [-Infinity, "n/a"],
+    [0, "0"],
+    [-0, "0"],
+    [1, "1"],
+    [0.25, "0.25"],
+    [0.123456, "0.123"],
+    [12.345, "12.3"],
+    [999, "999"],
+    [999.96, "1k"],
+    [1000, "1k"],
+    [1234, "1.2k"],
+    [1500, "1.5k"],
+    [12345, "12.3k"],
+    [123456, "123.5k"],
+    [999_950, "1M"],
+    [3.4e6, "3.4M"],
+    [5.6e9, "5.6G"],
+    [7.8e12, "7.8T"],
+    [1e13, "10T"],
+    [2.5e15, "2.5P"],
+    [1e18, "1E"],
+    [1.5e21, "1.5e+21"],
+    [1e-7, "1e-7"],
+    [-1234, "-1.2k"],
+    [-0.25, "-0.25"],
+    [-1e-7, "-1e-7"],
+    [NaN, "n/a"],
+    [Infinity, "n/a"],
+    [-Infinity, "n/a"],
   ])("%s -> %s", (value, text) => {
     expect(formatCompact(value)).toBe(text);
   });
 
   test("any double reads back within 5%, in the compact grammar", () => {
-    fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (value) => {
-      const text = formatCompact(value);
-      const match = /^(-?\d+(?:\.\d+)?(?:e[+-]\d+)?)([kMGTPE]?)$/.exec(text);
-      expect(match, text).not.toBeNull();
-      // Compared in mantissa space: 1.8e+308 read back whole would overflow to Infinity.
-      const [mantissa, exponent] = match![1]!.split("e");
-      const scale = 1000 ** ["", "k", "M", "G", "T", "P", "E"].indexOf(match![2]!) * 10 ** Number(exponent ?? 0);
-      expect(Math.abs(Number(mantissa) - value / scale)).toBeLessThanOrEqual(Math.abs(value / scale) * 0.05);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (value) => {
+        const text = formatCompact(value);
+        const match = /^(-?\d+(?:\.\d+)?(?:e[+-]\d+)?)([kMGTPE]?)$/.exec(text);
+        expect(match, text).not.toBeNull();
+        // Compared in mantissa space: 1.8e+308 read back whole would overflow to Infinity.
+        const [mantissa, exponent] = match![1]!.split("e");
+        const scale = 1000 ** ["", "k", "M", "G", "T", "P", "E"].indexOf(match![2]!) * 10 ** Number(exponent ?? 0);
+        expect(Math.abs(Number(mantissa) - value / scale)).toBeLessThanOrEqual(Math.abs(value / scale) * 0.05);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

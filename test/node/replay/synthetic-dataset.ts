@@ -40,7 +40,12 @@ const OUTCOME_STREAM = 0;
 const REGIME_STREAM = 1;
 const SIZE_STREAM = 2;
 
-export const SYNTHETIC_PACK = tierPack("synthetic", { provider: "synthetic_provider", tiers: SYNTHETIC_TIERS, regimes: SYNTHETIC_REGIMES, latencyBpsPerSecond: 100 });
+export const SYNTHETIC_PACK = tierPack("synthetic", {
+  provider: "synthetic_provider",
+  tiers: SYNTHETIC_TIERS,
+  regimes: SYNTHETIC_REGIMES,
+  latencyBpsPerSecond: 100,
+});
 
 export interface SyntheticOptions {
   readonly records: number;
@@ -57,7 +62,12 @@ export function syntheticTable(options: SyntheticOptions): RecordTable {
     const units = workUnits(0.5 + 1.5 * drawUnit(options.seed, i, SIZE_STREAM));
     const u = drawUnit(options.seed, i, OUTCOME_STREAM);
     builder.push({
-      id: `rec-${i}`, regimeIndex: regime, inputTokens: units, maxOutputTokens: 1, valueMicros: SYNTHETIC_VALUE_MICROS, riskBps: 0,
+      id: `rec-${i}`,
+      regimeIndex: regime,
+      inputTokens: units,
+      maxOutputTokens: 1,
+      valueMicros: SYNTHETIC_VALUE_MICROS,
+      riskBps: 0,
       event: regime === 2,
       outcomes: SYNTHETIC_TIERS.map((_, t) => {
         const success = u * 10_000 < SUCCESS_BPS[regime]![t]!;
@@ -70,10 +80,14 @@ export function syntheticTable(options: SyntheticOptions): RecordTable {
 
 export function syntheticDataset(table: RecordTable): ReplayDataset {
   return {
-    id: "synthetic", industry: "security", title: "Synthetic three-tier data set", pack: SYNTHETIC_PACK,
+    id: "synthetic",
+    industry: "security",
+    title: "Synthetic three-tier data set",
+    pack: SYNTHETIC_PACK,
     warmStart: { latencyBpsPerSecond: 0 },
     provenance: { real: "nothing", modelled: "every outcome, from SUCCESS_BPS through draws.ts" },
-    missLabel: "misses", expectedRecords: table.count,
+    missLabel: "misses",
+    expectedRecords: table.count,
     load: () => Promise.resolve(table),
   };
 }

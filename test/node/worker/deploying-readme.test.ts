@@ -5,7 +5,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { DURATION_MS_MAX } from "../../../src/durable-objects/ledger-config.ts";
-import { ADMIN_TOKEN_LENGTH_MIN, API_KEY_PEPPER_LENGTH_MIN, CHECKED_SETTINGS, deploymentProblems } from "../../../src/worker/deployment-check.ts";
+import {
+  ADMIN_TOKEN_LENGTH_MIN,
+  API_KEY_PEPPER_LENGTH_MIN,
+  CHECKED_SETTINGS,
+  deploymentProblems,
+} from "../../../src/worker/deployment-check.ts";
 
 const root = new URL("../../../", import.meta.url);
 const readme = readFileSync(new URL("README.md", root), "utf8");

@@ -8,7 +8,12 @@ import { describe, expect, test, vi } from "vitest";
 import { DURATION_MS_MAX, durationMs, ledgerConfig } from "../../../src/durable-objects/ledger-config.ts";
 import { isAdmin } from "../../../src/worker/api-keys.ts";
 import {
-  ADMIN_TOKEN_LENGTH_MIN, API_KEY_PEPPER_LENGTH_MIN, CHECKED_SETTINGS, deploymentProblems, type DeploymentEnv, type SettingCode,
+  ADMIN_TOKEN_LENGTH_MIN,
+  API_KEY_PEPPER_LENGTH_MIN,
+  CHECKED_SETTINGS,
+  deploymentProblems,
+  type DeploymentEnv,
+  type SettingCode,
 } from "../../../src/worker/deployment-check.ts";
 import { deploymentStatus } from "../../../src/worker/routes/health.ts";
 
@@ -27,7 +32,12 @@ type Case = readonly [string, Partial<Record<keyof DeploymentEnv, string | undef
 
 const CASES: readonly Case[] = [
   ["the development configuration", {}, null, null],
-  ["no variables at all (the ledger's defaults apply)", { CHECKPOINT_ORIGIN_PREFIX: undefined, RESERVATION_TTL_MS: undefined, CHECKPOINT_INTERVAL_MS: undefined }, null, null],
+  [
+    "no variables at all (the ledger's defaults apply)",
+    { CHECKPOINT_ORIGIN_PREFIX: undefined, RESERVATION_TTL_MS: undefined, CHECKPOINT_INTERVAL_MS: undefined },
+    null,
+    null,
+  ],
   ["no ADMIN_TOKEN", { ADMIN_TOKEN: undefined }, "ADMIN_TOKEN", "setting_missing"],
   ["an empty ADMIN_TOKEN", { ADMIN_TOKEN: "" }, "ADMIN_TOKEN", "setting_missing"],
   ["a 15-character ADMIN_TOKEN", { ADMIN_TOKEN: "x".repeat(15) }, "ADMIN_TOKEN", "setting_too_short"],
@@ -37,11 +47,26 @@ const CASES: readonly Case[] = [
   ["a 32-character API_KEY_PEPPER", { API_KEY_PEPPER: "p".repeat(32) }, null, null],
   ["no CHECKPOINT_SIGNING_KEY", { CHECKPOINT_SIGNING_KEY: undefined }, "CHECKPOINT_SIGNING_KEY", "setting_missing"],
   ["an empty CHECKPOINT_SIGNING_KEY", { CHECKPOINT_SIGNING_KEY: "" }, "CHECKPOINT_SIGNING_KEY", "setting_missing"],
-  ["the verifier key in place of the signer key", { CHECKPOINT_SIGNING_KEY: "calybris-dev+aa25f12c+AbERWinwN80ibphf4Xo7GtD4prrbuEvV9GXHkIBMM0Hg" }, "CHECKPOINT_SIGNING_KEY", "setting_malformed"],
-  ["a signer key with a wrong key id", { CHECKPOINT_SIGNING_KEY: DEV_KEY.replace("aa25f12c", "aa25f12d") }, "CHECKPOINT_SIGNING_KEY", "setting_malformed"],
+  [
+    "the verifier key in place of the signer key",
+    { CHECKPOINT_SIGNING_KEY: "calybris-dev+aa25f12c+AbERWinwN80ibphf4Xo7GtD4prrbuEvV9GXHkIBMM0Hg" },
+    "CHECKPOINT_SIGNING_KEY",
+    "setting_malformed",
+  ],
+  [
+    "a signer key with a wrong key id",
+    { CHECKPOINT_SIGNING_KEY: DEV_KEY.replace("aa25f12c", "aa25f12d") },
+    "CHECKPOINT_SIGNING_KEY",
+    "setting_malformed",
+  ],
   ["a truncated signer key", { CHECKPOINT_SIGNING_KEY: DEV_KEY.slice(0, -4) }, "CHECKPOINT_SIGNING_KEY", "setting_malformed"],
   ["a signer key with a trailing newline", { CHECKPOINT_SIGNING_KEY: `${DEV_KEY}\n` }, "CHECKPOINT_SIGNING_KEY", "setting_malformed"],
-  ["an origin prefix with a space", { CHECKPOINT_ORIGIN_PREFIX: "calybris example/ledger" }, "CHECKPOINT_ORIGIN_PREFIX", "setting_malformed"],
+  [
+    "an origin prefix with a space",
+    { CHECKPOINT_ORIGIN_PREFIX: "calybris example/ledger" },
+    "CHECKPOINT_ORIGIN_PREFIX",
+    "setting_malformed",
+  ],
   ["an origin prefix with '+'", { CHECKPOINT_ORIGIN_PREFIX: "calybris+example/ledger" }, "CHECKPOINT_ORIGIN_PREFIX", "setting_malformed"],
   ["an empty origin prefix", { CHECKPOINT_ORIGIN_PREFIX: "" }, "CHECKPOINT_ORIGIN_PREFIX", "setting_malformed"],
   ["a TTL of 0", { RESERVATION_TTL_MS: "0" }, "RESERVATION_TTL_MS", "setting_out_of_range"],
@@ -65,11 +90,18 @@ describe("deploymentProblems", () => {
 
   test("never repeats a secret, or a key's text, in a detail", () => {
     const secret = fc.string({ minLength: 1, maxLength: 40 }).map((text) => `S3CRET${text}`);
-    fc.assert(fc.property(secret, secret, secret, (admin, pepper, key) => {
-      const problems = deploymentProblems({ ...GOOD, ADMIN_TOKEN: admin.slice(0, 15), API_KEY_PEPPER: pepper.slice(0, 31), CHECKPOINT_SIGNING_KEY: `PRIVATE+KEY+${key}` });
-      expect(problems).toHaveLength(3);
-      for (const { detail } of problems) expect(detail).not.toContain("S3CRET");
-    }));
+    fc.assert(
+      fc.property(secret, secret, secret, (admin, pepper, key) => {
+        const problems = deploymentProblems({
+          ...GOOD,
+          ADMIN_TOKEN: admin.slice(0, 15),
+          API_KEY_PEPPER: pepper.slice(0, 31),
+          CHECKPOINT_SIGNING_KEY: `PRIVATE+KEY+${key}`,
+        });
+        expect(problems).toHaveLength(3);
+        for (const { detail } of problems) expect(detail).not.toContain("S3CRET");
+      }),
+    );
   });
 });
 
@@ -88,14 +120,17 @@ describe("bounds match the code that reads each setting", () => {
       fc.constantFrom("", " 10", "10 ", "1e3", "0x10", "010", "+5", "1.0", "9007199254740993", "NaN", "Infinity", String(2 ** 53)),
       fc.string({ maxLength: 6 }),
     );
-    fc.assert(fc.property(text, (value) => {
-      const problems = deploymentProblems({ RESERVATION_TTL_MS: value, CHECKPOINT_INTERVAL_MS: value });
-      const accepted = !problems.some(({ setting }) => setting === "RESERVATION_TTL_MS" || setting === "CHECKPOINT_INTERVAL_MS");
-      const config = ledgerConfig({ RESERVATION_TTL_MS: value, CHECKPOINT_INTERVAL_MS: value });
-      expect(accepted).toBe(durationMs(value) !== null);
-      if (accepted) expect([config.reservationTtlMs, config.checkpointIntervalMs]).toEqual([Number(value), Number(value)]);
-      else expect([config.reservationTtlMs, config.checkpointIntervalMs]).toEqual([600_000, 10_000]);
-    }), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(text, (value) => {
+        const problems = deploymentProblems({ RESERVATION_TTL_MS: value, CHECKPOINT_INTERVAL_MS: value });
+        const accepted = !problems.some(({ setting }) => setting === "RESERVATION_TTL_MS" || setting === "CHECKPOINT_INTERVAL_MS");
+        const config = ledgerConfig({ RESERVATION_TTL_MS: value, CHECKPOINT_INTERVAL_MS: value });
+        expect(accepted).toBe(durationMs(value) !== null);
+        if (accepted) expect([config.reservationTtlMs, config.checkpointIntervalMs]).toEqual([Number(value), Number(value)]);
+        else expect([config.reservationTtlMs, config.checkpointIntervalMs]).toEqual([600_000, 10_000]);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   test("a signing key the check accepts is the one ledgerConfig signs with; one it refuses turns signing off", () => {
@@ -129,7 +164,11 @@ describe("deploymentStatus", () => {
       deploymentStatus({ ...GOOD, API_KEY_PEPPER: undefined });
       expect(spy).toHaveBeenCalledTimes(1);
       const line = spy.mock.calls[0]![0] as string;
-      expect(JSON.parse(line)).toMatchObject({ level: "error", event: "configuration_invalid", problems: [{ setting: "API_KEY_PEPPER", code: "setting_missing" }] });
+      expect(JSON.parse(line)).toMatchObject({
+        level: "error",
+        event: "configuration_invalid",
+        problems: [{ setting: "API_KEY_PEPPER", code: "setting_missing" }],
+      });
       expect(line).not.toContain("\n");
     } finally {
       spy.mockRestore();

@@ -16,7 +16,9 @@ function stringifyEscaped(value: unknown): string {
   if (typeof value === "string") return escapeAll(value);
   if (Array.isArray(value)) return `[${value.map(stringifyEscaped).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    return `{${Object.entries(value).map(([name, inner]) => `${escapeAll(name)} : ${stringifyEscaped(inner)}`).join(" , ")}}`;
+    return `{${Object.entries(value)
+      .map(([name, inner]) => `${escapeAll(name)} : ${stringifyEscaped(inner)}`)
+      .join(" , ")}}`;
   }
   return JSON.stringify(value);
 }
@@ -25,12 +27,15 @@ const json = fc.jsonValue({ maxDepth: 4 });
 
 describe("jsonDefect accepts", () => {
   test("every JSON text without repeated names, as JSON.stringify writes it and fully escaped", () => {
-    fc.assert(fc.property(json, (value) => {
-      expect(jsonDefect(JSON.stringify(value))).toBeNull();
-      const escaped = stringifyEscaped(value);
-      expect(JSON.parse(escaped)).toEqual(JSON.parse(JSON.stringify(value)));
-      expect(jsonDefect(escaped)).toBeNull();
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(json, (value) => {
+        expect(jsonDefect(JSON.stringify(value))).toBeNull();
+        const escaped = stringifyEscaped(value);
+        expect(JSON.parse(escaped)).toEqual(JSON.parse(JSON.stringify(value)));
+        expect(jsonDefect(escaped)).toBeNull();
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test.each([
@@ -56,14 +61,17 @@ describe("jsonDefect accepts", () => {
 describe("jsonDefect refuses", () => {
   test("any object of any JSON value with one of its names repeated, spelled either way", () => {
     const withObject = fc.dictionary(fc.string({ maxLength: 6 }), json, { minKeys: 1, maxKeys: 5 });
-    fc.assert(fc.property(withObject, fc.nat(), fc.boolean(), fc.nat(3), (object, pick, escaped, depth) => {
-      const names = Object.keys(object);
-      const name = names[pick % names.length]!;
-      const inner = `{${escaped ? escapeAll(name) : JSON.stringify(name)}:0,${JSON.stringify(object).slice(1)}`;
-      const text = `${'{"outer":['.repeat(depth)}${inner}${"]}".repeat(depth)}`;
-      expect(() => JSON.parse(text)).not.toThrow();
-      expect(jsonDefect(text)).toMatch(/appears twice/);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(withObject, fc.nat(), fc.boolean(), fc.nat(3), (object, pick, escaped, depth) => {
+        const names = Object.keys(object);
+        const name = names[pick % names.length]!;
+        const inner = `{${escaped ? escapeAll(name) : JSON.stringify(name)}:0,${JSON.stringify(object).slice(1)}`;
+        const text = `${'{"outer":['.repeat(depth)}${inner}${"]}".repeat(depth)}`;
+        expect(() => JSON.parse(text)).not.toThrow();
+        expect(jsonDefect(text)).toMatch(/appears twice/);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test.each([
@@ -94,9 +102,12 @@ describe("jsonDefect refuses", () => {
 describe("isWellFormed", () => {
   test("agrees with String.prototype.isWellFormed on any string of code units", () => {
     const units = fc.array(fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0xd7ff, max: 0xe000 })), { maxLength: 12 });
-    fc.assert(fc.property(units, (codes) => {
-      const value = String.fromCharCode(...codes);
-      expect(isWellFormed(value)).toBe((value as unknown as { isWellFormed(): boolean }).isWellFormed());
-    }), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(units, (codes) => {
+        const value = String.fromCharCode(...codes);
+        expect(isWellFormed(value)).toBe((value as unknown as { isWellFormed(): boolean }).isWellFormed());
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

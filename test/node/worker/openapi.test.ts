@@ -10,18 +10,49 @@ import { BODY_LIMIT_BYTES } from "../../../src/worker/limits.ts";
 import { DOCS_HTML, DOCS_SCRIPT, DOCS_STYLE } from "../../../src/worker/docs-page.ts";
 import { openApiDocument } from "../../../src/worker/openapi.ts";
 import { PROBLEM_TYPE_BASE, PROBLEMS } from "../../../src/worker/problem.ts";
-import { CreateTenantRequest, DecideRequest, ModeRequest, OutcomeRequest, TenantSettingsRequest, TopUpRequest } from "../../../src/worker/schemas.ts";
+import {
+  CreateTenantRequest,
+  DecideRequest,
+  ModeRequest,
+  OutcomeRequest,
+  TenantSettingsRequest,
+  TopUpRequest,
+} from "../../../src/worker/schemas.ts";
 
-interface Media { schema: { $ref?: string }; example?: unknown }
-interface ResponseObject { description: string; headers?: Record<string, { $ref: string }>; content?: Record<string, Media>; "x-problem-codes"?: string[] }
-interface Parameter { name: string; in: string; required?: boolean; schema?: Record<string, unknown>; example?: unknown }
+interface Media {
+  schema: { $ref?: string };
+  example?: unknown;
+}
+interface ResponseObject {
+  description: string;
+  headers?: Record<string, { $ref: string }>;
+  content?: Record<string, Media>;
+  "x-problem-codes"?: string[];
+}
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  schema?: Record<string, unknown>;
+  example?: unknown;
+}
 interface Operation {
-  operationId: string; summary: string; security: Record<string, string[]>[]; parameters: { $ref: string }[];
-  requestBody?: { required: boolean; content: Record<string, Media>; "x-body-limit-bytes": number }; responses: Record<string, ResponseObject>;
+  operationId: string;
+  summary: string;
+  security: Record<string, string[]>[];
+  parameters: { $ref: string }[];
+  requestBody?: { required: boolean; content: Record<string, Media>; "x-body-limit-bytes": number };
+  responses: Record<string, ResponseObject>;
 }
 interface OpenApi {
-  openapi: string; info: { title: string; version: string; description: string }; paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Record<string, unknown>>; parameters: Record<string, Parameter>; securitySchemes: Record<string, unknown> };
+  openapi: string;
+  info: { title: string; version: string; description: string };
+  paths: Record<string, Record<string, Operation>>;
+  components: {
+    schemas: Record<string, Record<string, unknown>>;
+    parameters: Record<string, Parameter>;
+    securitySchemes: Record<string, unknown>;
+  };
   "x-problem-codes": Record<string, { status: number; title: string; type: string }>;
 }
 
@@ -29,7 +60,10 @@ const raw = openApiDocument();
 const doc = raw as unknown as OpenApi;
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
-  Object.entries(item).filter(([method]) => METHODS.includes(method)).map(([method, op]) => ({ path, method, op })));
+  Object.entries(item)
+    .filter(([method]) => METHODS.includes(method))
+    .map(([method, op]) => ({ path, method, op })),
+);
 
 /** Resolves a local JSON pointer (RFC 6901) in the document, or undefined. */
 function pointer(ref: string): unknown {
@@ -110,9 +144,15 @@ describe("OpenAPI document: structure", () => {
     const keys = parameters.map((p) => `${p.in}:${p.name.toLowerCase()}`);
     expect(new Set(keys).size).toBe(keys.length);
     const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
-    expect(parameters.filter((p) => p.in === "path").map((p) => p.name).sort()).toEqual(templated);
+    expect(
+      parameters
+        .filter((p) => p.in === "path")
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(templated);
     for (const p of parameters.filter((p) => p.in === "path")) expect(p.required).toBe(true);
-    for (const requirement of op.security) for (const name of Object.keys(requirement)) expect(doc.components.securitySchemes).toHaveProperty(name);
+    for (const requirement of op.security)
+      for (const name of Object.keys(requirement)) expect(doc.components.securitySchemes).toHaveProperty(name);
   });
 
   test("operation ids are unique", () => {
@@ -204,12 +244,17 @@ describe("OpenAPI document: schemas and headers", () => {
     const decide = doc.paths["/v1/decide"]!.post!;
     expect(decide.parameters.map(param).map((p) => p.name)).toContain("Idempotency-Key");
     expect(decide.responses["200"]!.headers).toHaveProperty("Calybris-Decision");
-    expect(Object.keys(decide.responses["429"]!.headers!)).toEqual(expect.arrayContaining(["Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]));
+    expect(Object.keys(decide.responses["429"]!.headers!)).toEqual(
+      expect.arrayContaining(["Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]),
+    );
   });
 
   test("outcomes require the three Standard Webhooks headers and state the signing rule", () => {
     const outcomes = doc.paths["/v1/outcomes"]!.post!;
-    const headers = outcomes.parameters.map(param).filter((p) => p.in === "header" && p.required === true).map((p) => p.name);
+    const headers = outcomes.parameters
+      .map(param)
+      .filter((p) => p.in === "header" && p.required === true)
+      .map((p) => p.name);
     expect(headers).toEqual(["webhook-id", "webhook-timestamp", "webhook-signature"]);
     expect(JSON.stringify(outcomes)).toContain("HMAC-SHA256");
   });
@@ -235,15 +280,35 @@ class FakeNode {
   constructor(tagName: string) {
     this.tagName = tagName;
   }
-  get textContent(): string { return this.tagName === "#text" ? this.ownText : this.children.map((child) => child.textContent).join(""); }
-  set textContent(text: string) { if (this.tagName === "#text") this.ownText = text; else this.children = [text_(text)]; }
-  set innerHTML(_html: string) { throw new Error("the docs script must not use innerHTML"); }
-  append(...nodes: (FakeNode | string)[]): void { for (const node of nodes) this.children.push(typeof node === "string" ? text_(node) : node); }
-  replaceChildren(...nodes: FakeNode[]): void { this.children = []; this.append(...nodes); }
-  setAttribute(name: string, value: string): void { this.attributes[name] = String(value); }
-  addEventListener(type: string, listener: (event: { preventDefault(): void }) => void): void { this.listeners[type] = listener; }
-  all(tag: string): FakeNode[] { return this.children.flatMap((child) => [...(child.tagName === tag ? [child] : []), ...child.all(tag)]); }
-  querySelector(tag: string): FakeNode | null { return this.all(tag)[0] ?? null; }
+  get textContent(): string {
+    return this.tagName === "#text" ? this.ownText : this.children.map((child) => child.textContent).join("");
+  }
+  set textContent(text: string) {
+    if (this.tagName === "#text") this.ownText = text;
+    else this.children = [text_(text)];
+  }
+  set innerHTML(_html: string) {
+    throw new Error("the docs script must not use innerHTML");
+  }
+  append(...nodes: (FakeNode | string)[]): void {
+    for (const node of nodes) this.children.push(typeof node === "string" ? text_(node) : node);
+  }
+  replaceChildren(...nodes: FakeNode[]): void {
+    this.children = [];
+    this.append(...nodes);
+  }
+  setAttribute(name: string, value: string): void {
+    this.attributes[name] = String(value);
+  }
+  addEventListener(type: string, listener: (event: { preventDefault(): void }) => void): void {
+    this.listeners[type] = listener;
+  }
+  all(tag: string): FakeNode[] {
+    return this.children.flatMap((child) => [...(child.tagName === tag ? [child] : []), ...child.all(tag)]);
+  }
+  querySelector(tag: string): FakeNode | null {
+    return this.all(tag)[0] ?? null;
+  }
 }
 function text_(text: string): FakeNode {
   const node = new FakeNode("#text");
@@ -253,7 +318,11 @@ function text_(text: string): FakeNode {
 
 async function runDocsPage() {
   const byId = new Map(["title", "about", "toc", "operations"].map((id) => [id, new FakeNode("div")]));
-  const document = { createElement: (tag: string) => new FakeNode(tag), createTextNode: text_, getElementById: (id: string) => byId.get(id) ?? null };
+  const document = {
+    createElement: (tag: string) => new FakeNode(tag),
+    createTextNode: text_,
+    getElementById: (id: string) => byId.get(id) ?? null,
+  };
   const sent: { url: string; init: RequestInit }[] = [];
   const fetch = async (url: string, init: RequestInit = {}) => {
     if (url === "/openapi.json") return new Response(JSON.stringify(raw));
@@ -289,7 +358,8 @@ describe("/docs page", () => {
     const { main } = await runDocsPage();
     const sections = main.all("section").filter((section) => section.className === "op");
     expect(sections.map((section) => section.querySelector("h3")!.textContent).sort()).toEqual(
-      operations.map(({ method, path }) => `${method.toUpperCase()}${path}`).sort());
+      operations.map(({ method, path }) => `${method.toUpperCase()}${path}`).sort(),
+    );
     expect(main.textContent).toContain("webhook_signature_invalid");
     expect(main.textContent).toContain("Problem codes");
   });
@@ -304,7 +374,11 @@ describe("/docs page", () => {
     expect(request.init.method).toBe("POST");
     expect(JSON.parse(String(request.init.body))).toEqual(doc.paths["/v1/decide"]!.post!.requestBody!.content["application/json"]!.example);
     const headers = request.init.headers as Headers;
-    expect([headers.get("authorization"), headers.get("idempotency-key"), headers.get("content-type")]).toEqual(["Bearer cal_live_acme_x", "k1", "application/json"]);
+    expect([headers.get("authorization"), headers.get("idempotency-key"), headers.get("content-type")]).toEqual([
+      "Bearer cal_live_acme_x",
+      "k1",
+      "application/json",
+    ]);
     expect(decide.textContent).toContain("Status 200");
   });
 

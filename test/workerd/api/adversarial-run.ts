@@ -8,8 +8,20 @@ import { expect } from "vitest";
 import { LLM_PACK } from "../../../src/domain/llm/pack.ts";
 import { PROBLEMS, type ProblemCode } from "../../../src/worker/problem.ts";
 import {
-  ADMIN_HEADERS, ONE_USD_MICROS, ORIGIN, bodyText, callRequest, checkProblemText, createTenant, decideBody, expectConserved, readBudget, readChain,
-  signedHeaders, verifyChain, type Tenant,
+  ADMIN_HEADERS,
+  ONE_USD_MICROS,
+  ORIGIN,
+  bodyText,
+  callRequest,
+  checkProblemText,
+  createTenant,
+  decideBody,
+  expectConserved,
+  readBudget,
+  readChain,
+  signedHeaders,
+  verifyChain,
+  type Tenant,
 } from "./helpers.ts";
 import { rawCorpus } from "./adversarial-corpus.ts";
 
@@ -108,31 +120,87 @@ export async function sendAll(batch: readonly Sent[], reference: Reference, stat
 
 // ---- Generators -------------------------------------------------------------------------------
 
-const EDGE_NUMBERS = ["0", "-1", "1", "-0", "1.5", "1e308", "1E400", "-1e308", "2147483647", "4294967295", "9007199254740991",
-  "9007199254740992", "18446744073709551616", "0.1e1", "1e-7", "10000", "10001", "9700", "3600001", "10000001", "100000000000000000001"];
-const EDGE_VALUES = [...EDGE_NUMBERS, "null", "true", "false", '""', '"1"', '"support"', "[]", "{}", '{"__proto__":{}}', '"\\ud800"',
-  '"\\u0000"', `"${"x".repeat(70)}"`, "[1,2,3]", '["openai"]', '{"allow":["openai"],"deny":["openai"]}'];
-const DECIDE_FIELDS = ["regime", "input_tokens", "messages", "max_output_tokens", "value_micros", "risk_bps", "quality_floor_bps",
-  "max_latency_ms", "max_cost_micros", "capabilities", "providers", "tenant_choice", "request_id", "__proto__", "constructor", "unknown"];
+const EDGE_NUMBERS = [
+  "0",
+  "-1",
+  "1",
+  "-0",
+  "1.5",
+  "1e308",
+  "1E400",
+  "-1e308",
+  "2147483647",
+  "4294967295",
+  "9007199254740991",
+  "9007199254740992",
+  "18446744073709551616",
+  "0.1e1",
+  "1e-7",
+  "10000",
+  "10001",
+  "9700",
+  "3600001",
+  "10000001",
+  "100000000000000000001",
+];
+const EDGE_VALUES = [
+  ...EDGE_NUMBERS,
+  "null",
+  "true",
+  "false",
+  '""',
+  '"1"',
+  '"support"',
+  "[]",
+  "{}",
+  '{"__proto__":{}}',
+  '"\\ud800"',
+  '"\\u0000"',
+  `"${"x".repeat(70)}"`,
+  "[1,2,3]",
+  '["openai"]',
+  '{"allow":["openai"],"deny":["openai"]}',
+];
+const DECIDE_FIELDS = [
+  "regime",
+  "input_tokens",
+  "messages",
+  "max_output_tokens",
+  "value_micros",
+  "risk_bps",
+  "quality_floor_bps",
+  "max_latency_ms",
+  "max_cost_micros",
+  "capabilities",
+  "providers",
+  "tenant_choice",
+  "request_id",
+  "__proto__",
+  "constructor",
+  "unknown",
+];
 
 /** A valid decide body with one field replaced by an edge value, written as raw text (so -0 stays -0). */
-const mutatedDecide = fc.record({ field: fc.constantFrom(...DECIDE_FIELDS), value: fc.constantFrom(...EDGE_VALUES), drop: fc.boolean() }).map(({ field, value, drop }) => {
-  const base = decideBody() as Record<string, unknown>;
-  const entries = Object.entries(base).filter(([key]) => !(drop && key === field));
-  const parts = entries.map(([key, v]) => `${json(key)}:${key === field ? value : json(v)}`);
-  if (!Object.hasOwn(base, field) || drop) parts.push(`${json(field)}:${value}`);
-  return `{${parts.join(",")}}`;
-});
+const mutatedDecide = fc
+  .record({ field: fc.constantFrom(...DECIDE_FIELDS), value: fc.constantFrom(...EDGE_VALUES), drop: fc.boolean() })
+  .map(({ field, value, drop }) => {
+    const base = decideBody() as Record<string, unknown>;
+    const entries = Object.entries(base).filter(([key]) => !(drop && key === field));
+    const parts = entries.map(([key, v]) => `${json(key)}:${key === field ? value : json(v)}`);
+    if (!Object.hasOwn(base, field) || drop) parts.push(`${json(field)}:${value}`);
+    return `{${parts.join(",")}}`;
+  });
 
 const REGIMES = ["support", "coding", "compliance", "security", "extraction", "summarization", "translation", "analysis"];
 const PROVIDERS = ["openai", "anthropic", "google", "deepseek", "meta", "mistral"];
 const CAPABILITIES = ["tools", "json", "vision", "reasoning", "long_context", "code"];
 /** Integers biased to the edges of [0, max]; one in ~12 falls just outside (-1 or max + 1). */
-const bound = (max: number) => fc.oneof(
-  { arbitrary: fc.constantFrom(0, 1, max - 1, max), weight: 4 },
-  { arbitrary: fc.integer({ min: 0, max }), weight: 7 },
-  { arbitrary: fc.constantFrom(-1, max + 1), weight: 1 },
-);
+const bound = (max: number) =>
+  fc.oneof(
+    { arbitrary: fc.constantFrom(0, 1, max - 1, max), weight: 4 },
+    { arbitrary: fc.integer({ min: 0, max }), weight: 7 },
+    { arbitrary: fc.constantFrom(-1, max + 1), weight: 1 },
+  );
 
 /** Mostly in-range decide bodies: these reach the kernel and the ledger (served, refused, 402). */
 const validishDecide = fc.record(
@@ -153,7 +221,14 @@ const validishDecide = fc.record(
   { requiredKeys: ["regime", "input_tokens", "max_output_tokens", "value_micros", "risk_bps"] },
 );
 
-const messagesDecide = fc.array(fc.record({ role: fc.constantFrom("system", "user", "assistant", "tool", "robot"), content: fc.string({ unit: "binary", maxLength: 200 }) }), { maxLength: 6 })
+const messagesDecide = fc
+  .array(
+    fc.record({
+      role: fc.constantFrom("system", "user", "assistant", "tool", "robot"),
+      content: fc.string({ unit: "binary", maxLength: 200 }),
+    }),
+    { maxLength: 6 },
+  )
   .map((messages) => ({ ...decideBody(), input_tokens: undefined, messages }));
 
 const idempotencyKey = fc.option(fc.constantFrom("k-1", "k-2", "k-3", "k with space", "x".repeat(256)), { nil: undefined });
@@ -177,7 +252,8 @@ export async function startScenario(budgetMicros: number): Promise<Scenario> {
   const tenant = await createTenant("adv", { budgetMicros, rateLimitPerMinute: 1_000_000 });
   const side = await createTenant("adv-side", { budgetMicros: 1_000, rateLimitPerMinute: 1_000_000 });
   return {
-    tenant, side,
+    tenant,
+    side,
     reference: { creditedMicros: budgetMicros, committedMicros: 0, open: new Map(), fingerprints: [], decisions: new Map() },
     stats: { requests: 0, byStatus: new Map(), byCode: new Map(), served: new Map() },
   };
@@ -199,8 +275,10 @@ async function property<T>(scenario: Scenario, arbitrary: fc.Arbitrary<T>, toSen
 /** Sends about 2,500 x `scale` requests over all generators, plus the raw corpus once per scale unit. */
 export async function runAdversarial(scenario: Scenario, scale: number): Promise<void> {
   const { tenant, side } = scenario;
-  const decideOf = (body: string, key?: string): Sent =>
-    ({ kind: "decide", request: post("/v1/decide", body, key === undefined ? tenant.headers : { ...tenant.headers, "idempotency-key": key }) });
+  const decideOf = (body: string, key?: string): Sent => ({
+    kind: "decide",
+    request: post("/v1/decide", body, key === undefined ? tenant.headers : { ...tenant.headers, "idempotency-key": key }),
+  });
   // Served decisions first, so that outcomes have real fingerprints to name.
   await property(scenario, fc.constant(json(decideBody())), (body) => decideOf(body), 2 * scale);
   await property(scenario, fc.jsonValue(), (value) => decideOf(json(value)), 15 * scale);
@@ -217,13 +295,26 @@ export async function runAdversarial(scenario: Scenario, scale: number): Promise
     decision_fingerprint: fingerprint,
     execution: fc.record({
       // Catalog models, so that many outcomes name an option their decision offered and settle.
-      model: fc.oneof(fc.constantFrom(...LLM_PACK.options.map((option) => option.id)), fc.string({ unit: "binary", minLength: 1, maxLength: 40 })), input_tokens: bound(10_000_000), output_tokens: bound(1_000_000),
-      latency_ms: bound(3_600_000), actual_cost_micros: fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.constantFrom(0, Number.MAX_SAFE_INTEGER, 2 ** 53)),
+      model: fc.oneof(
+        fc.constantFrom(...LLM_PACK.options.map((option) => option.id)),
+        fc.string({ unit: "binary", minLength: 1, maxLength: 40 }),
+      ),
+      input_tokens: bound(10_000_000),
+      output_tokens: bound(1_000_000),
+      latency_ms: bound(3_600_000),
+      actual_cost_micros: fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.constantFrom(0, Number.MAX_SAFE_INTEGER, 2 ** 53)),
     }),
-    outcome: fc.record({ success: fc.boolean(), quality_bps: bound(10_000), business_outcome_micros: bound(10 ** 12) }, { requiredKeys: ["success"] }),
+    outcome: fc.record(
+      { success: fc.boolean(), quality_bps: bound(10_000), business_outcome_micros: bound(10 ** 12) },
+      { requiredKeys: ["success"] },
+    ),
   });
   const outcomeOf = (body: string, headers: { id: string; skew: number; valid: boolean }): Sent => {
-    const signed = signedHeaders(tenant, body, { webhookId: headers.id, timestampSeconds: Math.floor(Date.now() / 1000) + headers.skew, ...(headers.valid ? {} : { secret: OTHER_SECRET }) });
+    const signed = signedHeaders(tenant, body, {
+      webhookId: headers.id,
+      timestampSeconds: Math.floor(Date.now() / 1000) + headers.skew,
+      ...(headers.valid ? {} : { secret: OTHER_SECRET }),
+    });
     return { kind: "outcome", request: post("/v1/outcomes", body, signed) };
   };
   const webhook = fc.record({
@@ -235,11 +326,24 @@ export async function runAdversarial(scenario: Scenario, scale: number): Promise
   await property(scenario, fc.tuple(fc.jsonValue(), webhook), ([body, headers]) => outcomeOf(json(body), headers), 10 * scale);
 
   // Apprentice mode serves the tenant's own choice: the same bodies against such a tenant.
-  const apprentice = await createTenant("adv-appr", { budgetMicros: 1_000 * ONE_USD_MICROS, rateLimitPerMinute: 1_000_000, mode: "apprentice" });
-  const choice = fc.oneof({ arbitrary: fc.constantFrom(...LLM_PACK.options.map((option) => option.id)), weight: 5 }, { arbitrary: fc.string({ maxLength: 10 }), weight: 1 });
-  await property(scenario, fc.tuple(validishDecide, choice), ([body, tenantChoice]) => ({
-    kind: "other", request: post("/v1/decide", json({ ...body, tenant_choice: tenantChoice }), apprentice.headers),
-  }), 5 * scale);
+  const apprentice = await createTenant("adv-appr", {
+    budgetMicros: 1_000 * ONE_USD_MICROS,
+    rateLimitPerMinute: 1_000_000,
+    mode: "apprentice",
+  });
+  const choice = fc.oneof(
+    { arbitrary: fc.constantFrom(...LLM_PACK.options.map((option) => option.id)), weight: 5 },
+    { arbitrary: fc.string({ maxLength: 10 }), weight: 1 },
+  );
+  await property(
+    scenario,
+    fc.tuple(validishDecide, choice),
+    ([body, tenantChoice]) => ({
+      kind: "other",
+      request: post("/v1/decide", json({ ...body, tenant_choice: tenantChoice }), apprentice.headers),
+    }),
+    5 * scale,
+  );
 
   // Releases: served decision ids (some twice: a replay), unknown ids, and ids that are not ids.
   const decisionIds = [...scenario.reference.decisions.keys()];
@@ -248,50 +352,126 @@ export async function runAdversarial(scenario: Scenario, scale: number): Promise
     { arbitrary: fc.uuid(), weight: 1 },
     { arbitrary: fc.string({ maxLength: 50 }).map(encodeURIComponent), weight: 1 },
   );
-  await property(scenario, releaseId, (id) => ({ kind: "release", request: new Request(`${ORIGIN}/v1/decisions/${id}/release`, { method: "POST", headers: tenant.headers }) }), 3 * scale);
+  await property(
+    scenario,
+    releaseId,
+    (id) => ({
+      kind: "release",
+      request: new Request(`${ORIGIN}/v1/decisions/${id}/release`, { method: "POST", headers: tenant.headers }),
+    }),
+    3 * scale,
+  );
   await property(scenario, fc.tuple(outcome, webhook), ([body, headers]) => outcomeOf(json(body), headers), 3 * scale);
 
   // Admin routes: generated bodies for creation, top-ups (counted by the reference) and mode.
-  const topUp = fc.oneof(fc.record({ top_up_id: fc.constantFrom("a", "b", "c", ""), amount_micros: fc.oneof(fc.integer({ min: -1, max: 1_000_000 }), fc.constantFrom(2 ** 53, 0.5)) }), fc.jsonValue());
-  await property(scenario, topUp, (body) => ({
-    kind: "top_up", amountMicros: (body as { amount_micros?: number } | null)?.amount_micros ?? 0,
-    request: post(`/admin/tenants/${tenant.tenantId}/top-ups`, json(body), ADMIN_HEADERS),
-  }), 3 * scale);
-  await property(scenario, fc.oneof(fc.jsonValue(), fc.record({ name: fc.string(), initial_budget_micros: bound(2 ** 53), tenant_id: fc.string({ maxLength: 40 }) })), (body) => ({
-    kind: "other", request: post("/admin/tenants", json(body), ADMIN_HEADERS),
-  }), 3 * scale);
-  await property(scenario, fc.jsonValue(), (body) => ({ kind: "other", request: post(`/admin/tenants/${side.tenantId}/mode`, json(body), ADMIN_HEADERS) }), 2 * scale);
+  const topUp = fc.oneof(
+    fc.record({
+      top_up_id: fc.constantFrom("a", "b", "c", ""),
+      amount_micros: fc.oneof(fc.integer({ min: -1, max: 1_000_000 }), fc.constantFrom(2 ** 53, 0.5)),
+    }),
+    fc.jsonValue(),
+  );
+  await property(
+    scenario,
+    topUp,
+    (body) => ({
+      kind: "top_up",
+      amountMicros: (body as { amount_micros?: number } | null)?.amount_micros ?? 0,
+      request: post(`/admin/tenants/${tenant.tenantId}/top-ups`, json(body), ADMIN_HEADERS),
+    }),
+    3 * scale,
+  );
+  await property(
+    scenario,
+    fc.oneof(
+      fc.jsonValue(),
+      fc.record({ name: fc.string(), initial_budget_micros: bound(2 ** 53), tenant_id: fc.string({ maxLength: 40 }) }),
+    ),
+    (body) => ({
+      kind: "other",
+      request: post("/admin/tenants", json(body), ADMIN_HEADERS),
+    }),
+    3 * scale,
+  );
+  await property(
+    scenario,
+    fc.jsonValue(),
+    (body) => ({ kind: "other", request: post(`/admin/tenants/${side.tenantId}/mode`, json(body), ADMIN_HEADERS) }),
+    2 * scale,
+  );
 
   // Headers and paths: authorization, idempotency keys, webhook headers, ids and queries.
   const fuzzRequest = fc.oneof(
     headerText.map((auth): Request => post("/v1/decide", json(decideBody()), { authorization: auth, "content-type": "application/json" })),
-    headerText.map((auth): Request => post("/v1/decide", json(decideBody()), { ...tenant.headers, authorization: `Bearer ${tenant.apiKey.slice(0, -2)}${auth.slice(0, 2)}` })),
+    headerText.map((auth): Request =>
+      post("/v1/decide", json(decideBody()), {
+        ...tenant.headers,
+        authorization: `Bearer ${tenant.apiKey.slice(0, -2)}${auth.slice(0, 2)}`,
+      }),
+    ),
     headerText.map((key): Request => post("/v1/decide", json(decideBody()), { ...tenant.headers, "idempotency-key": key })),
-    fc.tuple(headerText, headerText, headerText).map(([id, ts, sig]): Request => post("/v1/outcomes", json({}), { ...tenant.headers, "webhook-id": id, "webhook-timestamp": ts, "webhook-signature": sig })),
-    fc.string({ maxLength: 40 }).map((seg): Request => new Request(`${ORIGIN}/v1/chain/proof/${encodeURIComponent(seg)}`, { headers: tenant.headers })),
-    fc.tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 })).map(([from, limit]): Request => new Request(`${ORIGIN}/v1/chain?from=${encodeURIComponent(from)}&limit=${encodeURIComponent(limit)}`, { headers: tenant.headers })),
-    fc.string({ maxLength: 40 }).map((seg): Request => post(`/admin/tenants/${encodeURIComponent(seg)}/top-ups`, json({ top_up_id: "z", amount_micros: 1 }), ADMIN_HEADERS)),
-    fc.string({ maxLength: 40 }).map((seg): Request => new Request(`${ORIGIN}/admin/tenants/${encodeURIComponent(seg)}`, { headers: ADMIN_HEADERS })),
+    fc
+      .tuple(headerText, headerText, headerText)
+      .map(([id, ts, sig]): Request =>
+        post("/v1/outcomes", json({}), { ...tenant.headers, "webhook-id": id, "webhook-timestamp": ts, "webhook-signature": sig }),
+      ),
+    fc
+      .string({ maxLength: 40 })
+      .map((seg): Request => new Request(`${ORIGIN}/v1/chain/proof/${encodeURIComponent(seg)}`, { headers: tenant.headers })),
+    fc.tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 })).map(
+      ([from, limit]): Request =>
+        new Request(`${ORIGIN}/v1/chain?from=${encodeURIComponent(from)}&limit=${encodeURIComponent(limit)}`, {
+          headers: tenant.headers,
+        }),
+    ),
+    fc
+      .string({ maxLength: 40 })
+      .map((seg): Request =>
+        post(`/admin/tenants/${encodeURIComponent(seg)}/top-ups`, json({ top_up_id: "z", amount_micros: 1 }), ADMIN_HEADERS),
+      ),
+    fc
+      .string({ maxLength: 40 })
+      .map((seg): Request => new Request(`${ORIGIN}/admin/tenants/${encodeURIComponent(seg)}`, { headers: ADMIN_HEADERS })),
     headerText.map((type): Request => post("/v1/decide", json(decideBody()), { ...tenant.headers, "content-type": type })),
   );
   // Only a decide can be served here; any other unexpected 200 would show up as a budget mismatch.
-  await property(scenario, fuzzRequest, (request) => ({ kind: new URL(request.url).pathname === "/v1/decide" ? "decide" : "other", request }), 8 * scale);
+  await property(
+    scenario,
+    fuzzRequest,
+    (request) => ({ kind: new URL(request.url).pathname === "/v1/decide" ? "decide" : "other", request }),
+    8 * scale,
+  );
 
   for (let round = 0; round < scale; round++) {
-    await sendAll(rawCorpus(tenant).map((entry) => ({ ...entry, kind: entry.kind ?? "decide" })), scenario.reference, scenario.stats);
+    await sendAll(
+      rawCorpus(tenant).map((entry) => ({ ...entry, kind: entry.kind ?? "decide" })),
+      scenario.reference,
+      scenario.stats,
+    );
   }
 }
 
 /** After the run: enough requests, budget equal to the reference and conserved, chain intact. */
 export async function expectSoundAfter(scenario: Scenario, requestsMin: number): Promise<void> {
   const { tenant, reference, stats } = scenario;
-  console.log(JSON.stringify({ adversarial_requests: stats.requests, by_status: Object.fromEntries(stats.byStatus), by_code: Object.fromEntries(stats.byCode), served: Object.fromEntries(stats.served) }));
+  console.log(
+    JSON.stringify({
+      adversarial_requests: stats.requests,
+      by_status: Object.fromEntries(stats.byStatus),
+      by_code: Object.fromEntries(stats.byCode),
+      served: Object.fromEntries(stats.served),
+    }),
+  );
   expect(stats.requests).toBeGreaterThanOrEqual(requestsMin);
   const budget = await readBudget(tenant);
   expectConserved(budget);
   let reservedMicros = 0;
   for (const amount of reference.open.values()) reservedMicros += amount;
-  expect(budget).toMatchObject({ credited_micros: reference.creditedMicros, committed_micros: reference.committedMicros, reserved_micros: reservedMicros });
+  expect(budget).toMatchObject({
+    credited_micros: reference.creditedMicros,
+    committed_micros: reference.committedMicros,
+    reserved_micros: reservedMicros,
+  });
   const chain = await readChain(tenant, "?limit=10000");
   expect(chain.entries.length).toBe(budget.entries);
   const report = verifyChain(chain.bytes, tenant.tenantId);

@@ -5,9 +5,13 @@ import { ONE_USD_MICROS } from "./helpers.ts";
 import { expectSoundAfter, runAdversarial, startScenario } from "./adversarial-run.ts";
 
 describe("adversarial requests (slow, 10x)", () => {
-  it("never answer 5xx, never NaN, always problem+json; the budget is conserved and the chain verifies", { timeout: 1_500_000 }, async () => {
-    const scenario = await startScenario(1_000_000 * ONE_USD_MICROS);
-    await runAdversarial(scenario, 10);
-    await expectSoundAfter(scenario, 20_000);
-  });
+  it(
+    "never answer 5xx, never NaN, always problem+json; the budget is conserved and the chain verifies",
+    { timeout: 1_500_000 },
+    async () => {
+      const scenario = await startScenario(1_000_000 * ONE_USD_MICROS);
+      await runAdversarial(scenario, 10);
+      await expectSoundAfter(scenario, 20_000);
+    },
+  );
 });

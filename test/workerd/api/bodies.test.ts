@@ -5,8 +5,20 @@
 
 import { describe, expect, it } from "vitest";
 import {
-  ADMIN_HEADERS, bodyText, call, callRequest, createTenant, decideBody, decideOk, expectProblem, freshTenantId, outcomeBody, rawRequest,
-  readBudget, signedHeaders, type Tenant,
+  ADMIN_HEADERS,
+  bodyText,
+  call,
+  callRequest,
+  createTenant,
+  decideBody,
+  decideOk,
+  expectProblem,
+  freshTenantId,
+  outcomeBody,
+  rawRequest,
+  readBudget,
+  signedHeaders,
+  type Tenant,
 } from "./helpers.ts";
 
 const valid = (): string => JSON.stringify(decideBody());
@@ -35,7 +47,10 @@ describe("duplicate member names", () => {
     }
     const outcome = JSON.parse(outcomeBody("ab".repeat(32))) as Record<string, unknown>;
     const twice = `${JSON.stringify(outcome).slice(0, -1)},"decision_fingerprint":"${"cd".repeat(32)}"}`;
-    await expectProblem(await call("/v1/outcomes", { method: "POST", headers: signedHeaders(tenant, twice), body: twice }), "request_malformed");
+    await expectProblem(
+      await call("/v1/outcomes", { method: "POST", headers: signedHeaders(tenant, twice), body: twice }),
+      "request_malformed",
+    );
     const tenantId = freshTenantId("dup-admin");
     const create = `{"tenant_id":"${tenantId}","name":"a","initial_budget_micros":1,"initial_budget_micros":999999999}`;
     await expectProblem(await call("/admin/tenants", { method: "POST", headers: ADMIN_HEADERS, body: create }), "request_malformed");
@@ -53,7 +68,11 @@ describe("lone surrogates", () => {
   it("in any string field are refused as 400 request_malformed, never as an internal record problem", async () => {
     const tenant = await createTenant("surrogates");
     const before = await entriesOf(tenant);
-    for (const [field, raw] of [["regime", '"\\ud800"'], ["request_id", '"\\udfff\\ud800"'], ["tenant_choice", '"x\\ud83d"']] as const) {
+    for (const [field, raw] of [
+      ["regime", '"\\ud800"'],
+      ["request_id", '"\\udfff\\ud800"'],
+      ["tenant_choice", '"x\\ud83d"'],
+    ] as const) {
       const body = `${valid().slice(0, -1).replace(`"${field}":"support",`, "")},"${field}":${raw}}`;
       const problem = await expectProblem(await callRequest(rawRequest("/v1/decide", body, tenant.headers)), "request_malformed");
       expect(problem.detail, field).toMatch(/surrogate/);
@@ -62,7 +81,10 @@ describe("lone surrogates", () => {
     const messages = JSON.stringify({ ...decideBody({ input_tokens: undefined }), messages: [{ role: "user", content: "hi \ud800" }] });
     await expectProblem(await callRequest(rawRequest("/v1/decide", messages, tenant.headers)), "request_malformed");
     const outcome = outcomeBody("ab".repeat(32), { model: "gpt\udc00" });
-    await expectProblem(await call("/v1/outcomes", { method: "POST", headers: signedHeaders(tenant, outcome), body: outcome }), "request_malformed");
+    await expectProblem(
+      await call("/v1/outcomes", { method: "POST", headers: signedHeaders(tenant, outcome), body: outcome }),
+      "request_malformed",
+    );
     expect(await entriesOf(tenant)).toBe(before);
     // A surrogate pair is a character like any other.
     await decideOk(tenant, { request_id: "emoji \ud83d\ude00" });
@@ -72,11 +94,24 @@ describe("lone surrogates", () => {
 describe("content-type charset", () => {
   it("anything but UTF-8 is 415 content_type_unsupported; utf-8 in any case, quoted or not, is read", async () => {
     const tenant = await createTenant("charset");
-    for (const type of ["application/json; charset=latin1", "application/json; charset=iso-8859-1", 'application/json; charset="utf-16"',
-      "application/json; charset=utf-8; charset=latin1", "application/json; charset="]) {
-      await expectProblem(await callRequest(rawRequest("/v1/decide", valid(), { ...tenant.headers, "content-type": type })), "content_type_unsupported");
+    for (const type of [
+      "application/json; charset=latin1",
+      "application/json; charset=iso-8859-1",
+      'application/json; charset="utf-16"',
+      "application/json; charset=utf-8; charset=latin1",
+      "application/json; charset=",
+    ]) {
+      await expectProblem(
+        await callRequest(rawRequest("/v1/decide", valid(), { ...tenant.headers, "content-type": type })),
+        "content_type_unsupported",
+      );
     }
-    for (const type of ["application/json; charset=utf-8", "application/json;charset=UTF-8", 'application/json; charset="utf-8"', 'APPLICATION/JSON; Charset="Utf-8"']) {
+    for (const type of [
+      "application/json; charset=utf-8",
+      "application/json;charset=UTF-8",
+      'application/json; charset="utf-8"',
+      'APPLICATION/JSON; Charset="Utf-8"',
+    ]) {
       const response = await callRequest(rawRequest("/v1/decide", valid(), { ...tenant.headers, "content-type": type }));
       expect(response.status, `${type}: ${await bodyText(response)}`).toBe(200);
     }
@@ -95,6 +130,9 @@ describe("the Authorization scheme", () => {
     for (const authorization of [`Basic ${tenant.apiKey}`, tenant.apiKey, `Bearer${tenant.apiKey}`, `Bearer ${tenant.apiKey} x`]) {
       await expectProblem(await call("/v1/budget", { headers: { authorization } }), "unauthorized");
     }
-    await expectProblem(await call(`/admin/tenants/${tenant.tenantId}`, { headers: { authorization: "Basic test-admin-token" } }), "admin_unauthorized");
+    await expectProblem(
+      await call(`/admin/tenants/${tenant.tenantId}`, { headers: { authorization: "Basic test-admin-token" } }),
+      "admin_unauthorized",
+    );
   });
 });

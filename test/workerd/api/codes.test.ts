@@ -11,8 +11,26 @@ import worker from "../../../src/worker/index.ts";
 import { PROBLEMS, type ProblemCode } from "../../../src/worker/problem.ts";
 import { isHoldout } from "../../../src/decision/seed.ts";
 import {
-  ADMIN_HEADERS, ONE_USD_MICROS, bodyText, call, callRequest, checkProblemText, createTenant, decide, decideBody, decideOk,
-  learnerStubOf, ledgerStubOf, outcomeBody, postOutcome, rawRequest, readBudget, readChain, signedHeaders, type ProblemBody, type Tenant,
+  ADMIN_HEADERS,
+  ONE_USD_MICROS,
+  bodyText,
+  call,
+  callRequest,
+  checkProblemText,
+  createTenant,
+  decide,
+  decideBody,
+  decideOk,
+  learnerStubOf,
+  ledgerStubOf,
+  outcomeBody,
+  postOutcome,
+  rawRequest,
+  readBudget,
+  readChain,
+  signedHeaders,
+  type ProblemBody,
+  type Tenant,
 } from "./helpers.ts";
 
 type Provoke = () => Promise<Response>;
@@ -34,14 +52,24 @@ const UNREACHABLE_OVER_HTTP = {
   // created; the seed is always 4 words; the anomaly raise is 0 or 1,000 bps.
   request_out_of_bounds: {
     reason: "every kernel request field is range-checked by zod first (same bounds as REQUEST_BOUNDS)",
-    closest: { path: "/v1/decide", body: { regime: "support", input_tokens: 10_000_001, max_output_tokens: 1, value_micros: 0, risk_bps: 0 } },
+    closest: {
+      path: "/v1/decide",
+      body: { regime: "support", input_tokens: 10_000_001, max_output_tokens: 1, value_micros: 0, risk_bps: 0 },
+    },
   },
   // Every amount that reaches checkMicros (src/ledger/money.ts) passed zod's `micros` schema
   // (integer in [0, 2^53 - 1], -0 refused), or is a worst-case cost the kernel computed from
   // bounded token counts and catalog prices, which stays far below 2^53.
   amount_invalid: {
     reason: "every amount is zod-checked as micros (same range as checkMicros) before it reaches the ledger",
-    closest: { path: "/v1/outcomes", body: { decision_fingerprint: "ab".repeat(32), execution: { model: "m", input_tokens: 1, output_tokens: 1, latency_ms: 1, actual_cost_micros: 2 ** 53 }, outcome: { success: true } } },
+    closest: {
+      path: "/v1/outcomes",
+      body: {
+        decision_fingerprint: "ab".repeat(32),
+        execution: { model: "m", input_tokens: 1, output_tokens: 1, latency_ms: 1, actual_cost_micros: 2 ** 53 },
+        outcome: { success: true },
+      },
+    },
   },
   // A record has no canonical (JCS) form only when it holds a non-integer number, -0 or a string
   // with a lone surrogate: zod refuses the numbers, and the body reader (json-strict.ts) refuses
@@ -49,7 +77,10 @@ const UNREACHABLE_OVER_HTTP = {
   // would take a collision of crypto.randomUUID().
   record_invalid: {
     reason: "every value a record is built from is an integer or a well-formed string before it reaches the ledger",
-    closest: { path: "/v1/decide", body: { regime: "\ud800", input_tokens: 1_200, max_output_tokens: 800, value_micros: 5_000_000, risk_bps: 1_000 } },
+    closest: {
+      path: "/v1/decide",
+      body: { regime: "\ud800", input_tokens: 1_200, max_output_tokens: 800, value_micros: 5_000_000, risk_bps: 1_000 },
+    },
   },
 } as const satisfies Partial<Record<ProblemCode, { reason: string; closest: { path: string; body: unknown } }>>;
 
@@ -58,7 +89,8 @@ type Case = Reachable;
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const json = (value: unknown): string => JSON.stringify(value);
-const post = (path: string, body: string, headers: Record<string, string>): Promise<Response> => call(path, { method: "POST", headers, body });
+const post = (path: string, body: string, headers: Record<string, string>): Promise<Response> =>
+  call(path, { method: "POST", headers, body });
 
 /** Gate refusals the ledger sealed, by fingerprint, to look up in the chain afterwards. */
 const sealedRefusals = new Map<string, { tenant: Tenant; code: ProblemCode }>();
@@ -90,7 +122,8 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
   const refused = await decide(main, decideBody({ regime: "horoscope" }));
   const refusedBody = JSON.parse(await bodyText(refused)) as ProblemBody;
   const gate = (overrides: Record<string, unknown>, code: ProblemCode): Reachable => ({
-    provoke: () => decide(main, decideBody(overrides)), check: sealed(main, code),
+    provoke: () => decide(main, decideBody(overrides)),
+    check: sealed(main, code),
   });
 
   const cases = {
@@ -108,7 +141,10 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
     },
     regime_unknown: gate({ regime: "astrology" }, "regime_unknown"),
     context_window_exceeded: gate({ input_tokens: 10_000_000 }, "context_window_exceeded"),
-    provider_rules_exclude_all: gate({ providers: { deny: ["openai", "anthropic", "google", "deepseek", "meta", "mistral"] } }, "provider_rules_exclude_all"),
+    provider_rules_exclude_all: gate(
+      { providers: { deny: ["openai", "anthropic", "google", "deepseek", "meta", "mistral"] } },
+      "provider_rules_exclude_all",
+    ),
     capabilities_unavailable: gate({ providers: { allow: ["meta"] }, capabilities: ["reasoning"] }, "capabilities_unavailable"),
     latency_budget_unreachable: gate({ max_latency_ms: 1 }, "latency_budget_unreachable"),
     quality_floor_unreachable: gate({ quality_floor_bps: 10_000 }, "quality_floor_unreachable"),
@@ -117,7 +153,9 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
 
     // Ledger codes.
     // amount_invalid is in UNREACHABLE_OVER_HTTP.
-    balance_limit_exceeded: { provoke: () => post(`/admin/tenants/${rich.tenantId}/top-ups`, json({ top_up_id: "one-more", amount_micros: 1 }), ADMIN_HEADERS) },
+    balance_limit_exceeded: {
+      provoke: () => post(`/admin/tenants/${rich.tenantId}/top-ups`, json({ top_up_id: "one-more", amount_micros: 1 }), ADMIN_HEADERS),
+    },
     reservation_unknown: { provoke: () => call(`/v1/decisions/${crypto.randomUUID()}/release`, { method: "POST", headers: main.headers }) },
     reservation_already_resolved: {
       provoke: async () => {
@@ -135,7 +173,9 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
     decision_unknown: { provoke: () => postOutcome(main, outcomeBody("ab".repeat(32))) },
     decision_not_reserved: { provoke: () => postOutcome(main, outcomeBody(refusedBody.fingerprint as string)) },
     tenant_unknown: { provoke: () => call("/admin/tenants/no-such-tenant-here", { headers: ADMIN_HEADERS }) },
-    tenant_exists: { provoke: () => post("/admin/tenants", json({ tenant_id: main.tenantId, name: "again", initial_budget_micros: 1 }), ADMIN_HEADERS) },
+    tenant_exists: {
+      provoke: () => post("/admin/tenants", json({ tenant_id: main.tenantId, name: "again", initial_budget_micros: 1 }), ADMIN_HEADERS),
+    },
     ledger_integrity_failed: {
       provoke: async () => {
         const tenant = await createTenant("damaged");
@@ -146,7 +186,11 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
           state.storage.sql.exec(`UPDATE entries SET line = replace(line, '"kind":"decision"', '"kind":"decision" ') WHERE seq = 1`);
         });
         await evictDurableObject(stub);
-        const answers = await Promise.all([call("/v1/budget", { headers: tenant.headers }), decide(tenant, decideBody()), call("/v1/chain", { headers: tenant.headers })]);
+        const answers = await Promise.all([
+          call("/v1/budget", { headers: tenant.headers }),
+          decide(tenant, decideBody()),
+          call("/v1/chain", { headers: tenant.headers }),
+        ]);
         for (const answer of answers.slice(1)) {
           const text = await bodyText(answer);
           expect(answer.status, text).toBe(503);
@@ -187,7 +231,9 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
     // API codes.
     request_malformed: { provoke: () => callRequest(rawRequest("/v1/decide", "{not json", main.headers)) },
     body_too_large: { provoke: () => callRequest(rawRequest("/v1/decide", " ".repeat(65 * 1024), main.headers)) },
-    content_type_unsupported: { provoke: () => callRequest(rawRequest("/v1/decide", json(decideBody()), { ...main.headers, "content-type": "text/plain" })) },
+    content_type_unsupported: {
+      provoke: () => callRequest(rawRequest("/v1/decide", json(decideBody()), { ...main.headers, "content-type": "text/plain" })),
+    },
     body_not_utf8: { provoke: () => callRequest(rawRequest("/v1/decide", new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), main.headers)) },
     unauthorized: { provoke: () => call("/v1/budget") },
     admin_unauthorized: { provoke: () => call(`/admin/tenants/${main.tenantId}`) },
@@ -205,19 +251,30 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
     not_found: { provoke: () => call("/v1/nothing-here") },
     method_not_allowed: { provoke: () => call("/v1/decide", { method: "GET" }) },
     webhook_headers_missing: { provoke: () => post("/v1/outcomes", outcomeBody(served), main.headers) },
-    webhook_timestamp_stale: { provoke: () => postOutcome(main, outcomeBody(served), { timestampSeconds: Math.floor(Date.now() / 1000) - 301 }) },
-    webhook_signature_invalid: { provoke: () => postOutcome(main, outcomeBody(served), { secret: `whsec_${btoa("0123456789abcdef0123")}` }) },
+    webhook_timestamp_stale: {
+      provoke: () => postOutcome(main, outcomeBody(served), { timestampSeconds: Math.floor(Date.now() / 1000) - 301 }),
+    },
+    webhook_signature_invalid: {
+      provoke: () => postOutcome(main, outcomeBody(served), { secret: `whsec_${btoa("0123456789abcdef0123")}` }),
+    },
     entry_not_found: { provoke: () => call("/v1/chain/proof/1000", { headers: main.headers }) },
     // A fresh tenant: an outcome arms the alarm at once, and the alarm signs a checkpoint.
-    checkpoint_not_found: { provoke: async () => call("/v1/checkpoints/latest", { headers: (await createTenant("nocheckpoint")).headers }) },
+    checkpoint_not_found: {
+      provoke: async () => call("/v1/checkpoints/latest", { headers: (await createTenant("nocheckpoint")).headers }),
+    },
     signing_key_missing: {
       // The same worker deployed without its CHECKPOINT_SIGNING_KEY secret: the route table's
       // fetch handler, given that environment.
-      provoke: async () => worker.fetch(new Request("https://calybris.test/v1/keys"), { ...env, CHECKPOINT_SIGNING_KEY: undefined } as unknown as Env),
+      provoke: async () =>
+        worker.fetch(new Request("https://calybris.test/v1/keys"), { ...env, CHECKPOINT_SIGNING_KEY: undefined } as unknown as Env),
     },
     configuration_invalid: {
       // The same worker deployed with a malformed CHECKPOINT_SIGNING_KEY: /health names it.
-      provoke: async () => worker.fetch(new Request("https://calybris.test/health"), { ...env, CHECKPOINT_SIGNING_KEY: "PRIVATE+KEY+broken" } as unknown as Env),
+      provoke: async () =>
+        worker.fetch(new Request("https://calybris.test/health"), {
+          ...env,
+          CHECKPOINT_SIGNING_KEY: "PRIVATE+KEY+broken",
+        } as unknown as Env),
     },
     internal_error: {
       // Only an unexpected throw reaches app.onError. A client request cannot cause one (the
@@ -297,7 +354,10 @@ describe("the problem table", () => {
       const entry = chains.get(tenant.tenantId)!.entries.find((candidate) => candidate.fp === fingerprint);
       expect(entry, `${code} refusal in the chain`).toBeDefined();
       expect(entry!.kind).toBe("decision");
-      const record = entry!.record as { decision: { result: { code_name: string } }; ledger: { reservation_id: unknown; reserved_micros: number; budget_verdict: string } };
+      const record = entry!.record as {
+        decision: { result: { code_name: string } };
+        ledger: { reservation_id: unknown; reserved_micros: number; budget_verdict: string };
+      };
       expect(record.ledger).toMatchObject({ reservation_id: null, reserved_micros: 0 });
       if (code === "budget_exhausted") expect(record.ledger.budget_verdict).toBe("fail");
       else expect(record.decision.result.code_name).toBe(code);

@@ -65,7 +65,9 @@ export function tenantHeaders(apiKey: string): Record<string, string> {
 export async function createTenant(prefix: string, options: TenantOptions = {}): Promise<Tenant> {
   const tenantId = freshTenantId(prefix);
   const body: Record<string, unknown> = {
-    tenant_id: tenantId, name: `Tenant ${tenantId}`, initial_budget_micros: options.budgetMicros ?? 10 * ONE_USD_MICROS,
+    tenant_id: tenantId,
+    name: `Tenant ${tenantId}`,
+    initial_budget_micros: options.budgetMicros ?? 10 * ONE_USD_MICROS,
   };
   if (options.rateLimitPerMinute !== undefined) body.rate_limit_per_minute = options.rateLimitPerMinute;
   if (options.costCapMicros !== undefined) body.cost_cap_micros = options.costCapMicros;
@@ -99,7 +101,11 @@ export interface Decision {
 }
 
 /** Decides and insists on a served (200) answer. */
-export async function decideOk(tenant: Tenant, overrides: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Decision> {
+export async function decideOk(
+  tenant: Tenant,
+  overrides: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<Decision> {
   const response = await decide(tenant, decideBody(overrides), headers);
   const text = await bodyText(response);
   expect(response.status, text).toBe(200);
@@ -118,7 +124,13 @@ export function outcomeBody(
   const served = typeof decision === "string" ? "gpt-4o-mini" : decision.model.id;
   return JSON.stringify({
     decision_fingerprint: fingerprint,
-    execution: { model: overrides.model ?? served, input_tokens: 1_200, output_tokens: 500, latency_ms: 900, actual_cost_micros: overrides.actualCostMicros ?? 1_000 },
+    execution: {
+      model: overrides.model ?? served,
+      input_tokens: 1_200,
+      output_tokens: 500,
+      latency_ms: 900,
+      actual_cost_micros: overrides.actualCostMicros ?? 1_000,
+    },
     outcome: { success: overrides.success ?? true },
   });
 }
@@ -183,7 +195,10 @@ export interface ChainEntry {
 export function parseJsonl(text: string): ChainEntry[] {
   if (text.length === 0) return [];
   expect(text.endsWith("\n"), "JSONL export ends with a newline").toBe(true);
-  return text.slice(0, -1).split("\n").map((line) => JSON.parse(line) as ChainEntry);
+  return text
+    .slice(0, -1)
+    .split("\n")
+    .map((line) => JSON.parse(line) as ChainEntry);
 }
 
 export interface ChainExport {
@@ -211,7 +226,6 @@ export function ledgerStubOf(tenantId: string) {
 export function learnerStubOf(tenantId: string) {
   return env.LEARNER.get(env.LEARNER.idFromName(tenantId));
 }
-
 
 export interface ProblemBody {
   readonly type: string;
@@ -252,4 +266,3 @@ export async function expectProblem(response: Response, code: ProblemCode): Prom
 export function rawRequest(path: string, body: BodyInit | null, headers: Record<string, string>, method = "POST"): Request {
   return new Request(`${ORIGIN}${path}`, { method, headers, body });
 }
-

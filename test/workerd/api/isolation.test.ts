@@ -10,8 +10,24 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { mintApiKey } from "../../../src/worker/api-keys.ts";
 import {
-  bodyText, call, createTenant, decide, decideBody, decideOk, expectProblem, freshTenantId, learnerStubOf, ledgerStubOf, outcomeBody,
-  postOutcome, readBudget, readChain, tenantHeaders, verifyChain, type Decision, type Tenant,
+  bodyText,
+  call,
+  createTenant,
+  decide,
+  decideBody,
+  decideOk,
+  expectProblem,
+  freshTenantId,
+  learnerStubOf,
+  ledgerStubOf,
+  outcomeBody,
+  postOutcome,
+  readBudget,
+  readChain,
+  tenantHeaders,
+  verifyChain,
+  type Decision,
+  type Tenant,
 } from "./helpers.ts";
 
 interface Victim {
@@ -26,7 +42,11 @@ interface Victim {
 async function victim(): Promise<Victim> {
   const tenant = await createTenant("iso-b");
   const idempotencyKeys = ["b-key-1", "b-key-2"];
-  const served = [await decideOk(tenant, {}, { "idempotency-key": idempotencyKeys[0]! }), await decideOk(tenant, {}, { "idempotency-key": idempotencyKeys[1]! }), await decideOk(tenant)];
+  const served = [
+    await decideOk(tenant, {}, { "idempotency-key": idempotencyKeys[0]! }),
+    await decideOk(tenant, {}, { "idempotency-key": idempotencyKeys[1]! }),
+    await decideOk(tenant),
+  ];
   const refused = (await (await decide(tenant, decideBody({ regime: "astrology" }))).json()) as { fingerprint: string };
   const webhookIds = [`b-hook-${crypto.randomUUID()}`];
   const settled = await postOutcome(tenant, outcomeBody(served[0]!), { webhookId: webhookIds[0]! });
@@ -44,7 +64,11 @@ interface Snapshot {
 
 async function snapshotOf(tenant: Tenant): Promise<Snapshot> {
   const chain = await readChain(tenant);
-  return { budget: await readBudget(tenant), chain: new TextDecoder().decode(chain.bytes), learned: await learnerStubOf(tenant.tenantId).learnedCount() };
+  return {
+    budget: await readBudget(tenant),
+    chain: new TextDecoder().decode(chain.bytes),
+    learned: await learnerStubOf(tenant.tenantId).learnedCount(),
+  };
 }
 
 type Operation =
@@ -77,7 +101,7 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
   fc.constant({ op: "own_outcome_and_alarm" as const }),
 );
 
-const at = <T,>(items: readonly T[], index: number): T => items[index % items.length]!;
+const at = <T>(items: readonly T[], index: number): T => items[index % items.length]!;
 const secretOf = (tenant: Tenant): string => tenant.apiKey.slice(`cal_live_${tenant.tenantId}_`.length);
 
 /** A's call aimed at B; asserts what A gets and that nothing of B's leaks into it. */
@@ -101,9 +125,10 @@ async function act(a: Tenant, b: Victim, operation: Operation): Promise<void> {
     }
     case "decide_b_idempotency_key":
     case "decide_b_reservation_id": {
-      const headers = operation.op === "decide_b_idempotency_key"
-        ? { "idempotency-key": at(b.idempotencyKeys, operation.pick) }
-        : { "idempotency-key": at(b.served, operation.pick).decision_id };
+      const headers =
+        operation.op === "decide_b_idempotency_key"
+          ? { "idempotency-key": at(b.idempotencyKeys, operation.pick) }
+          : { "idempotency-key": at(b.served, operation.pick).decision_id };
       const body = operation.op === "decide_b_reservation_id" ? { request_id: at(b.served, operation.pick).decision_id } : {};
       const mine = await decideOk(a, body, headers);
       expect(bFingerprints.has(mine.fingerprint)).toBe(false);
@@ -147,7 +172,10 @@ async function act(a: Tenant, b: Victim, operation: Operation): Promise<void> {
       return;
     }
     case "spliced_key": {
-      const key = operation.half === "a_id_b_secret" ? `cal_live_${a.tenantId}_${secretOf(b.tenant)}` : `cal_live_${b.tenant.tenantId}_${secretOf(a)}`;
+      const key =
+        operation.half === "a_id_b_secret"
+          ? `cal_live_${a.tenantId}_${secretOf(b.tenant)}`
+          : `cal_live_${b.tenant.tenantId}_${secretOf(a)}`;
       await expectProblem(await call("/v1/budget", { headers: tenantHeaders(key) }), "unauthorized");
       await expectProblem(await decide({ ...a, headers: tenantHeaders(key) }, decideBody()), "unauthorized");
       return;
@@ -204,14 +232,21 @@ describe("tenant isolation", () => {
         // The instance names this request's id; everything else must be identical.
         shapes.push(JSON.stringify({ ...problem, instance: null }));
       }
-      const decided = await call("/v1/decide", { method: "POST", headers: { "content-type": "application/json", ...(authorization === undefined ? {} : { authorization }) }, body: JSON.stringify(decideBody()) });
+      const decided = await call("/v1/decide", {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(authorization === undefined ? {} : { authorization }) },
+        body: JSON.stringify(decideBody()),
+      });
       await expectProblem(decided, "unauthorized");
     }
     // One answer for every failure: nothing tells a caller which part of the key was wrong.
     expect(new Set(shapes).size).toBe(1);
     const ids = await listDurableObjectIds(env.TENANT_LEDGER);
     for (const ghost of [ghostBadMac, ghostLooksRight]) {
-      expect(ids.some((id) => id.equals(env.TENANT_LEDGER.idFromName(ghost))), ghost).toBe(false);
+      expect(
+        ids.some((id) => id.equals(env.TENANT_LEDGER.idFromName(ghost))),
+        ghost,
+      ).toBe(false);
     }
     expect(ids.some((id) => id.equals(env.TENANT_LEDGER.idFromName(real.tenantId)))).toBe(true);
   });
@@ -220,7 +255,10 @@ describe("tenant isolation", () => {
     const ghost = freshTenantId("ghost-mac");
     const key = mintApiKey(env.API_KEY_PEPPER, ghost, crypto.getRandomValues(new Uint8Array(24))).key;
     await expectProblem(await call("/v1/budget", { headers: tenantHeaders(key) }), "unauthorized");
-    await expectProblem(await call("/v1/decide", { method: "POST", headers: tenantHeaders(key), body: JSON.stringify(decideBody()) }), "unauthorized");
+    await expectProblem(
+      await call("/v1/decide", { method: "POST", headers: tenantHeaders(key), body: JSON.stringify(decideBody()) }),
+      "unauthorized",
+    );
     // This key reaches the object, which must stay vacant: no schema, no rows, no alarm.
     const vacant = await runInDurableObject(ledgerStubOf(ghost), async (_instance, state) => ({
       tables: state.storage.sql.exec("SELECT count(*) AS n FROM sqlite_master").one().n,

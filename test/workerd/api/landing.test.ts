@@ -32,7 +32,11 @@ describe("GET /", () => {
     const csp = response.headers.get("content-security-policy") ?? "";
     const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
     expect(csp.split("; ")).toEqual([
-      "default-src 'none'", `style-src 'sha256-${await sha256Base64(style)}'`, "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+      "default-src 'none'",
+      `style-src 'sha256-${await sha256Base64(style)}'`,
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
     ]);
     expect(html).not.toMatch(/<script\b|\bon[a-z]+\s*=|style\s*=|javascript:/i);
     expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);

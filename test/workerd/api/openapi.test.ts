@@ -7,9 +7,15 @@ import { BODY_LIMIT_BYTES, CHAIN_LIMIT_MAX, DEFAULT_RATE_LIMIT_PER_MINUTE } from
 import { describe, expect, it } from "vitest";
 
 type Schema = { type?: string; required?: string[]; properties?: Record<string, unknown>; additionalProperties?: unknown; $ref?: string };
-interface Operation { requestBody?: { content: Record<string, { schema: Schema }> }; parameters: { $ref: string }[]; responses: Record<string, { content?: Record<string, { schema: Schema }> }> }
+interface Operation {
+  requestBody?: { content: Record<string, { schema: Schema }> };
+  parameters: { $ref: string }[];
+  responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
+}
 interface OpenApi {
-  openapi: string; info: { description: string }; paths: Record<string, Record<string, Operation>>;
+  openapi: string;
+  info: { description: string };
+  paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, Schema>; parameters: Record<string, { name: string; schema: { maximum?: number } }> };
   "x-body-limit-bytes": number;
 }
@@ -100,13 +106,20 @@ describe("documented answers match the routes", () => {
   it("admin, keys, decide, budget, regimes and apprentice answer the documented fields", async () => {
     const doc = await fetchDocument();
     const tenantId = `oa-${crypto.randomUUID().slice(0, 8)}`;
-    const created = await call("/admin/tenants", { method: "POST", headers: ADMIN, body: JSON.stringify({ tenant_id: tenantId, name: "OpenAPI", initial_budget_micros: 100_000_000 }) });
+    const created = await call("/admin/tenants", {
+      method: "POST",
+      headers: ADMIN,
+      body: JSON.stringify({ tenant_id: tenantId, name: "OpenAPI", initial_budget_micros: 100_000_000 }),
+    });
     const tenant = (await created.json()) as Record<string, string>;
     expect(created.status).toBe(201);
     expectDocumented(answerSchema(doc, "/admin/tenants", "post"), tenant);
     const auth = { authorization: `Bearer ${tenant.api_key}`, "content-type": "application/json" };
 
-    expectDocumented(answerSchema(doc, "/admin/tenants/{id}", "get"), await (await call(`/admin/tenants/${tenantId}`, { headers: ADMIN })).json());
+    expectDocumented(
+      answerSchema(doc, "/admin/tenants/{id}", "get"),
+      await (await call(`/admin/tenants/${tenantId}`, { headers: ADMIN })).json(),
+    );
     expectDocumented(answerSchema(doc, "/v1/keys", "get"), await (await call("/v1/keys")).json());
     const example = doc.paths["/v1/decide"]!.post!.requestBody!.content["application/json"] as { example?: unknown };
     const decided = await call("/v1/decide", { method: "POST", headers: auth, body: JSON.stringify(example.example) });

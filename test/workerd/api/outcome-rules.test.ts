@@ -6,7 +6,16 @@
 import { describe, expect, it } from "vitest";
 import { signWebhook } from "../../../src/ledger/webhook-signature.ts";
 import {
-  ADMIN_HEADERS, call, createTenant, decideOk, expectProblem, outcomeBody, postOutcome, readBudget, tenantHeaders, type Decision,
+  ADMIN_HEADERS,
+  call,
+  createTenant,
+  decideOk,
+  expectProblem,
+  outcomeBody,
+  postOutcome,
+  readBudget,
+  tenantHeaders,
+  type Decision,
 } from "./helpers.ts";
 
 const fallbacksOf = (decision: Decision): string[] => (decision.fallbacks as { id: string }[]).map((fallback) => fallback.id);
@@ -38,7 +47,8 @@ describe("execution.model", () => {
     expect(decision.model.id).toBe(choice);
     const wouldChoose = (decision.apprentice as { would_choose: { id: string } | null }).would_choose?.id;
     const others = [wouldChoose, "gpt-4o-mini", "o3"].filter((model): model is string => model !== undefined && model !== choice);
-    for (const model of others) await expectProblem(await postOutcome(tenant, outcomeBody(decision, { model })), "outcome_model_not_offered");
+    for (const model of others)
+      await expectProblem(await postOutcome(tenant, outcomeBody(decision, { model })), "outcome_model_not_offered");
     expect((await postOutcome(tenant, outcomeBody(decision))).status).toBe(200);
   });
 });
@@ -52,11 +62,21 @@ describe("webhook-timestamp", () => {
     const signature = signWebhook(tenant.webhookSecret, "msg-ts", now, body);
     const before = await readBudget(tenant);
     for (const timestamp of [`0${now}`, `00${now}`, `+${now}`, `${now}.0`, `${now} 0`]) {
-      const headers = { ...tenantHeaders(tenant.apiKey), "webhook-id": "msg-ts", "webhook-timestamp": timestamp, "webhook-signature": signature };
+      const headers = {
+        ...tenantHeaders(tenant.apiKey),
+        "webhook-id": "msg-ts",
+        "webhook-timestamp": timestamp,
+        "webhook-signature": signature,
+      };
       await expectProblem(await call("/v1/outcomes", { method: "POST", headers, body }), "webhook_timestamp_stale");
     }
     expect(await readBudget(tenant)).toEqual(before);
-    const headers = { ...tenantHeaders(tenant.apiKey), "webhook-id": "msg-ts", "webhook-timestamp": String(now), "webhook-signature": signature };
+    const headers = {
+      ...tenantHeaders(tenant.apiKey),
+      "webhook-id": "msg-ts",
+      "webhook-timestamp": String(now),
+      "webhook-signature": signature,
+    };
     expect((await call("/v1/outcomes", { method: "POST", headers, body })).status).toBe(200);
   });
 });
@@ -66,7 +86,14 @@ describe("a suspended tenant", () => {
     const tenant = await createTenant("suspended-settles");
     const decision = await decideOk(tenant);
     expect((await call(`/admin/tenants/${tenant.tenantId}/suspend`, { method: "POST", headers: ADMIN_HEADERS })).status).toBe(200);
-    await expectProblem(await call("/v1/decide", { method: "POST", headers: tenant.headers, body: JSON.stringify({ regime: "support", input_tokens: 1, max_output_tokens: 1, value_micros: 1, risk_bps: 0 }) }), "tenant_suspended");
+    await expectProblem(
+      await call("/v1/decide", {
+        method: "POST",
+        headers: tenant.headers,
+        body: JSON.stringify({ regime: "support", input_tokens: 1, max_output_tokens: 1, value_micros: 1, risk_bps: 0 }),
+      }),
+      "tenant_suspended",
+    );
     const settled = await postOutcome(tenant, outcomeBody(decision, { actualCostMicros: 1_234 }));
     expect(settled.status, await settled.clone().text()).toBe(200);
     expect(await readBudget(tenant)).toMatchObject({ committed_micros: 1_234, reserved_micros: 0 });

@@ -5,7 +5,18 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../../../src/worker/limits.ts";
 import {
-  ADMIN_HEADERS, bodyText, call, createTenant, decide, decideBody, decideOk, expectProblem, outcomeBody, postOutcome, readChain, type Tenant,
+  ADMIN_HEADERS,
+  bodyText,
+  call,
+  createTenant,
+  decide,
+  decideBody,
+  decideOk,
+  expectProblem,
+  outcomeBody,
+  postOutcome,
+  readChain,
+  type Tenant,
 } from "./helpers.ts";
 
 function setLimit(tenantId: string, body: unknown, headers: Record<string, string> = ADMIN_HEADERS): Promise<Response> {
@@ -43,9 +54,13 @@ describe("an idempotent replay", () => {
     expect((await setLimit(tenant.tenantId, { rate_limit_per_minute: 1 })).status).toBe(200);
     const body = outcomeBody(a);
     expect((await postOutcome(tenant, body, { webhookId: "w-1" })).status).toBe(200);
-    for (let i = 0; i < 3; i++) expect((await (await postOutcome(tenant, body, { webhookId: "w-1" })).json()) as { replayed: boolean }).toMatchObject({ replayed: true });
+    for (let i = 0; i < 3; i++)
+      expect((await (await postOutcome(tenant, body, { webhookId: "w-1" })).json()) as { replayed: boolean }).toMatchObject({
+        replayed: true,
+      });
     expect((await release(tenant, b.decision_id)).status).toBe(200);
-    for (let i = 0; i < 3; i++) expect((await (await release(tenant, b.decision_id)).json()) as { replayed: boolean }).toMatchObject({ replayed: true });
+    for (let i = 0; i < 3; i++)
+      expect((await (await release(tenant, b.decision_id)).json()) as { replayed: boolean }).toMatchObject({ replayed: true });
   });
 });
 
@@ -72,14 +87,26 @@ describe("every route that writes", () => {
 describe("PATCH /admin/tenants/:id", () => {
   it("sets the rate limit within its bounds, seals the change in the chain, and applies it at once", async () => {
     const tenant = await createTenant("rl-patch");
-    const view = async (): Promise<{ rate_limit_per_minute: number }> => (await (await call(`/admin/tenants/${tenant.tenantId}`, { headers: ADMIN_HEADERS })).json()) as { rate_limit_per_minute: number };
+    const view = async (): Promise<{ rate_limit_per_minute: number }> =>
+      (await (await call(`/admin/tenants/${tenant.tenantId}`, { headers: ADMIN_HEADERS })).json()) as { rate_limit_per_minute: number };
     expect((await view()).rate_limit_per_minute).toBe(DEFAULT_RATE_LIMIT_PER_MINUTE);
     expect(DEFAULT_RATE_LIMIT_PER_MINUTE).toBe(60_000);
-    for (const bad of [{}, { rate_limit_per_minute: 0 }, { rate_limit_per_minute: 1_000_001 }, { rate_limit_per_minute: 1.5 }, { rate_limit_per_minute: "5" },
-      { rate_limit_per_minute: -0 }, { rate_limit_per_minute: 5, status: "active" }, []]) {
+    for (const bad of [
+      {},
+      { rate_limit_per_minute: 0 },
+      { rate_limit_per_minute: 1_000_001 },
+      { rate_limit_per_minute: 1.5 },
+      { rate_limit_per_minute: "5" },
+      { rate_limit_per_minute: -0 },
+      { rate_limit_per_minute: 5, status: "active" },
+      [],
+    ]) {
       await expectProblem(await setLimit(tenant.tenantId, bad), "request_malformed");
     }
-    await expectProblem(await setLimit(tenant.tenantId, { rate_limit_per_minute: 5 }, { "content-type": "application/json" }), "admin_unauthorized");
+    await expectProblem(
+      await setLimit(tenant.tenantId, { rate_limit_per_minute: 5 }, { "content-type": "application/json" }),
+      "admin_unauthorized",
+    );
     await expectProblem(await setLimit(tenant.tenantId, { rate_limit_per_minute: 5 }, tenant.headers), "admin_unauthorized");
     await expectProblem(await setLimit("no-such-tenant-here", { rate_limit_per_minute: 5 }), "tenant_unknown");
 

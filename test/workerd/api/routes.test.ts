@@ -11,8 +11,25 @@ import { verifyInclusion } from "../../../src/ledger/merkle-proofs.ts";
 import { parseVerifierKey } from "../../../src/ledger/signed-note.ts";
 import { mintApiKey } from "../../../src/worker/api-keys.ts";
 import {
-  ADMIN_HEADERS, ONE_USD_MICROS, bodyText, call, callRequest, createTenant, decide, decideBody, decideOk, expectConserved,
-  expectProblem, freshTenantId, ledgerStubOf, outcomeBody, postOutcome, rawRequest, readBudget, readChain, tenantHeaders,
+  ADMIN_HEADERS,
+  ONE_USD_MICROS,
+  bodyText,
+  call,
+  callRequest,
+  createTenant,
+  decide,
+  decideBody,
+  decideOk,
+  expectConserved,
+  expectProblem,
+  freshTenantId,
+  ledgerStubOf,
+  outcomeBody,
+  postOutcome,
+  rawRequest,
+  readBudget,
+  readChain,
+  tenantHeaders,
   verifyChain,
 } from "./helpers.ts";
 
@@ -36,30 +53,56 @@ describe("admin API", () => {
     const view = await call(`/admin/tenants/${tenantId}`, { headers: ADMIN_HEADERS });
     expect(((await view.json()) as { entries: number }).entries).toBe(1);
 
-    for (const bad of [{ name: "x" }, { tenant_id: "UPPER", name: "x", initial_budget_micros: 1 }, { name: "x", initial_budget_micros: -1 },
-      { name: "x", initial_budget_micros: 1, extra: true }, { name: "x", initial_budget_micros: 1.5 }]) {
+    for (const bad of [
+      { name: "x" },
+      { tenant_id: "UPPER", name: "x", initial_budget_micros: 1 },
+      { name: "x", initial_budget_micros: -1 },
+      { name: "x", initial_budget_micros: 1, extra: true },
+      { name: "x", initial_budget_micros: 1.5 },
+    ]) {
       await expectProblem(await call("/admin/tenants", { method: "POST", headers: ADMIN_HEADERS, body: json(bad) }), "request_malformed");
     }
-    await expectProblem(await call("/admin/tenants", { method: "POST", headers: { "content-type": "application/json" }, body }), "admin_unauthorized");
-    await expectProblem(await call("/admin/tenants", { method: "POST", headers: { ...ADMIN_HEADERS, authorization: "Bearer test-admin-tokeN" }, body }), "admin_unauthorized");
-    await expectProblem(await call("/admin/tenants", { method: "POST", headers: { ...ADMIN_HEADERS, authorization: "test-admin-token" }, body }), "admin_unauthorized");
+    await expectProblem(
+      await call("/admin/tenants", { method: "POST", headers: { "content-type": "application/json" }, body }),
+      "admin_unauthorized",
+    );
+    await expectProblem(
+      await call("/admin/tenants", { method: "POST", headers: { ...ADMIN_HEADERS, authorization: "Bearer test-admin-tokeN" }, body }),
+      "admin_unauthorized",
+    );
+    await expectProblem(
+      await call("/admin/tenants", { method: "POST", headers: { ...ADMIN_HEADERS, authorization: "test-admin-token" }, body }),
+      "admin_unauthorized",
+    );
     await expectProblem(await call(`/admin/tenants/${tenantId}`, { headers: { authorization: "Bearer nope" } }), "admin_unauthorized");
   });
 
   it("a creation refused for a name without a canonical form (lone surrogate) leaves the id free", async () => {
     const tenantId = freshTenantId("refused");
-    const refused = await call("/admin/tenants", { method: "POST", headers: ADMIN_HEADERS, body: json({ tenant_id: tenantId, name: "bad \ud800", initial_budget_micros: 5 }) });
+    const refused = await call("/admin/tenants", {
+      method: "POST",
+      headers: ADMIN_HEADERS,
+      body: json({ tenant_id: tenantId, name: "bad \ud800", initial_budget_micros: 5 }),
+    });
     // Refused by the body reader, before any record is built.
     await expectProblem(refused, "request_malformed");
     await expectProblem(await call(`/admin/tenants/${tenantId}`, { headers: ADMIN_HEADERS }), "tenant_unknown");
-    const created = await call("/admin/tenants", { method: "POST", headers: ADMIN_HEADERS, body: json({ tenant_id: tenantId, name: "good", initial_budget_micros: 5 }) });
+    const created = await call("/admin/tenants", {
+      method: "POST",
+      headers: ADMIN_HEADERS,
+      body: json({ tenant_id: tenantId, name: "good", initial_budget_micros: 5 }),
+    });
     expect(created.status, await created.clone().text()).toBe(201);
     const view = (await (await call(`/admin/tenants/${tenantId}`, { headers: ADMIN_HEADERS })).json()) as { entries: number; name: string };
     expect(view).toMatchObject({ entries: 1, name: "good" });
   });
 
   it("creates a tenant with a generated id when none is given", async () => {
-    const created = await call("/admin/tenants", { method: "POST", headers: ADMIN_HEADERS, body: json({ name: "Generated", initial_budget_micros: 0 }) });
+    const created = await call("/admin/tenants", {
+      method: "POST",
+      headers: ADMIN_HEADERS,
+      body: json({ name: "Generated", initial_budget_micros: 0 }),
+    });
     expect(created.status).toBe(201);
     const answer = (await created.json()) as { tenant_id: string; api_key: string };
     expect(answer.tenant_id).toMatch(/^t-[a-z2-7]{10}$/);
@@ -71,18 +114,33 @@ describe("admin API", () => {
     const response = await call(`/admin/tenants/${tenant.tenantId}`, { headers: ADMIN_HEADERS });
     const view = JSON.parse(await bodyText(response)) as Record<string, unknown>;
     expect(response.status).toBe(200);
-    expect(view).toMatchObject({ tenant_id: tenant.tenantId, status: "active", mode: "live", rate_limit_per_minute: 99, allowed_provider_mask: 0b101, entries: 1 });
+    expect(view).toMatchObject({
+      tenant_id: tenant.tenantId,
+      status: "active",
+      mode: "live",
+      rate_limit_per_minute: 99,
+      allowed_provider_mask: 0b101,
+      entries: 1,
+    });
     expect(view.budget).toEqual({ credited_micros: 7_000_000, committed_micros: 0, reserved_micros: 0, available_micros: 7_000_000 });
     // No secret ever leaves through the admin view.
     expect(JSON.stringify(view)).not.toMatch(/whsec_|key_hash|apiKeyHash|webhook_secret|webhookSecret/);
     await expectProblem(await call(`/admin/tenants/${freshTenantId("nobody")}`, { headers: ADMIN_HEADERS }), "tenant_unknown");
     await expectProblem(await call("/admin/tenants/NOT_AN_ID", { headers: ADMIN_HEADERS }), "tenant_unknown");
     const bodies: Record<string, string | undefined> = {
-      "api-key": undefined, "webhook-secret": undefined, suspend: undefined, resume: undefined,
-      mode: json({ mode: "live" }), "top-ups": json({ top_up_id: "x", amount_micros: 1 }),
+      "api-key": undefined,
+      "webhook-secret": undefined,
+      suspend: undefined,
+      resume: undefined,
+      mode: json({ mode: "live" }),
+      "top-ups": json({ top_up_id: "x", amount_micros: 1 }),
     };
     for (const [action, body] of Object.entries(bodies)) {
-      const response = await call(`/admin/tenants/${freshTenantId("nobody")}/${action}`, { method: "POST", headers: ADMIN_HEADERS, ...(body === undefined ? {} : { body }) });
+      const response = await call(`/admin/tenants/${freshTenantId("nobody")}/${action}`, {
+        method: "POST",
+        headers: ADMIN_HEADERS,
+        ...(body === undefined ? {} : { body }),
+      });
       await expectProblem(response, "tenant_unknown");
     }
   });
@@ -104,7 +162,10 @@ describe("admin API", () => {
     const fresh = tenantHeaders(answer.api_key);
     expect((await call("/v1/budget", { headers: fresh })).status).toBe(200);
     const next = mintApiKey("test-api-key-pepper-0123456789abcdef", tenant.tenantId, crypto.getRandomValues(new Uint8Array(24)));
-    const direct = await ledgerStubOf(tenant.tenantId).updateTenant("rotate_api_key", { apiKeyHashHex: next.secretHashHex, apiKeyId: next.keyId });
+    const direct = await ledgerStubOf(tenant.tenantId).updateTenant("rotate_api_key", {
+      apiKeyHashHex: next.secretHashHex,
+      apiKeyId: next.keyId,
+    });
     expect(direct.ok).toBe(true);
     await expectProblem(await call("/v1/budget", { headers: fresh }), "unauthorized");
     await expectProblem(await call("/v1/decide", { method: "POST", headers: fresh, body: json(decideBody()) }), "unauthorized");
@@ -150,13 +211,20 @@ describe("admin API", () => {
 
   it("switches the mode between live and apprentice; refuses an unknown mode", async () => {
     const tenant = await createTenant("mode");
-    const switched = await call(`/admin/tenants/${tenant.tenantId}/mode`, { method: "POST", headers: ADMIN_HEADERS, body: json({ mode: "apprentice" }) });
+    const switched = await call(`/admin/tenants/${tenant.tenantId}/mode`, {
+      method: "POST",
+      headers: ADMIN_HEADERS,
+      body: json({ mode: "apprentice" }),
+    });
     expect(await switched.json()).toMatchObject({ tenant_id: tenant.tenantId, mode: "apprentice" });
     const shadowed = await decideOk(tenant, { tenant_choice: "gpt-4.1" });
     // Apprentice mode answers the tenant's own choice; Calybris only logs what it would have chosen.
     expect(shadowed.mode).toBe("apprentice");
     expect(shadowed.model.id).toBe("gpt-4.1");
-    await expectProblem(await call(`/admin/tenants/${tenant.tenantId}/mode`, { method: "POST", headers: ADMIN_HEADERS, body: json({ mode: "yolo" }) }), "request_malformed");
+    await expectProblem(
+      await call(`/admin/tenants/${tenant.tenantId}/mode`, { method: "POST", headers: ADMIN_HEADERS, body: json({ mode: "yolo" }) }),
+      "request_malformed",
+    );
     await call(`/admin/tenants/${tenant.tenantId}/mode`, { method: "POST", headers: ADMIN_HEADERS, body: json({ mode: "live" }) });
     expect((await decideOk(tenant)).mode).toBe("live");
   });
@@ -171,8 +239,14 @@ describe("admin API", () => {
     const again = await call(path, { method: "POST", headers: ADMIN_HEADERS, body: json({ top_up_id: "t1", amount_micros: 500 }) });
     const againBody = (await again.json()) as typeof firstBody;
     expect(againBody).toMatchObject({ replayed: true, fingerprint: firstBody.fingerprint, budget: { credited_micros: 1_500 } });
-    await expectProblem(await call(path, { method: "POST", headers: ADMIN_HEADERS, body: json({ top_up_id: "t1", amount_micros: 501 }) }), "idempotency_key_reused");
-    await expectProblem(await call(path, { method: "POST", headers: ADMIN_HEADERS, body: json({ top_up_id: "t2", amount_micros: -5 }) }), "request_malformed");
+    await expectProblem(
+      await call(path, { method: "POST", headers: ADMIN_HEADERS, body: json({ top_up_id: "t1", amount_micros: 501 }) }),
+      "idempotency_key_reused",
+    );
+    await expectProblem(
+      await call(path, { method: "POST", headers: ADMIN_HEADERS, body: json({ top_up_id: "t2", amount_micros: -5 }) }),
+      "request_malformed",
+    );
     const budget = await readBudget(tenant);
     expect(budget).toMatchObject({ credited_micros: 1_500, entries: 2 });
     expectConserved(budget);
@@ -186,24 +260,62 @@ describe("POST /v1/decide", () => {
     const text = await bodyText(response);
     expect(response.status, text).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-    const d = JSON.parse(text) as Record<string, unknown> & { model: { id: string }; fingerprint: string; gates: { gate: number; name: string; verdict: string }[] };
+    const d = JSON.parse(text) as Record<string, unknown> & {
+      model: { id: string };
+      fingerprint: string;
+      gates: { gate: number; name: string; verdict: string }[];
+    };
     // The documented fields; the answer may carry more (later additions), never fewer.
-    for (const field of ["decision_id", "fallbacks", "fingerprint", "floor", "gates", "holdout", "mode", "model", "policy", "propensity",
-      "replayed", "reserved_micros", "seq", "served_rank", "utility"]) {
+    for (const field of [
+      "decision_id",
+      "fallbacks",
+      "fingerprint",
+      "floor",
+      "gates",
+      "holdout",
+      "mode",
+      "model",
+      "policy",
+      "propensity",
+      "replayed",
+      "reserved_micros",
+      "seq",
+      "served_rank",
+      "utility",
+    ]) {
       expect(Object.hasOwn(d, field), field).toBe(true);
     }
     expect(d.decision_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(d.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(d.seq).toBe(1);
-    expect(d.model).toEqual({ id: expect.any(String), provider: expect.any(String), tier: expect.stringMatching(/^(economy|standard|premium|frontier)$/) });
+    expect(d.model).toEqual({
+      id: expect.any(String),
+      provider: expect.any(String),
+      tier: expect.stringMatching(/^(economy|standard|premium|frontier)$/),
+    });
     expect(d.served_rank).toBe(0);
     expect(Array.isArray(d.fallbacks)).toBe(true);
     for (const fallback of d.fallbacks as Record<string, unknown>[]) {
-      expect(fallback).toEqual({ id: expect.any(String), provider: expect.any(String), tier: expect.any(String), worst_case_cost_micros: expect.any(Number) });
+      expect(fallback).toEqual({
+        id: expect.any(String),
+        provider: expect.any(String),
+        tier: expect.any(String),
+        worst_case_cost_micros: expect.any(Number),
+      });
     }
     expect(Number.isSafeInteger(d.reserved_micros) && (d.reserved_micros as number) > 0).toBe(true);
-    expect(d.floor).toEqual({ bps: expect.any(Number), source: expect.stringMatching(/^(client|learned|warm_start)$/), raised_bps: expect.any(Number) });
-    const terms = { quality_adjusted_value_micros: expect.any(Number), risk_penalty_micros: expect.any(Number), cost_micros: expect.any(Number), latency_penalty_micros: expect.any(Number), utility_micros: expect.any(Number) };
+    expect(d.floor).toEqual({
+      bps: expect.any(Number),
+      source: expect.stringMatching(/^(client|learned|warm_start)$/),
+      raised_bps: expect.any(Number),
+    });
+    const terms = {
+      quality_adjusted_value_micros: expect.any(Number),
+      risk_penalty_micros: expect.any(Number),
+      cost_micros: expect.any(Number),
+      latency_penalty_micros: expect.any(Number),
+      utility_micros: expect.any(Number),
+    };
     const utility = d.utility as { chosen: unknown; runner_up: unknown };
     expect(utility.chosen).toEqual(terms);
     expect(utility.runner_up === null || typeof utility.runner_up === "object").toBe(true);
@@ -211,7 +323,12 @@ describe("POST /v1/decide", () => {
     expect(d.gates).toHaveLength(11);
     d.gates.forEach((gate, index) => expect(gate).toEqual({ gate: index + 1, name: expect.any(String), verdict: "pass" }));
     expect(d.gates[10]).toEqual({ gate: 11, name: "budget_exhausted", verdict: "pass" });
-    expect(d.propensity).toEqual({ ppm: expect.any(Number), numerator: expect.any(Number), denominator: expect.any(Number), explored: expect.any(Boolean) });
+    expect(d.propensity).toEqual({
+      ppm: expect.any(Number),
+      numerator: expect.any(Number),
+      denominator: expect.any(Number),
+      explored: expect.any(Boolean),
+    });
     expect(d.policy).toEqual({ version: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]+$/) });
     expect(typeof d.holdout).toBe("boolean");
     expect(d.mode).toBe("live");
@@ -248,7 +365,11 @@ describe("POST /v1/decide", () => {
     // Concurrent first calls with a new key: exactly one decision is sealed and reserved.
     const fresh = { "idempotency-key": "order-43" };
     const racing = await Promise.all(Array.from({ length: 6 }, () => decide(tenant, decideBody(), fresh)));
-    const decided = (await Promise.all(racing.map((response) => response.json()))) as { decision_id: string; replayed: boolean; reserved_micros: number }[];
+    const decided = (await Promise.all(racing.map((response) => response.json()))) as {
+      decision_id: string;
+      replayed: boolean;
+      reserved_micros: number;
+    }[];
     expect(new Set(decided.map((d) => d.decision_id)).size).toBe(1);
     expect(decided.filter((d) => !d.replayed)).toHaveLength(1);
     const afterRace = await readBudget(tenant);
@@ -277,7 +398,10 @@ describe("POST /v1/decide", () => {
     const tenant = await createTenant("tight", { budgetMicros: 2 * cost, rateLimitPerMinute: 10_000 });
     const answers = await Promise.all(Array.from({ length: 12 }, () => decide(tenant, decideBody())));
     const statuses = answers.map((answer) => answer.status);
-    expect(statuses.every((status) => status === 200 || status === 402), String(statuses)).toBe(true);
+    expect(
+      statuses.every((status) => status === 200 || status === 402),
+      String(statuses),
+    ).toBe(true);
     const reserved = (await Promise.all(answers.filter((a) => a.status === 200).map((a) => a.json()))) as { reserved_micros: number }[];
     const budget = await readBudget(tenant);
     expect(budget.reserved_micros).toBe(reserved.reduce((sum, d) => sum + d.reserved_micros, 0));
@@ -290,7 +414,13 @@ describe("POST /v1/decide", () => {
 
   it("accepts messages instead of input_tokens, and refuses both or neither", async () => {
     const tenant = await createTenant("msgs");
-    const body = decideBody({ input_tokens: undefined, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Summarise this ticket." }] });
+    const body = decideBody({
+      input_tokens: undefined,
+      messages: [
+        { role: "system", content: "Be brief." },
+        { role: "user", content: "Summarise this ticket." },
+      ],
+    });
     const response = await decide(tenant, body);
     expect(response.status, await response.clone().text()).toBe(200);
     await expectProblem(await decide(tenant, decideBody({ messages: [{ role: "user", content: "x" }] })), "request_malformed");
@@ -309,11 +439,22 @@ describe("POST /v1/outcomes", () => {
     const settled = JSON.parse(await bodyText(response)) as Record<string, unknown>;
     expect(response.status, JSON.stringify(settled)).toBe(200);
     expect(settled).toEqual({
-      outcome_fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), seq: 2, decision_fingerprint: decision.fingerprint,
-      committed_micros: cost, released_micros: decision.reserved_micros - cost, uncollected_micros: 0, replayed: false,
+      outcome_fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+      seq: 2,
+      decision_fingerprint: decision.fingerprint,
+      committed_micros: cost,
+      released_micros: decision.reserved_micros - cost,
+      uncollected_micros: 0,
+      replayed: false,
     });
     const after = await readBudget(tenant);
-    expect(after).toEqual({ ...before, committed_micros: cost, reserved_micros: 0, available_micros: before.credited_micros - cost, entries: 3 });
+    expect(after).toEqual({
+      ...before,
+      committed_micros: cost,
+      reserved_micros: 0,
+      available_micros: before.credited_micros - cost,
+      entries: 3,
+    });
     const chain = await readChain(tenant);
     expect(chain.entries[2]).toMatchObject({ kind: "outcome", fp: settled.outcome_fingerprint });
   });
@@ -327,13 +468,27 @@ describe("POST /v1/decisions/:id/release", () => {
     const released = await call(path, { method: "POST", headers: tenant.headers });
     const answer = (await released.json()) as Record<string, unknown>;
     expect(released.status).toBe(200);
-    expect(answer).toEqual({ decision_id: decision.decision_id, fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), seq: 2, released_micros: decision.reserved_micros, replayed: false });
+    expect(answer).toEqual({
+      decision_id: decision.decision_id,
+      fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+      seq: 2,
+      released_micros: decision.reserved_micros,
+      replayed: false,
+    });
     const afterRelease = await readBudget(tenant);
-    expect(afterRelease).toMatchObject({ reserved_micros: 0, committed_micros: 0, available_micros: afterRelease.credited_micros, entries: 3 });
+    expect(afterRelease).toMatchObject({
+      reserved_micros: 0,
+      committed_micros: 0,
+      available_micros: afterRelease.credited_micros,
+      entries: 3,
+    });
     const again = await call(path, { method: "POST", headers: tenant.headers });
     expect(await again.json()).toEqual({ ...answer, replayed: true });
     expect(await readBudget(tenant)).toEqual(afterRelease);
-    await expectProblem(await call(`/v1/decisions/${crypto.randomUUID()}/release`, { method: "POST", headers: tenant.headers }), "reservation_unknown");
+    await expectProblem(
+      await call(`/v1/decisions/${crypto.randomUUID()}/release`, { method: "POST", headers: tenant.headers }),
+      "reservation_unknown",
+    );
     await expectProblem(await call("/v1/decisions/not-a-uuid/release", { method: "POST", headers: tenant.headers }), "reservation_unknown");
     await expectProblem(await call(path, { method: "GET", headers: tenant.headers }), "method_not_allowed");
     await expectProblem(await call(path, { method: "POST" }), "unauthorized");
@@ -342,10 +497,16 @@ describe("POST /v1/decisions/:id/release", () => {
     expect(await late.json()).toMatchObject({ committed_micros: 4_321, released_micros: 0, uncollected_micros: 0 });
     const settled = await decideOk(tenant);
     expect((await postOutcome(tenant, outcomeBody(settled))).status).toBe(200);
-    await expectProblem(await call(`/v1/decisions/${settled.decision_id}/release`, { method: "POST", headers: tenant.headers }), "reservation_already_resolved");
+    await expectProblem(
+      await call(`/v1/decisions/${settled.decision_id}/release`, { method: "POST", headers: tenant.headers }),
+      "reservation_already_resolved",
+    );
     // A refused decision reserved nothing, so there is nothing to release.
     const refused = (await (await decide(tenant, decideBody({ regime: "astrology" }))).json()) as { decision_id: string };
-    await expectProblem(await call(`/v1/decisions/${refused.decision_id}/release`, { method: "POST", headers: tenant.headers }), "reservation_unknown");
+    await expectProblem(
+      await call(`/v1/decisions/${refused.decision_id}/release`, { method: "POST", headers: tenant.headers }),
+      "reservation_unknown",
+    );
     expectConserved(await readBudget(tenant));
   });
 });
@@ -354,23 +515,48 @@ describe("reads", () => {
   it("GET /v1/regimes and GET /v1/apprentice report the tenant's Learner", async () => {
     const tenant = await createTenant("learnerreads");
     const regimes = await call("/v1/regimes", { headers: tenant.headers });
-    const report = JSON.parse(await bodyText(regimes)) as { version: number; hash: string; outcomes: number; regimes: { regime: string; floor_bps: number }[] };
+    const report = JSON.parse(await bodyText(regimes)) as {
+      version: number;
+      hash: string;
+      outcomes: number;
+      regimes: { regime: string; floor_bps: number }[];
+    };
     expect(regimes.status).toBe(200);
     expect(report).toMatchObject({ version: 0, outcomes: 0 });
-    expect(report.regimes.map((regime) => regime.regime)).toEqual(["support", "coding", "compliance", "security", "extraction", "summarization", "translation", "analysis"]);
+    expect(report.regimes.map((regime) => regime.regime)).toEqual([
+      "support",
+      "coding",
+      "compliance",
+      "security",
+      "extraction",
+      "summarization",
+      "translation",
+      "analysis",
+    ]);
     expect(report.regimes.find((regime) => regime.regime === "coding")?.floor_bps).toBe(7_200);
     const apprentice = await call("/v1/apprentice", { headers: tenant.headers });
     expect(apprentice.status).toBe(200);
-    expect(await apprentice.json()).toEqual({ mode: "live", mode_decisions_with_outcome: 0, agreements: 0, agreement_rate_bps: null, estimated_savings_micros: 0 });
+    expect(await apprentice.json()).toEqual({
+      mode: "live",
+      mode_decisions_with_outcome: 0,
+      agreements: 0,
+      agreement_rate_bps: null,
+      estimated_savings_micros: 0,
+    });
     await expectProblem(await call("/v1/regimes"), "unauthorized");
     await expectProblem(await call("/v1/apprentice", { method: "POST", headers: tenant.headers }), "method_not_allowed");
   });
 
-
   it("GET /v1/budget answers integer microcents that add up", async () => {
     const tenant = await createTenant("budget", { budgetMicros: 123_456_789 });
     const budget = await readBudget(tenant);
-    expect(budget).toEqual({ credited_micros: 123_456_789, committed_micros: 0, reserved_micros: 0, available_micros: 123_456_789, entries: 1 });
+    expect(budget).toEqual({
+      credited_micros: 123_456_789,
+      committed_micros: 0,
+      reserved_micros: 0,
+      available_micros: 123_456_789,
+      entries: 1,
+    });
   });
 
   it("GET /v1/chain pages with from/limit and a Link header, and the export verifies", async () => {
@@ -402,8 +588,15 @@ describe("reads", () => {
 
   it("GET /v1/chain streams more than one ledger page (1,000 lines) in one answer, and pages past it", async () => {
     const tenant = await createTenant("longchain", { budgetMicros: 0 });
-    const topUps = Array.from({ length: 1_204 }, (_, i) => () =>
-      call(`/admin/tenants/${tenant.tenantId}/top-ups`, { method: "POST", headers: ADMIN_HEADERS, body: json({ top_up_id: `t${i}`, amount_micros: i }) }));
+    const topUps = Array.from(
+      { length: 1_204 },
+      (_, i) => () =>
+        call(`/admin/tenants/${tenant.tenantId}/top-ups`, {
+          method: "POST",
+          headers: ADMIN_HEADERS,
+          body: json({ top_up_id: `t${i}`, amount_micros: i }),
+        }),
+    );
     for (let start = 0; start < topUps.length; start += 50) {
       const answers = await Promise.all(topUps.slice(start, start + 50).map((send) => send()));
       for (const answer of answers) expect(answer.status).toBe(200);
@@ -430,14 +623,38 @@ describe("reads", () => {
     for (let i = 0; i < 4; i++) await decideOk(tenant);
     const check = async (seq: number, signed: boolean): Promise<void> => {
       const response = await call(`/v1/chain/proof/${seq}`, { headers: tenant.headers });
-      const proof = JSON.parse(await bodyText(response)) as { seq: number; tree_size: number; leaf_hash: string; root: string; proof: string[]; entry: string; checkpoint: string | null };
+      const proof = JSON.parse(await bodyText(response)) as {
+        seq: number;
+        tree_size: number;
+        leaf_hash: string;
+        root: string;
+        proof: string[];
+        entry: string;
+        checkpoint: string | null;
+      };
       expect(response.status).toBe(200);
       const fp = (JSON.parse(proof.entry) as { fp: string; seq: number }).fp;
       const leaf = leafHash(hexToBytes(fp));
       expect(proof.leaf_hash).toBe(bytesToHex(leaf));
-      expect(verifyInclusion(leaf, seq, proof.tree_size, proof.proof.map((hex) => hexToBytes(hex)), hexToBytes(proof.root))).toBe(true);
+      expect(
+        verifyInclusion(
+          leaf,
+          seq,
+          proof.tree_size,
+          proof.proof.map((hex) => hexToBytes(hex)),
+          hexToBytes(proof.root),
+        ),
+      ).toBe(true);
       // A proof for one leaf never verifies another.
-      expect(verifyInclusion(leaf, (seq + 1) % proof.tree_size, proof.tree_size, proof.proof.map((hex) => hexToBytes(hex)), hexToBytes(proof.root))).toBe(proof.tree_size === 1);
+      expect(
+        verifyInclusion(
+          leaf,
+          (seq + 1) % proof.tree_size,
+          proof.tree_size,
+          proof.proof.map((hex) => hexToBytes(hex)),
+          hexToBytes(proof.root),
+        ),
+      ).toBe(proof.tree_size === 1);
       expect(proof.checkpoint !== null).toBe(signed);
     };
     for (let seq = 0; seq < 5; seq++) await check(seq, false);
@@ -463,7 +680,12 @@ describe("reads", () => {
     const keysResponse = await call("/v1/keys");
     const keys = (await keysResponse.json()) as Record<string, string>;
     expect(keysResponse.status).toBe(200);
-    expect(keys).toMatchObject({ algorithm: "Ed25519", format: "C2SP signed-note verifier key", key_name: "calybris-dev", origin_prefix: "calybris.local/ledger" });
+    expect(keys).toMatchObject({
+      algorithm: "Ed25519",
+      format: "C2SP signed-note verifier key",
+      key_name: "calybris-dev",
+      origin_prefix: "calybris.local/ledger",
+    });
     expect(keys.key_id).toMatch(/^[0-9a-f]{8}$/);
     const key = parseVerifierKey(keys.verifier_key!);
     expect(key.ok).toBe(true);
@@ -499,9 +721,15 @@ describe("framework answers", () => {
     await expectProblem(await call("/v1/decide/extra", { method: "POST" }), "not_found");
     await expectProblem(await call("/v2/decide"), "not_found");
     const cases: [string, string, string][] = [
-      ["/v1/decide", "GET", "POST, OPTIONS"], ["/v1/decide", "PUT", "POST, OPTIONS"], ["/v1/outcomes", "DELETE", "POST, OPTIONS"],
-      ["/v1/budget", "POST", "GET, OPTIONS"], ["/v1/chain", "PATCH", "GET, OPTIONS"], ["/v1/chain/proof/1", "POST", "GET, OPTIONS"],
-      ["/v1/checkpoints/latest", "POST", "GET, OPTIONS"], ["/v1/keys", "DELETE", "GET, OPTIONS"], ["/health", "POST", "GET, OPTIONS"],
+      ["/v1/decide", "GET", "POST, OPTIONS"],
+      ["/v1/decide", "PUT", "POST, OPTIONS"],
+      ["/v1/outcomes", "DELETE", "POST, OPTIONS"],
+      ["/v1/budget", "POST", "GET, OPTIONS"],
+      ["/v1/chain", "PATCH", "GET, OPTIONS"],
+      ["/v1/chain/proof/1", "POST", "GET, OPTIONS"],
+      ["/v1/checkpoints/latest", "POST", "GET, OPTIONS"],
+      ["/v1/keys", "DELETE", "GET, OPTIONS"],
+      ["/health", "POST", "GET, OPTIONS"],
     ];
     for (const [path, method, allow] of cases) {
       const response = await call(path, { method });
@@ -516,7 +744,11 @@ describe("framework answers", () => {
   it("answers a CORS preflight and exposes the API's headers", async () => {
     const response = await call("/v1/decide", {
       method: "OPTIONS",
-      headers: { origin: "https://app.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization, idempotency-key" },
+      headers: {
+        origin: "https://app.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, idempotency-key",
+      },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get("access-control-allow-origin")).toBe("*");

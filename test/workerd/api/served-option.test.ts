@@ -13,20 +13,53 @@ import { toKernelPolicy } from "../../../src/learning/policy-snapshot.ts";
 import { warmStartSnapshot } from "../../../src/learning/warm-start.ts";
 import { toKernelRequest } from "../../../src/worker/request-mapping.ts";
 import { DecideRequest } from "../../../src/worker/schemas.ts";
-import { ADMIN_HEADERS, bodyText, call, createTenant, decide, decideBody, expectProblem, freshTenantId, tenantHeaders, type Tenant } from "./helpers.ts";
+import {
+  ADMIN_HEADERS,
+  bodyText,
+  call,
+  createTenant,
+  decide,
+  decideBody,
+  expectProblem,
+  freshTenantId,
+  tenantHeaders,
+  type Tenant,
+} from "./helpers.ts";
 
 const WARM = warmStartSnapshot(LLM_PACK);
 const RUN = { kernel: new Kernel(LLM_PACK.catalog), out: new DecisionResult() };
 
 /** The ranked options and costs a new tenant's first decision will have (warm start, no anomaly). */
-function predictRanking(tenantId: string, key: string, body: Record<string, unknown>): { ranked: readonly string[]; costs: readonly number[] } {
+function predictRanking(
+  tenantId: string,
+  key: string,
+  body: Record<string, unknown>,
+): { ranked: readonly string[]; costs: readonly number[] } {
   const mapped = toKernelRequest(DecideRequest.parse(body), LLM_PACK);
   if (!mapped.ok) throw new Error(mapped.detail);
   const entry = { snapshot: WARM, policy: toKernelPolicy(WARM) };
   const { record } = prepareDecision({
-    pack: LLM_PACK, run: RUN, learned: entry, baseline: entry, holdout: isHoldout(tenantId, key), regime: String(body.regime),
-    tenant: { tenantId, name: "", status: "active", mode: "live", pack: "llm", allowedProviderMask: MASK_ALL, rateLimitPerMinute: 0, costCapMicros: UNSET, apiKeyId: "" },
-    request: mapped.value, requestId: null, tenantChoice: null, seedOf: (hash) => decisionSeed(tenantId, key, hash),
+    pack: LLM_PACK,
+    run: RUN,
+    learned: entry,
+    baseline: entry,
+    holdout: isHoldout(tenantId, key),
+    regime: String(body.regime),
+    tenant: {
+      tenantId,
+      name: "",
+      status: "active",
+      mode: "live",
+      pack: "llm",
+      allowedProviderMask: MASK_ALL,
+      rateLimitPerMinute: 0,
+      costCapMicros: UNSET,
+      apiKeyId: "",
+    },
+    request: mapped.value,
+    requestId: null,
+    tenantChoice: null,
+    seedOf: (hash) => decisionSeed(tenantId, key, hash),
   });
   return { ranked: record.result.ranked, costs: record.result.ranked_cost_micros };
 }
@@ -48,7 +81,13 @@ interface Utility {
 describe("utility.chosen describes the served option", () => {
   it("is the fallback's when the budget fits only a fallback", async () => {
     // Find a request whose ranking has a cheaper fallback below the kernel's choice.
-    let found: { tenantId: string; key: string; body: Record<string, unknown>; rank: number; ranking: ReturnType<typeof predictRanking> } | null = null;
+    let found: {
+      tenantId: string;
+      key: string;
+      body: Record<string, unknown>;
+      rank: number;
+      ranking: ReturnType<typeof predictRanking>;
+    } | null = null;
     for (let i = 0; i < 40 && found === null; i++) {
       const tenantId = freshTenantId("fallback");
       const body = decideBody({ regime: ["coding", "support", "compliance"][i % 3], value_micros: 20_000_000 + i * 1_000_000 });
@@ -65,7 +104,12 @@ describe("utility.chosen describes the served option", () => {
     const response = await decide(tenant, body, { "idempotency-key": key });
     const text = await bodyText(response);
     expect(response.status, text).toBe(200);
-    const answer = JSON.parse(text) as { model: { id: string }; served_rank: number; reserved_micros: number; utility: { chosen: Utility; runner_up: unknown } };
+    const answer = JSON.parse(text) as {
+      model: { id: string };
+      served_rank: number;
+      reserved_micros: number;
+      utility: { chosen: Utility; runner_up: unknown };
+    };
     expect(answer.served_rank).toBe(rank);
     expect(answer.model.id).toBe(ranking.ranked[rank]);
     expect(answer.reserved_micros).toBe(budget);

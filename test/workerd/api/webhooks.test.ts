@@ -6,8 +6,21 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { signWebhook } from "../../../src/ledger/webhook-signature.ts";
 import {
-  bodyText, call, createTenant, decide, decideBody, decideOk, expectProblem, learnerStubOf, ledgerStubOf, outcomeBody, postOutcome,
-  readBudget, signedHeaders, type Budget, type Tenant,
+  bodyText,
+  call,
+  createTenant,
+  decide,
+  decideBody,
+  decideOk,
+  expectProblem,
+  learnerStubOf,
+  ledgerStubOf,
+  outcomeBody,
+  postOutcome,
+  readBudget,
+  signedHeaders,
+  type Budget,
+  type Tenant,
 } from "./helpers.ts";
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
@@ -27,7 +40,9 @@ async function changesNothing(tenant: Tenant, refuse: () => Promise<void>): Prom
 }
 
 async function outboxRows(tenantId: string): Promise<number> {
-  return runInDurableObject(ledgerStubOf(tenantId), (_instance, state) => Number(state.storage.sql.exec("SELECT count(*) AS n FROM outbox").one().n));
+  return runInDurableObject(ledgerStubOf(tenantId), (_instance, state) =>
+    Number(state.storage.sql.exec("SELECT count(*) AS n FROM outbox").one().n),
+  );
 }
 
 describe("outcome webhooks", () => {
@@ -36,13 +51,25 @@ describe("outcome webhooks", () => {
     const decision = await decideOk(tenant);
     const body = outcomeBody(decision);
     await changesNothing(tenant, async () => {
-      await expectProblem(await postOutcome(tenant, body, { secret: `whsec_${btoa("some-other-secret-bytes!")}` }), "webhook_signature_invalid");
+      await expectProblem(
+        await postOutcome(tenant, body, { secret: `whsec_${btoa("some-other-secret-bytes!")}` }),
+        "webhook_signature_invalid",
+      );
       // The signature covers the exact bytes: the same JSON with a space is another payload.
       const headers = signedHeaders(tenant, body);
-      await expectProblem(await call("/v1/outcomes", { method: "POST", headers, body: body.replace(":", ": ") }), "webhook_signature_invalid");
+      await expectProblem(
+        await call("/v1/outcomes", { method: "POST", headers, body: body.replace(":", ": ") }),
+        "webhook_signature_invalid",
+      );
       // Signed for another webhook id than the one sent.
-      await expectProblem(await call("/v1/outcomes", { method: "POST", headers: { ...headers, "webhook-id": "other-id" }, body }), "webhook_signature_invalid");
-      await expectProblem(await call("/v1/outcomes", { method: "POST", headers: { ...headers, "webhook-signature": "v1,AAAA" }, body }), "webhook_signature_invalid");
+      await expectProblem(
+        await call("/v1/outcomes", { method: "POST", headers: { ...headers, "webhook-id": "other-id" }, body }),
+        "webhook_signature_invalid",
+      );
+      await expectProblem(
+        await call("/v1/outcomes", { method: "POST", headers: { ...headers, "webhook-signature": "v1,AAAA" }, body }),
+        "webhook_signature_invalid",
+      );
       for (const skew of [-301, -3_600, 301, 86_400]) {
         await expectProblem(await postOutcome(tenant, body, { timestampSeconds: nowSeconds() + skew }), "webhook_timestamp_stale");
       }
@@ -65,7 +92,8 @@ describe("outcome webhooks", () => {
     const ts = nowSeconds() - 240;
     const valid = signWebhook(tenant.webhookSecret, id, ts, body);
     const response = await call("/v1/outcomes", {
-      method: "POST", body,
+      method: "POST",
+      body,
       headers: { ...tenant.headers, "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": `v1,bm90LWl0 ${valid}` },
     });
     expect(response.status, await response.clone().text()).toBe(200);
@@ -98,13 +126,18 @@ describe("outcome webhooks", () => {
     expect(reserved).toBe(second.reserved_micros);
     await changesNothing(tenant, async () => {
       // Signed correctly, but another message: another cost, then another decision.
-      await expectProblem(await postOutcome(tenant, outcomeBody(first, { actualCostMicros: 9_999 }), { webhookId: "hook-1" }), "webhook_id_reused");
+      await expectProblem(
+        await postOutcome(tenant, outcomeBody(first, { actualCostMicros: 9_999 }), { webhookId: "hook-1" }),
+        "webhook_id_reused",
+      );
       const reused = await expectProblem(await postOutcome(tenant, outcomeBody(second), { webhookId: "hook-1" }), "webhook_id_reused");
       expect(reused.detail).toMatch(/webhook-id/);
       // One byte of difference is another body (a space after a colon).
       await expectProblem(await postOutcome(tenant, body.replace(":", ": "), { webhookId: "hook-1" }), "webhook_id_reused");
       // The same body is still a retry.
-      expect((await (await postOutcome(tenant, body, { webhookId: "hook-1" })).json()) as { replayed: boolean }).toMatchObject({ replayed: true });
+      expect((await (await postOutcome(tenant, body, { webhookId: "hook-1" })).json()) as { replayed: boolean }).toMatchObject({
+        replayed: true,
+      });
     });
     // The second decision is still open, and settles under an id of its own.
     const own = await postOutcome(tenant, outcomeBody(second, { actualCostMicros: 1_000 }), { webhookId: "hook-2" });
@@ -162,7 +195,9 @@ describe("outcome webhooks", () => {
     const response = await postOutcome(tenant, outcomeBody(decision, { model: decision.model.id }), { webhookId: "learn-1" });
     expect(response.status).toBe(200);
     // A replay of the same webhook must not queue a second delivery.
-    expect(((await (await postOutcome(tenant, outcomeBody(decision), { webhookId: "learn-1" })).json()) as { replayed: boolean }).replayed).toBe(true);
+    expect(
+      ((await (await postOutcome(tenant, outcomeBody(decision), { webhookId: "learn-1" })).json()) as { replayed: boolean }).replayed,
+    ).toBe(true);
     const stub = ledgerStubOf(tenant.tenantId);
     // The alarm may already have fired by itself (the outbox row is due at once): run it anyway.
     await runDurableObjectAlarm(stub);
@@ -208,7 +243,10 @@ describe("outcome webhooks", () => {
     }
     expect(Date.now() - started).toBeLessThan(10_000);
     const chain = await (await call("/v1/chain", { headers: tenant.headers })).arrayBuffer();
-    const checkpoints = new TextDecoder().decode(chain).split("\n").filter((line) => line.includes('"kind":"checkpoint"'));
+    const checkpoints = new TextDecoder()
+      .decode(chain)
+      .split("\n")
+      .filter((line) => line.includes('"kind":"checkpoint"'));
     expect(checkpoints.length).toBeLessThanOrEqual(1);
   });
 });

@@ -9,7 +9,15 @@ import type { DecideInput } from "../../../src/durable-objects/ledger-rpc.ts";
 import { TenantLedger } from "../../../src/durable-objects/tenant-ledger.ts";
 import type { BatchStats } from "../../../src/ledger/engine.ts";
 import {
-  API_KEY_HASH_HEX, chainLines, expectChainVerifies, freshName, ledgerStub, postOutcome, synthetic, tenantInput, type LedgerStub,
+  API_KEY_HASH_HEX,
+  chainLines,
+  expectChainVerifies,
+  freshName,
+  ledgerStub,
+  postOutcome,
+  synthetic,
+  tenantInput,
+  type LedgerStub,
 } from "./ledger-do-fixtures.ts";
 
 const CALLS = 1_000;
@@ -18,8 +26,12 @@ const COST_MICROS = 1_234_567;
 
 function decideInput(decisionId: string, costMicros: number, idempotencyKey: string | null = null): DecideInput {
   return synthetic<DecideInput>({
-    decisionId, idempotencyKey, requestDigestHex: `digest-${decisionId}`, candidates: [{ option: "model-a", costMicros }],
-    record: { request: decisionId }, learnerContext: { regime: "coding" },
+    decisionId,
+    idempotencyKey,
+    requestDigestHex: `digest-${decisionId}`,
+    candidates: [{ option: "model-a", costMicros }],
+    record: { request: decisionId },
+    learnerContext: { regime: "coding" },
   });
 }
 
@@ -28,7 +40,10 @@ function engineStats(stub: LedgerStub): Promise<BatchStats> {
   return runInDurableObject(stub, (instance: TenantLedger) => TenantLedger.batchStats(instance));
 }
 
-async function budgetOf(stub: LedgerStub): Promise<{ budget: { creditedMicros: number; committedMicros: number; reservedMicros: number; availableMicros: number }; entries: number }> {
+async function budgetOf(stub: LedgerStub): Promise<{
+  budget: { creditedMicros: number; committedMicros: number; reservedMicros: number; availableMicros: number };
+  entries: number;
+}> {
   const answer = await stub.budget(API_KEY_HASH_HEX);
   if (!answer.ok) throw new Error(`budget refused: ${answer.code}`);
   const { creditedMicros, committedMicros, reservedMicros, availableMicros } = answer.budget;
@@ -64,7 +79,9 @@ describe("TenantLedger under concurrent RPC", () => {
     const stub = ledgerStub(tenantId);
     expect((await stub.createTenant(tenantInput(tenantId, FITTING * COST_MICROS))).ok).toBe(true);
     const before = await engineStats(stub);
-    const answers = await Promise.all(Array.from({ length: CALLS }, (_, i) => stub.decide(API_KEY_HASH_HEX, decideInput(`race-${i}`, COST_MICROS))));
+    const answers = await Promise.all(
+      Array.from({ length: CALLS }, (_, i) => stub.decide(API_KEY_HASH_HEX, decideInput(`race-${i}`, COST_MICROS))),
+    );
     const after = await engineStats(stub);
 
     const results = answers.map((answer) => answer.result);
@@ -80,7 +97,12 @@ describe("TenantLedger under concurrent RPC", () => {
     expect(new Set(results.map((r) => (r.ok ? r.seq : -1))).size).toBe(CALLS);
 
     const { budget, entries } = await budgetOf(stub);
-    expect(budget).toEqual({ creditedMicros: FITTING * COST_MICROS, committedMicros: 0, reservedMicros: FITTING * COST_MICROS, availableMicros: 0 });
+    expect(budget).toEqual({
+      creditedMicros: FITTING * COST_MICROS,
+      committedMicros: 0,
+      reservedMicros: FITTING * COST_MICROS,
+      availableMicros: 0,
+    });
     const lines = await chainLines(stub);
     expect(tally(lines).kinds.get("decision")).toBe(CALLS);
     await expectChainVerifies(stub, tenantId, entries);
@@ -88,8 +110,10 @@ describe("TenantLedger under concurrent RPC", () => {
     const batches = after.batches - before.batches;
     const commands = after.commands - before.commands;
     expect(commands).toBe(CALLS);
-    console.info(`${CALLS} concurrent decide calls: ${commands} commands in ${batches} storage transactions, ` +
-      `mean ${(commands / batches).toFixed(1)} entries per transaction`);
+    console.info(
+      `${CALLS} concurrent decide calls: ${commands} commands in ${batches} storage transactions, ` +
+        `mean ${(commands / batches).toFixed(1)} entries per transaction`,
+    );
     expect(batches).toBeLessThan(CALLS);
   }, 60_000);
 
@@ -128,7 +152,9 @@ describe("TenantLedger under concurrent RPC", () => {
     const stub = ledgerStub(tenantId);
     const count = 100;
     expect((await stub.createTenant(tenantInput(tenantId, count * COST_MICROS))).ok).toBe(true);
-    const decided = await Promise.all(Array.from({ length: count }, (_, i) => stub.decide(API_KEY_HASH_HEX, decideInput(`settle-${i}`, COST_MICROS))));
+    const decided = await Promise.all(
+      Array.from({ length: count }, (_, i) => stub.decide(API_KEY_HASH_HEX, decideInput(`settle-${i}`, COST_MICROS))),
+    );
     const fingerprints = decided.map((answer) => {
       if (!answer.result.ok || answer.result.budgetVerdict !== "pass") throw new Error(`decide: ${JSON.stringify(answer.result)}`);
       return answer.result.fingerprint;
@@ -137,7 +163,8 @@ describe("TenantLedger under concurrent RPC", () => {
     // For each reservation at once: the same outcome webhook twice (a redelivery) and a release.
     // The actual cost is below the reservation for even i and above it for odd i.
     const actualOf = (i: number): number => (i % 2 === 0 ? COST_MICROS - 1_000 : COST_MICROS + 1_000);
-    const outcome = (i: number) => postOutcome(stub, { webhookId: `wh-${i}`, decisionFingerprint: fingerprints[i]!, actualCostMicros: actualOf(i) });
+    const outcome = (i: number) =>
+      postOutcome(stub, { webhookId: `wh-${i}`, decisionFingerprint: fingerprints[i]!, actualCostMicros: actualOf(i) });
     const release = async (i: number) => (await stub.release(API_KEY_HASH_HEX, `settle-${i}`)).result;
     // Sent in this order, one after another without waiting; for every third reservation the
     // release goes out first.

@@ -37,7 +37,9 @@ function learnerStub(name: string): LearnerStub {
 function plantSchema(stub: LearnerStub, target: number, write: (sql: SqlStorage) => void): Promise<Record<string, SqlRow[]>> {
   return runInDurableObject(stub, (_instance: Learner, state) => {
     const sql = state.storage.sql;
-    for (const row of sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'sqlite_%'").toArray()) {
+    for (const row of sql
+      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'sqlite_%'")
+      .toArray()) {
       sql.exec(`DROP TABLE IF EXISTS "${row.name}"`);
     }
     expect(currentVersion(sql)).toBe(0);
@@ -55,13 +57,27 @@ function tablesOf(stub: LearnerStub): Promise<Record<string, SqlRow[]>> {
 function v1WarmStart(): { content: Omit<PolicyContent, "stats">; hash: string } {
   const warm = warmStartContent(LLM_PACK);
   const content: Omit<PolicyContent, "stats"> = {
-    regimeCount: warm.regimeCount, tierCount: warm.tierCount, sampleCount: warm.sampleCount, floorBps: warm.floorBps,
-    floorSource: warm.floorSource, alpha: warm.alpha, beta: warm.beta, explorationBps: warm.explorationBps, latencyBpsPerSecond: warm.latencyBpsPerSecond,
+    regimeCount: warm.regimeCount,
+    tierCount: warm.tierCount,
+    sampleCount: warm.sampleCount,
+    floorBps: warm.floorBps,
+    floorSource: warm.floorSource,
+    alpha: warm.alpha,
+    beta: warm.beta,
+    explorationBps: warm.explorationBps,
+    latencyBpsPerSecond: warm.latencyBpsPerSecond,
   };
   const canonical = canonicalJson({
-    v: 1, regime_count: content.regimeCount, tier_count: content.tierCount, sample_count: content.sampleCount,
-    floor_bps: [...content.floorBps], floor_source: [...content.floorSource], alpha: [...content.alpha], beta: [...content.beta],
-    exploration_bps: content.explorationBps, latency_bps_per_second: content.latencyBpsPerSecond,
+    v: 1,
+    regime_count: content.regimeCount,
+    tier_count: content.tierCount,
+    sample_count: content.sampleCount,
+    floor_bps: [...content.floorBps],
+    floor_source: [...content.floorSource],
+    alpha: [...content.alpha],
+    beta: [...content.beta],
+    exploration_bps: content.explorationBps,
+    latency_bps_per_second: content.latencyBpsPerSecond,
   });
   return { content, hash: bytesToHex(sha256(utf8ToBytes(canonical))) };
 }
@@ -70,7 +86,8 @@ const CODING = LLM_PACK.regimes.findIndex((regime) => regime.id === "coding");
 
 function outcome(id: string): { id: string; payload: string } {
   const payload: OutcomePayload = {
-    outcomeId: id, servedOption: LLM_PACK.options[0]!.id,
+    outcomeId: id,
+    servedOption: LLM_PACK.options[0]!.id,
     context: { regime_index: CODING, input_tokens: 1_200, value_micros: 5_000_000, risk_bps: 1_000 },
     outcome: { success: true, quality_bps: null },
   };
@@ -82,7 +99,12 @@ const PLANTED_AT_MS = 1_700_000_000_000;
 
 /** v1's rows: the warm start as snapshot 0, and the ids v1's learn() recorded. */
 function writeV1Rows(sql: SqlStorage, snapshot: { content: unknown; hash: string }): void {
-  sql.exec("INSERT INTO snapshots (version, hash, content, created_at_ms) VALUES (0, ?, ?, ?)", snapshot.hash, JSON.stringify(snapshot.content), PLANTED_AT_MS);
+  sql.exec(
+    "INSERT INTO snapshots (version, hash, content, created_at_ms) VALUES (0, ?, ?, ?)",
+    snapshot.hash,
+    JSON.stringify(snapshot.content),
+    PLANTED_AT_MS,
+  );
   for (const id of V1_LEARNED) sql.exec("INSERT INTO learned_outcomes (id, learned_at_ms) VALUES (?, ?)", id, PLANTED_AT_MS);
 }
 
@@ -100,8 +122,12 @@ describe("Learner schema migrations", () => {
     expect(tables.learned_outcomes).toEqual(V1_LEARNED.map((id) => ({ id, learned_at_ms: PLANTED_AT_MS })));
     // The v1 layout refuses a second snapshot under one version and a second record of one id.
     await runInDurableObject(stub, (_instance: Learner, state) => {
-      expect(() => state.storage.sql.exec("INSERT INTO snapshots (version, hash, content, created_at_ms) VALUES (0, 'x', '{}', 0)")).toThrow(/UNIQUE/);
-      expect(() => state.storage.sql.exec("INSERT INTO learned_outcomes (id, learned_at_ms) VALUES (?, 0)", V1_LEARNED[0]!)).toThrow(/UNIQUE/);
+      expect(() =>
+        state.storage.sql.exec("INSERT INTO snapshots (version, hash, content, created_at_ms) VALUES (0, 'x', '{}', 0)"),
+      ).toThrow(/UNIQUE/);
+      expect(() => state.storage.sql.exec("INSERT INTO learned_outcomes (id, learned_at_ms) VALUES (?, 0)", V1_LEARNED[0]!)).toThrow(
+        /UNIQUE/,
+      );
     });
   });
 
@@ -119,12 +145,17 @@ describe("Learner schema migrations", () => {
     expect(v2Tables.schema_migrations!.map((row) => row.version)).toEqual(LEARNER_MIGRATIONS.map((migration) => migration.version));
     expect(v2Tables.learned_outcomes).toEqual(v1Tables.learned_outcomes);
     expect(v2Tables.snapshots![0]).toEqual(v1Tables.snapshots![0]);
-    expect(v2Tables.snapshots!.map((row) => [row.version, row.hash])).toEqual([[0, v1.hash], [1, contentHash(warm)]]);
+    expect(v2Tables.snapshots!.map((row) => [row.version, row.hash])).toEqual([
+      [0, v1.hash],
+      [1, contentHash(warm)],
+    ]);
     expect(v2Tables.learner_state!.map((row) => row.version)).toEqual([1]);
 
     // Ids v1 recorded stay learned: a redelivery of one is acknowledged and skipped, a new one is learned.
     expect(await stub.learnedCount()).toBe(V1_LEARNED.length);
-    expect(await stub.learn("llm", [outcome(V1_LEARNED[0]!), outcome("outcome-v2-a")])).toEqual({ accepted: [V1_LEARNED[0], "outcome-v2-a"] });
+    expect(await stub.learn("llm", [outcome(V1_LEARNED[0]!), outcome("outcome-v2-a")])).toEqual({
+      accepted: [V1_LEARNED[0], "outcome-v2-a"],
+    });
     expect(await stub.learnedCount()).toBe(V1_LEARNED.length + 1);
     const regimes = await stub.regimes("llm");
     expect(regimes).toMatchObject({ version: 2, outcomes: 1 });
@@ -160,11 +191,18 @@ describe("Learner schema migrations", () => {
     // v2's rows: the state after two learned outcomes, its snapshot, and their ids.
     const costOf = () => 0;
     let state = initialLearnerState(LLM_PACK);
-    for (const id of ["outcome-v2-a", "outcome-v2-b"]) state = applyOutcome(state, LLM_PACK, JSON.parse(outcome(id).payload) as OutcomePayload, costOf);
+    for (const id of ["outcome-v2-a", "outcome-v2-b"])
+      state = applyOutcome(state, LLM_PACK, JSON.parse(outcome(id).payload) as OutcomePayload, costOf);
     const hash = contentHash(state.content);
     const v2Tables = await plantSchema(stub, 2, (sql) => {
-      sql.exec("INSERT INTO snapshots (version, hash, content, created_at_ms) VALUES (1, ?, ?, ?)", hash, JSON.stringify(state.content), PLANTED_AT_MS);
-      for (const id of ["outcome-v2-a", "outcome-v2-b"]) sql.exec("INSERT INTO learned_outcomes (id, learned_at_ms) VALUES (?, ?)", id, PLANTED_AT_MS);
+      sql.exec(
+        "INSERT INTO snapshots (version, hash, content, created_at_ms) VALUES (1, ?, ?, ?)",
+        hash,
+        JSON.stringify(state.content),
+        PLANTED_AT_MS,
+      );
+      for (const id of ["outcome-v2-a", "outcome-v2-b"])
+        sql.exec("INSERT INTO learned_outcomes (id, learned_at_ms) VALUES (?, ?)", id, PLANTED_AT_MS);
       sql.exec("INSERT INTO learner_state (id, state, version) VALUES (1, ?, 1)", JSON.stringify(state));
     });
     expect(Object.keys(v2Tables.learner_state![0]!)).toEqual(["id", "state", "version"]);
@@ -177,7 +215,9 @@ describe("Learner schema migrations", () => {
     expect(v3Tables.learner_state).toEqual([{ ...v2Tables.learner_state![0]!, pack: "llm" }]);
     expect(v3Tables.snapshots).toEqual(v2Tables.snapshots);
     expect(v3Tables.learned_outcomes).toEqual(v2Tables.learned_outcomes);
-    expect(await stub.learn("llm", [outcome("outcome-v2-a"), outcome("outcome-v3-a")])).toEqual({ accepted: ["outcome-v2-a", "outcome-v3-a"] });
+    expect(await stub.learn("llm", [outcome("outcome-v2-a"), outcome("outcome-v3-a")])).toEqual({
+      accepted: ["outcome-v2-a", "outcome-v3-a"],
+    });
     expect(await stub.regimes("llm")).toMatchObject({ version: 2, outcomes: 3 });
   });
 
@@ -199,7 +239,9 @@ describe("Learner schema migrations", () => {
       expect(migrate(state.storage, LEARNER_MIGRATIONS, Date.now())).toEqual({ from: known, to: known });
       expect(dumpTables(state.storage.sql)).toEqual(before);
       state.storage.sql.exec("INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, 'from_the_future', 0)", known + 1);
-      expect(() => migrate(state.storage, LEARNER_MIGRATIONS, Date.now())).toThrow(`schema version ${known + 1} is newer than this code (${known})`);
+      expect(() => migrate(state.storage, LEARNER_MIGRATIONS, Date.now())).toThrow(
+        `schema version ${known + 1} is newer than this code (${known})`,
+      );
       state.storage.sql.exec("DELETE FROM schema_migrations WHERE version = ?", known + 1);
     });
   });

@@ -21,7 +21,8 @@ const CODING = LLM_PACK.regimes.findIndex((regime) => regime.id === "coding");
 
 function outcome(id: string, success = true): { id: string; payload: string } {
   const payload: OutcomePayload = {
-    outcomeId: id, servedOption: LLM_PACK.options[0]!.id,
+    outcomeId: id,
+    servedOption: LLM_PACK.options[0]!.id,
     context: { regime_index: CODING, input_tokens: 1_200, value_micros: 5_000_000, risk_bps: 1_000 },
     outcome: { success, quality_bps: null },
   };
@@ -57,7 +58,9 @@ describe("Learner", () => {
     await runInDurableObject(stub, async (instance: Learner, state) => {
       // The snapshot insert is the batch's last write: failing it must undo the learned ids and the state.
       // Called inside the object, so the refusal is caught here rather than reported as an uncaught RPC error.
-      state.storage.sql.exec("CREATE TRIGGER refuse_snapshot BEFORE INSERT ON snapshots BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+      state.storage.sql.exec(
+        "CREATE TRIGGER refuse_snapshot BEFORE INSERT ON snapshots BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+      );
       const before = dumpTables(state.storage.sql);
       await expect(instance.learn("llm", [outcome("b"), outcome("c")])).rejects.toThrow(/injected failure/);
       expect(dumpTables(state.storage.sql)).toEqual(before);

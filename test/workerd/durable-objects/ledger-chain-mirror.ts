@@ -45,7 +45,10 @@ export class ChainMirror {
     }
     check(page.nextSeq === null, () => `more than ${NEW_ENTRIES_MAX} new entries after one operation: ${page.size}`);
     for (const line of page.lines) {
-      check(this.verifier.push(new TextEncoder().encode(line)), () => `entry ${this.entries.length} does not verify: ${JSON.stringify(this.verifier.report(null))}`);
+      check(
+        this.verifier.push(new TextEncoder().encode(line)),
+        () => `entry ${this.entries.length} does not verify: ${JSON.stringify(this.verifier.report(null))}`,
+      );
       const parsed = JSON.parse(line) as ParsedEntry;
       check(parsed.seq === this.entries.length, () => `entry seq ${parsed.seq} where ${this.entries.length} was due`);
       this.entries.push(parsed);

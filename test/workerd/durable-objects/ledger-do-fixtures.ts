@@ -58,8 +58,17 @@ export function ledgerStub(name: string): LedgerStub {
 
 export function tenantInput(tenantId: string, initialBudgetMicros: number, rateLimitPerMinute = 1_000_000): CreateTenantInput {
   return {
-    tenantId, name: `Tenant ${tenantId}`, initialBudgetMicros, allowedProviderMask: 0xffff, rateLimitPerMinute,
-    costCapMicros: -1, apiKeyHashHex: API_KEY_HASH_HEX, apiKeyId: "key-1", webhookSecret: WEBHOOK_SECRET, mode: "live", pack: "llm",
+    tenantId,
+    name: `Tenant ${tenantId}`,
+    initialBudgetMicros,
+    allowedProviderMask: 0xffff,
+    rateLimitPerMinute,
+    costCapMicros: -1,
+    apiKeyHashHex: API_KEY_HASH_HEX,
+    apiKeyId: "key-1",
+    webhookSecret: WEBHOOK_SECRET,
+    mode: "live",
+    pack: "llm",
   };
 }
 
@@ -82,7 +91,11 @@ export interface OutcomeSpec {
 
 /** The body an outcome is signed over: the same spec gives the same bytes (a retry), another spec others. */
 export function outcomeSpecBody(spec: OutcomeSpec): string {
-  return JSON.stringify({ decision_fingerprint: spec.decisionFingerprint, model: spec.model ?? "model-a", actual_cost_micros: String(spec.actualCostMicros) });
+  return JSON.stringify({
+    decision_fingerprint: spec.decisionFingerprint,
+    model: spec.model ?? "model-a",
+    actual_cost_micros: String(spec.actualCostMicros),
+  });
 }
 
 /**
@@ -96,15 +109,18 @@ export async function postOutcome(stub: LedgerStub, spec: OutcomeSpec): Promise<
   const timestampSeconds = spec.auth === "stale" ? nowSeconds - 600 : nowSeconds;
   let signature = signWebhook(WEBHOOK_SECRET, spec.webhookId, timestampSeconds, body);
   if (spec.auth === "bad_signature") signature = signWebhook(WEBHOOK_SECRET, spec.webhookId, timestampSeconds, `${body} `);
-  const answer = await stub.outcome(API_KEY_HASH_HEX, synthetic<OutcomeInput>({
-    headers: { id: spec.webhookId, timestamp: String(timestampSeconds), signature },
-    body,
-    decisionFingerprint: spec.decisionFingerprint,
-    model: spec.model ?? "model-a",
-    actualCostMicros: spec.actualCostMicros,
-    record: spec.record ?? { quality_bps: 9_000 },
-    learnerOutcome: spec.learnerOutcome ?? { success: true, quality_bps: 9_000 },
-  }));
+  const answer = await stub.outcome(
+    API_KEY_HASH_HEX,
+    synthetic<OutcomeInput>({
+      headers: { id: spec.webhookId, timestamp: String(timestampSeconds), signature },
+      body,
+      decisionFingerprint: spec.decisionFingerprint,
+      model: spec.model ?? "model-a",
+      actualCostMicros: spec.actualCostMicros,
+      record: spec.record ?? { quality_bps: 9_000 },
+      learnerOutcome: spec.learnerOutcome ?? { success: true, quality_bps: 9_000 },
+    }),
+  );
   return answer.result;
 }
 
@@ -160,7 +176,10 @@ export function internals(instance: TenantLedger): TenantLedgerInternals {
 }
 
 /** Runs `callback` inside the object with its engine (which must be open). */
-export function withEngine<R>(stub: LedgerStub, callback: (engine: LedgerEngine, ledger: TenantLedgerInternals, state: DurableObjectState) => R | Promise<R>): Promise<R> {
+export function withEngine<R>(
+  stub: LedgerStub,
+  callback: (engine: LedgerEngine, ledger: TenantLedgerInternals, state: DurableObjectState) => R | Promise<R>,
+): Promise<R> {
   return runInDurableObject(stub, (instance: TenantLedger, state) => {
     const ledger = internals(instance);
     if (ledger.engine === null) throw new Error("the ledger's engine is not open");
@@ -173,7 +192,9 @@ export type SqlRow = Record<string, SqlStorageValue>;
 /** Every row of every table of the object's SQLite (internal _cf_ tables aside), for before/after comparisons. */
 export function dumpTables(sql: SqlStorage): Record<string, SqlRow[]> {
   const tables = sql
-    .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .exec<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
     .toArray()
     .map((row) => row.name);
   return Object.fromEntries(tables.map((name) => [name, sql.exec<SqlRow>(`SELECT * FROM "${name}" ORDER BY 1, 2`).toArray()]));

@@ -21,8 +21,25 @@ import type { DecideInput } from "../../../src/durable-objects/ledger-rpc.ts";
 import { openCheckpoint } from "../../../src/ledger/checkpoint.ts";
 import { LedgerModel } from "../../shared/ledger-model.ts";
 import {
-  API_KEY_HASH_HEX, CHECKPOINT_INTERVAL_MS, checkpointOrigin, chainLines, freshName, internals, ledgerStub, outcomeSpecBody, postOutcome,
-  RESERVATION_TTL_MS, synthetic, tenantInput, verifyLines, type LedgerStub, type OutcomeSpec, type SqlRow, withEngine, WRONG_KEY_HASH_HEX, devVerifier,
+  API_KEY_HASH_HEX,
+  CHECKPOINT_INTERVAL_MS,
+  checkpointOrigin,
+  chainLines,
+  freshName,
+  internals,
+  ledgerStub,
+  outcomeSpecBody,
+  postOutcome,
+  RESERVATION_TTL_MS,
+  synthetic,
+  tenantInput,
+  verifyLines,
+  type LedgerStub,
+  type OutcomeSpec,
+  type SqlRow,
+  withEngine,
+  WRONG_KEY_HASH_HEX,
+  devVerifier,
 } from "./ledger-do-fixtures.ts";
 import { ChainMirror } from "./ledger-chain-mirror.ts";
 import { runArbitrary, type Op, type RpcOp, type TargetKind } from "./ledger-model-ops.ts";
@@ -148,12 +165,19 @@ export class ModelRun {
   private absorbCheckpoints(): void {
     for (let entry = this.chain.entries[this.model.size]; entry?.kind === "checkpoint"; entry = this.chain.entries[this.model.size]) {
       const found = entry;
-      check(this.checkpointDueAt(found.ts), () => `checkpoint at seq ${found.seq} (ts ${found.ts}) with nothing new to sign or within ` +
-        `${CHECKPOINT_INTERVAL_MS} ms of the last one (ts ${this.lastCheckpointTs}); model size ${this.model.size}, last tree ${this.model.lastCheckpointSize}`);
+      check(
+        this.checkpointDueAt(found.ts),
+        () =>
+          `checkpoint at seq ${found.seq} (ts ${found.ts}) with nothing new to sign or within ` +
+          `${CHECKPOINT_INTERVAL_MS} ms of the last one (ts ${this.lastCheckpointTs}); model size ${this.model.size}, last tree ${this.model.lastCheckpointSize}`,
+      );
       const result = this.model.checkpoint();
       check(result.signed && result.treeSize === found.seq, () => `the model's checkpoint ${JSON.stringify(result)} vs entry ${found.seq}`);
       const opened = openCheckpoint(found.record.note as string, devVerifier, checkpointOrigin(this.tenantId));
-      check(opened.ok && opened.checkpoint.treeSize === found.seq, () => `checkpoint note at seq ${found.seq} does not open: ${JSON.stringify(opened)}`);
+      check(
+        opened.ok && opened.checkpoint.treeSize === found.seq,
+        () => `checkpoint note at seq ${found.seq} does not open: ${JSON.stringify(opened)}`,
+      );
       this.lastCheckpointTs = found.ts;
       this.checkpointsSigned++;
       bump(this.stats.events, "checkpoint_signed");
@@ -163,8 +187,11 @@ export class ModelRun {
 
   /** Whether an alarm running at `nowMs` must sign (ledger-alarm.ts mayCheckpoint, restated). */
   private checkpointDueAt(nowMs: number): boolean {
-    return this.model.tenantStatus !== null && this.modelWantsCheckpoint() &&
-      (this.lastCheckpointTs === null || nowMs - this.lastCheckpointTs >= CHECKPOINT_INTERVAL_MS);
+    return (
+      this.model.tenantStatus !== null &&
+      this.modelWantsCheckpoint() &&
+      (this.lastCheckpointTs === null || nowMs - this.lastCheckpointTs >= CHECKPOINT_INTERVAL_MS)
+    );
   }
 
   /**
@@ -176,8 +203,12 @@ export class ModelRun {
     this.absorbCheckpoints();
     if (this.checkpointsSigned > signedBefore) return;
     bump(this.stats.events, "alarm_signed_nothing");
-    check(!this.checkpointDueAt(startedAtMs - 1_000), () => `the alarm signed nothing although a checkpoint was due: ` +
-      `size ${this.model.size}, last tree ${this.model.lastCheckpointSize} at ts ${this.lastCheckpointTs}, alarm at or after ${startedAtMs}`);
+    check(
+      !this.checkpointDueAt(startedAtMs - 1_000),
+      () =>
+        `the alarm signed nothing although a checkpoint was due: ` +
+        `size ${this.model.size}, last tree ${this.model.lastCheckpointSize} at ts ${this.lastCheckpointTs}, alarm at or after ${startedAtMs}`,
+    );
   }
 
   /** Resolves an abstract operation against the current state into an RPC call and its model twin. */
@@ -186,13 +217,15 @@ export class ModelRun {
     switch (op.kind) {
       case "create":
         return {
-          label: `createTenant(${show(op.amount)})`, type: "create",
+          label: `createTenant(${show(op.amount)})`,
+          type: "create",
           call: () => this.stub.createTenant(tenantInput(this.tenantId, op.amount as number)),
           model: () => this.model.createTenant(op.amount),
         };
       case "top_up":
         return {
-          label: `topUp(top-${op.id}, ${show(op.amount)})`, type: "top_up",
+          label: `topUp(top-${op.id}, ${show(op.amount)})`,
+          type: "top_up",
           call: () => this.stub.topUp(`top-${op.id}`, op.amount as number),
           model: () => this.model.topUp(`top-${op.id}`, op.amount),
         };
@@ -203,7 +236,8 @@ export class ModelRun {
       case "release": {
         const reservationId = this.releaseTarget(op.target, op.targetKind);
         return {
-          label: `release(${reservationId})`, type: "release",
+          label: `release(${reservationId})`,
+          type: "release",
           call: async () => (await this.stub.release(API_KEY_HASH_HEX, reservationId)).result,
           model: () => (this.model.tenantStatus === null ? unauthorized : this.model.release(reservationId)),
         };
@@ -211,7 +245,8 @@ export class ModelRun {
       case "status": {
         const status = op.suspend ? "suspended" : "active";
         return {
-          label: `updateTenant(${op.suspend ? "suspend" : "resume"})`, type: "status",
+          label: `updateTenant(${op.suspend ? "suspend" : "resume"})`,
+          type: "status",
           call: () => this.stub.updateTenant(op.suspend ? "suspend" : "resume", { status }),
           model: () => this.model.setStatus(status),
         };
@@ -226,7 +261,9 @@ export class ModelRun {
     const idempotencyKey = op.key === null ? null : `key-${op.key}`;
     const requestDigestHex = `d${op.digest}`;
     const input = synthetic<DecideInput>({
-      decisionId, idempotencyKey, requestDigestHex,
+      decisionId,
+      idempotencyKey,
+      requestDigestHex,
       candidates: op.costs.map((cost, i) => ({ option: optionName(i), costMicros: cost as number })),
       // 1.5 has no canonical form: the whole record is refused as record_invalid.
       record: op.recordValid ? { request: decisionId } : { request: decisionId, score: 1.5 },
@@ -241,8 +278,10 @@ export class ModelRun {
         // A replayed decision carries its sealed entry so that the worker can answer it again.
         if (result.ok === true && result.replayed === true) {
           const line = (answer as { line?: string }).line;
-          check(line !== undefined && JSON.parse(line).seq === result.seq && JSON.parse(line).fp === result.fingerprint,
-            () => `replayed decide without its own line: ${JSON.stringify(answer)}`);
+          check(
+            line !== undefined && JSON.parse(line).seq === result.seq && JSON.parse(line).fp === result.fingerprint,
+            () => `replayed decide without its own line: ${JSON.stringify(answer)}`,
+          );
         }
         return result;
       },
@@ -251,8 +290,14 @@ export class ModelRun {
         // The object takes its own clock: the model takes the time the sealed entry carries.
         const sealed = answer.ok === true && answer.replayed === false ? this.chain.entries[answer.seq as number] : undefined;
         return this.model.decide({
-          decisionId, idempotencyKey, requestDigestHex, costsMicros: op.costs, options: op.costs.map((_, i) => optionName(i)), reservationTtlMs: RESERVATION_TTL_MS,
-          nowMs: sealed?.ts ?? Date.now(), recordValid: op.recordValid,
+          decisionId,
+          idempotencyKey,
+          requestDigestHex,
+          costsMicros: op.costs,
+          options: op.costs.map((_, i) => optionName(i)),
+          reservationTtlMs: RESERVATION_TTL_MS,
+          nowMs: sealed?.ts ?? Date.now(),
+          recordValid: op.recordValid,
         });
       },
     };
@@ -272,7 +317,11 @@ export class ModelRun {
         if (op.auth === "stale") return { ok: false, code: "webhook_timestamp_stale" };
         // The body stands for the digest: the ledger hashes exactly these bytes.
         return this.model.outcome({
-          webhookId: spec.webhookId, digest: outcomeSpecBody(spec), decisionSeq: seq, model: spec.model!, actualCostMicros: spec.actualCostMicros,
+          webhookId: spec.webhookId,
+          digest: outcomeSpecBody(spec),
+          decisionSeq: seq,
+          model: spec.model!,
+          actualCostMicros: spec.actualCostMicros,
           recordValid,
         });
       },
@@ -286,7 +335,10 @@ export class ModelRun {
     if (op.targetKind === "any_entry" && this.chain.entries.length > 0) seq = op.target % this.chain.entries.length;
     const decisionFingerprint = seq === null ? UNKNOWN_FINGERPRINT : this.chain.entries[seq]!.fp;
     const spec: OutcomeSpec = {
-      webhookId: `wh-${op.webhook}`, decisionFingerprint, model: optionName(op.modelPick), actualCostMicros: op.actual as number,
+      webhookId: `wh-${op.webhook}`,
+      decisionFingerprint,
+      model: optionName(op.modelPick),
+      actualCostMicros: op.actual as number,
       record: op.recordValid ? { quality_bps: 9_000 } : { quality: 0.9 },
     };
     return { spec, seq, recordValid: op.recordValid };
@@ -345,7 +397,11 @@ export class ModelRun {
       await this.chain.readNew();
       this.absorbCheckpoints();
     }
-    check(false, () => `no alarm is set or running, but ${openReservations()} reservations are open and checkpoint due: ${this.modelWantsCheckpoint()}`);
+    check(
+      false,
+      () =>
+        `no alarm is set or running, but ${openReservations()} reservations are open and checkpoint due: ${this.modelWantsCheckpoint()}`,
+    );
   }
 
   private async spuriousAlarm(): Promise<void> {
@@ -375,7 +431,10 @@ export class ModelRun {
       this.countEvents(type, got);
     }
     if (typeof got.fingerprint === "string") {
-      check(got.fingerprint === this.chain.entries[got.seq as number]?.fp, () => `fingerprint is not the entry's at seq ${String(got.seq)}; ${where()}`);
+      check(
+        got.fingerprint === this.chain.entries[got.seq as number]?.fp,
+        () => `fingerprint is not the entry's at seq ${String(got.seq)}; ${where()}`,
+      );
       delete got.fingerprint;
     }
     if (typeof got.decisionFingerprint === "string") {
@@ -390,8 +449,13 @@ export class ModelRun {
     if (got.replayed === true) bump(this.stats.events, `${type}_replayed`);
     if (type === "decide") bump(this.stats.events, `decide_${String(got.budgetVerdict)}`);
     if (type === "outcome" && got.replayed === false) {
-      bump(this.stats.events, this.chain.entries[got.seq as number]?.record.ledger !== undefined &&
-        (this.chain.entries[got.seq as number]!.record.ledger as Record<string, unknown>).late === true ? "outcome_late" : "outcome_settled");
+      bump(
+        this.stats.events,
+        this.chain.entries[got.seq as number]?.record.ledger !== undefined &&
+          (this.chain.entries[got.seq as number]!.record.ledger as Record<string, unknown>).late === true
+          ? "outcome_late"
+          : "outcome_settled",
+      );
       if ((got.uncollectedMicros as number) > 0) bump(this.stats.events, "outcome_uncollected");
     }
     if (type === "expire") bump(this.stats.events, (got.expired as number) > 0 ? "expire_some" : "expire_none");
@@ -415,12 +479,23 @@ export class ModelRun {
     if (!answer.ok) return;
     const { budget, entries } = answer;
     const expected = this.model.budget();
-    check(JSON.stringify(budget) === JSON.stringify(expected), () => `budget ${JSON.stringify(budget)} vs model ${JSON.stringify(expected)}`);
+    check(
+      JSON.stringify(budget) === JSON.stringify(expected),
+      () => `budget ${JSON.stringify(budget)} vs model ${JSON.stringify(expected)}`,
+    );
     const { creditedMicros, committedMicros, reservedMicros, availableMicros } = budget;
-    check([creditedMicros, committedMicros, reservedMicros, availableMicros, entries].every((x) => Number.isSafeInteger(x) && x >= 0),
-      () => `budget not safe: ${JSON.stringify(answer)}`);
-    check(creditedMicros === availableMicros + reservedMicros + committedMicros, () => `credited != available + reserved + committed: ${JSON.stringify(budget)}`);
-    check(entries === this.model.size && entries === this.chain.entries.length, () => `entries ${entries} vs model ${this.model.size}, seen ${this.chain.entries.length}`);
+    check(
+      [creditedMicros, committedMicros, reservedMicros, availableMicros, entries].every((x) => Number.isSafeInteger(x) && x >= 0),
+      () => `budget not safe: ${JSON.stringify(answer)}`,
+    );
+    check(
+      creditedMicros === availableMicros + reservedMicros + committedMicros,
+      () => `credited != available + reserved + committed: ${JSON.stringify(budget)}`,
+    );
+    check(
+      entries === this.model.size && entries === this.chain.entries.length,
+      () => `entries ${entries} vs model ${this.model.size}, seen ${this.chain.entries.length}`,
+    );
     const problems = this.model.problems();
     check(problems.length === 0, () => `model invariants: ${problems.join("; ")}`);
   }
@@ -431,8 +506,10 @@ export class ModelRun {
     // Small pages, so that paging is exercised too.
     const lines = await chainLines(this.stub, 7);
     const report = verifyLines(lines, this.tenantId);
-    check(report.ok && report.tornTail === null && report.entries === this.model.size && report.checkpointsVerified === report.checkpoints,
-      () => `export: ${JSON.stringify(report)}`);
+    check(
+      report.ok && report.tornTail === null && report.entries === this.model.size && report.checkpointsVerified === report.checkpoints,
+      () => `export: ${JSON.stringify(report)}`,
+    );
     check(report.headHex === this.chain.entries.at(-1)?.fp, () => "export head differs from the last entry seen");
     const budget = await this.stub.budget(API_KEY_HASH_HEX);
     check(budget.ok && budget.entries === report.entries, () => `budget().entries ${JSON.stringify(budget)} vs export ${report.entries}`);
@@ -446,12 +523,18 @@ export class ModelRun {
 
   private async compareReservations(): Promise<void> {
     const rows = await runInDurableObject(this.stub, (_instance: TenantLedger, state) =>
-      state.storage.sql.exec<SqlRow>("SELECT id, amount_micros, expires_at_ms, status, resolved_seq FROM reservations ORDER BY id").toArray());
+      state.storage.sql
+        .exec<SqlRow>("SELECT id, amount_micros, expires_at_ms, status, resolved_seq FROM reservations ORDER BY id")
+        .toArray(),
+    );
     const stored = rows.map((r) => JSON.stringify([r.id, r.amount_micros, r.expires_at_ms, r.status, r.resolved_seq]));
     const expected = [...this.model.reservations.values()]
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map((r) => JSON.stringify([r.id, r.amountMicros, r.expiresAtMs, r.status, r.resolvedSeq]));
-    check(JSON.stringify(stored) === JSON.stringify(expected), () => `reservations ${JSON.stringify(stored)} vs model ${JSON.stringify(expected)}`);
+    check(
+      JSON.stringify(stored) === JSON.stringify(expected),
+      () => `reservations ${JSON.stringify(stored)} vs model ${JSON.stringify(expected)}`,
+    );
   }
 
   private async compareCheckpoint(): Promise<void> {

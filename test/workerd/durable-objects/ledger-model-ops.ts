@@ -12,13 +12,24 @@ export type RpcOp =
   | { readonly kind: "create"; readonly amount: unknown }
   | { readonly kind: "top_up"; readonly id: number; readonly amount: unknown }
   | {
-      readonly kind: "decide"; readonly reuseId: number | null; readonly key: number | null; readonly digest: number;
-      readonly costs: readonly unknown[]; readonly recordValid: boolean; readonly wrongKey: boolean;
+      readonly kind: "decide";
+      readonly reuseId: number | null;
+      readonly key: number | null;
+      readonly digest: number;
+      readonly costs: readonly unknown[];
+      readonly recordValid: boolean;
+      readonly wrongKey: boolean;
     }
   | {
-      readonly kind: "outcome"; readonly webhook: number; readonly target: number; readonly targetKind: TargetKind;
+      readonly kind: "outcome";
+      readonly webhook: number;
+      readonly target: number;
+      readonly targetKind: TargetKind;
       /** Names model-<pick>; decisions rank model-0 to model-3, so 4 is never offered. */
-      readonly modelPick: number; readonly actual: unknown; readonly recordValid: boolean; readonly auth: WebhookAuth;
+      readonly modelPick: number;
+      readonly actual: unknown;
+      readonly recordValid: boolean;
+      readonly auth: WebhookAuth;
       /** Sends the run's previous outcome again, same webhook-id and body: a sender's retry. */
       readonly repeat: boolean;
     }
@@ -40,21 +51,27 @@ export type Op =
 /** Amounts that are not money; over RPC NaN, the infinities and -0 survive structured clone. */
 export const POISON_AMOUNTS: readonly unknown[] = [Number.NaN, Infinity, -Infinity, -0, 1e300, 2 ** 53, -1, 1.5, "5", null];
 
-const amount = (maxMicros: number): fc.Arbitrary<unknown> => fc.oneof(
-  { weight: 14, arbitrary: fc.integer({ min: 0, max: maxMicros }) },
-  { weight: 1, arbitrary: fc.constantFrom(0, 1, 2 ** 31 - 1, 2 ** 53 - 2, 2 ** 53 - 1) },
-  { weight: 1, arbitrary: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }) },
-  { weight: 2, arbitrary: fc.constantFrom(...POISON_AMOUNTS) },
-);
+const amount = (maxMicros: number): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    { weight: 14, arbitrary: fc.integer({ min: 0, max: maxMicros }) },
+    { weight: 1, arbitrary: fc.constantFrom(0, 1, 2 ** 31 - 1, 2 ** 53 - 2, 2 ** 53 - 1) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }) },
+    { weight: 2, arbitrary: fc.constantFrom(...POISON_AMOUNTS) },
+  );
 const targetKind = fc.constantFrom<TargetKind>("known", "known", "known", "known", "any_entry", "unknown");
-const mostly = (rare: boolean): fc.Arbitrary<boolean> => fc.oneof({ weight: 19, arbitrary: fc.constant(!rare) }, { weight: 1, arbitrary: fc.constant(rare) });
+const mostly = (rare: boolean): fc.Arbitrary<boolean> =>
+  fc.oneof({ weight: 19, arbitrary: fc.constant(!rare) }, { weight: 1, arbitrary: fc.constant(rare) });
 
 const rpcOp: fc.Arbitrary<RpcOp> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("create" as const), amount: amount(20_000) }) },
   {
     weight: 8,
     // A few fixed amounts, so that a reused top-up id often comes with its first amount (a replay).
-    arbitrary: fc.record({ kind: fc.constant("top_up" as const), id: fc.nat(7), amount: fc.oneof(amount(5_000), fc.constantFrom(100, 2_500)) }),
+    arbitrary: fc.record({
+      kind: fc.constant("top_up" as const),
+      id: fc.nat(7),
+      amount: fc.oneof(amount(5_000), fc.constantFrom(100, 2_500)),
+    }),
   },
   {
     weight: 26,
@@ -64,7 +81,10 @@ const rpcOp: fc.Arbitrary<RpcOp> = fc.oneof(
       key: fc.option(fc.nat(5), { freq: 2 }),
       digest: fc.nat(1),
       // 1 to 4 ranked candidates; now and then none (a kernel gate refused: not_evaluated).
-      costs: fc.oneof({ weight: 15, arbitrary: fc.array(amount(5_000), { minLength: 1, maxLength: 4 }) }, { weight: 1, arbitrary: fc.constant([]) }),
+      costs: fc.oneof(
+        { weight: 15, arbitrary: fc.array(amount(5_000), { minLength: 1, maxLength: 4 }) },
+        { weight: 1, arbitrary: fc.constant([]) },
+      ),
       recordValid: mostly(false),
       wrongKey: fc.oneof({ weight: 39, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     }),
@@ -72,8 +92,13 @@ const rpcOp: fc.Arbitrary<RpcOp> = fc.oneof(
   {
     weight: 18,
     arbitrary: fc.record({
-      kind: fc.constant("outcome" as const), webhook: fc.nat(11), target: fc.nat(60), targetKind,
-      modelPick: fc.constantFrom(0, 0, 0, 0, 1, 2, 3, 4), actual: amount(10_000), recordValid: mostly(false),
+      kind: fc.constant("outcome" as const),
+      webhook: fc.nat(11),
+      target: fc.nat(60),
+      targetKind,
+      modelPick: fc.constantFrom(0, 0, 0, 0, 1, 2, 3, 4),
+      actual: amount(10_000),
+      recordValid: mostly(false),
       repeat: fc.constantFrom(false, false, false, true),
       auth: fc.constantFrom<WebhookAuth>(...Array<WebhookAuth>(18).fill("valid"), "bad_signature", "stale"),
     }),
@@ -88,7 +113,9 @@ export const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 6,
     arbitrary: fc.record({
-      kind: fc.constant("expire" as const), lagMs: fc.constantFrom(0, 0, 0, 2, 20, 200, RESERVATION_TTL_MS + 1), limit: fc.constantFrom(1, 2, 500, 500),
+      kind: fc.constant("expire" as const),
+      lagMs: fc.constantFrom(0, 0, 0, 2, 20, 200, RESERVATION_TTL_MS + 1),
+      limit: fc.constantFrom(1, 2, 500, 500),
     }),
   },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant("alarm" as const), times: fc.constantFrom(1, 1, 2) }) },
@@ -98,12 +125,20 @@ export const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   // on whether its batch committed first, which is the object's right to decide, not the model's.
   {
     weight: 6,
-    arbitrary: fc.record({ kind: fc.constant("burst" as const), ops: fc.array(rpcOp.filter((op) => op.kind !== "create"), { minLength: 2, maxLength: 4 }) }),
+    arbitrary: fc.record({
+      kind: fc.constant("burst" as const),
+      ops: fc.array(
+        rpcOp.filter((op) => op.kind !== "create"),
+        { minLength: 2, maxLength: 4 },
+      ),
+    }),
   },
 );
 
 /** A run: a tenant creation (sometimes with a poisoned amount) and then up to `opsMax - 1` operations. */
 export function runArbitrary(opsMax: number): fc.Arbitrary<readonly Op[]> {
   const first = fc.record({ kind: fc.constant("create" as const), amount: amount(20_000) });
-  return fc.tuple(first, fc.array(opArbitrary, { minLength: 0, maxLength: opsMax - 1, size: "max" })).map(([head, rest]) => [head, ...rest]);
+  return fc
+    .tuple(first, fc.array(opArbitrary, { minLength: 0, maxLength: opsMax - 1, size: "max" }))
+    .map(([head, rest]) => [head, ...rest]);
 }

@@ -19,7 +19,18 @@ export interface DriverStats {
 }
 
 export function emptyStats(): DriverStats {
-  return { runs: 0, operations: 0, rpcCalls: 0, okResults: 0, evictions: 0, bursts: 0, kinds: new Map(), failures: new Map(), events: new Map(), timeMs: new Map() };
+  return {
+    runs: 0,
+    operations: 0,
+    rpcCalls: 0,
+    okResults: 0,
+    evictions: 0,
+    bursts: 0,
+    kinds: new Map(),
+    failures: new Map(),
+    events: new Map(),
+    timeMs: new Map(),
+  };
 }
 
 export function bump(map: Map<string, number>, key: string): void {
@@ -35,7 +46,8 @@ export function check(condition: boolean, message: () => string): void {
 }
 
 export function checkSafeNumbers(value: unknown, where: () => string): void {
-  if (typeof value === "number") check(Number.isSafeInteger(value) && !Object.is(value, -0), () => `unsafe number ${show(value)}; ${where()}`);
+  if (typeof value === "number")
+    check(Number.isSafeInteger(value) && !Object.is(value, -0), () => `unsafe number ${show(value)}; ${where()}`);
   else if (typeof value === "object" && value !== null) for (const inner of Object.values(value)) checkSafeNumbers(inner, where);
 }
 
@@ -53,30 +65,62 @@ export function traceValue(_key: string, value: unknown): unknown {
 export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
 }
 
 /** One line that says what a set of runs exercised, for the test log. */
 export function describeStats(stats: DriverStats): string {
   const json = (map: Map<string, number>): string => JSON.stringify(Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1))));
-  return `${stats.runs} runs, ${stats.operations} operations, ${stats.rpcCalls} RPC commands (${stats.okResults} ok), ${stats.bursts} bursts, ` +
-    `${stats.evictions} evictions; kinds ${json(stats.kinds)}; refusals ${json(stats.failures)}; events ${json(stats.events)}; ms ${json(stats.timeMs)}`;
+  return (
+    `${stats.runs} runs, ${stats.operations} operations, ${stats.rpcCalls} RPC commands (${stats.okResults} ok), ${stats.bursts} bursts, ` +
+    `${stats.evictions} evictions; kinds ${json(stats.kinds)}; refusals ${json(stats.failures)}; events ${json(stats.events)}; ms ${json(stats.timeMs)}`
+  );
 }
 
 /** Every refusal and every interesting success the runs must reach, so that none quietly stops being exercised. */
 export function expectCoverage(stats: DriverStats): void {
   for (const code of [
-    "amount_invalid", "balance_limit_exceeded", "idempotency_key_reused", "decision_unknown", "decision_not_reserved",
-    "outcome_already_recorded", "reservation_unknown", "reservation_already_resolved", "tenant_exists", "tenant_unknown",
-    "record_invalid", "tenant_suspended", "unauthorized", "webhook_signature_invalid", "webhook_timestamp_stale",
-    "webhook_id_reused", "outcome_model_not_offered",
+    "amount_invalid",
+    "balance_limit_exceeded",
+    "idempotency_key_reused",
+    "decision_unknown",
+    "decision_not_reserved",
+    "outcome_already_recorded",
+    "reservation_unknown",
+    "reservation_already_resolved",
+    "tenant_exists",
+    "tenant_unknown",
+    "record_invalid",
+    "tenant_suspended",
+    "unauthorized",
+    "webhook_signature_invalid",
+    "webhook_timestamp_stale",
+    "webhook_id_reused",
+    "outcome_model_not_offered",
   ]) {
     expect(stats.failures.get(code) ?? 0, code).toBeGreaterThan(0);
   }
   for (const event of [
-    "decide_pass", "decide_fail", "decide_not_evaluated", "decide_replayed", "outcome_settled", "outcome_late", "outcome_uncollected",
-    "outcome_replayed", "release_replayed", "top_up_replayed", "expire_some", "expire_none", "alarm_ran",
-    "alarm_none_scheduled", "checkpoint_signed", "alarm_signed_nothing",
+    "decide_pass",
+    "decide_fail",
+    "decide_not_evaluated",
+    "decide_replayed",
+    "outcome_settled",
+    "outcome_late",
+    "outcome_uncollected",
+    "outcome_replayed",
+    "release_replayed",
+    "top_up_replayed",
+    "expire_some",
+    "expire_none",
+    "alarm_ran",
+    "alarm_none_scheduled",
+    "checkpoint_signed",
+    "alarm_signed_nothing",
   ]) {
     expect(stats.events.get(event) ?? 0, event).toBeGreaterThan(0);
   }

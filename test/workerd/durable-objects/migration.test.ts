@@ -25,8 +25,18 @@ import { MemoryStore } from "../../../src/ledger/memory-store.ts";
 import { parseSignerKey } from "../../../src/ledger/signed-note.ts";
 import type { LedgerWrite, TenantRow } from "../../../src/ledger/store.ts";
 import {
-  API_KEY_HASH_HEX, checkpointOrigin, dumpTables, expectChainVerifies, freshName, ledgerStub, postOutcome, RESERVATION_TTL_MS,
-  synthetic, WEBHOOK_SECRET, type LedgerStub, type SqlRow,
+  API_KEY_HASH_HEX,
+  checkpointOrigin,
+  dumpTables,
+  expectChainVerifies,
+  freshName,
+  ledgerStub,
+  postOutcome,
+  RESERVATION_TTL_MS,
+  synthetic,
+  WEBHOOK_SECRET,
+  type LedgerStub,
+  type SqlRow,
 } from "./ledger-do-fixtures.ts";
 import type { DecideInput } from "../../../src/durable-objects/ledger-rpc.ts";
 
@@ -47,48 +57,110 @@ class RecordingStore extends MemoryStore {
 function writeOld(sql: SqlStorage, write: LedgerWrite, version: 1 | 2): void {
   if (version === 2 && write.table === "tenant") {
     const t = write.row;
-    sql.exec(`INSERT OR REPLACE INTO tenant (id, tenant_id, name, status, mode, allowed_provider_mask, rate_limit_per_minute, cost_cap_micros,
+    sql.exec(
+      `INSERT OR REPLACE INTO tenant (id, tenant_id, name, status, mode, allowed_provider_mask, rate_limit_per_minute, cost_cap_micros,
       api_key_hash_hex, api_key_id, webhook_secret, created_at_ms) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    t.tenantId, t.name, t.status, t.mode, t.allowedProviderMask, t.rateLimitPerMinute, t.costCapMicros, t.apiKeyHashHex, t.apiKeyId, t.webhookSecret, t.createdAtMs);
+      t.tenantId,
+      t.name,
+      t.status,
+      t.mode,
+      t.allowedProviderMask,
+      t.rateLimitPerMinute,
+      t.costCapMicros,
+      t.apiKeyHashHex,
+      t.apiKeyId,
+      t.webhookSecret,
+      t.createdAtMs,
+    );
     return;
   }
   switch (write.table) {
     case "head": {
       const h = write.row;
-      sql.exec("INSERT OR REPLACE INTO head (id, size, head_hex, credited_micros, committed_micros, reserved_micros, checkpoint_size) VALUES (1, ?, ?, ?, ?, ?, ?)",
-        h.size, h.headHex, h.creditedMicros, h.committedMicros, h.reservedMicros, h.checkpointSize);
+      sql.exec(
+        "INSERT OR REPLACE INTO head (id, size, head_hex, credited_micros, committed_micros, reserved_micros, checkpoint_size) VALUES (1, ?, ?, ?, ?, ?, ?)",
+        h.size,
+        h.headHex,
+        h.creditedMicros,
+        h.committedMicros,
+        h.reservedMicros,
+        h.checkpointSize,
+      );
       return;
     }
     case "tenant": {
       const t = write.row;
-      sql.exec(`INSERT OR REPLACE INTO tenant (id, tenant_id, name, status, allowed_provider_mask, rate_limit_per_minute, cost_cap_micros,
+      sql.exec(
+        `INSERT OR REPLACE INTO tenant (id, tenant_id, name, status, allowed_provider_mask, rate_limit_per_minute, cost_cap_micros,
         api_key_hash_hex, api_key_id, webhook_secret, created_at_ms) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      t.tenantId, t.name, t.status, t.allowedProviderMask, t.rateLimitPerMinute, t.costCapMicros, t.apiKeyHashHex, t.apiKeyId, t.webhookSecret, t.createdAtMs);
+        t.tenantId,
+        t.name,
+        t.status,
+        t.allowedProviderMask,
+        t.rateLimitPerMinute,
+        t.costCapMicros,
+        t.apiKeyHashHex,
+        t.apiKeyId,
+        t.webhookSecret,
+        t.createdAtMs,
+      );
       return;
     }
     case "entry":
-      sql.exec("INSERT INTO entries (seq, kind, ts_ms, fp_hex, line) VALUES (?, ?, ?, ?, ?)", write.row.seq, write.row.kind, write.row.tsMs, write.row.fpHex, write.row.line);
+      sql.exec(
+        "INSERT INTO entries (seq, kind, ts_ms, fp_hex, line) VALUES (?, ?, ?, ?, ?)",
+        write.row.seq,
+        write.row.kind,
+        write.row.tsMs,
+        write.row.fpHex,
+        write.row.line,
+      );
       return;
     case "node":
-      sql.exec("INSERT OR REPLACE INTO merkle_nodes (level, idx, hash_hex) VALUES (?, ?, ?)", write.level, write.index, bytesToHex(write.hash));
+      sql.exec(
+        "INSERT OR REPLACE INTO merkle_nodes (level, idx, hash_hex) VALUES (?, ?, ?)",
+        write.level,
+        write.index,
+        bytesToHex(write.hash),
+      );
       return;
     case "reservation": {
       const r = write.row;
-      sql.exec("INSERT OR REPLACE INTO reservations (id, decision_seq, amount_micros, created_at_ms, expires_at_ms, status, resolved_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        r.id, r.decisionSeq, r.amountMicros, r.createdAtMs, r.expiresAtMs, r.status, r.resolvedSeq);
+      sql.exec(
+        "INSERT OR REPLACE INTO reservations (id, decision_seq, amount_micros, created_at_ms, expires_at_ms, status, resolved_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        r.id,
+        r.decisionSeq,
+        r.amountMicros,
+        r.createdAtMs,
+        r.expiresAtMs,
+        r.status,
+        r.resolvedSeq,
+      );
       return;
     }
     case "keyed":
       sql.exec("INSERT OR REPLACE INTO keyed (scope, key, value) VALUES (?, ?, ?)", write.scope, write.key, write.value);
       return;
     case "outbox":
-      sql.exec("INSERT OR REPLACE INTO outbox (id, payload, attempts, next_attempt_ms) VALUES (?, ?, ?, ?)", write.row.id, write.row.payload, write.row.attempts, write.row.nextAttemptMs);
+      sql.exec(
+        "INSERT OR REPLACE INTO outbox (id, payload, attempts, next_attempt_ms) VALUES (?, ?, ?, ?)",
+        write.row.id,
+        write.row.payload,
+        write.row.attempts,
+        write.row.nextAttemptMs,
+      );
       return;
     case "outbox_delete":
       sql.exec("DELETE FROM outbox WHERE id = ?", write.id);
       return;
     case "checkpoint":
-      sql.exec("INSERT INTO checkpoints (tree_size, root_hex, note, seq) VALUES (?, ?, ?, ?)", write.row.treeSize, write.row.rootHex, write.row.note, write.row.seq);
+      sql.exec(
+        "INSERT INTO checkpoints (tree_size, root_hex, note, seq) VALUES (?, ?, ?, ?)",
+        write.row.treeSize,
+        write.row.rootHex,
+        write.row.note,
+        write.row.seq,
+      );
       return;
     case "truncate_entries":
       sql.exec("DELETE FROM entries WHERE seq >= ?", write.fromSeq);
@@ -104,9 +176,15 @@ function signer() {
 
 function decideCommand(decisionId: string, costMicros: number, nowMs: number): LedgerCommand {
   return {
-    type: "decide", decisionId, idempotencyKey: `key-${decisionId}`, requestDigestHex: `digest-${decisionId}`,
-    candidates: [{ option: "model-a", costMicros }], record: { request: decisionId }, learnerContext: { regime: "coding" },
-    reservationTtlMs: RESERVATION_TTL_MS, nowMs,
+    type: "decide",
+    decisionId,
+    idempotencyKey: `key-${decisionId}`,
+    requestDigestHex: `digest-${decisionId}`,
+    candidates: [{ option: "model-a", costMicros }],
+    record: { request: decisionId },
+    learnerContext: { regime: "coding" },
+    reservationTtlMs: RESERVATION_TTL_MS,
+    nowMs,
   };
 }
 
@@ -123,8 +201,18 @@ async function buildLedger(tenantId: string): Promise<V1Ledger> {
   const engine = new LedgerEngine(store, { defer: (flush) => queueMicrotask(flush) });
   const nowMs = Date.now();
   const tenant: TenantRow = {
-    tenantId, name: `Tenant ${tenantId}`, status: "active", mode: "live", pack: "llm", allowedProviderMask: 0xffff, rateLimitPerMinute: 1_000_000,
-    costCapMicros: -1, apiKeyHashHex: API_KEY_HASH_HEX, apiKeyId: "key-1", webhookSecret: WEBHOOK_SECRET, createdAtMs: nowMs,
+    tenantId,
+    name: `Tenant ${tenantId}`,
+    status: "active",
+    mode: "live",
+    pack: "llm",
+    allowedProviderMask: 0xffff,
+    rateLimitPerMinute: 1_000_000,
+    costCapMicros: -1,
+    apiKeyHashHex: API_KEY_HASH_HEX,
+    apiKeyId: "key-1",
+    webhookSecret: WEBHOOK_SECRET,
+    createdAtMs: nowMs,
   };
   const run = async (command: LedgerCommand): Promise<Record<string, unknown>> => {
     const result = (await engine.submit(command)) as Record<string, unknown>;
@@ -137,8 +225,15 @@ async function buildLedger(tenantId: string): Promise<V1Ledger> {
   await run(decideCommand("dec-released", 3_000, nowMs));
   await run(decideCommand("dec-refused", 1_000_000, nowMs));
   await run({
-    type: "outcome", webhookId: "wh-1", requestDigestHex: "body-1", decisionFingerprint: String(settled.fingerprint), model: "model-a",
-    actualCostMicros: 3_500, record: { quality_bps: 9_000 }, learnerOutcome: { success: true }, nowMs,
+    type: "outcome",
+    webhookId: "wh-1",
+    requestDigestHex: "body-1",
+    decisionFingerprint: String(settled.fingerprint),
+    model: "model-a",
+    actualCostMicros: 3_500,
+    record: { quality_bps: 9_000 },
+    learnerOutcome: { success: true },
+    nowMs,
   });
   await run({ type: "release", reservationId: "dec-released", nowMs });
   await run({ type: "checkpoint", origin: checkpointOrigin(tenantId), signer: signer(), nowMs });
@@ -147,9 +242,14 @@ async function buildLedger(tenantId: string): Promise<V1Ledger> {
 }
 
 /** workerd's `process` (nodejs_compat), typed here because the workerd tests have no Node types. */
-const nodeProcess = (globalThis as unknown as {
-  process: { on(event: "unhandledRejection", listener: (reason: unknown) => void): void; off(event: "unhandledRejection", listener: (reason: unknown) => void): void };
-}).process;
+const nodeProcess = (
+  globalThis as unknown as {
+    process: {
+      on(event: "unhandledRejection", listener: (reason: unknown) => void): void;
+      off(event: "unhandledRejection", listener: (reason: unknown) => void): void;
+    };
+  }
+).process;
 
 function popCount(value: number): number {
   let count = 0;
@@ -158,11 +258,17 @@ function popCount(value: number): number {
 }
 
 function tableColumns(sql: SqlStorage, table: string): string[] {
-  return sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info('${table}')`).toArray().map((row) => row.name);
+  return sql
+    .exec<{ name: string }>(`SELECT name FROM pragma_table_info('${table}')`)
+    .toArray()
+    .map((row) => row.name);
 }
 
 function appliedVersions(sql: SqlStorage): number[] {
-  return sql.exec<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version").toArray().map((row) => Number(row.version));
+  return sql
+    .exec<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version")
+    .toArray()
+    .map((row) => Number(row.version));
 }
 
 /** Makes `stub` a v1 (or v2) object holding `ledger`'s rows; returns its tables as written. */
@@ -170,7 +276,9 @@ async function plantV1Object(stub: LedgerStub, ledger: V1Ledger, version: 1 | 2 
   return runInDurableObject(stub, (_instance: TenantLedger, state) => {
     const sql = state.storage.sql;
     // A fresh object is vacant; drop anything all the same, so the schema is exactly v1's.
-    for (const row of sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'sqlite_%'").toArray()) {
+    for (const row of sql
+      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'sqlite_%'")
+      .toArray()) {
       sql.exec(`DROP TABLE IF EXISTS "${row.name}"`);
     }
     expect(isVacant(sql)).toBe(true);
@@ -206,10 +314,17 @@ describe("TenantLedger schema migrations", () => {
     expect(Object.keys(v1Tables)).toEqual(V1_TABLES);
     // Every row the ledger committed reads back from the v1 tables as it was written.
     const head = ledger.engine.head;
-    expect(v1Tables.head).toEqual([{
-      id: 1, size: head.size, head_hex: head.headHex, credited_micros: head.creditedMicros, committed_micros: head.committedMicros,
-      reserved_micros: head.reservedMicros, checkpoint_size: head.checkpointSize,
-    }]);
+    expect(v1Tables.head).toEqual([
+      {
+        id: 1,
+        size: head.size,
+        head_hex: head.headHex,
+        credited_micros: head.creditedMicros,
+        committed_micros: head.committedMicros,
+        reserved_micros: head.reservedMicros,
+        checkpoint_size: head.checkpointSize,
+      },
+    ]);
     expect(v1Tables.entries!.map((row) => [row.seq, row.fp_hex, row.line])).toEqual(
       ledger.store.readEntries(0, 1000).map((row) => [row.seq, row.fpHex, row.line]),
     );
@@ -240,7 +355,10 @@ describe("TenantLedger schema migrations", () => {
     // Every v1 row is still there, unchanged; the tenant row only gained mode = 'live'.
     for (const [table, rows] of Object.entries(v1Tables)) {
       if (table === "schema_migrations") continue;
-      const after = table === "tenant" ? v2Tables.tenant!.map(({ mode, pack, ...rest }) => (expect([mode, pack]).toEqual(["live", "llm"]), rest)) : v2Tables[table];
+      const after =
+        table === "tenant"
+          ? v2Tables.tenant!.map(({ mode, pack, ...rest }) => (expect([mode, pack]).toEqual(["live", "llm"]), rest))
+          : v2Tables[table];
       expect(after, table).toEqual(rows);
     }
     const tenant = await stub.adminTenant();
@@ -250,18 +368,36 @@ describe("TenantLedger schema migrations", () => {
     expect(lines.ok && lines.lines).toEqual(ledger.store.readEntries(0, 1000).map((row) => row.line));
 
     // The migrated ledger serves: a new decision, and an outcome for a decision made under v1.
-    const decided = await stub.decide(API_KEY_HASH_HEX, synthetic<DecideInput>({
-      decisionId: "dec-after", idempotencyKey: null, requestDigestHex: "d", candidates: [{ option: "model-a", costMicros: 500 }],
-      record: { request: "dec-after" }, learnerContext: { regime: "coding" },
-    }));
+    const decided = await stub.decide(
+      API_KEY_HASH_HEX,
+      synthetic<DecideInput>({
+        decisionId: "dec-after",
+        idempotencyKey: null,
+        requestDigestHex: "d",
+        candidates: [{ option: "model-a", costMicros: 500 }],
+        record: { request: "dec-after" },
+        learnerContext: { regime: "coding" },
+      }),
+    );
     expect(decided.result).toMatchObject({ ok: true, seq: ledger.engine.head.size, budgetVerdict: "pass" });
-    const settled = await postOutcome(stub, { webhookId: "wh-after", decisionFingerprint: ledger.openDecisionFingerprint, actualCostMicros: 1_500 });
+    const settled = await postOutcome(stub, {
+      webhookId: "wh-after",
+      decisionFingerprint: ledger.openDecisionFingerprint,
+      actualCostMicros: 1_500,
+    });
     expect(settled).toMatchObject({ ok: true, committedMicros: 1_500, releasedMicros: 500, replayed: false });
     // A v1 idempotency record still answers its retry.
-    const retried = await stub.decide(API_KEY_HASH_HEX, synthetic<DecideInput>({
-      decisionId: "dec-settled", idempotencyKey: "key-dec-settled", requestDigestHex: "digest-dec-settled",
-      candidates: [{ option: "model-a", costMicros: 4_000 }], record: { request: "dec-settled" }, learnerContext: { regime: "coding" },
-    }));
+    const retried = await stub.decide(
+      API_KEY_HASH_HEX,
+      synthetic<DecideInput>({
+        decisionId: "dec-settled",
+        idempotencyKey: "key-dec-settled",
+        requestDigestHex: "digest-dec-settled",
+        candidates: [{ option: "model-a", costMicros: 4_000 }],
+        record: { request: "dec-settled" },
+        learnerContext: { regime: "coding" },
+      }),
+    );
     expect(retried.result).toMatchObject({ ok: true, seq: 2, replayed: true });
     const after = await stub.budget(API_KEY_HASH_HEX);
     if (!after.ok) throw new Error(after.code);
@@ -296,10 +432,17 @@ describe("TenantLedger schema migrations", () => {
     // The worker reads the pack from the tenant's view; a tenant from before packs is an LLM tenant.
     const view = await stub.tenant(API_KEY_HASH_HEX);
     expect(view.ok && view.tenant.pack).toBe("llm");
-    const decided = await stub.decide(API_KEY_HASH_HEX, synthetic<DecideInput>({
-      decisionId: "dec-v3", idempotencyKey: null, requestDigestHex: "d", candidates: [{ option: "model-a", costMicros: 500 }],
-      record: { request: "dec-v3" }, learnerContext: { regime: "coding" },
-    }));
+    const decided = await stub.decide(
+      API_KEY_HASH_HEX,
+      synthetic<DecideInput>({
+        decisionId: "dec-v3",
+        idempotencyKey: null,
+        requestDigestHex: "d",
+        candidates: [{ option: "model-a", costMicros: 500 }],
+        record: { request: "dec-v3" },
+        learnerContext: { regime: "coding" },
+      }),
+    );
     expect(decided.result).toMatchObject({ ok: true, seq: ledger.engine.head.size, budgetVerdict: "pass" });
     await expectChainVerifies(stub, tenantId, ledger.engine.head.size + 1);
   });
@@ -332,9 +475,16 @@ describe("TenantLedger schema migrations", () => {
     expect((await stub.budget(API_KEY_HASH_HEX)).ok).toBe(true);
     const known = LEDGER_MIGRATIONS.at(-1)!.version;
     await runInDurableObject(stub, (_instance: TenantLedger, state) => {
-      state.storage.sql.exec("INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)", known + 1, "0003_from_the_future", Date.now());
+      state.storage.sql.exec(
+        "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)",
+        known + 1,
+        "0003_from_the_future",
+        Date.now(),
+      );
       const tables = dumpTables(state.storage.sql);
-      expect(() => migrate(state.storage, LEDGER_MIGRATIONS, Date.now())).toThrow(`schema version ${known + 1} is newer than this code (${known})`);
+      expect(() => migrate(state.storage, LEDGER_MIGRATIONS, Date.now())).toThrow(
+        `schema version ${known + 1} is newer than this code (${known})`,
+      );
       expect(dumpTables(state.storage.sql)).toEqual(tables);
       // Refused before any transaction: not a row changed, the recorded version stays the newer one.
       expect(currentVersion(state.storage.sql)).toBe(known + 1);
@@ -347,12 +497,25 @@ describe("TenantLedger schema migrations", () => {
     nodeProcess.on("unhandledRejection", collect);
     try {
       await evictDurableObject(stub);
-      const refused = { ok: false, code: "storage_unavailable", detail: expect.stringMatching(new RegExp(`schema version ${LEDGER_MIGRATIONS.length + 1} is newer than this code \\(${LEDGER_MIGRATIONS.length}\\)`)) };
+      const refused = {
+        ok: false,
+        code: "storage_unavailable",
+        detail: expect.stringMatching(
+          new RegExp(`schema version ${LEDGER_MIGRATIONS.length + 1} is newer than this code \\(${LEDGER_MIGRATIONS.length}\\)`),
+        ),
+      };
       expect(await stub.budget(API_KEY_HASH_HEX)).toEqual(refused);
-      const decided = await stub.decide(API_KEY_HASH_HEX, synthetic<DecideInput>({
-        decisionId: "dec-future", idempotencyKey: null, requestDigestHex: "d", candidates: [{ option: "model-a", costMicros: 1 }],
-        record: {}, learnerContext: null,
-      }));
+      const decided = await stub.decide(
+        API_KEY_HASH_HEX,
+        synthetic<DecideInput>({
+          decisionId: "dec-future",
+          idempotencyKey: null,
+          requestDigestHex: "d",
+          candidates: [{ option: "model-a", costMicros: 1 }],
+          record: {},
+          learnerContext: null,
+        }),
+      );
       expect(decided.result).toEqual(refused);
       expect(await stub.topUp("top-future", 1)).toEqual(refused);
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -17,14 +17,34 @@ import { sealEntry } from "../../../src/ledger/entry.ts";
 import { leafHash } from "../../../src/ledger/merkle.ts";
 import { parseSignerKey, verifierKeyText } from "../../../src/ledger/signed-note.ts";
 import {
-  API_KEY_HASH_HEX, CHECKPOINT_INTERVAL_MS, chainLines, checkpointOrigin, DEV_VERIFIER_KEY_TEXT, devVerifier, dumpTables, expectChainVerifies, freshName,
-  internals, ledgerStub, postOutcome, RESERVATION_TTL_MS, synthetic, tenantInput, verifyLines, withEngine, type LedgerStub,
+  API_KEY_HASH_HEX,
+  CHECKPOINT_INTERVAL_MS,
+  chainLines,
+  checkpointOrigin,
+  DEV_VERIFIER_KEY_TEXT,
+  devVerifier,
+  dumpTables,
+  expectChainVerifies,
+  freshName,
+  internals,
+  ledgerStub,
+  postOutcome,
+  RESERVATION_TTL_MS,
+  synthetic,
+  tenantInput,
+  verifyLines,
+  withEngine,
+  type LedgerStub,
 } from "./ledger-do-fixtures.ts";
 
 function decideInput(decisionId: string, costMicros: number): DecideInput {
   return synthetic<DecideInput>({
-    decisionId, idempotencyKey: null, requestDigestHex: `digest-${decisionId}`, candidates: [{ option: "model-a", costMicros }],
-    record: { request: decisionId }, learnerContext: { regime: "coding" },
+    decisionId,
+    idempotencyKey: null,
+    requestDigestHex: `digest-${decisionId}`,
+    candidates: [{ option: "model-a", costMicros }],
+    record: { request: decisionId },
+    learnerContext: { regime: "coding" },
   });
 }
 
@@ -45,7 +65,11 @@ async function seededLedger(prefix: string): Promise<{ stub: LedgerStub; tenantI
   const stub = ledgerStub(tenantId);
   expect((await stub.createTenant(tenantInput(tenantId, 10_000))).ok).toBe(true);
   expect((await stub.topUp("top-1", 5_000)).ok).toBe(true);
-  for (const [id, cost] of [["dec-a", 1_000], ["dec-b", 2_000], ["dec-c", 3_000]] as const) {
+  for (const [id, cost] of [
+    ["dec-a", 1_000],
+    ["dec-b", 2_000],
+    ["dec-c", 3_000],
+  ] as const) {
     expect((await stub.decide(API_KEY_HASH_HEX, decideInput(id, cost))).result.ok).toBe(true);
   }
   expect((await stub.release(API_KEY_HASH_HEX, "dec-b")).result.ok).toBe(true);
@@ -68,13 +92,24 @@ function damage(stub: LedgerStub, statements: readonly (readonly [string, ...(st
 
 // Damage after the last checkpoint (at seq 6), which is what recovery re-verifies on start.
 const DAMAGE: readonly { readonly name: string; readonly statements: readonly (readonly [string, ...(string | number)[]])[] }[] = [
-  { name: "a changed amount in an entry's record", statements: [["UPDATE entries SET line = replace(line, '\"reserved_micros\":500', '\"reserved_micros\":501') WHERE seq = 7"]] },
+  {
+    name: "a changed amount in an entry's record",
+    statements: [["UPDATE entries SET line = replace(line, '\"reserved_micros\":500', '\"reserved_micros\":501') WHERE seq = 7"]],
+  },
   { name: "a line cut short", statements: [["UPDATE entries SET line = substr(line, 1, length(line) - 10) WHERE seq = 8"]] },
-  { name: "a changed fingerprint column (the line is intact)", statements: [["UPDATE entries SET fp_hex = ? WHERE seq = 8", "00".repeat(32)]] },
+  {
+    name: "a changed fingerprint column (the line is intact)",
+    statements: [["UPDATE entries SET fp_hex = ? WHERE seq = 8", "00".repeat(32)]],
+  },
   { name: "a missing entry in the middle", statements: [["DELETE FROM entries WHERE seq = 8"]] },
-  { name: "two entries swapped", statements: [
-    ["UPDATE entries SET seq = -1 WHERE seq = 7"], ["UPDATE entries SET seq = 7 WHERE seq = 8"], ["UPDATE entries SET seq = 8 WHERE seq = -1"],
-  ] },
+  {
+    name: "two entries swapped",
+    statements: [
+      ["UPDATE entries SET seq = -1 WHERE seq = 7"],
+      ["UPDATE entries SET seq = 7 WHERE seq = 8"],
+      ["UPDATE entries SET seq = 8 WHERE seq = -1"],
+    ],
+  },
   { name: "a changed Merkle leaf", statements: [["UPDATE merkle_nodes SET hash_hex = ? WHERE level = 0 AND idx = 8", "11".repeat(32)]] },
   { name: "the last committed entry missing", statements: [["DELETE FROM entries WHERE seq = 9"]] },
   { name: "a head that names another last entry", statements: [["UPDATE head SET head_hex = ? WHERE id = 1", "22".repeat(32)]] },
@@ -97,7 +132,9 @@ describe("TenantLedger recovery on start", () => {
     expect(await stub.tenant(API_KEY_HASH_HEX)).toMatchObject(refused);
     expect(await stub.adminTenant()).toMatchObject(refused);
     expect(await stub.decide(API_KEY_HASH_HEX, decideInput("dec-after-damage", 1))).toMatchObject({ result: refused, rate: null });
-    expect(await postOutcome(stub, { webhookId: "wh-after-damage", decisionFingerprint: "ee".repeat(32), actualCostMicros: 1 })).toMatchObject(refused);
+    expect(
+      await postOutcome(stub, { webhookId: "wh-after-damage", decisionFingerprint: "ee".repeat(32), actualCostMicros: 1 }),
+    ).toMatchObject(refused);
     expect(await stub.chainPage(API_KEY_HASH_HEX, 0, 100)).toMatchObject(refused);
     expect(await stub.proof(API_KEY_HASH_HEX, 0)).toMatchObject(refused);
     expect(await stub.latestCheckpoint(API_KEY_HASH_HEX)).toMatchObject(refused);
@@ -142,13 +179,28 @@ describe("TenantLedger recovery on start", () => {
       const last = sql.exec<{ fp_hex: string }>("SELECT fp_hex FROM entries WHERE seq = ?", size - 1).one();
       const sealed = sealEntry(hexToBytes(last.fp_hex), size, "decision", Date.now(), { decision: { request: "never-committed" } });
       const line = wellFormed ? sealed.line : `${sealed.line.slice(0, 40)}\u0000garbage`;
-      sql.exec("INSERT INTO entries (seq, kind, ts_ms, fp_hex, line) VALUES (?, ?, ?, ?, ?)", size, "decision", Date.now(), sealed.fpHex, line);
-      if (wellFormed) sql.exec("INSERT OR REPLACE INTO merkle_nodes (level, idx, hash_hex) VALUES (0, ?, ?)", size, bytesToHex(leafHash(hexToBytes(sealed.fpHex))));
+      sql.exec(
+        "INSERT INTO entries (seq, kind, ts_ms, fp_hex, line) VALUES (?, ?, ?, ?, ?)",
+        size,
+        "decision",
+        Date.now(),
+        sealed.fpHex,
+        line,
+      );
+      if (wellFormed)
+        sql.exec(
+          "INSERT OR REPLACE INTO merkle_nodes (level, idx, hash_hex) VALUES (0, ?, ?)",
+          size,
+          bytesToHex(leafHash(hexToBytes(sealed.fpHex))),
+        );
     });
     await evictDurableObject(stub);
     expect(await entriesOf(stub)).toBe(size);
-    const rows = await runInDurableObject(stub, (_instance: TenantLedger, state) =>
-      state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM entries WHERE seq >= ?", size).one().n);
+    const rows = await runInDurableObject(
+      stub,
+      (_instance: TenantLedger, state) =>
+        state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM entries WHERE seq >= ?", size).one().n,
+    );
     expect(rows).toBe(0);
     await expectChainVerifies(stub, tenantId, size);
     // The dropped seq is free again: the next decision takes it, and the chain still verifies.
@@ -198,14 +250,24 @@ describe("TenantLedger alarm", () => {
     const tenantId = freshName("alarm");
     const stub = ledgerStub(tenantId);
     expect((await stub.createTenant(tenantInput(tenantId, 10_000))).ok).toBe(true);
-    for (const [id, cost] of [["dec-a", 1_000], ["dec-b", 2_000], ["dec-c", 3_000]] as const) {
+    for (const [id, cost] of [
+      ["dec-a", 1_000],
+      ["dec-b", 2_000],
+      ["dec-c", 3_000],
+    ] as const) {
       expect((await stub.decide(API_KEY_HASH_HEX, decideInput(id, cost))).result.ok).toBe(true);
     }
     expect(await stub.latestCheckpoint(API_KEY_HASH_HEX)).toMatchObject({ ok: false, code: "checkpoint_not_found" });
     await evictDurableObject(stub);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const lines = await chainLines(stub);
-    expect(lines.map((line) => (JSON.parse(line) as { kind: string }).kind)).toEqual(["budget", "decision", "decision", "decision", "checkpoint"]);
+    expect(lines.map((line) => (JSON.parse(line) as { kind: string }).kind)).toEqual([
+      "budget",
+      "decision",
+      "decision",
+      "decision",
+      "checkpoint",
+    ]);
     const latest = await stub.latestCheckpoint(API_KEY_HASH_HEX);
     if (!latest.ok) throw new Error(latest.code);
     expect(latest.treeSize).toBe(4);
@@ -255,18 +317,30 @@ describe("TenantLedger alarm", () => {
     const stub = ledgerStub(tenantId);
     expect((await stub.createTenant(tenantInput(tenantId, 10_000))).ok).toBe(true);
     const decided = [];
-    for (const [id, cost] of [["dec-a", 1_000], ["dec-b", 2_000], ["dec-c", 3_000]] as const) decided.push(await stub.decide(API_KEY_HASH_HEX, decideInput(id, cost)));
+    for (const [id, cost] of [
+      ["dec-a", 1_000],
+      ["dec-b", 2_000],
+      ["dec-c", 3_000],
+    ] as const)
+      decided.push(await stub.decide(API_KEY_HASH_HEX, decideInput(id, cost)));
     const settledFingerprint = decided[0]!.result.ok ? decided[0]!.result.fingerprint : "";
-    expect(await postOutcome(stub, { webhookId: "wh-a", decisionFingerprint: settledFingerprint, actualCostMicros: 800 })).toMatchObject({ ok: true });
+    expect(await postOutcome(stub, { webhookId: "wh-a", decisionFingerprint: settledFingerprint, actualCostMicros: 800 })).toMatchObject({
+      ok: true,
+    });
     // workerd's clock cannot be moved: the engine's expire command runs inside the object at its
     // now + TTL + 1 ms, as the alarm would submit it ten minutes late.
-    const lateExpiry = () => withEngine(stub, (engine) => engine.submit({ type: "expire", nowMs: Date.now() + RESERVATION_TTL_MS + 1, limit: 500 }));
+    const lateExpiry = () =>
+      withEngine(stub, (engine) => engine.submit({ type: "expire", nowMs: Date.now() + RESERVATION_TTL_MS + 1, limit: 500 }));
     expect(await lateExpiry()).toMatchObject({ ok: true, expired: 2, releasedMicros: 5_000 });
     const size = await entriesOf(stub);
-    const expiries = (await chainLines(stub)).map((line) => JSON.parse(line) as { record: { op?: string; reservation_ids?: string[] } })
+    const expiries = (await chainLines(stub))
+      .map((line) => JSON.parse(line) as { record: { op?: string; reservation_ids?: string[] } })
       .filter((entry) => entry.record.op === "expire");
     expect(expiries.map((entry) => entry.record.reservation_ids)).toEqual([["dec-b", "dec-c"]]);
-    expect(await stub.budget(API_KEY_HASH_HEX)).toMatchObject({ ok: true, budget: { reservedMicros: 0, committedMicros: 800, availableMicros: 9_200 } });
+    expect(await stub.budget(API_KEY_HASH_HEX)).toMatchObject({
+      ok: true,
+      budget: { reservedMicros: 0, committedMicros: 800, availableMicros: 9_200 },
+    });
 
     // Duplicated, and then the real alarm (whatever is scheduled): nothing expires twice.
     expect(await lateExpiry()).toEqual({ ok: true, expired: 0, releasedMicros: 0, seq: null });

@@ -8,15 +8,30 @@ describe("TenantLedger smoke", () => {
   it("creates a tenant, decides, reports budget and exports a chain", async () => {
     const stub = env.TENANT_LEDGER.get(env.TENANT_LEDGER.idFromName("smoke"));
     const created = await stub.createTenant({
-      tenantId: "smoke", name: "Smoke", initialBudgetMicros: 1_000_000, allowedProviderMask: 0xffff,
-      rateLimitPerMinute: 600, costCapMicros: -1, apiKeyHashHex: "ab".repeat(32), apiKeyId: "k1",
-      webhookSecret: "whsec_" + btoa("0123456789abcdef0123"), mode: "live", pack: "llm",
+      tenantId: "smoke",
+      name: "Smoke",
+      initialBudgetMicros: 1_000_000,
+      allowedProviderMask: 0xffff,
+      rateLimitPerMinute: 600,
+      costCapMicros: -1,
+      apiKeyHashHex: "ab".repeat(32),
+      apiKeyId: "k1",
+      webhookSecret: "whsec_" + btoa("0123456789abcdef0123"),
+      mode: "live",
+      pack: "llm",
     });
     expect(created.ok).toBe(true);
-    const answer = await stub.decide("ab".repeat(32), synthetic<DecideInput>({
-      decisionId: "d1", idempotencyKey: null, requestDigestHex: "00", candidates: [{ option: "m", costMicros: 400_000 }],
-      record: { x: 1 }, learnerContext: null,
-    }));
+    const answer = await stub.decide(
+      "ab".repeat(32),
+      synthetic<DecideInput>({
+        decisionId: "d1",
+        idempotencyKey: null,
+        requestDigestHex: "00",
+        candidates: [{ option: "m", costMicros: 400_000 }],
+        record: { x: 1 },
+        learnerContext: null,
+      }),
+    );
     expect(answer.result.ok).toBe(true);
     const budget = await stub.budget("ab".repeat(32));
     expect(budget).toMatchObject({ ok: true, budget: { reservedMicros: 400_000, availableMicros: 600_000 } });

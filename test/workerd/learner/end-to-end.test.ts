@@ -16,8 +16,26 @@ import { reproducesSealed } from "../../../src/decision/reproduce.ts";
 import { warmStartPrior, warmStartSnapshot } from "../../../src/learning/warm-start.ts";
 import { verifyExportBytes } from "../../../src/ledger/chain-verifier.ts";
 import {
-  ADMIN_HEADERS, call, chain, countsTotal, createTenant, decide, drainOutbox, fireLedgerAlarmAgain, holdoutKey, json, learnerOf, ledgerOf, liveKey,
-  postOutcome, predictChoice, regimes, runLedgerAlarm, waitForPolicyCache, type Decision, type Tenant,
+  ADMIN_HEADERS,
+  call,
+  chain,
+  countsTotal,
+  createTenant,
+  decide,
+  drainOutbox,
+  fireLedgerAlarmAgain,
+  holdoutKey,
+  json,
+  learnerOf,
+  ledgerOf,
+  liveKey,
+  postOutcome,
+  predictChoice,
+  regimes,
+  runLedgerAlarm,
+  waitForPolicyCache,
+  type Decision,
+  type Tenant,
 } from "./learner-helpers.ts";
 
 const SUPPORT = LLM_PACK.regimes.findIndex((regime) => regime.id === "support");
@@ -42,7 +60,8 @@ async function expectEveryDecisionReplays(tenant: Tenant): Promise<number> {
 /** An outcome payload the Learner would learn (support, economy tier) under the given id. */
 function redelivery(id: string): { id: string; payload: string } {
   const payload: OutcomePayload = {
-    outcomeId: id, servedOption: "gpt-4o-mini",
+    outcomeId: id,
+    servedOption: "gpt-4o-mini",
     context: { regime_index: SUPPORT, input_tokens: 1_200, value_micros: 5_000_000, risk_bps: 1_000 },
     outcome: { success: true, quality_bps: null },
   };
@@ -116,7 +135,10 @@ describe("Learner end to end", () => {
     expect(countsTotal(once) - warmTotal).toBe(6);
 
     // A redelivery after a lost acknowledgement: the same ids, with a payload that would count if the id were new.
-    await learner.learn("llm", ids.map((id) => redelivery(id)));
+    await learner.learn(
+      "llm",
+      ids.map((id) => redelivery(id)),
+    );
     // A late alarm, two duplicated ones at once, and whatever is scheduled.
     await fireLedgerAlarmAgain(tenant);
     await Promise.all([fireLedgerAlarmAgain(tenant), fireLedgerAlarmAgain(tenant)]);
@@ -132,7 +154,10 @@ describe("Learner end to end", () => {
     }
     await drainOutbox(tenant);
     await fireLedgerAlarmAgain(tenant);
-    await learner.learn("llm", ids.map((id) => redelivery(id)));
+    await learner.learn(
+      "llm",
+      ids.map((id) => redelivery(id)),
+    );
     const learned = await regimes(tenant);
     expect(await learner.learnedCount()).toBe(10);
     expect(learned.outcomes).toBe(10);
@@ -144,7 +169,10 @@ describe("Learner end to end", () => {
     expect(await learnerOf(tenant).learnedCount()).toBe(10);
     expect(await regimes(tenant)).toEqual(learned);
     await fireLedgerAlarmAgain(tenant);
-    await learnerOf(tenant).learn("llm", ids.map((id) => redelivery(id)));
+    await learnerOf(tenant).learn(
+      "llm",
+      ids.map((id) => redelivery(id)),
+    );
     expect(await regimes(tenant)).toEqual(learned);
     await expectChainVerifies(tenant);
     expect(await expectEveryDecisionReplays(tenant)).toBe(10);
@@ -157,7 +185,11 @@ describe("Learner end to end", () => {
 
   it("apprentice mode serves the tenant's choice, logs what it would have chosen, and reports agreement", async () => {
     const tenant = await createTenant("e2e-apprentice", "apprentice");
-    const refused = await call("/v1/decide", { method: "POST", headers: tenant.headers, body: JSON.stringify({ regime: "support", input_tokens: 10, max_output_tokens: 10, value_micros: 1, risk_bps: 0 }) });
+    const refused = await call("/v1/decide", {
+      method: "POST",
+      headers: tenant.headers,
+      body: JSON.stringify({ regime: "support", input_tokens: 10, max_output_tokens: 10, value_micros: 1, risk_bps: 0 }),
+    });
     expect(refused.status).toBe(400);
     const expensive = "claude-opus-4-20250514";
     let agreements = 0;
@@ -175,14 +207,20 @@ describe("Learner end to end", () => {
       if (predicted === choice) agreements++;
       served.push(decision);
     }
-    for (const decision of served) await postOutcome(tenant, decision, { success: true }, { inputTokens: 1_000, outputTokens: 400, actualCostMicros: 50_000 });
+    for (const decision of served)
+      await postOutcome(tenant, decision, { success: true }, { inputTokens: 1_000, outputTokens: 400, actualCostMicros: 50_000 });
     await drainOutbox(tenant);
     const report = await json<Record<string, unknown>>(call("/v1/apprentice", { headers: tenant.headers }));
     expect(report).toMatchObject({
-      mode: "apprentice", mode_decisions_with_outcome: 6, agreements, agreement_rate_bps: Math.floor((agreements * 10_000) / 6),
+      mode: "apprentice",
+      mode_decisions_with_outcome: 6,
+      agreements,
+      agreement_rate_bps: Math.floor((agreements * 10_000) / 6),
     });
 
-    const switched = await json<{ mode: string }>(call(`/admin/tenants/${tenant.tenantId}/mode`, { method: "POST", headers: ADMIN_HEADERS, body: JSON.stringify({ mode: "live" }) }));
+    const switched = await json<{ mode: string }>(
+      call(`/admin/tenants/${tenant.tenantId}/mode`, { method: "POST", headers: ADMIN_HEADERS, body: JSON.stringify({ mode: "live" }) }),
+    );
     expect(switched.mode).toBe("live");
     const live = await decide(tenant, "after-switch", { tenant_choice: expensive });
     expect(live).toMatchObject({ mode: "live", apprentice: null });
@@ -230,7 +268,11 @@ describe("Learner end to end", () => {
     const huge = await decide(tenant, liveKey(tenant, "huge"), { input_tokens: 100_000 });
     expect(huge.policy.version).toBe(learned.version);
     expect(huge.anomaly).toEqual(["input_tokens"]);
-    expect(huge.floor).toEqual({ bps: support.floor_bps + ANOMALY_FLOOR_RAISE_BPS, source: "learned", raised_bps: ANOMALY_FLOOR_RAISE_BPS });
+    expect(huge.floor).toEqual({
+      bps: support.floor_bps + ANOMALY_FLOOR_RAISE_BPS,
+      source: "learned",
+      raised_bps: ANOMALY_FLOOR_RAISE_BPS,
+    });
     const ordinary = await decide(tenant, liveKey(tenant, "ordinary"), { input_tokens: 250 });
     expect(ordinary.anomaly).toEqual([]);
     expect(ordinary.floor).toEqual({ bps: support.floor_bps, source: "learned", raised_bps: 0 });

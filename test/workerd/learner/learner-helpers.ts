@@ -42,9 +42,14 @@ export interface Tenant {
 export async function createTenant(prefix: string, mode: "live" | "apprentice" = "live"): Promise<Tenant> {
   const tenantId = `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
   const body = { tenant_id: tenantId, name: tenantId, initial_budget_micros: 100 * 100_000_000, mode };
-  const created = await json<{ api_key: string; webhook_secret: string }>(call("/admin/tenants", { method: "POST", headers: ADMIN_HEADERS, body: JSON.stringify(body) }), 201);
+  const created = await json<{ api_key: string; webhook_secret: string }>(
+    call("/admin/tenants", { method: "POST", headers: ADMIN_HEADERS, body: JSON.stringify(body) }),
+    201,
+  );
   return {
-    tenantId, apiKey: created.api_key, webhookSecret: created.webhook_secret,
+    tenantId,
+    apiKey: created.api_key,
+    webhookSecret: created.webhook_secret,
     headers: { authorization: `Bearer ${created.api_key}`, "content-type": "application/json" },
   };
 }
@@ -57,7 +62,11 @@ export interface Decision {
   readonly holdout: boolean;
   readonly mode: string;
   readonly anomaly: readonly string[];
-  readonly apprentice: { readonly would_choose: { readonly id: string } | null; readonly agrees: boolean; readonly kernel_code: string } | null;
+  readonly apprentice: {
+    readonly would_choose: { readonly id: string } | null;
+    readonly agrees: boolean;
+    readonly kernel_code: string;
+  } | null;
 }
 
 export function decideBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -83,7 +92,13 @@ export function holdoutKey(tenant: Tenant, label: string): string {
 }
 
 export function decide(tenant: Tenant, key: string, overrides: Record<string, unknown> = {}): Promise<Decision> {
-  return json<Decision>(call("/v1/decide", { method: "POST", headers: { ...tenant.headers, "idempotency-key": key }, body: JSON.stringify(decideBody(overrides)) }));
+  return json<Decision>(
+    call("/v1/decide", {
+      method: "POST",
+      headers: { ...tenant.headers, "idempotency-key": key },
+      body: JSON.stringify(decideBody(overrides)),
+    }),
+  );
 }
 
 export interface Execution {
@@ -93,19 +108,29 @@ export interface Execution {
 }
 
 /** Posts a Standard Webhooks-signed outcome for a decision; returns the webhook id (the outcome id). */
-export async function postOutcome(tenant: Tenant, decision: Decision, outcome: Record<string, unknown>, execution: Execution = {}): Promise<string> {
+export async function postOutcome(
+  tenant: Tenant,
+  decision: Decision,
+  outcome: Record<string, unknown>,
+  execution: Execution = {},
+): Promise<string> {
   const body = JSON.stringify({
     decision_fingerprint: decision.fingerprint,
     execution: {
-      model: decision.model.id, input_tokens: execution.inputTokens ?? 1_200, output_tokens: execution.outputTokens ?? 500,
-      latency_ms: 900, actual_cost_micros: execution.actualCostMicros ?? 1_000,
+      model: decision.model.id,
+      input_tokens: execution.inputTokens ?? 1_200,
+      output_tokens: execution.outputTokens ?? 500,
+      latency_ms: 900,
+      actual_cost_micros: execution.actualCostMicros ?? 1_000,
     },
     outcome,
   });
   const webhookId = `msg_${crypto.randomUUID()}`;
   const timestamp = Math.floor(Date.now() / 1000);
   const headers = {
-    ...tenant.headers, "webhook-id": webhookId, "webhook-timestamp": String(timestamp),
+    ...tenant.headers,
+    "webhook-id": webhookId,
+    "webhook-timestamp": String(timestamp),
     "webhook-signature": signWebhook(tenant.webhookSecret, webhookId, timestamp, body),
   };
   await json(call("/v1/outcomes", { method: "POST", headers, body }));
@@ -168,7 +193,11 @@ export async function fireLedgerAlarmAgain(tenant: Tenant): Promise<void> {
 /** The ledger's outbox rows as they are now (what the next alarm would deliver). */
 export function outboxRows(tenant: Tenant): Promise<{ id: string; payload: string }[]> {
   return runInDurableObject(ledgerOf(tenant), (_instance, state) =>
-    state.storage.sql.exec<{ id: string; payload: string }>("SELECT id, payload FROM outbox ORDER BY id").toArray().map((row) => ({ id: row.id, payload: row.payload })));
+    state.storage.sql
+      .exec<{ id: string; payload: string }>("SELECT id, payload FROM outbox ORDER BY id")
+      .toArray()
+      .map((row) => ({ id: row.id, payload: row.payload })),
+  );
 }
 
 export interface ChainEntry {
@@ -182,7 +211,13 @@ export async function chain(tenant: Tenant): Promise<{ bytes: Uint8Array; entrie
   const bytes = new Uint8Array(await response.arrayBuffer());
   expect(response.status).toBe(200);
   const text = new TextDecoder().decode(bytes);
-  return { bytes, entries: text.trimEnd().split("\n").map((line) => JSON.parse(line) as ChainEntry) };
+  return {
+    bytes,
+    entries: text
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as ChainEntry),
+  };
 }
 
 /** Waits out the worker's one-second policy cache (CACHE_TTL_MS) so the next decision reloads. */
@@ -191,14 +226,25 @@ export function waitForPolicyCache(): Promise<void> {
 }
 
 /** The kernel's choice for a decide body, computed offline as the worker's decision step does (no anomaly). */
-export function predictChoice(tenantId: string, key: string, snapshot: PolicySnapshot, overrides: Record<string, unknown> = {}): string | null {
+export function predictChoice(
+  tenantId: string,
+  key: string,
+  snapshot: PolicySnapshot,
+  overrides: Record<string, unknown> = {},
+): string | null {
   const mapped = toKernelRequest(DecideRequest.parse(decideBody(overrides)), LLM_PACK);
   if (!mapped.ok) throw new Error(mapped.detail);
   const request = mapped.value;
   const out = new DecisionResult();
-  const code = new Kernel(LLM_PACK.catalog).decide({
-    request, tenant: { suspended: false, allowedProviderMask: 0xffff, costCapMicros: -1 }, policy: toKernelPolicy(snapshot),
-    seedWords: decisionSeed(tenantId, key, snapshot.hash).words, floorRaiseBps: 0,
-  }, out);
+  const code = new Kernel(LLM_PACK.catalog).decide(
+    {
+      request,
+      tenant: { suspended: false, allowedProviderMask: 0xffff, costCapMicros: -1 },
+      policy: toKernelPolicy(snapshot),
+      seedWords: decisionSeed(tenantId, key, snapshot.hash).words,
+      floorRaiseBps: 0,
+    },
+    out,
+  );
   return code === DecisionCode.ok ? LLM_PACK.options[out.chosen]!.id : null;
 }

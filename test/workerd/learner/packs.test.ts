@@ -10,10 +10,14 @@ async function createPackTenant(prefix: string, pack: string): Promise<Tenant & 
   const tenantId = `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
   const body = { tenant_id: tenantId, name: tenantId, initial_budget_micros: 1_000 * 100_000_000, pack };
   const created = await json<{ api_key: string; webhook_secret: string; pack: string }>(
-    call("/admin/tenants", { method: "POST", headers: ADMIN_HEADERS, body: JSON.stringify(body) }), 201,
+    call("/admin/tenants", { method: "POST", headers: ADMIN_HEADERS, body: JSON.stringify(body) }),
+    201,
   );
   return {
-    tenantId, apiKey: created.api_key, webhookSecret: created.webhook_secret, pack: created.pack,
+    tenantId,
+    apiKey: created.api_key,
+    webhookSecret: created.webhook_secret,
+    pack: created.pack,
     headers: { authorization: `Bearer ${created.api_key}`, "content-type": "application/json" },
   };
 }
@@ -36,7 +40,10 @@ async function report(tenant: Tenant, decision: Served, success: boolean, index:
   const id = `msg-${index}`;
   const timestamp = Math.floor(Date.now() / 1000);
   const headers = {
-    ...tenant.headers, "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": signWebhook(tenant.webhookSecret, id, timestamp, body),
+    ...tenant.headers,
+    "webhook-id": id,
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": signWebhook(tenant.webhookSecret, id, timestamp, body),
   };
   await json(call("/v1/outcomes", { method: "POST", headers, body }));
 }
@@ -48,7 +55,13 @@ describe("two tenants with different packs on one deployment", () => {
     expect([llm.pack, security.pack]).toEqual(["llm", "security"]);
     const securityRegime = PACKS.security.regimes[7]!.id; // tcp/private
     const llmBody = { regime: "coding", input_tokens: 1_200, max_output_tokens: 800, value_micros: 5_000_000, risk_bps: 1_000 };
-    const securityBody = { regime: securityRegime, input_tokens: 1_000_000, max_output_tokens: 1, value_micros: 25_000_000, risk_bps: 3_000 };
+    const securityBody = {
+      regime: securityRegime,
+      input_tokens: 1_000_000,
+      max_output_tokens: 1,
+      value_micros: 25_000_000,
+      risk_bps: 3_000,
+    };
 
     const tiers = new Set(PACKS.security.options.map((option) => option.id));
     const models = new Set(PACKS.llm.options.map((option) => option.id));

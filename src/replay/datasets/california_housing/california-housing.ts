@@ -23,8 +23,16 @@ import { REAL_ESTATE_SOURCE } from "../../../domain/real-estate/real-estate-pack
 const FOLDER = "california_housing";
 export const HOUSING_FILE = `${FOLDER}/housing.csv.gz`;
 const COLUMNS = [
-  "longitude", "latitude", "housing_median_age", "total_rooms", "total_bedrooms", "population", "households",
-  "median_income", "median_house_value", "ocean_proximity",
+  "longitude",
+  "latitude",
+  "housing_median_age",
+  "total_rooms",
+  "total_bedrooms",
+  "population",
+  "households",
+  "median_income",
+  "median_house_value",
+  "ocean_proximity",
 ] as const;
 /** Salt of the fixed replay order: the file is grouped by area (roughly by longitude), not mixed. */
 const ORDER_SALT = 0xca1f;
@@ -43,7 +51,8 @@ type Columns = Record<(typeof COLUMNS)[number], number>;
 /** A number in [min, max], or a DataFileError naming the column. */
 function boundedField(row: CsvRow, at: number, column: string, min: number, max: number): number {
   const value = numberField(row, at, HOUSING_FILE, column);
-  if (value < min || value > max) throw new DataFileError(HOUSING_FILE, row.line, `column ${JSON.stringify(column)}: ${value} outside [${min}, ${max}]`);
+  if (value < min || value > max)
+    throw new DataFileError(HOUSING_FILE, row.line, `column ${JSON.stringify(column)}: ${value} outside [${min}, ${max}]`);
   return value;
 }
 
@@ -66,7 +75,8 @@ export function districtOf(row: CsvRow, columns: Columns): District {
   const medianHouseValue = boundedField(row, columns.median_house_value, "median_house_value", 1, Number.MAX_SAFE_INTEGER);
   const label = row.fields[columns.ocean_proximity]!;
   const proximity = OCEAN_PROXIMITY.indexOf(label as (typeof OCEAN_PROXIMITY)[number]);
-  if (proximity < 0) throw new DataFileError(HOUSING_FILE, row.line, `column "ocean_proximity": unknown value ${JSON.stringify(label.slice(0, 40))}`);
+  if (proximity < 0)
+    throw new DataFileError(HOUSING_FILE, row.line, `column "ocean_proximity": unknown value ${JSON.stringify(label.slice(0, 40))}`);
   return { id: `housing#${row.line}`, proximity, medianIncome, households, medianHouseValue };
 }
 

@@ -23,12 +23,23 @@ import {
 import { FORESTRY_SOURCE } from "../../../domain/forestry/forestry-pack.ts";
 
 const FOLDER = "covertype";
-export const KAGGLE_FILES = [`${FOLDER}/kaggle_forest_cover_train_part1.csv.gz`, `${FOLDER}/kaggle_forest_cover_train_part2.csv.gz`] as const;
+export const KAGGLE_FILES = [
+  `${FOLDER}/kaggle_forest_cover_train_part1.csv.gz`,
+  `${FOLDER}/kaggle_forest_cover_train_part2.csv.gz`,
+] as const;
 export const UCI_FILE = `${FOLDER}/uci_covtype_scaled_subset_92962.csv.gz`;
 
 const CONTINUOUS = [
-  "Elevation", "Aspect", "Slope", "Horizontal_Distance_To_Hydrology", "Vertical_Distance_To_Hydrology",
-  "Horizontal_Distance_To_Roadways", "Hillshade_9am", "Hillshade_Noon", "Hillshade_3pm", "Horizontal_Distance_To_Fire_Points",
+  "Elevation",
+  "Aspect",
+  "Slope",
+  "Horizontal_Distance_To_Hydrology",
+  "Vertical_Distance_To_Hydrology",
+  "Horizontal_Distance_To_Roadways",
+  "Hillshade_9am",
+  "Hillshade_Noon",
+  "Hillshade_3pm",
+  "Horizontal_Distance_To_Fire_Points",
 ] as const;
 const SOIL_TYPES = 40;
 const FEATURES = [
@@ -62,7 +73,8 @@ function fail(file: string, line: number, message: string): never {
 
 function splitRow(text: string, header: readonly string[], file: string, line: number): string[] {
   const fields = text.split(",");
-  if (fields.length !== header.length) fail(file, line, `expected ${header.length} fields, got ${fields.length} (truncated or malformed row)`);
+  if (fields.length !== header.length)
+    fail(file, line, `expected ${header.length} fields, got ${fields.length} (truncated or malformed row)`);
   return fields;
 }
 
@@ -70,7 +82,11 @@ function checkHeader(text: string, header: readonly string[], file: string, line
   const fields = text.split(",");
   const bad = header.findIndex((name, i) => fields[i] !== name);
   if (bad >= 0 || fields.length !== header.length) {
-    fail(file, line, `unexpected header: column ${bad >= 0 ? bad + 1 : header.length + 1} should be ${JSON.stringify(header[bad] ?? "(none)")}`);
+    fail(
+      file,
+      line,
+      `unexpected header: column ${bad >= 0 ? bad + 1 : header.length + 1} should be ${JSON.stringify(header[bad] ?? "(none)")}`,
+    );
   }
 }
 
@@ -79,14 +95,16 @@ const INTEGER = /^-?[0-9]+$/;
 function integerField(fields: readonly string[], index: number, column: string, file: string, line: number): number {
   const text = fields[index]!;
   const value = INTEGER.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value)) fail(file, line, `column ${JSON.stringify(column)}: expected an integer, got ${JSON.stringify(text.slice(0, 40))}`);
+  if (!Number.isSafeInteger(value))
+    fail(file, line, `column ${JSON.stringify(column)}: expected an integer, got ${JSON.stringify(text.slice(0, 40))}`);
   return value;
 }
 
 function scaledField(fields: readonly string[], index: number, column: string, file: string, line: number): number {
   const text = fields[index]!;
   const value = text.trim() === "" ? Number.NaN : Number(text);
-  if (!(value >= 0 && value <= 1)) fail(file, line, `column ${JSON.stringify(column)}: expected a scaled value in [0, 1], got ${JSON.stringify(text.slice(0, 40))}`);
+  if (!(value >= 0 && value <= 1))
+    fail(file, line, `column ${JSON.stringify(column)}: expected a scaled value in [0, 1], got ${JSON.stringify(text.slice(0, 40))}`);
   return value;
 }
 
@@ -107,11 +125,17 @@ function oneHot(fields: readonly string[], start: number, count: number, what: s
 }
 
 /** Validates the 44 indicators and the label that both layouts share, from `start` (the first indicator). */
-function indicatorsAndLabel(fields: readonly string[], start: number, file: string, line: number): { wilderness: number; coverType: number } {
+function indicatorsAndLabel(
+  fields: readonly string[],
+  start: number,
+  file: string,
+  line: number,
+): { wilderness: number; coverType: number } {
   const wilderness = oneHot(fields, start, WILDERNESS_AREAS.length, "Wilderness_Area", file, line);
   oneHot(fields, start + WILDERNESS_AREAS.length, SOIL_TYPES, "Soil_Type", file, line);
   const coverType = integerField(fields, fields.length - 1, "Cover_Type", file, line);
-  if (coverType < 1 || coverType > COVER_TYPE_MAX) fail(file, line, `column "Cover_Type": expected 1 to ${COVER_TYPE_MAX}, got ${coverType}`);
+  if (coverType < 1 || coverType > COVER_TYPE_MAX)
+    fail(file, line, `column "Cover_Type": expected 1 to ${COVER_TYPE_MAX}, got ${coverType}`);
   return { wilderness, coverType };
 }
 

@@ -8,7 +8,17 @@ import { RecordTableBuilder, type OptionOutcome, type RecordInput, type RecordTa
 import { recordLimit, type ReplayDataset } from "../../replay-dataset.ts";
 import { tierCostMicros, tierPack, workUnits } from "../../../domain/tier-pack.ts";
 import {
-  CATEGORY_NAMES, DETECTION_BPS, DOS, KDD_TIERS, LABEL_CATEGORY, NORMAL, PROBE, R2L, regimeOf, sizeFactorOf, U2R,
+  CATEGORY_NAMES,
+  DETECTION_BPS,
+  DOS,
+  KDD_TIERS,
+  LABEL_CATEGORY,
+  NORMAL,
+  PROBE,
+  R2L,
+  regimeOf,
+  sizeFactorOf,
+  U2R,
 } from "../../../domain/security/kdd-detector.ts";
 import { SECURITY_SOURCE } from "../../../domain/security/security-pack.ts";
 
@@ -39,7 +49,11 @@ const TIER_COUNT = KDD_TIERS.length;
 function byteCount(text: string | undefined, file: string, line: number, column: string): number {
   const value = text !== undefined && /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value)) {
-    throw new DataFileError(file, line, `column ${JSON.stringify(column)}: expected a byte count, got ${JSON.stringify(text?.slice(0, 40))}`);
+    throw new DataFileError(
+      file,
+      line,
+      `column ${JSON.stringify(column)}: expected a byte count, got ${JSON.stringify(text?.slice(0, 40))}`,
+    );
   }
   return value;
 }
@@ -96,9 +110,7 @@ function connectionRecord(text: string, line: number, index: number, seed: numbe
 
 /** The detection table as provenance text, e.g. "dos 0.96/0.995/0.998/0.999, probe ...". */
 function detectionRates(): string {
-  return [DOS, PROBE, R2L, U2R]
-    .map((c) => `${CATEGORY_NAMES[c]} ${DETECTION_BPS.map((row) => row[c]! / 10_000).join("/")}`)
-    .join(", ");
+  return [DOS, PROBE, R2L, U2R].map((c) => `${CATEGORY_NAMES[c]} ${DETECTION_BPS.map((row) => row[c]! / 10_000).join("/")}`).join(", ");
 }
 
 async function loadConnections(reader: DataReader, limit: number | undefined, seed: number): Promise<RecordTable> {

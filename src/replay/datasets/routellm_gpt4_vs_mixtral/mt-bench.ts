@@ -79,7 +79,12 @@ interface Judged {
 }
 
 /** Judgments keyed by "question:turn". */
-async function readJudgments(reader: DataReader, file: string, questions: Map<number, Question>, models: readonly string[]): Promise<{ judged: Map<string, Judged>; lastLine: number }> {
+async function readJudgments(
+  reader: DataReader,
+  file: string,
+  questions: Map<number, Question>,
+  models: readonly string[],
+): Promise<{ judged: Map<string, Judged>; lastLine: number }> {
   const judged = new Map<string, Judged>();
   let lastLine = 0;
   for await (const { text, line } of reader.lines(file)) {
@@ -98,7 +103,8 @@ async function readJudgments(reader: DataReader, file: string, questions: Map<nu
     }
     const key = `${questionId}:${turn}`;
     const entry = judged.get(key) ?? { scores: models.map(() => undefined), line };
-    if (entry.scores[model] !== undefined) throw new DataFileError(file, line, `duplicate judgment: question ${questionId} turn ${turn} ${models[model]}`);
+    if (entry.scores[model] !== undefined)
+      throw new DataFileError(file, line, `duplicate judgment: question ${questionId} turn ${turn} ${models[model]}`);
     entry.scores[model] = score;
     entry.line = line;
     judged.set(key, entry);

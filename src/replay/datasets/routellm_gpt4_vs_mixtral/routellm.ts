@@ -15,17 +15,62 @@ export const GSM8K_FILE = `${FOLDER}/gsm8k_gsm8k_responses.csv.gz`;
 
 /** The 57 MMLU subjects, one file and one regime each (regime id "mmlu_<subject>"). */
 export const MMLU_SUBJECTS = [
-  "abstract_algebra", "anatomy", "astronomy", "business_ethics", "clinical_knowledge", "college_biology",
-  "college_chemistry", "college_computer_science", "college_mathematics", "college_medicine", "college_physics",
-  "computer_security", "conceptual_physics", "econometrics", "electrical_engineering", "elementary_mathematics",
-  "formal_logic", "global_facts", "high_school_biology", "high_school_chemistry", "high_school_computer_science",
-  "high_school_european_history", "high_school_geography", "high_school_government_and_politics",
-  "high_school_macroeconomics", "high_school_mathematics", "high_school_microeconomics", "high_school_physics",
-  "high_school_psychology", "high_school_statistics", "high_school_us_history", "high_school_world_history",
-  "human_aging", "human_sexuality", "international_law", "jurisprudence", "logical_fallacies", "machine_learning",
-  "management", "marketing", "medical_genetics", "miscellaneous", "moral_disputes", "moral_scenarios", "nutrition",
-  "philosophy", "prehistory", "professional_accounting", "professional_law", "professional_medicine",
-  "professional_psychology", "public_relations", "security_studies", "sociology", "us_foreign_policy", "virology",
+  "abstract_algebra",
+  "anatomy",
+  "astronomy",
+  "business_ethics",
+  "clinical_knowledge",
+  "college_biology",
+  "college_chemistry",
+  "college_computer_science",
+  "college_mathematics",
+  "college_medicine",
+  "college_physics",
+  "computer_security",
+  "conceptual_physics",
+  "econometrics",
+  "electrical_engineering",
+  "elementary_mathematics",
+  "formal_logic",
+  "global_facts",
+  "high_school_biology",
+  "high_school_chemistry",
+  "high_school_computer_science",
+  "high_school_european_history",
+  "high_school_geography",
+  "high_school_government_and_politics",
+  "high_school_macroeconomics",
+  "high_school_mathematics",
+  "high_school_microeconomics",
+  "high_school_physics",
+  "high_school_psychology",
+  "high_school_statistics",
+  "high_school_us_history",
+  "high_school_world_history",
+  "human_aging",
+  "human_sexuality",
+  "international_law",
+  "jurisprudence",
+  "logical_fallacies",
+  "machine_learning",
+  "management",
+  "marketing",
+  "medical_genetics",
+  "miscellaneous",
+  "moral_disputes",
+  "moral_scenarios",
+  "nutrition",
+  "philosophy",
+  "prehistory",
+  "professional_accounting",
+  "professional_law",
+  "professional_medicine",
+  "professional_psychology",
+  "public_relations",
+  "security_studies",
+  "sociology",
+  "us_foreign_policy",
+  "virology",
   "world_religions",
 ] as const;
 
@@ -69,7 +114,11 @@ function verdictCell(row: CsvRow, at: number, file: string, column: string): boo
   const text = row.fields[at];
   if (text === "True") return true;
   if (text === "False") return false;
-  throw new DataFileError(file, row.line, `column ${JSON.stringify(column)}: expected True or False, got ${JSON.stringify(text?.slice(0, 40))}`);
+  throw new DataFileError(
+    file,
+    row.line,
+    `column ${JSON.stringify(column)}: expected True or False, got ${JSON.stringify(text?.slice(0, 40))}`,
+  );
 }
 
 /** One outcome per model: success from the data, cost from the model's price and token counts. */
@@ -135,12 +184,20 @@ async function readVerdicts(reader: DataReader, spec: VerdictFile, records: Reco
 export const MT_BENCH_SUCCESS_SCORE_MIN = 8;
 
 async function readMtBenchRecords(reader: DataReader, records: RecordInput[]): Promise<void> {
-  const turns = await readMtBench(reader, FOLDER, MODELS.map((model) => model.id));
+  const turns = await readMtBench(
+    reader,
+    FOLDER,
+    MODELS.map((model) => model.id),
+  );
   for (const turn of turns) {
     // A second turn resends the first exchange: both user turns and the first answer.
     const inputTokens = promptTokens(turn.userText) + (turn.turn === 2 ? MT_BENCH_OUTPUT_TOKENS : 0);
     checkWindow(turn.file, turn.line, inputTokens, MT_BENCH_OUTPUT_TOKENS);
-    const base = outcomes(turn.scores.map((score) => score >= MT_BENCH_SUCCESS_SCORE_MIN), inputTokens, MODELS.map(() => MT_BENCH_OUTPUT_TOKENS));
+    const base = outcomes(
+      turn.scores.map((score) => score >= MT_BENCH_SUCCESS_SCORE_MIN),
+      inputTokens,
+      MODELS.map(() => MT_BENCH_OUTPUT_TOKENS),
+    );
     records.push({
       id: `mt_bench:${turn.category}:${turn.questionId}:turn${turn.turn}`,
       regimeIndex: MT_BENCH_REGIME,
@@ -159,7 +216,11 @@ export async function readRouteLlm(reader: DataReader): Promise<RecordInput[]> {
   const records: RecordInput[] = [];
   for (const [regimeIndex, subject] of MMLU_SUBJECTS.entries()) {
     const idPrefix = `mmlu_${subject}`;
-    await readVerdicts(reader, { file: mmluFile(subject), regimeIndex, idPrefix, maxOutputTokens: MMLU_OUTPUT_TOKENS, responses: false }, records);
+    await readVerdicts(
+      reader,
+      { file: mmluFile(subject), regimeIndex, idPrefix, maxOutputTokens: MMLU_OUTPUT_TOKENS, responses: false },
+      records,
+    );
   }
   const gsm8k = { file: GSM8K_FILE, regimeIndex: GSM8K_REGIME, idPrefix: "gsm8k", maxOutputTokens: GSM8K_OUTPUT_TOKENS, responses: true };
   await readVerdicts(reader, gsm8k, records);

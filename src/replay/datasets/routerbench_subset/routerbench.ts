@@ -63,7 +63,12 @@ const PROVIDERS = ["openai", "anthropic", "meta", "mistral", "01-ai", "wizardlm"
 /** Salt of the fixed replay order (the files are grouped by task). */
 const ORDER_SALT = 0x52_42_00_01;
 
-const PACK = modelPack(FOLDER, PROVIDERS, MODELS, REGIMES.map((regime) => regime.id));
+const PACK = modelPack(
+  FOLDER,
+  PROVIDERS,
+  MODELS,
+  REGIMES.map((regime) => regime.id),
+);
 
 export interface RouterBenchRows {
   /** In file order (ROUTERBENCH_FILES, then row order). */
@@ -100,7 +105,8 @@ function columns(header: CsvRow, file: string): Columns {
 function scoreCell(row: CsvRow, at: number, file: string, model: string): boolean | null {
   if (row.fields[at] === "") return null;
   const score = numberField(row, at, file, model);
-  if (score !== 0 && score !== 1) throw new DataFileError(file, row.line, `column ${JSON.stringify(model)}: expected a 0/1 score, got ${score}`);
+  if (score !== 0 && score !== 1)
+    throw new DataFileError(file, row.line, `column ${JSON.stringify(model)}: expected a 0/1 score, got ${score}`);
   return score === 1;
 }
 
@@ -128,7 +134,8 @@ export async function readRouterBench(reader: DataReader): Promise<RouterBenchRo
       const c = cols;
       expectWidth(row, c.width, file);
       const name = row.fields[c.evalName]!;
-      if (name !== evalName) throw new DataFileError(file, row.line, `eval_name ${JSON.stringify(name)}: expected ${JSON.stringify(evalName)}`);
+      if (name !== evalName)
+        throw new DataFileError(file, row.line, `eval_name ${JSON.stringify(name)}: expected ${JSON.stringify(evalName)}`);
       // Sample ids repeat (inside a file and across train/test); the pickle row index does not.
       const id = `${stem}:${row.fields[c.sampleId]!}#${row.fields[c.index]!}`;
       if (ids.has(id)) throw new DataFileError(file, row.line, `duplicate record ${id}`);
@@ -141,7 +148,16 @@ export async function readRouterBench(reader: DataReader): Promise<RouterBenchRo
       });
       const inputTokens = promptTokens(row.fields[c.prompt]!);
       checkWindow(file, row.line, inputTokens, maxOutputTokens);
-      records.push({ id, regimeIndex, inputTokens, maxOutputTokens, valueMicros: LLM_VALUE_LEVELS.middle, riskBps: 0, event: false, outcomes });
+      records.push({
+        id,
+        regimeIndex,
+        inputTokens,
+        maxOutputTokens,
+        valueMicros: LLM_VALUE_LEVELS.middle,
+        riskBps: 0,
+        event: false,
+        outcomes,
+      });
     }
     if (cols === null) throw new DataFileError(file, 0, "empty file (no header)");
   }

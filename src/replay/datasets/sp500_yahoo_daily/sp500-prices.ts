@@ -39,7 +39,8 @@ export async function readPriceSeries(reader: DataReader, folder: string, ticker
     }
     expectWidth(row, columns.length, file);
     const date = row.fields[dateAt]!;
-    if (!DATE.test(date)) throw new DataFileError(file, row.line, `column "Index": expected a date YYYY-MM-DD, got ${JSON.stringify(date.slice(0, 40))}`);
+    if (!DATE.test(date))
+      throw new DataFileError(file, row.line, `column "Index": expected a date YYYY-MM-DD, got ${JSON.stringify(date.slice(0, 40))}`);
     const previous = dates.at(-1);
     if (previous !== undefined && date <= previous) throw new DataFileError(file, row.line, `date ${date} does not follow ${previous}`);
     const price = numberField(row, adjustedAt, file, `${ticker}.Adjusted`);

@@ -58,7 +58,11 @@ function windowOf(ticker: string, series: PriceSeries): WindowedSeries {
     throw new DataFileError(series.file, series.lines.at(-1) ?? 0, `no trading day in ${WINDOW_FIRST} ... ${WINDOW_LAST}`);
   }
   if (first < BASELINE_DAYS + 1) {
-    throw new DataFileError(series.file, series.lines[first]!, `${series.dates[first]} has ${first} days of history, the features need ${BASELINE_DAYS + 1}`);
+    throw new DataFileError(
+      series.file,
+      series.lines[first]!,
+      `${series.dates[first]} has ${first} days of history, the features need ${BASELINE_DAYS + 1}`,
+    );
   }
   return { ticker, series, first };
 }
@@ -73,7 +77,11 @@ function windowDates(all: readonly WindowedSeries[]): readonly string[] {
       const inWindow = date !== undefined && date <= WINDOW_LAST;
       if (w === dates.length ? inWindow : date !== dates[w]) {
         const line = series.lines[first + w] ?? series.lines.at(-1) ?? 0;
-        throw new DataFileError(series.file, line, `trading day ${date ?? "(end of file)"} where ${reference.series.file} has ${dates[w] ?? "no more days"} in the window`);
+        throw new DataFileError(
+          series.file,
+          line,
+          `trading day ${date ?? "(end of file)"} where ${reference.series.file} has ${dates[w] ?? "no more days"} in the window`,
+        );
       }
     }
   }

@@ -12,7 +12,8 @@ import { MemoryDataReader } from "../../../../src/replay/memory-data-reader.ts";
 import { costSums, regimeCounts, successCounts } from "./table-counts.ts";
 import { describeRealData } from "../../support/real-data.ts";
 
-const HEADER = "longitude,latitude,housing_median_age,total_rooms,total_bedrooms,population,households,median_income,median_house_value,ocean_proximity";
+const HEADER =
+  "longitude,latitude,housing_median_age,total_rooms,total_bedrooms,population,households,median_income,median_house_value,ocean_proximity";
 
 /*
  * The slice, with what the mapping must make of each district, worked out by hand: the regime
@@ -40,9 +41,6 @@ function sliceText(rows: readonly string[] = SLICE.map((d) => d.row), header = H
 function reader(text = sliceText()): MemoryDataReader {
   return new MemoryDataReader({ [HOUSING_FILE]: text });
 }
-
-
-
 
 function sum(values: ArrayLike<number>): number {
   let total = 0;
@@ -126,20 +124,43 @@ describe("california housing refuses malformed files, naming the file and the li
     { name: "a non-number", text: withRow(5, good.replace("1300.0", "13OO.0")), line: 5, message: /"population": expected a number/ },
     { name: "an empty median_income", text: withRow(6, good.replace("3.5", "")), line: 6, message: /"median_income": expected a number/ },
     { name: "an empty households", text: withRow(3, good.replace("450.0", "")), line: 3, message: /"households": expected a number/ },
-    { name: "a total_bedrooms that is not a number", text: withRow(7, good.replace(",500.0,", ",n/a,")), line: 7, message: /"total_bedrooms": expected a number/ },
+    {
+      name: "a total_bedrooms that is not a number",
+      text: withRow(7, good.replace(",500.0,", ",n/a,")),
+      line: 7,
+      message: /"total_bedrooms": expected a number/,
+    },
     { name: "an unknown ocean_proximity", text: withRow(8, good.replace("<1H OCEAN", "OCEAN")), line: 8, message: /unknown value "OCEAN"/ },
     { name: "no households", text: withRow(2, good.replace("450.0", "0")), line: 2, message: /"households": 0 outside/ },
     { name: "a zero income", text: withRow(9, good.replace("3.5", "0")), line: 9, message: /expected a positive income/ },
     { name: "a latitude off the globe", text: withRow(2, good.replace("34.10", "95.10")), line: 2, message: /"latitude": 95.1 outside/ },
-    { name: "a stray quote", text: withRow(3, good.replace("<1H OCEAN", '<1H "OCEAN')), line: 3, message: /quote inside an unquoted field/ },
-    { name: "a file cut inside a quoted field", text: `${sliceText()}-118.2,34.1,25,2500,500,1300,450,3.5,210000,"<1H`, line: 10, message: /ends inside a quoted field/ },
-    { name: "a header without households", text: sliceText(undefined, HEADER.replace("households", "homes")), line: 1, message: /no column "households"/ },
+    {
+      name: "a stray quote",
+      text: withRow(3, good.replace("<1H OCEAN", '<1H "OCEAN')),
+      line: 3,
+      message: /quote inside an unquoted field/,
+    },
+    {
+      name: "a file cut inside a quoted field",
+      text: `${sliceText()}-118.2,34.1,25,2500,500,1300,450,3.5,210000,"<1H`,
+      line: 10,
+      message: /ends inside a quoted field/,
+    },
+    {
+      name: "a header without households",
+      text: sliceText(undefined, HEADER.replace("households", "homes")),
+      line: 1,
+      message: /no column "households"/,
+    },
     { name: "a header with an extra column", text: sliceText(undefined, `${HEADER},id`), line: 1, message: /expected 10 fields, got 11/ },
     { name: "an empty file", text: "", line: 0, message: /empty file/ },
   ];
   for (const { name, text, line, message } of cases) {
     it(name, async () => {
-      const error: unknown = await CALIFORNIA_HOUSING.load(reader(text), { seed: 1 }).then(() => null, (e: unknown) => e);
+      const error: unknown = await CALIFORNIA_HOUSING.load(reader(text), { seed: 1 }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(DataFileError);
       expect((error as DataFileError).file).toBe(HOUSING_FILE);
       expect((error as DataFileError).line).toBe(line);
@@ -155,7 +176,9 @@ describeRealData("california housing on the real file", () => {
     const table = await CALIFORNIA_HOUSING.load(gzip, { seed: 7, limit: 2_000 });
     expect(table.count).toBe(2_000);
     expect(table.ids.slice(0, 3)).toEqual(["housing#11936", "housing#3563", "housing#15420"]);
-    expect(regimeCounts(table, CALIFORNIA_HOUSING.pack.regimes.length)).toEqual([155, 457, 265, 224, 352, 72, 48, 144, 59, 36, 123, 64, 0, 1, 0]);
+    expect(regimeCounts(table, CALIFORNIA_HOUSING.pack.regimes.length)).toEqual([
+      155, 457, 265, 224, 352, 72, 48, 144, 59, 36, 123, 64, 0, 1, 0,
+    ]);
     expect(sum(table.event)).toBe(0);
     expect(successCounts(table)).toEqual([1_253, 1_586, 1_836, 1_961]);
     expect(costSums(table)).toEqual([600_000_000_000, 16_000_000_000_000, 36_000_000_000_000, 70_000_000_000_000]);

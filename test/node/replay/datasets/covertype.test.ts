@@ -13,8 +13,11 @@ import { costSums, regimeCounts, successCounts } from "./table-counts.ts";
 import { describeRealData } from "../../support/real-data.ts";
 
 const [PART1, PART2] = KAGGLE_FILES;
-const CONTINUOUS = "Elevation,Aspect,Slope,Horizontal_Distance_To_Hydrology,Vertical_Distance_To_Hydrology,Horizontal_Distance_To_Roadways,Hillshade_9am,Hillshade_Noon,Hillshade_3pm,Horizontal_Distance_To_Fire_Points";
-const INDICATORS = [...[1, 2, 3, 4].map((i) => `Wilderness_Area${i}`), ...Array.from({ length: 40 }, (_, i) => `Soil_Type${i + 1}`)].join(",");
+const CONTINUOUS =
+  "Elevation,Aspect,Slope,Horizontal_Distance_To_Hydrology,Vertical_Distance_To_Hydrology,Horizontal_Distance_To_Roadways,Hillshade_9am,Hillshade_Noon,Hillshade_3pm,Horizontal_Distance_To_Fire_Points";
+const INDICATORS = [...[1, 2, 3, 4].map((i) => `Wilderness_Area${i}`), ...Array.from({ length: 40 }, (_, i) => `Soil_Type${i + 1}`)].join(
+  ",",
+);
 const KAGGLE_HEADER = `,Id,${CONTINUOUS},${INDICATORS},Cover_Type`;
 const UCI_HEADER = `${CONTINUOUS},${INDICATORS},Cover_Type`;
 
@@ -67,11 +70,11 @@ function sliceFiles(replace: Partial<Record<string, string>> = {}): Record<strin
   return { ...files, ...replace } as Record<string, string>;
 }
 
-
-
-
 async function loadError(files: Record<string, string>): Promise<DataFileError> {
-  const error: unknown = await COVERTYPE.load(new MemoryDataReader(files), { seed: 1 }).then(() => null, (e: unknown) => e);
+  const error: unknown = await COVERTYPE.load(new MemoryDataReader(files), { seed: 1 }).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(DataFileError);
   return error as DataFileError;
 }
@@ -153,18 +156,90 @@ describe("covertype refuses malformed files, naming the file and the line", () =
     edit(rows);
     return `${rows.join("\n")}\n`;
   };
-  const cases: readonly { readonly name: string; readonly files: Record<string, string>; readonly file: string; readonly line: number; readonly message: RegExp }[] = [
-    { name: "a truncated row", files: sliceFiles({ [PART2]: `${KAGGLE_HEADER}\n${kaggleRow(4, 3400, 2, 7)}\n${kaggleRow(5, 2300, 4, 4).slice(0, 60)}\n` }), file: PART2, line: 3, message: /expected 57 fields/ },
-    { name: "a non-number", files: sliceFiles({ [PART1]: part1Lines((rows) => (rows[2] = rows[2]!.replace(",2800,", ",28o0,"))) }), file: PART1, line: 3, message: /"Elevation": expected an integer/ },
-    { name: "an empty field", files: sliceFiles({ [PART1]: part1Lines((rows) => (rows[1] = rows[1]!.replace(",87,", ",,"))) }), file: PART1, line: 2, message: /"Aspect"/ },
-    { name: "an unknown cover type", files: sliceFiles({ [PART1]: part1Lines((rows) => (rows[3] = rows[3]!.replace(/,1$/, ",8"))) }), file: PART1, line: 4, message: /"Cover_Type": expected 1 to 7, got 8/ },
-    { name: "two wilderness areas", files: sliceFiles({ [UCI_FILE]: `${UCI_HEADER}\n${uciRow("0.595798", 3, 1).replace(",0,0,1,0,", ",1,0,1,0,")}\n` }), file: UCI_FILE, line: 2, message: /more than one Wilderness_Area/ },
-    { name: "no soil type", files: sliceFiles({ [UCI_FILE]: `${UCI_HEADER}\n${uciRow("0.595798", 3, 1, 0)}\n` }), file: UCI_FILE, line: 2, message: /no Soil_Type is set/ },
-    { name: "an indicator that is not 0 or 1", files: sliceFiles({ [PART1]: part1Lines((rows) => (rows[1] = rows[1]!.replace(",0,0,0,1,", ",0,0,0,2,"))) }), file: PART1, line: 2, message: /Wilderness_Area4: expected 0 or 1/ },
-    { name: "a scaled value above 1", files: sliceFiles({ [UCI_FILE]: `${UCI_HEADER}\n${uciRow("0.595798", 3, 1).replace("0.219444", "1.2")}\n` }), file: UCI_FILE, line: 2, message: /"Aspect": expected a scaled value/ },
-    { name: "an elevation off the grid", files: sliceFiles({ [UCI_FILE]: `${UCI_HEADER}\n${uciRow("0.5", 3, 1)}\n` }), file: UCI_FILE, line: 2, message: /not on the 1\/1,999 grid/ },
-    { name: "a duplicate Id", files: sliceFiles({ [PART2]: `${KAGGLE_HEADER}\n${kaggleRow(2, 2800, 1, 2)}\n` }), file: PART2, line: 2, message: /duplicate cell kaggle#2/ },
-    { name: "a wrong header", files: sliceFiles({ [UCI_FILE]: `${UCI_HEADER.replace("Slope", "Slop")}\n` }), file: UCI_FILE, line: 1, message: /column 3 should be "Slope"/ },
+  const cases: readonly {
+    readonly name: string;
+    readonly files: Record<string, string>;
+    readonly file: string;
+    readonly line: number;
+    readonly message: RegExp;
+  }[] = [
+    {
+      name: "a truncated row",
+      files: sliceFiles({ [PART2]: `${KAGGLE_HEADER}\n${kaggleRow(4, 3400, 2, 7)}\n${kaggleRow(5, 2300, 4, 4).slice(0, 60)}\n` }),
+      file: PART2,
+      line: 3,
+      message: /expected 57 fields/,
+    },
+    {
+      name: "a non-number",
+      files: sliceFiles({ [PART1]: part1Lines((rows) => (rows[2] = rows[2]!.replace(",2800,", ",28o0,"))) }),
+      file: PART1,
+      line: 3,
+      message: /"Elevation": expected an integer/,
+    },
+    {
+      name: "an empty field",
+      files: sliceFiles({ [PART1]: part1Lines((rows) => (rows[1] = rows[1]!.replace(",87,", ",,"))) }),
+      file: PART1,
+      line: 2,
+      message: /"Aspect"/,
+    },
+    {
+      name: "an unknown cover type",
+      files: sliceFiles({ [PART1]: part1Lines((rows) => (rows[3] = rows[3]!.replace(/,1$/, ",8"))) }),
+      file: PART1,
+      line: 4,
+      message: /"Cover_Type": expected 1 to 7, got 8/,
+    },
+    {
+      name: "two wilderness areas",
+      files: sliceFiles({ [UCI_FILE]: `${UCI_HEADER}\n${uciRow("0.595798", 3, 1).replace(",0,0,1,0,", ",1,0,1,0,")}\n` }),
+      file: UCI_FILE,
+      line: 2,
+      message: /more than one Wilderness_Area/,
+    },
+    {
+      name: "no soil type",
+      files: sliceFiles({ [UCI_FILE]: `${UCI_HEADER}\n${uciRow("0.595798", 3, 1, 0)}\n` }),
+      file: UCI_FILE,
+      line: 2,
+      message: /no Soil_Type is set/,
+    },
+    {
+      name: "an indicator that is not 0 or 1",
+      files: sliceFiles({ [PART1]: part1Lines((rows) => (rows[1] = rows[1]!.replace(",0,0,0,1,", ",0,0,0,2,"))) }),
+      file: PART1,
+      line: 2,
+      message: /Wilderness_Area4: expected 0 or 1/,
+    },
+    {
+      name: "a scaled value above 1",
+      files: sliceFiles({ [UCI_FILE]: `${UCI_HEADER}\n${uciRow("0.595798", 3, 1).replace("0.219444", "1.2")}\n` }),
+      file: UCI_FILE,
+      line: 2,
+      message: /"Aspect": expected a scaled value/,
+    },
+    {
+      name: "an elevation off the grid",
+      files: sliceFiles({ [UCI_FILE]: `${UCI_HEADER}\n${uciRow("0.5", 3, 1)}\n` }),
+      file: UCI_FILE,
+      line: 2,
+      message: /not on the 1\/1,999 grid/,
+    },
+    {
+      name: "a duplicate Id",
+      files: sliceFiles({ [PART2]: `${KAGGLE_HEADER}\n${kaggleRow(2, 2800, 1, 2)}\n` }),
+      file: PART2,
+      line: 2,
+      message: /duplicate cell kaggle#2/,
+    },
+    {
+      name: "a wrong header",
+      files: sliceFiles({ [UCI_FILE]: `${UCI_HEADER.replace("Slope", "Slop")}\n` }),
+      file: UCI_FILE,
+      line: 1,
+      message: /column 3 should be "Slope"/,
+    },
     { name: "an empty file", files: sliceFiles({ [PART2]: "" }), file: PART2, line: 0, message: /empty file/ },
   ];
   for (const { name, files, file, line, message } of cases) {

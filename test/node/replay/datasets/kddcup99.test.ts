@@ -4,7 +4,14 @@
 import { describe, expect, it } from "vitest";
 import { GzipDataReader } from "../../../../src/cli/gzip-data-reader.ts";
 import {
-  CATEGORY_COUNTS, DETECTION_BPS, KDD_REGIMES, KDD_TIERS, LABEL_CATEGORY, NORMAL, R2L, U2R,
+  CATEGORY_COUNTS,
+  DETECTION_BPS,
+  KDD_REGIMES,
+  KDD_TIERS,
+  LABEL_CATEGORY,
+  NORMAL,
+  R2L,
+  U2R,
 } from "../../../../src/domain/security/kdd-detector.ts";
 import { KDD_FILE, KDD_VALUE_MICROS, KDDCUP99 } from "../../../../src/replay/datasets/kddcup99_10pct/kddcup99.ts";
 import { DataFileError, type DataReader } from "../../../../src/replay/data-reader.ts";
@@ -14,7 +21,8 @@ import type { RecordTable } from "../../../../src/replay/record-table.ts";
 import { describeRealData } from "../../support/real-data.ts";
 
 /** The file's first line; slices vary protocol (1), service (2), src_bytes (4), dst_bytes (5), label (41). */
-const TEMPLATE = "0,tcp,http,SF,181,5450,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,8,8,0.00,0.00,0.00,0.00,1.00,0.00,0.00,9,9,1.00,0.00,0.11,0.00,0.00,0.00,0.00,0.00,normal.";
+const TEMPLATE =
+  "0,tcp,http,SF,181,5450,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,8,8,0.00,0.00,0.00,0.00,1.00,0.00,0.00,9,9,1.00,0.00,0.11,0.00,0.00,0.00,0.00,0.00,normal.";
 
 function kddLine(protocol: string, service: string, srcBytes: string, dstBytes: string, label: string): string {
   const fields = TEMPLATE.split(",");
@@ -40,7 +48,20 @@ const SLICE = [
   kddLine("tcp", "ftp_data", "334", "0", "warezclient."), // tcp/ftp_data, R2L
   kddLine("icmp", "urp_i", "0", "0", "normal."), // icmp/rest
 ];
-const SLICE_REGIMES = ["tcp/http", "icmp/ecr_i", "tcp/private", "tcp/telnet", "tcp/telnet", "tcp/other", "udp/domain_u", "tcp/rest", "udp/rest", "icmp/eco_i", "tcp/ftp_data", "icmp/rest"];
+const SLICE_REGIMES = [
+  "tcp/http",
+  "icmp/ecr_i",
+  "tcp/private",
+  "tcp/telnet",
+  "tcp/telnet",
+  "tcp/other",
+  "udp/domain_u",
+  "tcp/rest",
+  "udp/rest",
+  "icmp/eco_i",
+  "tcp/ftp_data",
+  "icmp/rest",
+];
 const SLICE_BYTES = [5631, 1032, 0, 304, 900, 0, 177, 0, 96, 8, 334, 0];
 const SLICE_EVENTS = [0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 0];
 const PRICES = [1_000, 10_000, 200_000, 1_000_000];
@@ -72,7 +93,10 @@ function counts(values: ArrayLike<number>, size: number): number[] {
 }
 
 async function refusal(lines: readonly string[]): Promise<DataFileError> {
-  const error: unknown = await KDDCUP99.load(reader(lines), { seed: 1 }).then(() => null, (e: unknown) => e);
+  const error: unknown = await KDDCUP99.load(reader(lines), { seed: 1 }).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(DataFileError);
   return error as DataFileError;
 }
@@ -118,7 +142,9 @@ describe("KDD Cup 99 on an in-memory slice", () => {
     expect(table.inputTokens[2]).toBe(666_667); // an empty connection: two thirds of a standard one
     expect(Array.from(table.costMicros.slice(8, 12))).toEqual([667, 6_667, 133_334, 666_667]);
     // Independently: the sum over records of ceil(units x price / 1,000,000).
-    expect(costs(table)).toEqual(PRICES.map((price) => Array.from(table.inputTokens).reduce((sum, units) => sum + Math.ceil((units * price) / 1_000_000), 0)));
+    expect(costs(table)).toEqual(
+      PRICES.map((price) => Array.from(table.inputTokens).reduce((sum, units) => sum + Math.ceil((units * price) / 1_000_000), 0)),
+    );
     expect(costs(table)).toEqual([9_946, 99_418, 1_988_278, 9_941_370]);
   });
 
@@ -172,7 +198,10 @@ describe("KDD Cup 99 refuses malformed rows, naming file and line", () => {
   }
 
   it("refuses a missing file", async () => {
-    const error: unknown = await KDDCUP99.load(new MemoryDataReader({}), { seed: 1 }).then(() => null, (e: unknown) => e);
+    const error: unknown = await KDDCUP99.load(new MemoryDataReader({}), { seed: 1 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DataFileError);
     expect((error as DataFileError).file).toBe(KDD_FILE);
   });

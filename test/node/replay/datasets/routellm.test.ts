@@ -30,7 +30,16 @@ const MMLU_PROMPT = '"Which, of these?\nA. a\nB. b\nC. c\nAnswer:"';
 const GSM8K_ROW = `${"q".repeat(100)},False,True,${"m".repeat(30)},"${"g".repeat(49)},"`;
 
 function judgment(questionId: number, model: string, turn: number, score: number | string): string {
-  return JSON.stringify({ question_id: questionId, model, judge: ["gpt-4", "single-v1"], user_prompt: "...", judgment: "...", score, turn, tstamp: 1 });
+  return JSON.stringify({
+    question_id: questionId,
+    model,
+    judge: ["gpt-4", "single-v1"],
+    user_prompt: "...",
+    judgment: "...",
+    score,
+    turn,
+    tstamp: 1,
+  });
 }
 
 const QUESTION_LINES = [
@@ -79,7 +88,10 @@ function recordOf(table: RecordTable, id: string): { request: number[]; options:
 }
 
 async function failure(reader: DataReader): Promise<DataFileError> {
-  const error = await ROUTELLM.load(reader, { seed: 1 }).then(() => null, (e: unknown) => e);
+  const error = await ROUTELLM.load(reader, { seed: 1 }).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(DataFileError);
   return error as DataFileError;
 }
@@ -113,19 +125,73 @@ describe("an in-memory slice", () => {
     expect([...table.riskBps]).toEqual(new Array(9).fill(0));
     expect([...table.valueMicros]).toEqual(new Array(9).fill(3_000_000));
     // MMLU: 10 + 1 tokens at 24 and 2,470 microcents per token.
-    expect(recordOf(table, "mmlu_abstract_algebra#1")).toEqual({ request: [0, 10, 1], options: [[1, 10_000, 264], [1, 10_000, 27_170]] });
-    expect(recordOf(table, "mmlu_abstract_algebra#2")).toEqual({ request: [0, 10, 1], options: [[0, 0, 264], [1, 10_000, 27_170]] });
-    expect(recordOf(table, "mmlu_world_religions#1")).toEqual({ request: [56, 1, 1], options: [[0, 0, 48], [0, 0, 4_940]] });
+    expect(recordOf(table, "mmlu_abstract_algebra#1")).toEqual({
+      request: [0, 10, 1],
+      options: [
+        [1, 10_000, 264],
+        [1, 10_000, 27_170],
+      ],
+    });
+    expect(recordOf(table, "mmlu_abstract_algebra#2")).toEqual({
+      request: [0, 10, 1],
+      options: [
+        [0, 0, 264],
+        [1, 10_000, 27_170],
+      ],
+    });
+    expect(recordOf(table, "mmlu_world_religions#1")).toEqual({
+      request: [56, 1, 1],
+      options: [
+        [0, 0, 48],
+        [0, 0, 4_940],
+      ],
+    });
     // GSM8K: 25 prompt tokens; real answers of 30 and 50 characters (8 and 13 tokens).
-    expect(recordOf(table, "gsm8k#1")).toEqual({ request: [57, 25, 128], options: [[0, 0, 33 * 24], [1, 10_000, 38 * 2_470]] });
+    expect(recordOf(table, "gsm8k#1")).toEqual({
+      request: [57, 25, 128],
+      options: [
+        [0, 0, 33 * 24],
+        [1, 10_000, 38 * 2_470],
+      ],
+    });
     // An empty answer is 0 output tokens.
-    expect(recordOf(table, "gsm8k#2")).toEqual({ request: [57, 1, 128], options: [[1, 10_000, 24], [0, 0, 3 * 2_470]] });
+    expect(recordOf(table, "gsm8k#2")).toEqual({
+      request: [57, 1, 128],
+      options: [
+        [1, 10_000, 24],
+        [0, 0, 3 * 2_470],
+      ],
+    });
     // MT-Bench: quality = score x 1,000, success = score >= 8; turn 2 = both turns joined
     // (121 characters: 31 tokens) plus the first answer (400 tokens).
-    expect(recordOf(table, "mt_bench:writing:81:turn1")).toEqual({ request: [58, 20, 400], options: [[0, 7_000, 420 * 24], [1, 9_500, 420 * 2_470]] });
-    expect(recordOf(table, "mt_bench:writing:81:turn2")).toEqual({ request: [58, 431, 400], options: [[0, 2_000, 831 * 24], [1, 10_000, 831 * 2_470]] });
-    expect(recordOf(table, "mt_bench:math:111:turn1")).toEqual({ request: [58, 2, 400], options: [[1, 10_000, 402 * 24], [1, 8_500, 402 * 2_470]] });
-    expect(recordOf(table, "mt_bench:math:111:turn2")).toEqual({ request: [58, 403, 400], options: [[1, 8_000, 803 * 24], [0, 1_000, 803 * 2_470]] });
+    expect(recordOf(table, "mt_bench:writing:81:turn1")).toEqual({
+      request: [58, 20, 400],
+      options: [
+        [0, 7_000, 420 * 24],
+        [1, 9_500, 420 * 2_470],
+      ],
+    });
+    expect(recordOf(table, "mt_bench:writing:81:turn2")).toEqual({
+      request: [58, 431, 400],
+      options: [
+        [0, 2_000, 831 * 24],
+        [1, 10_000, 831 * 2_470],
+      ],
+    });
+    expect(recordOf(table, "mt_bench:math:111:turn1")).toEqual({
+      request: [58, 2, 400],
+      options: [
+        [1, 10_000, 402 * 24],
+        [1, 8_500, 402 * 2_470],
+      ],
+    });
+    expect(recordOf(table, "mt_bench:math:111:turn2")).toEqual({
+      request: [58, 403, 400],
+      options: [
+        [1, 8_000, 803 * 24],
+        [0, 1_000, 803 * 2_470],
+      ],
+    });
   });
 
   it("honours limit as a prefix of the replay order", async () => {
@@ -138,9 +204,21 @@ describe("an in-memory slice", () => {
 describe("malformed data is refused with file and line", () => {
   const religions = mmluFile("world_religions");
   const csvCases: [string, SliceFiles, string, number, RegExp][] = [
-    ["a lowercase verdict", { mmlu: { world_religions: ["x,True,True", "y,true,False"] } }, religions, 3, /expected True or False, got "true"/],
+    [
+      "a lowercase verdict",
+      { mmlu: { world_religions: ["x,True,True", "y,true,False"] } },
+      religions,
+      3,
+      /expected True or False, got "true"/,
+    ],
     ["a missing field", { mmlu: { world_religions: ["x,True"] } }, religions, 2, /expected 3 fields, got 2/],
-    ["a prompt cut inside its quotes", { mmlu: { world_religions: ["x,True,True", '"Which of'] } }, religions, 3, /ends inside a quoted field/],
+    [
+      "a prompt cut inside its quotes",
+      { mmlu: { world_religions: ["x,True,True", '"Which of'] } },
+      religions,
+      3,
+      /ends inside a quoted field/,
+    ],
     ["a numeric GSM8K verdict", { gsm8k: [GSM8K_ROW, "p,1,0,a,b"] }, GSM8K_FILE, 3, /expected True or False, got "1"/],
   ];
   for (const [what, files, file, line, message] of csvCases) {
@@ -155,14 +233,32 @@ describe("malformed data is refused with file and line", () => {
   const jsonCases: [string, SliceFiles, string, number, RegExp][] = [
     ["a truncated JSON line", { judgements: judged('{"question_id": 81, "mod') }, JUDGEMENTS, 4, /not a JSON object/],
     ["an unknown model", { judgements: judged(judgment(81, "gpt-3.5", 1, 9)) }, JUDGEMENTS, 4, /unknown model "gpt-3.5"/],
-    ["a score above 10", { judgements: judged(judgment(81, GPT4, 1, 11)) }, JUDGEMENTS, 4, /"score" expected a number in \[1, 10\], got 11/],
+    [
+      "a score above 10",
+      { judgements: judged(judgment(81, GPT4, 1, 11)) },
+      JUDGEMENTS,
+      4,
+      /"score" expected a number in \[1, 10\], got 11/,
+    ],
     ["a score given as text", { judgements: judged(judgment(81, GPT4, 1, "9")) }, JUDGEMENTS, 4, /got "9"/],
     ["a third turn", { judgements: judged(judgment(81, GPT4, 3, 9)) }, JUDGEMENTS, 4, /"turn" expected an integer in \[1, 2\]/],
     ["an unknown question", { judgements: judged(judgment(999, GPT4, 1, 9)) }, JUDGEMENTS, 4, /unknown question 999/],
     ["a duplicate judgment", { judgements: judged(judgment(81, GPT4, 2, 9)) }, JUDGEMENTS, 4, /duplicate judgment: question 81 turn 2/],
     ["a missing judgment", { judgements: JUDGEMENT_LINES.slice(0, 7) }, JUDGEMENTS, 7, /no judgment for question 111 turn 1 mistralai/],
-    ["an unknown category", { questions: [QUESTION_LINES[0]!, QUESTION_LINES[1]!.replace("math", "poetry")] }, QUESTIONS, 2, /unknown category "poetry"/],
-    ["a question with one turn", { questions: [QUESTION_LINES[0]!.replace(',"bbbb', '],"x":["bbbb')] }, QUESTIONS, 1, /"turns" expected 2 strings/],
+    [
+      "an unknown category",
+      { questions: [QUESTION_LINES[0]!, QUESTION_LINES[1]!.replace("math", "poetry")] },
+      QUESTIONS,
+      2,
+      /unknown category "poetry"/,
+    ],
+    [
+      "a question with one turn",
+      { questions: [QUESTION_LINES[0]!.replace(',"bbbb', '],"x":["bbbb')] },
+      QUESTIONS,
+      1,
+      /"turns" expected 2 strings/,
+    ],
   ];
   for (const [what, files, file, line, message] of jsonCases) {
     it(`refuses ${what}`, async () => {
@@ -216,7 +312,13 @@ describeRealData("the real files", () => {
     expect(new Set(table.regime).size).toBe(59);
     expect(table.ids.slice(0, 3)).toEqual(["mmlu_high_school_chemistry#177", "mmlu_moral_disputes#118", "mmlu_marketing#38"]);
     expect(counts(table)).toEqual({
-      mmlu: { n: 1_799, inputTokens: 204_833, successes: [1_243, 1_458], qualityBps: [12_430_000, 14_580_000], costMicros: [4_959_168, 510_381_040] },
+      mmlu: {
+        n: 1_799,
+        inputTokens: 204_833,
+        successes: [1_243, 1_458],
+        qualityBps: [12_430_000, 14_580_000],
+        costMicros: [4_959_168, 510_381_040],
+      },
       gsm8k: { n: 179, inputTokens: 10_843, successes: [107, 155], qualityBps: [1_070_000, 1_550_000], costMicros: [594_264, 72_198_100] },
       mt_bench: { n: 22, inputTokens: 5_560, successes: [16, 20], qualityBps: [180_000, 202_000], costMicros: [344_640, 35_469_200] },
     });
@@ -227,9 +329,27 @@ describeRealData("the real files", () => {
     expect(table.count).toBe(ROUTELLM.expectedRecords);
     const all = counts(table);
     expect(all).toEqual({
-      mmlu: { n: 14_042, inputTokens: 1_641_606, successes: [9_560, 11_315], qualityBps: [95_600_000, 113_150_000], costMicros: [39_735_552, 4_089_450_560] },
-      gsm8k: { n: 1_319, inputTokens: 79_595, successes: [842, 1_130], qualityBps: [8_420_000, 11_300_000], costMicros: [4_305_120, 538_677_360] },
-      mt_bench: { n: 160, inputTokens: 46_160, successes: [127, 149], qualityBps: [1_334_500, 1_476_500], costMicros: [2_643_840, 272_095_200] },
+      mmlu: {
+        n: 14_042,
+        inputTokens: 1_641_606,
+        successes: [9_560, 11_315],
+        qualityBps: [95_600_000, 113_150_000],
+        costMicros: [39_735_552, 4_089_450_560],
+      },
+      gsm8k: {
+        n: 1_319,
+        inputTokens: 79_595,
+        successes: [842, 1_130],
+        qualityBps: [8_420_000, 11_300_000],
+        costMicros: [4_305_120, 538_677_360],
+      },
+      mt_bench: {
+        n: 160,
+        inputTokens: 46_160,
+        successes: [127, 149],
+        qualityBps: [1_334_500, 1_476_500],
+        costMicros: [2_643_840, 272_095_200],
+      },
     });
     // PROVENANCE.md: MMLU 0.681 / 0.806, GSM8K 0.638 / 0.857, MT-Bench mean score 8.34 / 9.23.
     expect(all["mmlu"]!.successes.map((s) => (s / 14_042).toFixed(3))).toEqual(["0.681", "0.806"]);
@@ -245,7 +365,14 @@ describeRealData("the real files", () => {
     for (let i = 0; i < table.count; i++) {
       largest = Math.max(largest, table.inputTokens[i]! + table.maxOutputTokens[i]!);
       for (let o = 0; o < 2; o++) {
-        const estimate = worstCaseCostMicros(table.inputTokens[i]!, table.maxOutputTokens[i]!, c.inputPriceHigh[o]!, c.inputPriceLow[o]!, c.outputPriceHigh[o]!, c.outputPriceLow[o]!);
+        const estimate = worstCaseCostMicros(
+          table.inputTokens[i]!,
+          table.maxOutputTokens[i]!,
+          c.inputPriceHigh[o]!,
+          c.inputPriceLow[o]!,
+          c.outputPriceHigh[o]!,
+          c.outputPriceLow[o]!,
+        );
         if (estimate !== table.costMicros[i * 2 + o]) {
           differing++;
           expect(table.regime[i]).toBe(MMLU_SUBJECTS.length);

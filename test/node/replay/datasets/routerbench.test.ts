@@ -12,13 +12,29 @@ import { describeRealData } from "../../support/real-data.ts";
 
 /** The models in the data's column order (the pack lists them by price). */
 const DATA_MODELS = [
-  "WizardLM/WizardLM-13B-V1.2", "claude-instant-v1", "claude-v1", "claude-v2", "gpt-3.5-turbo-1106",
-  "gpt-4-1106-preview", "meta/code-llama-instruct-34b-chat", "meta/llama-2-70b-chat", "mistralai/mistral-7b-chat",
-  "mistralai/mixtral-8x7b-chat", "zero-one-ai/Yi-34B-Chat",
+  "WizardLM/WizardLM-13B-V1.2",
+  "claude-instant-v1",
+  "claude-v1",
+  "claude-v2",
+  "gpt-3.5-turbo-1106",
+  "gpt-4-1106-preview",
+  "meta/code-llama-instruct-34b-chat",
+  "meta/llama-2-70b-chat",
+  "mistralai/mistral-7b-chat",
+  "mistralai/mixtral-8x7b-chat",
+  "zero-one-ai/Yi-34B-Chat",
 ];
 const PACK_ORDER = ROUTERBENCH.pack.options.map((option) => option.id);
-const HEADER = ["", "sample_id", "prompt", "eval_name", ...DATA_MODELS, ...DATA_MODELS.map((m) => `${m}|model_response`),
-  ...DATA_MODELS.map((m) => `${m}|total_cost`), "oracle_model_to_route_to"];
+const HEADER = [
+  "",
+  "sample_id",
+  "prompt",
+  "eval_name",
+  ...DATA_MODELS,
+  ...DATA_MODELS.map((m) => `${m}|model_response`),
+  ...DATA_MODELS.map((m) => `${m}|total_cost`),
+  "oracle_model_to_route_to",
+];
 
 function quote(field: string): string {
   return /[",\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
@@ -53,17 +69,26 @@ function slice(rows: Record<string, readonly string[]>): MemoryDataReader {
 
 const PROMPT_A = "['Which is a \"mineral\"?\nA. ice, B. salt']"; // 41 characters: 11 tokens
 const ARC_A = csvLine({
-  index: "507", sampleId: "arc-challenge.test.1", prompt: PROMPT_A, evalName: "arc-challenge",
+  index: "507",
+  sampleId: "arc-challenge.test.1",
+  prompt: PROMPT_A,
+  evalName: "arc-challenge",
   scores: Object.fromEntries(DATA_MODELS.map((m) => [m, m === "WizardLM/WizardLM-13B-V1.2" ? "0.0" : "1.0"])),
   costs: { "gpt-4-1106-preview": "0.00533", "claude-v1": "0.0042639999999999996", "mistralai/mistral-7b-chat": "9.54e-05" },
 });
 // A half row as RouterBench stores 14 ARC ids: only gpt-3.5's score is present.
 const ARC_B = csvLine({
-  index: "1684", sampleId: "arc-challenge.val.208", prompt: "x".repeat(401), evalName: "arc-challenge",
+  index: "1684",
+  sampleId: "arc-challenge.val.208",
+  prompt: "x".repeat(401),
+  evalName: "arc-challenge",
   scores: { ...Object.fromEntries(DATA_MODELS.map((m) => [m, ""])), "gpt-3.5-turbo-1106": "1.0" },
 });
 const MBPP_A = csvLine({
-  index: "900", sampleId: "mbpp.test.3", prompt: "", evalName: "mbpp",
+  index: "900",
+  sampleId: "mbpp.test.3",
+  prompt: "",
+  evalName: "mbpp",
   scores: { "gpt-4-1106-preview": "1", "mistralai/mixtral-8x7b-chat": "1.0", "claude-v2": "0" },
   costs: { "gpt-4-1106-preview": "0.0093" },
 });
@@ -79,7 +104,10 @@ function successesOf(table: RecordTable, i: number): string[] {
 }
 
 async function failure(reader: DataReader): Promise<DataFileError> {
-  const error = await ROUTERBENCH.load(reader, { seed: 1 }).then(() => null, (e: unknown) => e);
+  const error = await ROUTERBENCH.load(reader, { seed: 1 }).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(DataFileError);
   return error as DataFileError;
 }
@@ -173,18 +201,26 @@ describe("malformed data is refused with file and line", () => {
 
   it("refuses a duplicate record", async () => {
     const error = await failure(slice({ arc_challenge_train: [ARC_A, ARC_B, ARC_A] }));
-    expect([error.file, error.line, error.message]).toEqual([file, 5, `${file}:5: duplicate record arc_challenge_train:arc-challenge.test.1#507`]);
+    expect([error.file, error.line, error.message]).toEqual([
+      file,
+      5,
+      `${file}:5: duplicate record arc_challenge_train:arc-challenge.test.1#507`,
+    ]);
   });
 
   it("refuses a file truncated inside a quoted prompt", async () => {
-    const reader = slice({ mbpp_train: [ARC_B.replace(",arc-challenge,", ",mbpp,"), '512,mbpp.train.1,"[\'def f(x):'] });
+    const reader = slice({ mbpp_train: [ARC_B.replace(",arc-challenge,", ",mbpp,"), "512,mbpp.train.1,\"['def f(x):"] });
     const error = await failure(reader);
     expect([error.file, error.line]).toEqual(["routerbench_subset/mbpp_train.csv.gz", 3]);
     expect(error.message).toMatch(/ends inside a quoted field/);
   });
 
   it("refuses a header without a model's cost column", async () => {
-    const files = { "routerbench_subset/arc_challenge_train.csv.gz": HEADER.filter((h) => h !== "claude-v1|total_cost").map(quote).join(",") };
+    const files = {
+      "routerbench_subset/arc_challenge_train.csv.gz": HEADER.filter((h) => h !== "claude-v1|total_cost")
+        .map(quote)
+        .join(","),
+    };
     const error = await failure(new MemoryDataReader(files));
     expect([error.file, error.line]).toEqual([file, 1]);
     expect(error.message).toMatch(/no column "claude-v1\|total_cost"/);
@@ -257,7 +293,12 @@ interface Counts {
 
 function counts(table: RecordTable): Counts {
   const m = table.optionCount;
-  const out: Counts = { regimes: [0, 0, 0], inputTokens: 0, successes: new Array<number>(m).fill(0), costMicros: new Array<number>(m).fill(0) };
+  const out: Counts = {
+    regimes: [0, 0, 0],
+    inputTokens: 0,
+    successes: new Array<number>(m).fill(0),
+    costMicros: new Array<number>(m).fill(0),
+  };
   for (let i = 0; i < table.count; i++) {
     out.regimes[table.regime[i]!]!++;
     out.inputTokens += table.inputTokens[i]!;
@@ -284,8 +325,8 @@ const GOLDEN_2000: { firstIds: string[]; counts: Counts } = {
     inputTokens: 786_791,
     successes: [1_167, 1_150, 1_477, 1_188, 1_525, 1_323, 1_216, 1_454, 1_436, 1_090, 1_749],
     costMicros: [
-      16_402_700, 24_748_290, 49_925_880, 62_738_737, 66_293_520, 73_217_120, 75_811_140, 84_374_300,
-      717_704_000, 761_883_200, 1_002_535_000,
+      16_402_700, 24_748_290, 49_925_880, 62_738_737, 66_293_520, 73_217_120, 75_811_140, 84_374_300, 717_704_000, 761_883_200,
+      1_002_535_000,
     ],
   },
 };
@@ -294,7 +335,7 @@ const GOLDEN_FULL: Counts = {
   inputTokens: 1_246_569,
   successes: [1_849, 1_797, 2_347, 1_933, 2_448, 2_131, 1_959, 2_317, 2_302, 1_742, 2_784],
   costMicros: [
-    26_017_740, 39_317_250, 79_287_000, 99_582_373, 105_337_760, 116_667_120, 120_459_330, 134_038_800,
-    1_142_618_400, 1_212_064_800, 1_600_581_000,
+    26_017_740, 39_317_250, 79_287_000, 99_582_373, 105_337_760, 116_667_120, 120_459_330, 134_038_800, 1_142_618_400, 1_212_064_800,
+    1_600_581_000,
   ],
 };

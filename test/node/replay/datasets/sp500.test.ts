@@ -61,7 +61,9 @@ function pricesOf(ticker: string): number[] {
 }
 
 function csvText(ticker: string, prices: readonly number[], dates: readonly string[] = DATES): string {
-  const header = ["Index", ...["Open", "High", "Low", "Close", "Volume", "Adjusted"].map((c) => `${ticker}.${c}`)].map((h) => `"${h}"`).join(",");
+  const header = ["Index", ...["Open", "High", "Low", "Close", "Volume", "Adjusted"].map((c) => `${ticker}.${c}`)]
+    .map((h) => `"${h}"`)
+    .join(",");
   const rows = prices.map((p, i) => `"${dates[i]}",${p},${p},${p},${p},1000,${p}`);
   return [header, ...rows].join("\n") + "\n";
 }
@@ -79,9 +81,16 @@ function reference(files: Files): { id: string; high: boolean; event: boolean; v
     return Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1));
   };
   const series = TICKERS.map((t) => {
-    const rows = files[`${FOLDER}/${t}.csv.gz`]!.trim().split("\n").slice(1).map((line) => line.split(","));
+    const rows = files[`${FOLDER}/${t}.csv.gz`]!.trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => line.split(","));
     const adjusted = rows.map((r) => Number(r[6]));
-    return { t, dates: rows.map((r) => r[0]!.slice(1, -1)), returns: adjusted.map((p, i) => (i === 0 ? Number.NaN : p / adjusted[i - 1]! - 1)) };
+    return {
+      t,
+      dates: rows.map((r) => r[0]!.slice(1, -1)),
+      returns: adjusted.map((p, i) => (i === 0 ? Number.NaN : p / adjusted[i - 1]! - 1)),
+    };
   });
   const out = [];
   for (const date of WINDOW) {
@@ -89,7 +98,13 @@ function reference(files: Files): { id: string; high: boolean; event: boolean; v
       const i = dates.indexOf(date);
       const vol = sd(returns.slice(i - 20, i));
       const high = vol >= sd(returns.slice(i - 250, i));
-      out.push({ id: `${date}/${t}`, high, event: returns[i]! < -2 * vol, value: Math.round(NOTIONAL_MICROS * 2 * vol), regime: `${TICKER_SECTOR[t]}/${high ? "high" : "low"}` });
+      out.push({
+        id: `${date}/${t}`,
+        high,
+        event: returns[i]! < -2 * vol,
+        value: Math.round(NOTIONAL_MICROS * 2 * vol),
+        regime: `${TICKER_SECTOR[t]}/${high ? "high" : "low"}`,
+      });
     }
   }
   return out;
@@ -110,7 +125,10 @@ function counts(values: ArrayLike<number>, size: number): number[] {
 }
 
 async function refusal(files: Files): Promise<DataFileError> {
-  const error: unknown = await SP500.load(new MemoryDataReader(files), { seed: 1 }).then(() => null, (e: unknown) => e);
+  const error: unknown = await SP500.load(new MemoryDataReader(files), { seed: 1 }).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(DataFileError);
   return error as DataFileError;
 }
@@ -144,7 +162,12 @@ describe("S&P 500 on synthetic files", () => {
     expect(table.ids.filter((_, i) => table.event[i] === 1)).toEqual(["2021-10-28/AAPL", "2021-10-29/KO", "2021-11-02/XOM"]);
     // Even-indexed tickers (AAPL, BAC, ...) are low on all five days, odd ones (AMGN, BA, ...) high.
     expect(counts(table.regime, 16)).toEqual([25, 15, 5, 0, 15, 5, 10, 10, 15, 10, 5, 10, 0, 10, 0, 15]);
-    expect(counts(Array.from(table.regime, (r) => r % 2), 2)).toEqual([75, 75]);
+    expect(
+      counts(
+        Array.from(table.regime, (r) => r % 2),
+        2,
+      ),
+    ).toEqual([75, 75]);
     expect(Array.from(table.inputTokens)).toEqual(expected.map(() => 1_000_000));
     expect(Array.from(table.riskBps)).toEqual(expected.map(() => 0));
     for (let i = 0; i < table.count; i++) expect(Array.from(table.costMicros.slice(i * 4, i * 4 + 4))).toEqual(PRICES);
@@ -262,7 +285,8 @@ describe("S&P 500 determinism", () => {
     let changed = false;
     for (let seed = 22; seed < 30 && !changed; seed++) {
       const c = await SP500.load(new MemoryDataReader(files), { seed });
-      for (const key of ["ids", "regime", "inputTokens", "valueMicros", "riskBps", "event", "costMicros"] as const) expect(c[key], key).toEqual(a[key]);
+      for (const key of ["ids", "regime", "inputTokens", "valueMicros", "riskBps", "event", "costMicros"] as const)
+        expect(c[key], key).toEqual(a[key]);
       changed = Array.from(c.success).some((s, i) => s !== a.success[i]);
     }
     expect(changed).toBe(true);

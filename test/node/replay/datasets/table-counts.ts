@@ -10,7 +10,8 @@ export function successCounts(table: RecordTable): number[] {
 
 export function costSums(table: RecordTable): number[] {
   const sums = new Array<number>(table.optionCount).fill(0);
-  for (let i = 0; i < table.count; i++) for (let o = 0; o < table.optionCount; o++) sums[o]! += table.costMicros[i * table.optionCount + o]!;
+  for (let i = 0; i < table.count; i++)
+    for (let o = 0; o < table.optionCount; o++) sums[o]! += table.costMicros[i * table.optionCount + o]!;
   return sums;
 }
 
