@@ -149,7 +149,7 @@ function learnerContext(pack: DomainPack, record: DecisionRecord): LearnerContex
   return {
     regime_index: record.request.regime_index,
     ranked: r.ranked,
-    ranked_tiers: r.ranked.map((id) => pack.tiers.indexOf(pack.options.find((o) => o.id === id)!.tier)),
+    ranked_arms: r.ranked.map((id) => pack.options.findIndex((o) => o.id === id)),
     propensity: { numerator: r.propensity.numerator, denominator: r.propensity.denominator },
     explored: r.explored,
     holdout: record.holdout,

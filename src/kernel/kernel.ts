@@ -10,7 +10,17 @@ import { DecisionResult, TERM_COST, TERM_LATENCY_PENALTY, TERM_QUALITY_ADJUSTED_
 import { validateKernelPolicy, type KernelPolicy } from "./policy.ts";
 import { requestInBounds } from "./request.ts";
 import { DecisionCode, FloorSource, GATE_COUNT, Verdict } from "./result-codes.ts";
-import { BPS_SCALE, COST_MICROS_MAX, MASK_ALL, RANKED_MAX, REGIMES_MAX, RISK_CEILING_BPS, TOKENS_PER_PRICE_UNIT, UNSET } from "./units.ts";
+import {
+  BPS_SCALE,
+  COST_MICROS_MAX,
+  MASK_ALL,
+  PLAUSIBLE_SHARE_DENOMINATOR,
+  RANKED_MAX,
+  REGIMES_MAX,
+  RISK_CEILING_BPS,
+  TOKENS_PER_PRICE_UNIT,
+  UNSET,
+} from "./units.ts";
 
 /** The first gate that filters options; gates before it look at the request alone. */
 const FIRST_OPTION_GATE = DecisionCode.context_window_exceeded;
@@ -32,6 +42,11 @@ export class Kernel {
   private readonly tierValueMicros: Float64Array;
   private readonly tierRiskMicros: Float64Array;
   private readonly tierBest: Int32Array;
+  // Per-arm wins over the K samples and the plausibly best arms, valid while winsValid.
+  private readonly armWins: Int32Array;
+  private readonly armPlausible: Uint8Array;
+  private plausibleCount = 0;
+  private winsValid = false;
   // Per-sample scratch of propensity(): each sample's running winner, its utility and cost.
   private sampleWinner = new Int32Array(0);
   private sampleUtility = new Float64Array(0);
@@ -70,6 +85,8 @@ export class Kernel {
     this.tierValueMicros = new Float64Array(catalog.tierCount);
     this.tierRiskMicros = new Float64Array(catalog.tierCount);
     this.tierBest = new Int32Array(catalog.tierCount);
+    this.armWins = new Int32Array(catalog.tierCount);
+    this.armPlausible = new Uint8Array(catalog.tierCount);
   }
 
   /** Runs one decision into `out` and returns its code (DecisionCode). Never throws for request data. */
@@ -104,13 +121,14 @@ export class Kernel {
     // The ledger settles the budget gate atomically when it reserves.
     out.gateVerdicts[DecisionCode.budget_exhausted - 1] = Verdict.deferred;
     out.feasibleCount = this.feasibleCount;
-    out.feasibleTierCount = popcount32(this.tierMask);
-    // Exploration is uniform over feasible tiers, each served by its best option: exploring an
-    // option its own tier dominates teaches nothing, and with at most four tiers an exploration
-    // share of 20 % keeps every logged propensity at or above 5 % (DESIGN.md's weight cap of 20).
+    out.feasibleTierCount = popcount32(this.tierMask >>> 0);
+    // Exploration spends only on the plausibly best arms (each served by its best option): those
+    // that win under at least 1/20 of the bank's samples, or the most-winning ones when none does.
+    // As the posterior concentrates that set shrinks to the winner and exploration stops costing.
     const roll = uniformBelowTrusted(this.rng, BPS_SCALE);
     out.explored = roll < policy.explorationBps;
-    const chosen = out.explored ? this.exploredChoice(uniformBelowTrusted(this.rng, out.feasibleTierCount)) : this.topIndex[0]!;
+    let chosen = this.topIndex[0]!;
+    if (out.explored) chosen = this.exploredChoice(uniformBelowTrusted(this.rng, this.countWins(policy)));
     this.rank(chosen, out);
     out.code = DecisionCode.ok;
     return DecisionCode.ok;
@@ -225,6 +243,7 @@ export class Kernel {
     this.feasibleCount = feasibleCount;
     this.tierMask = tierMask;
     this.tierBestsValid = false;
+    this.winsValid = false;
     this.rankTop();
     return furthest;
   }
@@ -348,35 +367,40 @@ export class Kernel {
 
   /**
    * Exact propensity of the last successful decision's choice (DESIGN.md "Exploration"):
-   * eps/|T| + (1 - eps) * wins/K, with T the feasible tiers and wins the samples k under which
-   * the greedy rule picks the chosen option. Within a tier theta is shared, so each tier's best
-   * option is fixed by cost + latency penalty and only K x tiers comparisons are needed; an
-   * option that is not its tier's best has propensity 0 and is never chosen. Call right after decide().
+   * eps * [chosen in P] / |P| + (1 - eps) * wins / K, with P the plausibly best arms (countWins)
+   * and wins the samples k under which the greedy rule picks the chosen option. Within an arm
+   * theta is shared, so each arm's best option is fixed by cost + latency penalty and only
+   * K x arms comparisons are needed; an option that is not its arm's best has propensity 0 and is
+   * never chosen. Call right after decide().
    */
   propensity(out: DecisionResult): void {
     if (out.code !== DecisionCode.ok) return;
-    this.computeTierBests();
     const policy = this.policy!;
-    const tiers = this.catalog.tierCount;
-    const wins = this.winsOf(out.chosen, policy, tiers);
-    const f = out.feasibleTierCount;
+    const plausible = this.winsValid ? this.plausibleCount : this.countWins(policy);
+    const t = this.catalog.tier[out.chosen]!;
+    const isBest = this.tierBest[t] === out.chosen;
+    const wins = isBest ? this.armWins[t]! : 0;
+    const inPlausible = isBest && this.armPlausible[t] === 1 ? 1 : 0;
     const eps = policy.explorationBps;
     out.thompsonWins = wins;
-    out.propensityNumerator = eps * policy.sampleCount + (BPS_SCALE - eps) * wins * f;
-    out.propensityDenominator = BPS_SCALE * policy.sampleCount * f;
+    out.propensityNumerator = eps * policy.sampleCount * inPlausible + (BPS_SCALE - eps) * wins * plausible;
+    out.propensityDenominator = BPS_SCALE * policy.sampleCount * plausible;
     out.propensityPpm = Math.floor(
       (out.propensityNumerator * 1_000_000 + Math.floor(out.propensityDenominator / 2)) / out.propensityDenominator,
     );
   }
 
   /**
-   * The number of samples k under which the greedy rule picks `chosen`. Tier by tier, then sample
-   * by sample: each sample's running winner is kept in typed arrays, so the inner loop is a flat
-   * pass over K samples with no calls. Tiers are visited in order, so every sample sees the same
-   * comparisons, in the same order, as a per-sample scan would make (greedyUnder, kept as the
-   * reference in the tests' model).
+   * Wins of every arm over the K samples (the samples under which the greedy rule picks that arm's
+   * best option), and the plausibly best arms: those with at least K / 20 wins, or the most-winning
+   * ones when no arm reaches that. Arm by arm, then sample by sample: each sample's running winner
+   * is kept in typed arrays, so the inner loop is a flat pass over K samples with no calls. Arms are
+   * visited in order, so every sample sees the same comparisons, in the same order, as a per-sample
+   * scan would make (greedyUnder, kept as the reference in the tests' model). Returns |P|.
    */
-  private winsOf(chosen: number, policy: KernelPolicy, tiers: number): number {
+  private countWins(policy: KernelPolicy): number {
+    this.computeTierBests();
+    const tiers = this.catalog.tierCount;
     const K = policy.sampleCount;
     if (this.sampleWinner.length < K) {
       this.sampleWinner = new Int32Array(K);
@@ -403,9 +427,23 @@ export class Kernel {
         }
       }
     }
-    let wins = 0;
-    for (let k = 0; k < K; k++) if (winner[k] === chosen) wins++;
-    return wins;
+    const armWins = this.armWins;
+    armWins.fill(0);
+    const tier = this.catalog.tier;
+    for (let k = 0; k < K; k++) armWins[tier[winner[k]!]!]!++;
+    let most = 0;
+    for (let t = 0; t < tiers; t++) if (armWins[t]! > most) most = armWins[t]!;
+    const share = Math.ceil(K / PLAUSIBLE_SHARE_DENOMINATOR);
+    const threshold = most < share ? most : share;
+    let count = 0;
+    for (let t = 0; t < tiers; t++) {
+      const plausible = armWins[t]! >= threshold && this.tierBest[t] !== UNSET ? 1 : 0;
+      this.armPlausible[t] = plausible;
+      count += plausible;
+    }
+    this.plausibleCount = count;
+    this.winsValid = true;
+    return count;
   }
 
   /**
@@ -465,16 +503,15 @@ export class Kernel {
     this.tierBestsValid = true;
   }
 
-  /** The best option of the j-th feasible tier in tier order. */
+  /** The best option of the j-th plausibly best arm in arm order (countWins ran first). */
   private exploredChoice(j: number): number {
-    this.computeTierBests();
     let seen = 0;
     for (let t = 0; t < this.catalog.tierCount; t++) {
-      if ((this.tierMask & (1 << t)) === 0) continue;
+      if (this.armPlausible[t] === 0) continue;
       if (seen === j) return this.tierBest[t]!;
       seen++;
     }
-    throw new Error("exploredChoice: tier index out of range (kernel bug)");
+    throw new Error("exploredChoice: arm index out of range (kernel bug)");
   }
 }
 

@@ -1,5 +1,5 @@
 // The Learner's state as a pure value and the one step that learns an outcome: Beta counts of the
-// served tier, the regime's floor (calibration), its feature statistics, and apprentice figures.
+// served option, the regime's floor (calibration), its feature statistics, and apprentice figures.
 // applyOutcome returns a new state and never mutates its input.
 
 import type { DomainPack } from "../domain/domain-pack.ts";
@@ -47,11 +47,11 @@ export type CostOf = (option: string, inputTokens: number, outputTokens: number)
 
 export function applyOutcome(state: LearnerState, pack: DomainPack, payload: OutcomePayload, costOf: CostOf): LearnerState {
   const regime = payload.context.regime_index;
-  const option = pack.options.find((candidate) => candidate.id === payload.servedOption);
-  if (!Number.isSafeInteger(regime) || regime < 0 || regime >= pack.regimes.length || option === undefined) return state;
+  const arm = pack.options.findIndex((candidate) => candidate.id === payload.servedOption);
+  if (!Number.isSafeInteger(regime) || regime < 0 || regime >= pack.regimes.length || arm < 0) return state;
   const content = state.content;
-  const tier = pack.tiers.indexOf(option.tier);
-  const cell = regime * content.tierCount + tier;
+  // Every option is its own arm (src/domain/domain-pack.ts): the cell is regime x option.
+  const cell = regime * content.tierCount + arm;
   const success = isSuccess(payload.outcome, content.floorBps[regime]!);
   const counts = updateBeta({ alpha: content.alpha[cell]!, beta: content.beta[cell]! }, success);
   const floor = calibrateFloor(

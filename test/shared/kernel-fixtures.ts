@@ -302,6 +302,39 @@ export function referenceWins(specs: readonly KernelOptionSpec[], feasible: read
   return wins;
 }
 
+/**
+ * The options exploration draws from: of each feasible arm (tier) its best option (the first of
+ * its arm in the ranking: within an arm theta is shared, so cost + latency decide), kept when it
+ * wins at least ceil(K / 20) samples, or as many as the most-winning arm when no arm does.
+ */
+export function referencePlausible(specs: readonly KernelOptionSpec[], feasible: readonly number[], input: DecisionInput): number[] {
+  const ranking = referenceRanking(specs, feasible, input, 0);
+  const best = new Map<number, number>();
+  for (const { index } of ranking) {
+    const tier = specs[index]!.tierIndex;
+    if (!best.has(tier)) best.set(tier, index);
+  }
+  const wins = referenceWins(specs, feasible, input);
+  const armBests = [...best.values()];
+  const most = Math.max(...armBests.map((o) => wins.get(o) ?? 0));
+  const threshold = Math.min(Math.ceil(input.policy.sampleCount / 20), most);
+  return armBests.filter((o) => (wins.get(o) ?? 0) >= threshold).sort((a, b) => a - b);
+}
+
+/** The exact propensity of option o as an unreduced BigInt fraction [numerator, denominator]. */
+export function referencePropensity(
+  o: number,
+  support: readonly number[],
+  wins: ReadonlyMap<number, number>,
+  policy: KernelPolicy,
+): [bigint, bigint] {
+  const eps = BigInt(policy.explorationBps);
+  const k = BigInt(policy.sampleCount);
+  const size = BigInt(support.length);
+  const explore = support.includes(o) ? eps * k : 0n;
+  return [explore + (10_000n - eps) * BigInt(wins.get(o) ?? 0) * size, 10_000n * k * size];
+}
+
 /** A sum and two position-weighted sums pin every theta without a hash function. */
 export function bankChecksum(theta: Uint16Array): Record<string, unknown> {
   let sum = 0;

@@ -130,20 +130,28 @@ describe("the adaptive policy learns", () => {
     return served / inRegime;
   }
 
-  test("in the hard regime the deep tier's share rises from the first to the last quarter", () => {
+  test("in the hard regime the deep tier, which the prior already favours, serves most records and more by the end", () => {
+    // Priors are centred on each tier's known quality (deep 9,500), so deep leads from the start.
     const early = share(HARD, DEEP, 0, RECORDS / 4);
     const late = share(HARD, DEEP, (3 * RECORDS) / 4, RECORDS);
-    expect(late - early).toBeGreaterThan(0.3);
-    expect(late).toBeGreaterThan(0.5);
+    expect(early).toBeGreaterThan(0.5);
+    expect(late).toBeGreaterThan(0.8);
+    expect(late).toBeGreaterThanOrEqual(early);
   });
 
-  test("in the last quarter every regime is served mostly with its hindsight option", () => {
+  test("in the last quarter every clear-cut regime is served mostly with its hindsight option", () => {
+    // In "mixed" the two cheaper tiers are 20,000 microcents (2 % of the value) apart: about 500
+    // outcomes cannot tell them apart at two standard errors. There the clearly worse deep tier
+    // (110,000 behind) must be rare instead.
     const hindsight = hindsightChoices(table, SYNTHETIC_REGIMES.length);
-    SYNTHETIC_REGIMES.forEach((_, r) => {
-      const i = table.regime.indexOf(r);
-      const best = hindsight[i]!;
+    SYNTHETIC_REGIMES.forEach((regime, r) => {
       const shares = SYNTHETIC_TIERS.map((__, o) => share(r, o, (3 * RECORDS) / 4, RECORDS));
-      expect(shares.indexOf(Math.max(...shares)), `regime ${SYNTHETIC_REGIMES[r]!.id}: shares ${shares.join(", ")}`).toBe(best);
+      if (regime.id === "mixed") {
+        expect(shares[DEEP]!, `regime mixed: shares ${shares.join(", ")}`).toBeLessThan(0.1);
+        return;
+      }
+      const best = hindsight[table.regime.indexOf(r)]!;
+      expect(shares.indexOf(Math.max(...shares)), `regime ${regime.id}: shares ${shares.join(", ")}`).toBe(best);
     });
   });
 
@@ -157,17 +165,20 @@ describe("the adaptive policy learns", () => {
     expect(first.policies.adaptive!.learning_bps).toBeGreaterThan(500);
   });
 
-  test("the sealed propensities are calibrated: sum of 1/p over records served the top tier is about the record count", () => {
-    // The top tier is never below a learned floor (floors stop at its quality), so its exact
-    // serving probability p_i > 0 on every record and E[sum 1{served top} / p_i] = records.
-    // Exploration keeps p_i >= 20 % / 3, so each term's variance is below 14 and the sum's standard
-    // deviation below sqrt(2,000 * 14) = 167: 500 is three of them (the run is seeded, not flaky).
-    expect(Math.min(...run.propensityPpm)).toBeGreaterThanOrEqual(66_666);
+  test("the sealed propensities are calibrated: in the hard regime, sum of 1/p over records served deep is about its record count", () => {
+    // Exploration spends only on plausibly best options, so a tier's serving probability can be 0
+    // on some records (docs/design-notes.md): the identity E[sum 1{served a} / p_i(a)] = n needs
+    // p_i(a) > 0 on every record. In the hard regime deep, the best tier, wins a large share of
+    // every snapshot's samples from the first record on, so it holds there.
+    expect(Math.min(...run.propensityPpm)).toBeGreaterThan(0);
     let sum = 0;
+    let records = 0;
     for (let i = 0; i < RECORDS; i++) {
+      if (table.regime[i] !== HARD) continue;
+      records++;
       if (run.choices[i] === DEEP) sum += 1_000_000 / run.propensityPpm[i]!;
     }
-    expect(Math.abs(sum - RECORDS)).toBeLessThan(500);
+    expect(Math.abs(sum - records)).toBeLessThan(0.15 * records);
   });
 });
 
