@@ -138,9 +138,9 @@ const local = {
         floor_bps: z.int(),
         floor_source: z.enum(["client", "learned", "warm_start", "none"]),
         warm_start_floor_bps: z.int(),
-        tiers: z
-          .array(z.object({ tier: z.string(), alpha: z.number(), beta: z.number(), mean_bps: z.int() }))
-          .describe("Beta posterior of success per model tier"),
+        options: z
+          .array(z.object({ option: z.string(), tier: z.string(), alpha: z.number(), beta: z.number(), mean_bps: z.int() }))
+          .describe("Beta posterior of success per option (each its own learning arm; tier for grouping)"),
         statistics: z
           .record(z.string(), z.object({ n: z.int(), mean: z.number().nullable(), variance: z.number().nullable() }))
           .describe("per request feature (input_tokens, value_micros, risk_bps): count, mean and sample variance"),

@@ -150,7 +150,7 @@ export function regimes(tenant: Tenant): Promise<RegimesAnswer> {
 
 /** Beta counts summed over every regime and tier: each learned outcome adds exactly one (no decay this early). */
 export function countsTotal(answer: RegimesAnswer): number {
-  return answer.regimes.reduce((sum, regime) => sum + regime.tiers.reduce((s, tier) => s + tier.alpha + tier.beta, 0), 0);
+  return answer.regimes.reduce((sum, regime) => sum + regime.options.reduce((s, option) => s + option.alpha + option.beta, 0), 0);
 }
 
 export function ledgerOf(tenant: Tenant) {
