@@ -248,6 +248,23 @@ describe("smaller runs", () => {
     // Worth ten times more, a success buys deeper tiers.
     expect(values.high!.adaptive.cost_micros).toBeGreaterThan(values.low!.adaptive.cost_micros);
   });
+
+  test("one value per report (valueMicros): each level's figures as value_levels has them, and no value levels", async () => {
+    const levels = { low: 100_000, middle: 1_000_000, high: 10_000_000 };
+    const llm = { ...dataset, industry: "llm_routing" as const, valueLevels: levels };
+    const all = (await replayDataset(llm, small, { seed: 1 })).value_levels!;
+    for (const [name, valueMicros] of Object.entries(levels)) {
+      const one = await replayDataset(llm, small, { seed: 1, valueMicros, policies: ["adaptive", "best", "hindsight"] });
+      expect(one.value_levels).toBeNull();
+      expect(one.policies).toEqual({ adaptive: all[name]!.adaptive, best: all[name]!.best, hindsight: all[name]!.hindsight });
+      expect(one.adaptive!.regret_vs_hindsight_micros).toBe(all[name]!.regret_vs_hindsight_micros);
+    }
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      await expect(replayDataset(llm, small, { seed: 1, valueMicros: bad })).rejects.toThrow(
+        `"valueMicros" expected a safe integer >= 0, got ${bad}`,
+      );
+    }
+  });
 });
 
 describe("SHA-256 implementations", () => {
