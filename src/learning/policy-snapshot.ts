@@ -8,6 +8,7 @@ import { canonicalJson, type CanonicalValue } from "../ledger/canonical.ts";
 import type { KernelPolicy } from "../kernel/policy.ts";
 import { buildSampleBank } from "../kernel/sample-bank.ts";
 import type { Feature } from "./anomaly.ts";
+import { bankParameters } from "./pooled-prior.ts";
 import type { PowerSumsText } from "./regime-stats.ts";
 
 /** Per regime, the exact power sums of each request feature (decimal strings). */
@@ -27,6 +28,12 @@ export interface PolicyContent {
   readonly latencyBpsPerSecond: number;
   /** Regime statistics for the worker's anomaly check, per regime. */
   readonly stats: readonly RegimeStatsText[];
+  /** 1 where a cell started from the neutral Beta(1, 1) (no known quality), per regime x option. */
+  readonly neutral: readonly number[];
+  /** Pseudo-outcomes behind a known or pooled prior (S). */
+  readonly priorStrength: number;
+  /** Whether neutral cells take a prior pooled from the option's other regimes (pooled-prior.ts). */
+  readonly pooling: boolean;
 }
 
 export interface PolicySnapshot extends PolicyContent {
@@ -37,7 +44,7 @@ export interface PolicySnapshot extends PolicyContent {
 
 export function contentHash(content: PolicyContent): string {
   const fields: Record<string, CanonicalValue> = {
-    v: 1,
+    v: 2,
     regime_count: content.regimeCount,
     tier_count: content.tierCount,
     sample_count: content.sampleCount,
@@ -47,6 +54,9 @@ export function contentHash(content: PolicyContent): string {
     beta: [...content.beta],
     exploration_bps: content.explorationBps,
     latency_bps_per_second: content.latencyBpsPerSecond,
+    neutral: [...content.neutral],
+    prior_strength: content.priorStrength,
+    pooling: content.pooling,
     stats: content.stats.map((regime) => ({
       input_tokens: { ...regime.input_tokens },
       value_micros: { ...regime.value_micros },
@@ -64,12 +74,13 @@ export function bankSeed(hash: string): bigint {
 
 export function buildSnapshot(content: PolicyContent, version: number): PolicySnapshot {
   const hash = contentHash(content);
+  const { alpha, beta } = bankParameters(content);
   const thetaBps = buildSampleBank({
     regimeCount: content.regimeCount,
     tierCount: content.tierCount,
     sampleCount: content.sampleCount,
-    alpha: Int32Array.from(content.alpha),
-    beta: Int32Array.from(content.beta),
+    alpha,
+    beta,
     seed: bankSeed(hash),
   });
   return { ...content, version, hash, thetaBps };

@@ -12,6 +12,8 @@ import type { DomainPack } from "../domain/domain-pack.ts";
 export const DEFAULT_PRIOR_STRENGTH = 8;
 export const PRIOR_STRENGTH_MAX = 1_000;
 export const DEFAULT_SAMPLE_COUNT = 256;
+/** Pooling across regimes for options of unknown quality: kept because it measurably helps (docs/design-notes.md). */
+export const DEFAULT_POOLING = true;
 /** Exploration share among the plausibly best options (docs/design-notes.md); tenants may set 0. */
 export const DEFAULT_EXPLORATION_BPS = 1_000;
 /** Latency costs 1 % of the request's value per second of typical latency. */
@@ -30,6 +32,8 @@ export interface WarmStartOptions {
   readonly latencyBpsPerSecond?: number;
   /** Pseudo-outcomes behind a known prior quality: 2 to PRIOR_STRENGTH_MAX. */
   readonly priorStrength?: number;
+  /** Whether options of unknown quality pool their outcomes across regimes (pooled-prior.ts). */
+  readonly pooling?: boolean;
 }
 
 /** The content of a pack's warm-start policy: warm-start floors and a prior per regime x option. */
@@ -41,11 +45,14 @@ export function warmStartContent(pack: DomainPack, options: WarmStartOptions = {
   }
   const alpha: number[] = [];
   const beta: number[] = [];
+  const neutral: number[] = [];
   for (let r = 0; r < pack.regimes.length; r++) {
     for (let o = 0; o < arms; o++) {
-      const [a, b] = warmStartPrior(pack.priorQualityBps[r * arms + o] ?? null, strength);
+      const known = pack.priorQualityBps[r * arms + o] ?? null;
+      const [a, b] = warmStartPrior(known, strength);
       alpha.push(a);
       beta.push(b);
+      neutral.push(known === null ? 1 : 0);
     }
   }
   return {
@@ -59,6 +66,9 @@ export function warmStartContent(pack: DomainPack, options: WarmStartOptions = {
     explorationBps: options.explorationBps ?? DEFAULT_EXPLORATION_BPS,
     latencyBpsPerSecond: options.latencyBpsPerSecond ?? pack.latencyBpsPerSecond ?? DEFAULT_LATENCY_BPS_PER_SECOND,
     stats: pack.regimes.map(() => EMPTY_STATS),
+    neutral,
+    priorStrength: strength,
+    pooling: options.pooling ?? DEFAULT_POOLING,
   };
 }
 
