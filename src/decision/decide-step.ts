@@ -87,6 +87,7 @@ export function prepareDecision(x: DecisionInput): PreparedDecision {
     tenant: view,
     policy: { version: entry.snapshot.version, hash: entry.snapshot.hash },
     seedHex: seed.hex,
+    settings: { explorationBps: x.learned.snapshot.explorationBps, holdoutBps: x.learned.snapshot.holdoutBps },
     holdout: x.holdout,
     floorRaiseBps: anomaly.raiseBps,
     anomaly: anomaly.features,

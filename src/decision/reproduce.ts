@@ -60,6 +60,7 @@ export function reproduceDecision(pack: DomainPack, record: DecisionRecord, snap
     },
     policy: record.policy,
     seedHex: record.seed,
+    settings: { explorationBps: record.settings.exploration_bps, holdoutBps: record.settings.holdout_bps },
     holdout: record.holdout,
     floorRaiseBps: record.floor_raise_bps,
     anomaly: record.anomaly,

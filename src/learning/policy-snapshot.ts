@@ -25,6 +25,8 @@ export interface PolicyContent {
   readonly alpha: readonly number[];
   readonly beta: readonly number[];
   readonly explorationBps: number;
+  /** The share of decisions (by request hash) served by the fixed warm-start baseline. */
+  readonly holdoutBps: number;
   readonly latencyBpsPerSecond: number;
   /** Regime statistics for the worker's anomaly check, per regime. */
   readonly stats: readonly RegimeStatsText[];
@@ -53,6 +55,7 @@ export function contentHash(content: PolicyContent): string {
     alpha: [...content.alpha],
     beta: [...content.beta],
     exploration_bps: content.explorationBps,
+    holdout_bps: content.holdoutBps,
     latency_bps_per_second: content.latencyBpsPerSecond,
     neutral: [...content.neutral],
     prior_strength: content.priorStrength,

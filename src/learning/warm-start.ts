@@ -15,7 +15,9 @@ export const DEFAULT_SAMPLE_COUNT = 256;
 /** Pooling across regimes for options of unknown quality: kept because it measurably helps (docs/design-notes.md). */
 export const DEFAULT_POOLING = true;
 /** Exploration share among the plausibly best options (docs/design-notes.md); tenants may set 0. */
-export const DEFAULT_EXPLORATION_BPS = 1_000;
+export const DEFAULT_EXPLORATION_BPS = 500;
+/** Holdout share served by the warm-start baseline, to measure what learning adds; tenants may set 0. */
+export const DEFAULT_HOLDOUT_BPS = 500;
 /** Latency costs 1 % of the request's value per second of typical latency. */
 export const DEFAULT_LATENCY_BPS_PER_SECOND = 100;
 
@@ -29,6 +31,7 @@ export function warmStartPrior(qualityBps: number | null, strength = DEFAULT_PRI
 export interface WarmStartOptions {
   readonly sampleCount?: number;
   readonly explorationBps?: number;
+  readonly holdoutBps?: number;
   readonly latencyBpsPerSecond?: number;
   /** Pseudo-outcomes behind a known prior quality: 2 to PRIOR_STRENGTH_MAX. */
   readonly priorStrength?: number;
@@ -64,6 +67,7 @@ export function warmStartContent(pack: DomainPack, options: WarmStartOptions = {
     alpha,
     beta,
     explorationBps: options.explorationBps ?? DEFAULT_EXPLORATION_BPS,
+    holdoutBps: options.holdoutBps ?? DEFAULT_HOLDOUT_BPS,
     latencyBpsPerSecond: options.latencyBpsPerSecond ?? pack.latencyBpsPerSecond ?? DEFAULT_LATENCY_BPS_PER_SECOND,
     stats: pack.regimes.map(() => EMPTY_STATS),
     neutral,

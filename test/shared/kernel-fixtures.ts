@@ -89,7 +89,9 @@ export const LLM_OPTION_SPECS: readonly LabelledOptionSpec[] = LLM_ROWS.map(
 
 /** Everything buildSampleBank and the policy need, as plain JSON-able numbers: a policy's content
  * without statistics, plus the bank seed as a decimal string (JSON has no BigInt). */
-export type PolicyParameters = Omit<PolicyContent, "stats"> & { readonly seed: string };
+export type PolicyParameters = Omit<PolicyContent, "stats" | "neutral" | "priorStrength" | "pooling" | "holdoutBps"> & {
+  readonly seed: string;
+};
 
 /**
  * Five regimes: support (warm start 5,500), coding (learned 7,200), compliance (warm start

@@ -52,7 +52,7 @@ export async function decideRoute(c: AppContext): Promise<Response> {
     tenant: view,
     learned,
     baseline: runtime.baseline(),
-    holdout: isHoldout(view.tenantId, key),
+    holdout: isHoldout(view.tenantId, key, learned.snapshot.holdoutBps),
     regime: body.value.regime,
     request: request.value,
     requestId: body.value.request_id ?? null,

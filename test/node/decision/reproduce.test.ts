@@ -24,6 +24,7 @@ import { canonicalJson, type CanonicalValue } from "../../../src/ledger/canonica
 import { toKernelRequest } from "../../../src/worker/request-mapping.ts";
 import { DecideRequest } from "../../../src/worker/schemas.ts";
 import { decisionSeed, isHoldout } from "../../../src/decision/seed.ts";
+import { DEFAULT_HOLDOUT_BPS } from "../../../src/learning/warm-start.ts";
 
 const PACK = LLM_PACK;
 const CASES = 1_500;
@@ -48,7 +49,7 @@ function decideLikeWorker(
   body: DecideRequest,
   key: string,
 ): { record: DecisionRecord; snapshot: PolicySnapshot } {
-  const holdout = isHoldout(view.tenantId, key);
+  const holdout = isHoldout(view.tenantId, key, DEFAULT_HOLDOUT_BPS);
   const mapped = toKernelRequest(body, PACK);
   if (!mapped.ok) throw new Error(mapped.detail);
   const { record } = prepareDecision({
