@@ -22,6 +22,12 @@ import {
   UNSET,
 } from "./units.ts";
 
+interface ThetaBounds {
+  readonly low: Uint16Array;
+  readonly high: Uint16Array;
+  readonly ready: Uint8Array;
+}
+
 /** The first gate that filters options; gates before it look at the request alone. */
 const FIRST_OPTION_GATE = DecisionCode.context_window_exceeded;
 
@@ -47,6 +53,9 @@ export class Kernel {
   private readonly armPlausible: Uint8Array;
   private plausibleCount = 0;
   private winsValid = false;
+  private plausibleValid = false;
+  /** Per policy: each regime x arm's theta quantiles (thetaBounds), computed on first use. */
+  private readonly bounds = new WeakMap<KernelPolicy, ThetaBounds>();
   // Per-sample scratch of propensity(): each sample's running winner, its utility and cost.
   private sampleWinner = new Int32Array(0);
   private sampleUtility = new Float64Array(0);
@@ -122,13 +131,12 @@ export class Kernel {
     out.gateVerdicts[DecisionCode.budget_exhausted - 1] = Verdict.deferred;
     out.feasibleCount = this.feasibleCount;
     out.feasibleTierCount = popcount32(this.tierMask >>> 0);
-    // Exploration spends only on the plausibly best arms (each served by its best option): those
-    // that win under at least 1/20 of the bank's samples, or the most-winning ones when none does.
-    // As the posterior concentrates that set shrinks to the winner and exploration stops costing.
+    // Exploration spends only on the plausibly best arms, each served by its best option (countPlausible):
+    // as the posterior concentrates that set shrinks to the winner and exploration stops costing.
     const roll = uniformBelowTrusted(this.rng, BPS_SCALE);
     out.explored = roll < policy.explorationBps;
     let chosen = this.topIndex[0]!;
-    if (out.explored) chosen = this.exploredChoice(uniformBelowTrusted(this.rng, this.countWins(policy)));
+    if (out.explored) chosen = this.exploredChoice(uniformBelowTrusted(this.rng, this.countPlausible(policy)));
     this.rank(chosen, out);
     out.code = DecisionCode.ok;
     return DecisionCode.ok;
@@ -244,6 +252,7 @@ export class Kernel {
     this.tierMask = tierMask;
     this.tierBestsValid = false;
     this.winsValid = false;
+    this.plausibleValid = false;
     this.rankTop();
     return furthest;
   }
@@ -367,7 +376,7 @@ export class Kernel {
 
   /**
    * Exact propensity of the last successful decision's choice (DESIGN.md "Exploration"):
-   * eps * [chosen in P] / |P| + (1 - eps) * wins / K, with P the plausibly best arms (countWins)
+   * eps * [chosen in P] / |P| + (1 - eps) * wins / K, with P the plausibly best arms (countPlausible)
    * and wins the samples k under which the greedy rule picks the chosen option. Within an arm
    * theta is shared, so each arm's best option is fixed by cost + latency penalty and only
    * K x arms comparisons are needed; an option that is not its arm's best has propensity 0 and is
@@ -376,7 +385,8 @@ export class Kernel {
   propensity(out: DecisionResult): void {
     if (out.code !== DecisionCode.ok) return;
     const policy = this.policy!;
-    const plausible = this.winsValid ? this.plausibleCount : this.countWins(policy);
+    const plausible = this.plausibleValid ? this.plausibleCount : this.countPlausible(policy);
+    if (!this.winsValid) this.countWins(policy);
     const t = this.catalog.tier[out.chosen]!;
     const isBest = this.tierBest[t] === out.chosen;
     const wins = isBest ? this.armWins[t]! : 0;
@@ -391,14 +401,13 @@ export class Kernel {
   }
 
   /**
-   * Wins of every arm over the K samples (the samples under which the greedy rule picks that arm's
-   * best option), and the plausibly best arms: those with at least K / 20 wins, or the most-winning
-   * ones when no arm reaches that. Arm by arm, then sample by sample: each sample's running winner
-   * is kept in typed arrays, so the inner loop is a flat pass over K samples with no calls. Arms are
-   * visited in order, so every sample sees the same comparisons, in the same order, as a per-sample
-   * scan would make (greedyUnder, kept as the reference in the tests' model). Returns |P|.
+   * Wins of every arm over the K samples: the samples under which the greedy rule picks that arm's
+   * best option. Arm by arm, then sample by sample: each sample's running winner is kept in typed
+   * arrays, so the inner loop is a flat pass over K samples with no calls. Arms are visited in
+   * order, so every sample sees the same comparisons, in the same order, as a per-sample scan would
+   * make (greedyUnder, kept as the reference in the tests' model).
    */
-  private countWins(policy: KernelPolicy): number {
+  private countWins(policy: KernelPolicy): void {
     this.computeTierBests();
     const tiers = this.catalog.tierCount;
     const K = policy.sampleCount;
@@ -431,19 +440,77 @@ export class Kernel {
     armWins.fill(0);
     const tier = this.catalog.tier;
     for (let k = 0; k < K; k++) armWins[tier[winner[k]!]!]!++;
-    let most = 0;
-    for (let t = 0; t < tiers; t++) if (armWins[t]! > most) most = armWins[t]!;
-    const share = Math.ceil(K / PLAUSIBLE_SHARE_DENOMINATOR);
-    const threshold = most < share ? most : share;
+    this.winsValid = true;
+  }
+
+  /**
+   * The plausibly best arms P, each served by its best option: an arm is plausible when its
+   * utility at the high end of its posterior (the 1/20 upper quantile of its K bank samples) reaches
+   * the best utility any arm has at the low end of its own (the 1/20 lower quantile). The arm that
+   * is best at the low end is always in P; as posteriors concentrate the quantiles meet and P
+   * shrinks to it. O(arms) per request: the quantiles are read once per policy and regime.
+   * Returns |P|; armPlausible marks the members.
+   */
+  private countPlausible(policy: KernelPolicy): number {
+    this.computeTierBests();
+    const tiers = this.catalog.tierCount;
+    const bounds = this.thetaBounds(policy);
+    const base = (this.regimeBase / policy.sampleCount) * tiers;
+    const { valueHigh, valueLow, riskHigh, riskLow } = this;
+    let bestLow = Number.NEGATIVE_INFINITY;
+    for (let t = 0; t < tiers; t++) {
+      const o = this.tierBest[t]!;
+      if (o === UNSET) continue;
+      const th = bounds.low[base + t]!;
+      const miss = BPS_SCALE - th;
+      const low = valueHigh * th + (((valueLow * th) / BPS_SCALE) | 0) - (riskHigh * miss + (((riskLow * miss) / BPS_SCALE) | 0));
+      const utility = low - this.costMicros[o]! - this.latencyPenaltyMicros[o]!;
+      if (utility > bestLow) bestLow = utility;
+    }
     let count = 0;
     for (let t = 0; t < tiers; t++) {
-      const plausible = armWins[t]! >= threshold && this.tierBest[t] !== UNSET ? 1 : 0;
+      const o = this.tierBest[t]!;
+      let plausible = 0;
+      if (o !== UNSET) {
+        const th = bounds.high[base + t]!;
+        const miss = BPS_SCALE - th;
+        const high = valueHigh * th + (((valueLow * th) / BPS_SCALE) | 0) - (riskHigh * miss + (((riskLow * miss) / BPS_SCALE) | 0));
+        plausible = high - this.costMicros[o]! - this.latencyPenaltyMicros[o]! >= bestLow ? 1 : 0;
+      }
       this.armPlausible[t] = plausible;
       count += plausible;
     }
     this.plausibleCount = count;
-    this.winsValid = true;
+    this.plausibleValid = true;
     return count;
+  }
+
+  /**
+   * Each arm's theta at the 1/20 lower and upper quantiles of its K bank samples, for the request's
+   * regime: the (floor(K / 20) + 1)-th smallest and largest. Computed once per policy and regime
+   * (a sort of K values per arm) and kept beside the policy.
+   */
+  private thetaBounds(policy: KernelPolicy): ThetaBounds {
+    let bounds = this.bounds.get(policy);
+    if (bounds === undefined) {
+      const cells = policy.regimeCount * policy.tierCount;
+      bounds = { low: new Uint16Array(cells), high: new Uint16Array(cells), ready: new Uint8Array(policy.regimeCount) };
+      this.bounds.set(policy, bounds);
+    }
+    const regime = this.regimeBase / policy.sampleCount;
+    if (bounds.ready[regime] === 1) return bounds;
+    const K = policy.sampleCount;
+    const tiers = policy.tierCount;
+    const q = Math.floor(K / PLAUSIBLE_SHARE_DENOMINATOR);
+    const scratch = new Uint16Array(K);
+    for (let t = 0; t < tiers; t++) {
+      for (let k = 0; k < K; k++) scratch[k] = policy.thetaBps[(this.regimeBase + k) * tiers + t]!;
+      scratch.sort();
+      bounds.low[regime * tiers + t] = scratch[q]!;
+      bounds.high[regime * tiers + t] = scratch[K - 1 - q]!;
+    }
+    bounds.ready[regime] = 1;
+    return bounds;
   }
 
   /**
@@ -503,7 +570,7 @@ export class Kernel {
     this.tierBestsValid = true;
   }
 
-  /** The best option of the j-th plausibly best arm in arm order (countWins ran first). */
+  /** The best option of the j-th plausibly best arm in arm order (countPlausible ran first). */
   private exploredChoice(j: number): number {
     let seen = 0;
     for (let t = 0; t < this.catalog.tierCount; t++) {

@@ -89,7 +89,11 @@ export function buildSnapshot(content: PolicyContent, version: number): PolicySn
   return { ...content, version, hash, thetaBps };
 }
 
-export function toKernelPolicy(snapshot: PolicySnapshot): KernelPolicy {
+/**
+ * The snapshot in kernel form. The exploration share is the tenant's setting at decision time: the
+ * holdout's baseline (the warm start) runs with the tenant's share, not the one it was built with.
+ */
+export function toKernelPolicy(snapshot: PolicySnapshot, explorationBps = snapshot.explorationBps): KernelPolicy {
   return {
     regimeCount: snapshot.regimeCount,
     tierCount: snapshot.tierCount,
@@ -97,7 +101,7 @@ export function toKernelPolicy(snapshot: PolicySnapshot): KernelPolicy {
     floorBps: Int32Array.from(snapshot.floorBps),
     floorSource: Uint8Array.from(snapshot.floorSource),
     thetaBps: snapshot.thetaBps,
-    explorationBps: snapshot.explorationBps,
+    explorationBps,
     latencyBpsPerSecond: snapshot.latencyBpsPerSecond,
   };
 }

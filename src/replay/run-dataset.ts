@@ -27,6 +27,8 @@ export interface DatasetRunOptions {
   readonly byteLength?: (text: string) => number;
   /** Overrides the policy's exploration share (bps) for every adaptive run. */
   readonly explorationBps?: number;
+  /** Overrides the prior strength S of every adaptive run (the sensitivity table of npm run results). */
+  readonly priorStrength?: number;
   /**
    * Runs the whole report (the adaptive run, the baselines, their metrics and the off-policy
    * check) at this one business value per record instead of the data set's middle value level,
@@ -144,6 +146,7 @@ export async function replayDataset(dataset: ReplayDataset, table: RecordTable, 
       floorSamples,
       onEntry: options.onEntry,
       explorationBps: options.explorationBps,
+      priorStrength: options.priorStrength,
       byteLength: options.byteLength,
       onProgress: (done) => options.onProgress?.("adaptive", done, table.count),
     });
@@ -247,6 +250,7 @@ async function valueLevels(
         seed: options.seed,
         valueMicros: value,
         explorationBps: options.explorationBps,
+        priorStrength: options.priorStrength,
         byteLength: options.byteLength,
         onProgress: (done) => options.onProgress?.(`adaptive@${name}`, done, table.count),
       });

@@ -306,21 +306,37 @@ export function referenceWins(specs: readonly KernelOptionSpec[], feasible: read
 
 /**
  * The options exploration draws from: of each feasible arm (tier) its best option (the first of
- * its arm in the ranking: within an arm theta is shared, so cost + latency decide), kept when it
- * wins at least ceil(K / 20) samples, or as many as the most-winning arm when no arm does.
+ * its arm in the ranking: within an arm theta is shared, so cost + latency decide), kept when its
+ * utility at its arm's upper 1/20 theta quantile reaches the best utility any arm has at its lower
+ * quantile (the (floor(K/20) + 1)-th smallest and largest of the arm's K bank samples).
  */
 export function referencePlausible(specs: readonly KernelOptionSpec[], feasible: readonly number[], input: DecisionInput): number[] {
+  const { request, policy } = input;
   const ranking = referenceRanking(specs, feasible, input, 0);
   const best = new Map<number, number>();
   for (const { index } of ranking) {
     const tier = specs[index]!.tierIndex;
     if (!best.has(tier)) best.set(tier, index);
   }
-  const wins = referenceWins(specs, feasible, input);
-  const armBests = [...best.values()];
-  const most = Math.max(...armBests.map((o) => wins.get(o) ?? 0));
-  const threshold = Math.min(Math.ceil(input.policy.sampleCount / 20), most);
-  return armBests.filter((o) => (wins.get(o) ?? 0) >= threshold).sort((a, b) => a - b);
+  const K = policy.sampleCount;
+  const q = Math.floor(K / 20);
+  const quantiles = (tier: number): [number, number] => {
+    const thetas = Array.from({ length: K }, (_, k) => thetaOf(policy, request.regimeIndex, k, tier)).sort((a, b) => a - b);
+    return [thetas[q]!, thetas[K - 1 - q]!];
+  };
+  const bounds = [...best.entries()].map(([tier, o]) => {
+    const [low, high] = quantiles(tier);
+    return {
+      o,
+      low: referenceTerms(specs[o]!, request, policy, low).utility,
+      high: referenceTerms(specs[o]!, request, policy, high).utility,
+    };
+  });
+  const bestLow = bounds.reduce((most, b) => (b.low > most ? b.low : most), bounds[0]!.low);
+  return bounds
+    .filter((b) => b.high >= bestLow)
+    .map((b) => b.o)
+    .sort((a, b) => a - b);
 }
 
 /** The exact propensity of option o as an unreduced BigInt fraction [numerator, denominator]. */

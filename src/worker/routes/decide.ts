@@ -51,7 +51,7 @@ export async function decideRoute(c: AppContext): Promise<Response> {
     run: runtime.run,
     tenant: view,
     learned,
-    baseline: runtime.baseline(),
+    baseline: runtime.baseline(learned.snapshot.explorationBps),
     holdout: isHoldout(view.tenantId, key, learned.snapshot.holdoutBps),
     regime: body.value.regime,
     request: request.value,
