@@ -33,11 +33,13 @@ const CASES = 1_500;
 const run = { kernel: new Kernel(PACK.catalog), out: new DecisionResult() };
 const kernelPolicies = new Map<string, KernelPolicy>();
 
-function kernelPolicyOf(snapshot: PolicySnapshot): KernelPolicy {
-  let policy = kernelPolicies.get(snapshot.hash);
+/** A snapshot in kernel form with an exploration share (the worker runs the baseline with the tenant's). */
+function kernelPolicyOf(snapshot: PolicySnapshot, explorationBps = snapshot.explorationBps): KernelPolicy {
+  const key = `${snapshot.hash}/${explorationBps}`;
+  let policy = kernelPolicies.get(key);
   if (policy === undefined) {
-    policy = toKernelPolicy(snapshot);
-    kernelPolicies.set(snapshot.hash, policy);
+    policy = toKernelPolicy(snapshot, explorationBps);
+    kernelPolicies.set(key, policy);
   }
   return policy;
 }
@@ -57,7 +59,7 @@ function decideLikeWorker(
     run,
     tenant: view,
     learned: { snapshot: current, policy: kernelPolicyOf(current) },
-    baseline: { snapshot: WARM, policy: kernelPolicyOf(WARM) },
+    baseline: { snapshot: WARM, policy: kernelPolicyOf(WARM, current.explorationBps) },
     holdout,
     regime: body.regime,
     request: mapped.value,

@@ -161,8 +161,9 @@ describe("the adaptive policy learns", () => {
     const randomShortfall = (hindsight - first.policies.random!.net_value_micros) / RECORDS;
     expect(first.adaptive!.regret_vs_hindsight_micros).toBe(hindsight - first.policies.adaptive!.net_value_micros);
     expect(regret).toBeGreaterThan(0);
-    expect(regret).toBeLessThan(randomShortfall * 0.75);
-    expect(first.policies.adaptive!.learning_bps).toBeGreaterThan(500);
+    expect(regret).toBeLessThan(randomShortfall * 0.5);
+    // Priors centred on the tiers' known qualities start it well, so it has less left to learn.
+    expect(first.policies.adaptive!.learning_bps).toBeGreaterThan(0);
   });
 
   test("the sealed propensities are calibrated: in the hard regime, sum of 1/p over records served deep is about its record count", () => {
