@@ -50,6 +50,8 @@ export class Kernel {
   private readonly tierBest: Int32Array;
   // Per-arm wins over the K samples and the plausibly best arms, valid while winsValid.
   private readonly armWins: Int32Array;
+  /** Per-option quality the floor gate reads, filled per request from the policy's learned quality. */
+  private readonly optionQuality: Int32Array;
   private readonly armPlausible: Uint8Array;
   private plausibleCount = 0;
   private winsValid = false;
@@ -95,6 +97,7 @@ export class Kernel {
     this.tierRiskMicros = new Float64Array(catalog.tierCount);
     this.tierBest = new Int32Array(catalog.tierCount);
     this.armWins = new Int32Array(catalog.tierCount);
+    this.optionQuality = new Int32Array(n);
     this.armPlausible = new Uint8Array(catalog.tierCount);
   }
 
@@ -207,7 +210,9 @@ export class Kernel {
     const clientCap = request.maxCostMicros === UNSET ? COST_MICROS_MAX : request.maxCostMicros;
     const tenantCap = input.tenant.costCapMicros === UNSET ? COST_MICROS_MAX : input.tenant.costCapMicros;
     const costCap = clientCap < tenantCap ? clientCap : tenantCap;
-    const { contextTokens, maxOutputTokens, providerBit, capabilityMask, latencyMsP50, qualityBps, tier } = c;
+    const { contextTokens, maxOutputTokens, providerBit, capabilityMask, latencyMsP50, tier } = c;
+    // The floor is judged against learned quality where the policy has it, else the catalog's.
+    const qualityBps = this.optionQualityBps(input.policy, input.request.regimeIndex);
     const { inputPriceHigh, inputPriceLow, outputPriceHigh, outputPriceLow } = c;
     const { costMicros, latencyPenaltyMicros, utilityMicros, feasible, latencyBps, tierValueMicros, tierRiskMicros } = this;
     const valueHigh = this.valueHigh;
@@ -358,6 +363,17 @@ export class Kernel {
     }
     // The all-zero state is xoshiro's fixed point; the mixer is a bijection, so one seed maps there.
     if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) this.rng.seedWords(0, 0, 0, 0);
+  }
+
+  /** Each option's quality for the floor gate: its arm's learned quality in the regime, or the catalog's. */
+  private optionQualityBps(policy: KernelPolicy, regime: number): Int32Array {
+    const learned = policy.armQualityBps;
+    const scratch = this.optionQuality;
+    const catalog = this.catalog.qualityBps;
+    const tier = this.catalog.tier;
+    const base = regime * policy.tierCount;
+    for (let o = 0; o < this.catalog.optionCount; o++) scratch[o] = learned === undefined ? catalog[o]! : learned[base + tier[o]!]!;
+    return scratch;
   }
 
   /** Validates a new snapshot once and precomputes its per-option latency penalty shares. */

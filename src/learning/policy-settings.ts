@@ -17,7 +17,7 @@ export const SETTING_BPS_MAX = 5_000;
 export function settingsProblem(settings: PolicySettings): string | null {
   for (const [name, value] of Object.entries(settings)) {
     if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value < 0 || value > SETTING_BPS_MAX) {
+    if (!Number.isSafeInteger(value) || value < 0 || Object.is(value, -0) || value > SETTING_BPS_MAX) {
       return `"${name}" expected integer in [0, ${SETTING_BPS_MAX}], got ${String(value)}`;
     }
   }

@@ -15,7 +15,7 @@ import type { KernelPolicy } from "../../../src/kernel/policy.ts";
 import { DecisionCode } from "../../../src/kernel/result-codes.ts";
 import { INPUT_TOKENS_MAX, LATENCY_MS_MAX, MASK_ALL, OUTPUT_TOKENS_MAX, UNSET, VALUE_MICROS_MAX } from "../../../src/kernel/units.ts";
 import { prepareDecision } from "../../../src/decision/decide-step.ts";
-import { applyOutcome, bestQualityBps, initialLearnerState, type LearnerState } from "../../../src/learning/learner-state.ts";
+import { applyOutcome, bestLearnedQualityBps, initialLearnerState, type LearnerState } from "../../../src/learning/learner-state.ts";
 import { optionCostMicros } from "../../../src/learning/option-cost.ts";
 import { buildSnapshot, toKernelPolicy, type PolicySnapshot } from "../../../src/learning/policy-snapshot.ts";
 import { reproduceDecision, reproducesSealed } from "../../../src/decision/reproduce.ts";
@@ -117,7 +117,9 @@ beforeAll(() => {
     buildSnapshot({ ...warmStartContent(PACK, { sampleCount: 1, explorationBps: 10_000 }) }, 4),
   ];
   expect(new Set(SNAPSHOTS.map((s) => s.hash)).size).toBe(SNAPSHOTS.length);
-  expect(strict.content.floorBps[REGIME_IDS.indexOf("compliance")]).toBe(bestQualityBps(PACK));
+  // Failures push the compliance floor to its ceiling: the best learned quality in the regime.
+  const compliance = REGIME_IDS.indexOf("compliance");
+  expect(strict.content.floorBps[compliance]).toBe(bestLearnedQualityBps(strict.content, compliance));
 });
 
 const subset = <T>(items: readonly T[]) => fc.subarray([...items], { minLength: 0 });

@@ -304,37 +304,28 @@ describe("(b) a wrong catalog: the learner recovers through the production loop"
   }, 60_000);
 
   /*
-   * KNOWN BUG (design): the learned floor can lock the learner onto the worst option for good.
-   * The kernel's floor gate (src/kernel/kernel.ts scanOptions, `qualityBps[o] < floorBps`) compares
-   * the floor with the catalog's STATIC quality, and calibration (src/learning/calibration.ts)
-   * raises the floor while failures exceed a third, up to the best catalog quality. When the
-   * catalog over-rates a bad option (basic, truly 40 %, listed at 95 %) and under-rates the good
-   * ones (thorough and expert listed at 40 % and 50 %), basic's failures push the floor to about
-   * 9,500, where only basic passes the gate: its failures then keep the floor there. Measured:
-   * in 15 of seeds 0-19 the learner served basic in all of rounds 2,000-2,999 (floor near 9,500)
-   * while its own posterior for basic said about 40 %. Per-option learning cannot fix what the
-   * gate never lets it try. Below, seeds 1, 2, 4 and 5 of seeds 0-5 serve basic in at least 450
-   * of rounds 1,000-1,499 today. Marked as failing until the gate or the calibration
-   * takes the learned quality into account; then drop `.fails`.
+   * Found by this suite and fixed: the learned floor could lock the learner onto the worst option.
+   * The floor gate compared the floor with the catalog's static quality, and calibration raised the
+   * floor while failures exceeded a third, up to the best catalog quality: when the catalog
+   * over-rated a bad option (basic, truly 40 %, listed at 95 %) and under-rated the good ones,
+   * basic's failures pushed the floor to about 9,500, where only basic passed. The gate now judges
+   * each option by its learned quality (the posterior mean) and the floor stops at the best learned
+   * quality, so the data decide which options the floor keeps out.
    */
-  it.fails(
-    "a catalog that under-rates the good options does not lock the learner onto the worst one (known bug)",
-    () => {
-      const locking = reviewPack([9_500, 6_000, 4_000, 5_000], copies(1));
-      const lockedSeeds: number[] = [];
-      for (let seed = 0; seed < 6; seed++) {
-        const run = runLoop(
-          { pack: locking, successBps: TRUE_BPS, request: tierRequest(0, VALUE_MICROS), publishEvery: 16 },
-          initialLearnerState(locking),
-          seed,
-          { rounds: 1_500 },
-        );
-        let basic = 0;
-        for (let i = 1_000; i < 1_500; i++) if (run.choices[i] === 0) basic++;
-        if (basic >= 450) lockedSeeds.push(seed);
-      }
-      expect(lockedSeeds).toEqual([]);
-    },
-    60_000,
-  );
+  it("a catalog that under-rates the good options does not lock the learner onto the worst one", () => {
+    const locking = reviewPack([9_500, 6_000, 4_000, 5_000], copies(1));
+    const lockedSeeds: number[] = [];
+    for (let seed = 0; seed < 6; seed++) {
+      const run = runLoop(
+        { pack: locking, successBps: TRUE_BPS, request: tierRequest(0, VALUE_MICROS), publishEvery: 16 },
+        initialLearnerState(locking),
+        seed,
+        { rounds: 1_500 },
+      );
+      let basic = 0;
+      for (let i = 1_000; i < 1_500; i++) if (run.choices[i] === 0) basic++;
+      if (basic >= 450) lockedSeeds.push(seed);
+    }
+    expect(lockedSeeds).toEqual([]);
+  }, 60_000);
 });

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LLM_PACK } from "../../../src/domain/llm/pack.ts";
 import { FloorSource } from "../../../src/kernel/result-codes.ts";
-import { FLOOR_STEP_BPS, floorBounds } from "../../../src/learning/calibration.ts";
+import { FLOOR_MARGIN_BPS, FLOOR_STEP_BPS } from "../../../src/learning/calibration.ts";
 import {
   applyOutcome,
   initialLearnerState,
@@ -264,8 +264,13 @@ function referenceModel(stream: readonly PayloadParts[]) {
       alpha[i] = Math.ceil(alpha[i]! / 2);
       beta[i] = Math.ceil(beta[i]! / 2);
     }
-    const { minBps } = floorBounds(PACK.regimes[r]!.warmStartFloorBps);
-    floor[r] = success ? Math.max(minBps, floor[r]! - FLOOR_STEP_BPS) : Math.min(10_000, floor[r]! + 2 * FLOOR_STEP_BPS);
+    // The floor stays within [warm start - margin, the best posterior mean of the regime's options].
+    let best = 0;
+    for (let o = 0; o < ARMS; o++)
+      best = Math.max(best, Math.floor((alpha[r * ARMS + o]! * 10_000) / (alpha[r * ARMS + o]! + beta[r * ARMS + o]!)));
+    const minBps = Math.min(best, Math.max(0, PACK.regimes[r]!.warmStartFloorBps - FLOOR_MARGIN_BPS));
+    const next = success ? floor[r]! - FLOOR_STEP_BPS : floor[r]! + 2 * FLOOR_STEP_BPS;
+    floor[r] = Math.min(best, Math.max(minBps, next));
     learned[r] = true;
     features[r]!.input_tokens.push(parts.inputTokens!);
     features[r]!.value_micros.push(parts.valueMicros!);

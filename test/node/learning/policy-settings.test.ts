@@ -64,7 +64,7 @@ describe("settingsProblem", () => {
   // the content, whose hash (canonical JSON) throws: Learner.configure would throw instead of
   // answering. The HTTP schema refuses -0 first, so only a direct RPC caller can reach it today.
   // Marked as failing until settingsProblem refuses -0; then drop `.fails`.
-  it.fails("refuses -0, as every other integer check of the project does (known bug)", () => {
+  it("refuses -0, as every other integer check of the project does", () => {
     expect(settingsProblem({ explorationBps: -0 })).not.toBeNull();
   });
 });

@@ -184,19 +184,29 @@ describe("the adaptive policy learns", () => {
 });
 
 describe("off-policy estimates on the adaptive run's log", () => {
-  test("doubly robust estimates land within 800 bps and 80,000 microcents per record of the truth", () => {
+  test("with 20 % exploration, doubly robust estimates land within 800 bps and 80,000 microcents per record of the truth", async () => {
     // Why these bounds: per estimate the importance-weighted correction has a standard error of
     // about 2-3 points (weights up to 15 on ~500 records per regime), and the in-sample direct
     // model inherits the negative bias of adaptively collected means for tiers the learner drops.
-    // Over table seeds 7-8 and run seeds 1-4 the worst error seen was 731 bps (cheapest); this
-    // run's is 227. 80,000 microcents is the same 8 % of the 1,000,000 value per success.
-    const off = first.adaptive!.off_policy;
+    // 80,000 microcents is the same 8 % of the 1,000,000 value per success. At the default 5 %,
+    // spent only on plausibly best options, a policy that keeps choosing an option the learner has
+    // rightly dropped (always-deep in the easy regimes) loses support: its estimate leans on the
+    // direct model and was 1,946 bps off in this run; the policies that stay in the plausible set
+    // (hindsight) stay within bounds (next test). docs/design-notes.md says what that costs.
+    const explored = await replayDataset(syntheticDataset(table), table, { seed: 1, explorationBps: 2_000 });
+    const off = explored.adaptive!.off_policy;
     expect(Object.keys(off)).toEqual(["random", "cheapest", "best", "hindsight"]);
     for (const check of Object.values(off)) {
       expect(Math.abs(check.dr_success_bps - check.true_success_bps)).toBeLessThan(800);
       expect(Math.abs(check.dr_net_value_per_record_micros - check.true_net_value_per_record_micros)).toBeLessThan(80_000);
     }
     expect(off.cheapest!.true_success_bps).toBe(first.policies.cheapest!.quality_bps);
+  });
+
+  test("at the default exploration, the hindsight policy (inside the plausible set) is estimated within the same bounds", () => {
+    const check = first.adaptive!.off_policy.hindsight!;
+    expect(Math.abs(check.dr_success_bps - check.true_success_bps)).toBeLessThan(800);
+    expect(Math.abs(check.dr_net_value_per_record_micros - check.true_net_value_per_record_micros)).toBeLessThan(80_000);
   });
 
   test("the random baseline it checks is the one the report scores", () => {
