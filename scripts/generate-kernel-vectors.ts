@@ -24,6 +24,8 @@ import {
   referenceFeasible,
   referenceFloor,
   referenceRanking,
+  referencePlausible,
+  referencePropensity,
   referenceWins,
   snapshotResult,
 } from "../test/shared/kernel-fixtures.ts";
@@ -290,7 +292,17 @@ function crossCheck(name: string, input: DecisionInput, result: DecisionResult):
     [t.qualityAdjustedValue, t.riskPenalty, t.cost, t.latencyPenalty].map(Number),
   );
   assertSame(name, "chosen utility", result.chosenUtilityMicros, Number(t.utility));
-  assertSame(name, "wins", result.thompsonWins, referenceWins(LLM_OPTION_SPECS, feasible, input).get(result.chosen));
+  const wins = referenceWins(LLM_OPTION_SPECS, feasible, input);
+  assertSame(name, "wins", result.thompsonWins, wins.get(result.chosen));
+  const support = referencePlausible(LLM_OPTION_SPECS, feasible, input);
+  if (result.explored) assertSame(name, "explored among the plausibly best", support.includes(result.chosen), true);
+  const [numerator, denominator] = referencePropensity(result.chosen, support, wins, input.policy);
+  assertSame(
+    name,
+    "propensity",
+    [result.propensityNumerator, result.propensityDenominator].map(String),
+    [numerator, denominator].map(String),
+  );
 }
 
 /**

@@ -8,10 +8,12 @@ import { nodeSha256, nodeSha256PrefixedText } from "../src/cli/node-sha256.ts";
 import { progressLine, writeReport } from "../src/cli/replay-output.ts";
 import { useSha256 } from "../src/ledger/sha256.ts";
 import { DATASETS } from "../src/replay/datasets/registry.ts";
-import { resultsMarkdown } from "../src/replay/results-markdown.ts";
+import { learningFigures } from "../src/replay/learning-figures.ts";
+import { resultsMarkdown, type SensitivityCell } from "../src/replay/results-markdown.ts";
 import { replayDataset, type DatasetReport } from "../src/replay/run-dataset.ts";
 
 const SEED = 1;
+const SENSITIVITY_DATASETS = ["routerbench_subset", "routellm_gpt4_vs_mixtral", "sp500_yahoo_daily", "california_housing"];
 const docs = fileURLToPath(new URL("../docs/", import.meta.url));
 useSha256(nodeSha256, nodeSha256PrefixedText);
 const reader = new GzipDataReader();
@@ -38,5 +40,25 @@ for (const dataset of DATASETS) {
     }),
   );
 }
-await writeFile(`${docs}results.md`, resultsMarkdown(reports, thompsonOnly, "npm run results", "results"));
+// Sensitivity of the regret to the prior strength and the exploration share, on the data sets that
+// replay in seconds (KDD Cup 99 and Covertype would add minutes per cell).
+const sensitivity: SensitivityCell[] = [];
+for (const id of SENSITIVITY_DATASETS) {
+  const dataset = DATASETS.find((d) => d.id === id)!;
+  const table = await dataset.load(reader, { seed: SEED });
+  for (const priorStrength of [4, 8, 16, 32]) {
+    for (const explorationBps of [0, 500, 2_000]) {
+      const report = await replayDataset(dataset, table, {
+        seed: SEED,
+        priorStrength,
+        explorationBps,
+        policies: ["adaptive", "best", "hindsight"],
+        ...(dataset.valueLevels === undefined ? {} : { valueMicros: dataset.valueLevels.middle }),
+        onProgress: (stage, done, total) => progress(`${id} S ${priorStrength} e ${explorationBps} ${stage}`, done, total),
+      });
+      sensitivity.push({ dataset: id, priorStrength, explorationBps, regretShare: learningFigures(report).regret_share });
+    }
+  }
+}
+await writeFile(`${docs}results.md`, resultsMarkdown(reports, thompsonOnly, "npm run results", "results", sensitivity));
 process.stderr.write(`wrote ${docs}results.md\n`);

@@ -11,7 +11,7 @@ import type { KernelRequest } from "../kernel/request.ts";
 import { DecisionCode } from "../kernel/result-codes.ts";
 import { checkAnomaly, NO_ANOMALY, type AnomalyVerdict, type RegimeFeatureSums } from "../learning/anomaly.ts";
 import type { LearnerContext } from "../learning/learner-input.ts";
-import { bestQualityBps, regimeSums } from "../learning/learner-state.ts";
+import { regimeSums } from "../learning/learner-state.ts";
 import { optionCostMicros } from "../learning/option-cost.ts";
 import type { PolicySnapshot } from "../learning/policy-snapshot.ts";
 import { buildDecisionRecord, type DecisionRecord } from "./decision-record.ts";
@@ -63,7 +63,7 @@ export interface PreparedDecision {
 export function prepareDecision(x: DecisionInput): PreparedDecision {
   // The holdout decides with the baseline policy but is checked for anomalies like everyone else.
   const entry = x.holdout && x.baseline !== null ? x.baseline : x.learned;
-  const anomaly = anomalyOf(x.pack, x.learned.snapshot, x.request);
+  const anomaly = anomalyOf(x.learned.snapshot, x.request);
   const seed = x.seedOf(entry.snapshot.hash);
   const { kernel, out } = x.run;
   const view = x.tenant;
@@ -87,6 +87,7 @@ export function prepareDecision(x: DecisionInput): PreparedDecision {
     tenant: view,
     policy: { version: entry.snapshot.version, hash: entry.snapshot.hash },
     seedHex: seed.hex,
+    settings: { explorationBps: x.learned.snapshot.explorationBps, holdoutBps: x.learned.snapshot.holdoutBps },
     holdout: x.holdout,
     floorRaiseBps: anomaly.raiseBps,
     anomaly: anomaly.features,
@@ -95,6 +96,14 @@ export function prepareDecision(x: DecisionInput): PreparedDecision {
     kernel,
   });
   return { record, candidates: candidatesOf(x.pack, record), learnerContext: learnerContext(x.pack, record) };
+}
+
+/** The best learned quality of any option in the regime (what the floor gate judges by). */
+function bestArmQualityBps(snapshot: PolicySnapshot, regime: number): number {
+  let best = 0;
+  const base = regime * snapshot.tierCount;
+  for (let arm = 0; arm < snapshot.tierCount; arm++) best = Math.max(best, snapshot.armQualityBps[base + arm]!);
+  return best;
 }
 
 // A snapshot's statistics are decimal text; parsing them into BigInts once per snapshot and
@@ -114,14 +123,14 @@ function snapshotSums(snapshot: PolicySnapshot, regime: number): RegimeFeatureSu
 
 /**
  * The anomaly check against the regime's statistics in the snapshot (none for unknown regimes).
- * The raise stops at the catalog's best quality: an odd request may be held to the best option,
+ * The raise stops at the best learned quality: an odd request may be held to the best option,
  * but a raise that no option can meet would refuse it outright, which the raise is not for.
  */
-function anomalyOf(pack: DomainPack, snapshot: PolicySnapshot, request: KernelRequest): AnomalyVerdict {
+function anomalyOf(snapshot: PolicySnapshot, request: KernelRequest): AnomalyVerdict {
   const sums = snapshotSums(snapshot, request.regimeIndex);
   if (sums === undefined) return NO_ANOMALY;
   const verdict = checkAnomaly(sums, { input_tokens: request.inputTokens, value_micros: request.valueMicros, risk_bps: request.riskBps });
-  const room = Math.max(0, bestQualityBps(pack) - snapshot.floorBps[request.regimeIndex]!);
+  const room = Math.max(0, bestArmQualityBps(snapshot, request.regimeIndex) - snapshot.floorBps[request.regimeIndex]!);
   return verdict.raiseBps <= room ? verdict : { ...verdict, raiseBps: room };
 }
 
@@ -149,7 +158,7 @@ function learnerContext(pack: DomainPack, record: DecisionRecord): LearnerContex
   return {
     regime_index: record.request.regime_index,
     ranked: r.ranked,
-    ranked_tiers: r.ranked.map((id) => pack.tiers.indexOf(pack.options.find((o) => o.id === id)!.tier)),
+    ranked_arms: r.ranked.map((id) => pack.options.findIndex((o) => o.id === id)),
     propensity: { numerator: r.propensity.numerator, denominator: r.propensity.denominator },
     explored: r.explored,
     holdout: record.holdout,

@@ -37,6 +37,8 @@ export type DecisionRecord = {
   };
   readonly policy: { readonly version: number; readonly hash: string };
   readonly seed: string;
+  /** The tenant's settings when it decided: its exploration and holdout shares, bps. */
+  readonly settings: { readonly exploration_bps: number; readonly holdout_bps: number };
   readonly holdout: boolean;
   readonly floor_raise_bps: number;
   /** Features that were out of line with the regime's history (empty when none). */
@@ -85,6 +87,7 @@ export interface RecordInputs {
   readonly tenant: TenantView;
   readonly policy: { readonly version: number; readonly hash: string };
   readonly seedHex: string;
+  readonly settings: { readonly explorationBps: number; readonly holdoutBps: number };
   readonly holdout: boolean;
   readonly floorRaiseBps: number;
   readonly anomaly: readonly string[];
@@ -187,6 +190,7 @@ export function buildDecisionRecord(x: RecordInputs): DecisionRecord {
       verdicts: Array.from(out.gateVerdicts),
     },
     seed: x.seedHex,
+    settings: { exploration_bps: x.settings.explorationBps, holdout_bps: x.settings.holdoutBps },
     tenant: {
       allowed_provider_mask: x.tenant.allowedProviderMask,
       cost_cap_micros: x.tenant.costCapMicros,

@@ -34,7 +34,8 @@ export function reproduceDecision(pack: DomainPack, record: DecisionRecord, snap
     {
       request,
       tenant: { suspended: t.status !== "active", allowedProviderMask: t.allowed_provider_mask, costCapMicros: t.cost_cap_micros },
-      policy: toKernelPolicy(snapshot),
+      // The exploration share the decision ran with is the tenant's, sealed in its settings.
+      policy: toKernelPolicy(snapshot, record.settings.exploration_bps),
       seedWords: seedWordsOfRecord(record),
       floorRaiseBps: record.floor_raise_bps,
     },
@@ -60,6 +61,7 @@ export function reproduceDecision(pack: DomainPack, record: DecisionRecord, snap
     },
     policy: record.policy,
     seedHex: record.seed,
+    settings: { explorationBps: record.settings.exploration_bps, holdoutBps: record.settings.holdout_bps },
     holdout: record.holdout,
     floorRaiseBps: record.floor_raise_bps,
     anomaly: record.anomaly,

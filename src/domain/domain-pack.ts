@@ -28,6 +28,12 @@ export interface DomainPack {
    * leaves the learning layer's default. Batch work (reviews, surveys) does not price latency.
    */
   readonly latencyBpsPerSecond: number | null;
+  /**
+   * What is known of each option's quality in each regime before any outcome, bps, at
+   * [regime * options + option]; null where nothing is known (the learner then starts from a weak,
+   * neutral prior). Priors are centred here.
+   */
+  readonly priorQualityBps: readonly (number | null)[];
 }
 
 export interface PackSource<Option extends PackOption> {
@@ -38,6 +44,8 @@ export interface PackSource<Option extends PackOption> {
   readonly regimes: readonly PackRegime[];
   readonly options: readonly Option[];
   readonly latencyBpsPerSecond?: number;
+  /** Known quality of an option in a regime, bps, or null; by default the option's catalog quality. */
+  readonly priorQuality?: (regime: PackRegime, option: Option) => number | null;
   /** Maps one option to kernel form, given the pack's index helpers. */
   readonly toKernel: (option: Option, pack: PackIndexes) => KernelOptionSpec;
 }
@@ -62,9 +70,13 @@ export function packIndexes(providers: readonly string[], tiers: readonly string
   };
 }
 
+/**
+ * Every option is its own learning arm (the kernel's "tier" index is the option's index), so a
+ * tenant learns each model separately; the pack's tiers stay an attribute for reports and grouping.
+ */
 export function buildPack<Option extends PackOption>(source: PackSource<Option>): DomainPack {
   const indexes = packIndexes(source.providers, source.tiers, source.capabilities);
-  const specs = source.options.map((option) => source.toKernel(option, indexes));
+  const specs = source.options.map((option, index) => ({ ...source.toKernel(option, indexes), tierIndex: index }));
   return {
     id: source.id,
     providers: source.providers,
@@ -72,7 +84,12 @@ export function buildPack<Option extends PackOption>(source: PackSource<Option>)
     capabilities: source.capabilities,
     regimes: source.regimes,
     options: source.options,
-    catalog: buildKernelCatalog(specs, source.tiers.length),
+    catalog: buildKernelCatalog(specs, specs.length),
     latencyBpsPerSecond: source.latencyBpsPerSecond ?? null,
+    priorQualityBps: source.regimes.flatMap((regime) =>
+      source.options.map((option, index) =>
+        source.priorQuality === undefined ? specs[index]!.qualityBps : source.priorQuality(regime, option),
+      ),
+    ),
   };
 }

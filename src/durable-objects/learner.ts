@@ -6,8 +6,10 @@
 import { DurableObject } from "cloudflare:workers";
 import type { DomainPack } from "../domain/domain-pack.ts";
 import { packOf } from "../domain/packs.ts";
+import { upgradeContent } from "../learning/content-upgrade.ts";
 import { learnBatch, type DeliveredOutcome } from "../learning/learn-batch.ts";
 import { learnerStart } from "../learning/learner-start.ts";
+import { applySettings, settingsProblem, type PolicySettings } from "../learning/policy-settings.ts";
 import type { LearnerState } from "../learning/learner-state.ts";
 import { optionCostMicros } from "../learning/option-cost.ts";
 import { buildSnapshot, type PolicySnapshot } from "../learning/policy-snapshot.ts";
@@ -15,6 +17,10 @@ import { regimesReport, type RegimeReport } from "../learning/regimes-report.ts"
 import { LEARNER_MIGRATIONS } from "./learner-migrations.ts";
 import { LearnerStore } from "./learner-store.ts";
 import { migrate } from "./migrate.ts";
+
+export type ConfigureAnswer =
+  | { readonly ok: true; readonly version: number; readonly hash: string; readonly explorationBps: number; readonly holdoutBps: number }
+  | { readonly ok: false; readonly code: "request_malformed"; readonly detail: string };
 
 export interface ApprenticeReport {
   readonly mode_decisions_with_outcome: number;
@@ -51,7 +57,22 @@ export class Learner extends DurableObject<Env> {
     const stored = this.store.readState();
     if (stored !== null) {
       if (stored.pack !== packId) console.error(JSON.stringify({ learner: "pack_mismatch", stored: stored.pack, asked: packId }));
-      this.loaded = { pack: packOf(stored.pack), state: stored.state, snapshot: buildSnapshot(stored.state.content, stored.version) };
+      const pack = packOf(stored.pack);
+      const content = upgradeContent(stored.state.content, pack);
+      if (content === stored.state.content) {
+        this.loaded = { pack, state: stored.state, snapshot: buildSnapshot(content, stored.version) };
+        return this.loaded;
+      }
+      // A state from before per-option arms: upgraded once, published as the next version.
+      const state = { ...stored.state, content };
+      const snapshot = buildSnapshot(content, stored.version + 1);
+      this.store.commit({
+        learnedIds: [],
+        state: { value: state, version: snapshot.version, pack: pack.id },
+        publish: { version: snapshot.version, hash: snapshot.hash, content },
+        nowMs: Date.now(),
+      });
+      this.loaded = { pack, state, snapshot };
       return this.loaded;
     }
     const pack = packOf(packId);
@@ -74,9 +95,12 @@ export class Learner extends DurableObject<Env> {
   /** A snapshot by content hash, for replays; null if this tenant never published it. */
   async snapshotByHash(packId: string, hash: string): Promise<PolicySnapshot | null> {
     // The warm start is stored on first load; a tenant whose only decisions were holdouts needs it too.
-    this.load(packId);
+    const { pack } = this.load(packId);
     const row = this.store.readSnapshot(hash);
-    return row === null ? null : buildSnapshot(row.content, row.version);
+    if (row === null) return null;
+    // A snapshot stored before per-option arms cannot be rebuilt bit for bit by this build.
+    const snapshot = buildSnapshot(upgradeContent(row.content, pack), row.version);
+    return snapshot.hash === hash ? snapshot : null;
   }
 
   /**
@@ -102,6 +126,35 @@ export class Learner extends DurableObject<Env> {
     // Memory changes only after the commit returned: a throw leaves state and snapshot as they were.
     this.loaded = { pack, state: batch.state, snapshot };
     return { accepted: outcomes.map((outcome) => outcome.id) };
+  }
+
+  /**
+   * The tenant's exploration and holdout shares (admin API). A change publishes a new snapshot,
+   * so the next decisions seal the new settings; the learned posteriors are kept as they are.
+   */
+  async configure(packId: string, settings: PolicySettings): Promise<ConfigureAnswer> {
+    const problem = settingsProblem(settings);
+    if (problem !== null) return { ok: false, code: "request_malformed", detail: problem };
+    const loaded = this.load(packId);
+    const state = applySettings(loaded.state, settings);
+    let snapshot = loaded.snapshot;
+    if (state !== loaded.state) {
+      snapshot = buildSnapshot(state.content, loaded.snapshot.version + 1);
+      this.store.commit({
+        learnedIds: [],
+        state: { value: state, version: snapshot.version, pack: loaded.pack.id },
+        publish: { version: snapshot.version, hash: snapshot.hash, content: state.content },
+        nowMs: Date.now(),
+      });
+      this.loaded = { pack: loaded.pack, state, snapshot };
+    }
+    return {
+      ok: true,
+      version: snapshot.version,
+      hash: snapshot.hash,
+      explorationBps: snapshot.explorationBps,
+      holdoutBps: snapshot.holdoutBps,
+    };
   }
 
   async learnedCount(): Promise<number> {

@@ -10,7 +10,23 @@ import { DecisionResult, TERM_COST, TERM_LATENCY_PENALTY, TERM_QUALITY_ADJUSTED_
 import { validateKernelPolicy, type KernelPolicy } from "./policy.ts";
 import { requestInBounds } from "./request.ts";
 import { DecisionCode, FloorSource, GATE_COUNT, Verdict } from "./result-codes.ts";
-import { BPS_SCALE, COST_MICROS_MAX, MASK_ALL, RANKED_MAX, REGIMES_MAX, RISK_CEILING_BPS, TOKENS_PER_PRICE_UNIT, UNSET } from "./units.ts";
+import {
+  BPS_SCALE,
+  COST_MICROS_MAX,
+  MASK_ALL,
+  PLAUSIBLE_SHARE_DENOMINATOR,
+  RANKED_MAX,
+  REGIMES_MAX,
+  RISK_CEILING_BPS,
+  TOKENS_PER_PRICE_UNIT,
+  UNSET,
+} from "./units.ts";
+
+interface ThetaBounds {
+  readonly low: Uint16Array;
+  readonly high: Uint16Array;
+  readonly ready: Uint8Array;
+}
 
 /** The first gate that filters options; gates before it look at the request alone. */
 const FIRST_OPTION_GATE = DecisionCode.context_window_exceeded;
@@ -32,6 +48,16 @@ export class Kernel {
   private readonly tierValueMicros: Float64Array;
   private readonly tierRiskMicros: Float64Array;
   private readonly tierBest: Int32Array;
+  // Per-arm wins over the K samples and the plausibly best arms, valid while winsValid.
+  private readonly armWins: Int32Array;
+  /** Per-option quality the floor gate reads, filled per request from the policy's learned quality. */
+  private readonly optionQuality: Int32Array;
+  private readonly armPlausible: Uint8Array;
+  private plausibleCount = 0;
+  private winsValid = false;
+  private plausibleValid = false;
+  /** Per policy: each regime x arm's theta quantiles (thetaBounds), computed on first use. */
+  private readonly bounds = new WeakMap<KernelPolicy, ThetaBounds>();
   // Per-sample scratch of propensity(): each sample's running winner, its utility and cost.
   private sampleWinner = new Int32Array(0);
   private sampleUtility = new Float64Array(0);
@@ -70,6 +96,9 @@ export class Kernel {
     this.tierValueMicros = new Float64Array(catalog.tierCount);
     this.tierRiskMicros = new Float64Array(catalog.tierCount);
     this.tierBest = new Int32Array(catalog.tierCount);
+    this.armWins = new Int32Array(catalog.tierCount);
+    this.optionQuality = new Int32Array(n);
+    this.armPlausible = new Uint8Array(catalog.tierCount);
   }
 
   /** Runs one decision into `out` and returns its code (DecisionCode). Never throws for request data. */
@@ -104,13 +133,13 @@ export class Kernel {
     // The ledger settles the budget gate atomically when it reserves.
     out.gateVerdicts[DecisionCode.budget_exhausted - 1] = Verdict.deferred;
     out.feasibleCount = this.feasibleCount;
-    out.feasibleTierCount = popcount32(this.tierMask);
-    // Exploration is uniform over feasible tiers, each served by its best option: exploring an
-    // option its own tier dominates teaches nothing, and with at most four tiers an exploration
-    // share of 20 % keeps every logged propensity at or above 5 % (DESIGN.md's weight cap of 20).
+    out.feasibleTierCount = popcount32(this.tierMask >>> 0);
+    // Exploration spends only on the plausibly best arms, each served by its best option (countPlausible):
+    // as the posterior concentrates that set shrinks to the winner and exploration stops costing.
     const roll = uniformBelowTrusted(this.rng, BPS_SCALE);
     out.explored = roll < policy.explorationBps;
-    const chosen = out.explored ? this.exploredChoice(uniformBelowTrusted(this.rng, out.feasibleTierCount)) : this.topIndex[0]!;
+    let chosen = this.topIndex[0]!;
+    if (out.explored) chosen = this.exploredChoice(uniformBelowTrusted(this.rng, this.countPlausible(policy)));
     this.rank(chosen, out);
     out.code = DecisionCode.ok;
     return DecisionCode.ok;
@@ -181,7 +210,9 @@ export class Kernel {
     const clientCap = request.maxCostMicros === UNSET ? COST_MICROS_MAX : request.maxCostMicros;
     const tenantCap = input.tenant.costCapMicros === UNSET ? COST_MICROS_MAX : input.tenant.costCapMicros;
     const costCap = clientCap < tenantCap ? clientCap : tenantCap;
-    const { contextTokens, maxOutputTokens, providerBit, capabilityMask, latencyMsP50, qualityBps, tier } = c;
+    const { contextTokens, maxOutputTokens, providerBit, capabilityMask, latencyMsP50, tier } = c;
+    // The floor is judged against learned quality where the policy has it, else the catalog's.
+    const qualityBps = this.optionQualityBps(input.policy, input.request.regimeIndex);
     const { inputPriceHigh, inputPriceLow, outputPriceHigh, outputPriceLow } = c;
     const { costMicros, latencyPenaltyMicros, utilityMicros, feasible, latencyBps, tierValueMicros, tierRiskMicros } = this;
     const valueHigh = this.valueHigh;
@@ -225,6 +256,8 @@ export class Kernel {
     this.feasibleCount = feasibleCount;
     this.tierMask = tierMask;
     this.tierBestsValid = false;
+    this.winsValid = false;
+    this.plausibleValid = false;
     this.rankTop();
     return furthest;
   }
@@ -332,6 +365,17 @@ export class Kernel {
     if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) this.rng.seedWords(0, 0, 0, 0);
   }
 
+  /** Each option's quality for the floor gate: its arm's learned quality in the regime, or the catalog's. */
+  private optionQualityBps(policy: KernelPolicy, regime: number): Int32Array {
+    const learned = policy.armQualityBps;
+    const scratch = this.optionQuality;
+    const catalog = this.catalog.qualityBps;
+    const tier = this.catalog.tier;
+    const base = regime * policy.tierCount;
+    for (let o = 0; o < this.catalog.optionCount; o++) scratch[o] = learned === undefined ? catalog[o]! : learned[base + tier[o]!]!;
+    return scratch;
+  }
+
   /** Validates a new snapshot once and precomputes its per-option latency penalty shares. */
   private adopt(policy: KernelPolicy): void {
     if (!this.validated.has(policy)) {
@@ -348,35 +392,40 @@ export class Kernel {
 
   /**
    * Exact propensity of the last successful decision's choice (DESIGN.md "Exploration"):
-   * eps/|T| + (1 - eps) * wins/K, with T the feasible tiers and wins the samples k under which
-   * the greedy rule picks the chosen option. Within a tier theta is shared, so each tier's best
-   * option is fixed by cost + latency penalty and only K x tiers comparisons are needed; an
-   * option that is not its tier's best has propensity 0 and is never chosen. Call right after decide().
+   * eps * [chosen in P] / |P| + (1 - eps) * wins / K, with P the plausibly best arms (countPlausible)
+   * and wins the samples k under which the greedy rule picks the chosen option. Within an arm
+   * theta is shared, so each arm's best option is fixed by cost + latency penalty and only
+   * K x arms comparisons are needed; an option that is not its arm's best has propensity 0 and is
+   * never chosen. Call right after decide().
    */
   propensity(out: DecisionResult): void {
     if (out.code !== DecisionCode.ok) return;
-    this.computeTierBests();
     const policy = this.policy!;
-    const tiers = this.catalog.tierCount;
-    const wins = this.winsOf(out.chosen, policy, tiers);
-    const f = out.feasibleTierCount;
+    const plausible = this.plausibleValid ? this.plausibleCount : this.countPlausible(policy);
+    if (!this.winsValid) this.countWins(policy);
+    const t = this.catalog.tier[out.chosen]!;
+    const isBest = this.tierBest[t] === out.chosen;
+    const wins = isBest ? this.armWins[t]! : 0;
+    const inPlausible = isBest && this.armPlausible[t] === 1 ? 1 : 0;
     const eps = policy.explorationBps;
     out.thompsonWins = wins;
-    out.propensityNumerator = eps * policy.sampleCount + (BPS_SCALE - eps) * wins * f;
-    out.propensityDenominator = BPS_SCALE * policy.sampleCount * f;
+    out.propensityNumerator = eps * policy.sampleCount * inPlausible + (BPS_SCALE - eps) * wins * plausible;
+    out.propensityDenominator = BPS_SCALE * policy.sampleCount * plausible;
     out.propensityPpm = Math.floor(
       (out.propensityNumerator * 1_000_000 + Math.floor(out.propensityDenominator / 2)) / out.propensityDenominator,
     );
   }
 
   /**
-   * The number of samples k under which the greedy rule picks `chosen`. Tier by tier, then sample
-   * by sample: each sample's running winner is kept in typed arrays, so the inner loop is a flat
-   * pass over K samples with no calls. Tiers are visited in order, so every sample sees the same
-   * comparisons, in the same order, as a per-sample scan would make (greedyUnder, kept as the
-   * reference in the tests' model).
+   * Wins of every arm over the K samples: the samples under which the greedy rule picks that arm's
+   * best option. Arm by arm, then sample by sample: each sample's running winner is kept in typed
+   * arrays, so the inner loop is a flat pass over K samples with no calls. Arms are visited in
+   * order, so every sample sees the same comparisons, in the same order, as a per-sample scan would
+   * make (greedyUnder, kept as the reference in the tests' model).
    */
-  private winsOf(chosen: number, policy: KernelPolicy, tiers: number): number {
+  private countWins(policy: KernelPolicy): void {
+    this.computeTierBests();
+    const tiers = this.catalog.tierCount;
     const K = policy.sampleCount;
     if (this.sampleWinner.length < K) {
       this.sampleWinner = new Int32Array(K);
@@ -403,9 +452,81 @@ export class Kernel {
         }
       }
     }
-    let wins = 0;
-    for (let k = 0; k < K; k++) if (winner[k] === chosen) wins++;
-    return wins;
+    const armWins = this.armWins;
+    armWins.fill(0);
+    const tier = this.catalog.tier;
+    for (let k = 0; k < K; k++) armWins[tier[winner[k]!]!]!++;
+    this.winsValid = true;
+  }
+
+  /**
+   * The plausibly best arms P, each served by its best option: an arm is plausible when its
+   * utility at the high end of its posterior (the 1/20 upper quantile of its K bank samples) reaches
+   * the best utility any arm has at the low end of its own (the 1/20 lower quantile). The arm that
+   * is best at the low end is always in P; as posteriors concentrate the quantiles meet and P
+   * shrinks to it. O(arms) per request: the quantiles are read once per policy and regime.
+   * Returns |P|; armPlausible marks the members.
+   */
+  private countPlausible(policy: KernelPolicy): number {
+    this.computeTierBests();
+    const tiers = this.catalog.tierCount;
+    const bounds = this.thetaBounds(policy);
+    const base = (this.regimeBase / policy.sampleCount) * tiers;
+    const { valueHigh, valueLow, riskHigh, riskLow } = this;
+    let bestLow = Number.NEGATIVE_INFINITY;
+    for (let t = 0; t < tiers; t++) {
+      const o = this.tierBest[t]!;
+      if (o === UNSET) continue;
+      const th = bounds.low[base + t]!;
+      const miss = BPS_SCALE - th;
+      const low = valueHigh * th + (((valueLow * th) / BPS_SCALE) | 0) - (riskHigh * miss + (((riskLow * miss) / BPS_SCALE) | 0));
+      const utility = low - this.costMicros[o]! - this.latencyPenaltyMicros[o]!;
+      if (utility > bestLow) bestLow = utility;
+    }
+    let count = 0;
+    for (let t = 0; t < tiers; t++) {
+      const o = this.tierBest[t]!;
+      let plausible = 0;
+      if (o !== UNSET) {
+        const th = bounds.high[base + t]!;
+        const miss = BPS_SCALE - th;
+        const high = valueHigh * th + (((valueLow * th) / BPS_SCALE) | 0) - (riskHigh * miss + (((riskLow * miss) / BPS_SCALE) | 0));
+        plausible = high - this.costMicros[o]! - this.latencyPenaltyMicros[o]! >= bestLow ? 1 : 0;
+      }
+      this.armPlausible[t] = plausible;
+      count += plausible;
+    }
+    this.plausibleCount = count;
+    this.plausibleValid = true;
+    return count;
+  }
+
+  /**
+   * Each arm's theta at the 1/20 lower and upper quantiles of its K bank samples, for the request's
+   * regime: the (floor(K / 20) + 1)-th smallest and largest. Computed once per policy and regime
+   * (a sort of K values per arm) and kept beside the policy.
+   */
+  private thetaBounds(policy: KernelPolicy): ThetaBounds {
+    let bounds = this.bounds.get(policy);
+    if (bounds === undefined) {
+      const cells = policy.regimeCount * policy.tierCount;
+      bounds = { low: new Uint16Array(cells), high: new Uint16Array(cells), ready: new Uint8Array(policy.regimeCount) };
+      this.bounds.set(policy, bounds);
+    }
+    const regime = this.regimeBase / policy.sampleCount;
+    if (bounds.ready[regime] === 1) return bounds;
+    const K = policy.sampleCount;
+    const tiers = policy.tierCount;
+    const q = Math.floor(K / PLAUSIBLE_SHARE_DENOMINATOR);
+    const scratch = new Uint16Array(K);
+    for (let t = 0; t < tiers; t++) {
+      for (let k = 0; k < K; k++) scratch[k] = policy.thetaBps[(this.regimeBase + k) * tiers + t]!;
+      scratch.sort();
+      bounds.low[regime * tiers + t] = scratch[q]!;
+      bounds.high[regime * tiers + t] = scratch[K - 1 - q]!;
+    }
+    bounds.ready[regime] = 1;
+    return bounds;
   }
 
   /**
@@ -465,16 +586,15 @@ export class Kernel {
     this.tierBestsValid = true;
   }
 
-  /** The best option of the j-th feasible tier in tier order. */
+  /** The best option of the j-th plausibly best arm in arm order (countPlausible ran first). */
   private exploredChoice(j: number): number {
-    this.computeTierBests();
     let seen = 0;
     for (let t = 0; t < this.catalog.tierCount; t++) {
-      if ((this.tierMask & (1 << t)) === 0) continue;
+      if (this.armPlausible[t] === 0) continue;
       if (seen === j) return this.tierBest[t]!;
       seen++;
     }
-    throw new Error("exploredChoice: tier index out of range (kernel bug)");
+    throw new Error("exploredChoice: arm index out of range (kernel bug)");
   }
 }
 

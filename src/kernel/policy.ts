@@ -17,7 +17,13 @@ export interface KernelPolicy {
   readonly floorSource: Uint8Array;
   /** theta_k(regime, tier) in bps at [(regime * sampleCount + k) * tierCount + tier]. */
   readonly thetaBps: Uint16Array;
-  /** causal_exploration_bps: the share of decisions chosen uniformly among feasible options. */
+  /**
+   * What has been learned of each regime x arm's quality, bps (the posterior mean) at
+   * [regime * tierCount + tier]: the quality floor is judged against it, so a floor never keeps out
+   * an option the data show is good, nor lets in one they show is bad. Absent: the catalog's.
+   */
+  readonly armQualityBps?: Uint16Array;
+  /** causal_exploration_bps: the share of decisions chosen among the plausibly best options. */
   readonly explorationBps: number;
   /** Latency penalty: this share of the request's value per second of typical latency. */
   readonly latencyBpsPerSecond: number;
@@ -47,6 +53,15 @@ export function validateKernelPolicy(policy: KernelPolicy, tierCount: number): v
     const source = policy.floorSource[r];
     if (source !== FloorSource.learned && source !== FloorSource.warm_start) {
       throw new RangeError(`policy "floorSource[${r}]" expected learned or warm_start, got ${source}`);
+    }
+  }
+  const armQuality = policy.armQualityBps;
+  if (armQuality !== undefined) {
+    if (!(armQuality instanceof Uint16Array) || armQuality.length !== regimeCount * tierCount) {
+      throw new RangeError(`policy "armQualityBps" expected ${regimeCount * tierCount} entries`);
+    }
+    for (let i = 0; i < armQuality.length; i++) {
+      if (armQuality[i]! > BPS_SCALE) throw new RangeError(`policy "armQualityBps[${i}]" above 10000`);
     }
   }
   if (policy.thetaBps.length !== regimeCount * sampleCount * tierCount) {

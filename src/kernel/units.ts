@@ -30,7 +30,13 @@ export const MASK_ALL = 0xffff;
 
 /** Options a kernel can hold; the catalog ships 22. */
 export const OPTIONS_MAX = 64;
-export const TIERS_MAX = 16;
+/**
+ * Learning arms ("tiers" in the kernel: options that share one theta). Packs give every option its
+ * own arm, so this bounds the options a pack may learn separately; masks over arms are 32 bits.
+ */
+export const TIERS_MAX = 32;
+/** Exploration draws among the plausibly best options: those winning at least 1/20 of the bank's samples. */
+export const PLAUSIBLE_SHARE_DENOMINATOR = 20;
 export const REGIMES_MAX = 64;
 /** Ranked output: the chosen option and up to three fallbacks. */
 export const RANKED_MAX = 4;

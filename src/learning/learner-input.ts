@@ -7,7 +7,8 @@
 export type LearnerContext = {
   readonly regime_index: number;
   readonly ranked: readonly string[];
-  readonly ranked_tiers: readonly number[];
+  /** The learning arm of each ranked option: its index in the pack (one arm per option). */
+  readonly ranked_arms: readonly number[];
   readonly propensity: { readonly numerator: number; readonly denominator: number };
   readonly explored: boolean;
   readonly holdout: boolean;

@@ -1,5 +1,5 @@
 // The Learner's state as a pure value and the one step that learns an outcome: Beta counts of the
-// served tier, the regime's floor (calibration), its feature statistics, and apprentice figures.
+// served option, the regime's floor (calibration), its feature statistics, and apprentice figures.
 // applyOutcome returns a new state and never mutates its input.
 
 import type { DomainPack } from "../domain/domain-pack.ts";
@@ -7,6 +7,7 @@ import { FloorSource } from "../kernel/result-codes.ts";
 import { perFeature, type Feature, type RegimeFeatureSums } from "./anomaly.ts";
 import { calibrateFloor, floorBounds } from "./calibration.ts";
 import type { OutcomePayload } from "./learner-input.ts";
+import { bankParameters } from "./pooled-prior.ts";
 import type { PolicyContent, RegimeStatsText } from "./policy-snapshot.ts";
 import { observe, sumsFromText, sumsToText } from "./regime-stats.ts";
 import { updateBeta } from "./thompson.ts";
@@ -47,18 +48,18 @@ export type CostOf = (option: string, inputTokens: number, outputTokens: number)
 
 export function applyOutcome(state: LearnerState, pack: DomainPack, payload: OutcomePayload, costOf: CostOf): LearnerState {
   const regime = payload.context.regime_index;
-  const option = pack.options.find((candidate) => candidate.id === payload.servedOption);
-  if (!Number.isSafeInteger(regime) || regime < 0 || regime >= pack.regimes.length || option === undefined) return state;
+  const arm = pack.options.findIndex((candidate) => candidate.id === payload.servedOption);
+  if (!Number.isSafeInteger(regime) || regime < 0 || regime >= pack.regimes.length || arm < 0) return state;
   const content = state.content;
-  const tier = pack.tiers.indexOf(option.tier);
-  const cell = regime * content.tierCount + tier;
+  // Every option is its own arm (src/domain/domain-pack.ts): the cell is regime x option.
+  const cell = regime * content.tierCount + arm;
   const success = isSuccess(payload.outcome, content.floorBps[regime]!);
   const counts = updateBeta({ alpha: content.alpha[cell]!, beta: content.beta[cell]! }, success);
-  const floor = calibrateFloor(
-    content.floorBps[regime]!,
-    success,
-    floorBounds(pack.regimes[regime]!.warmStartFloorBps, bestQualityBps(pack)),
-  );
+  const alpha = content.alpha.map((value, i) => (i === cell ? counts.alpha : value));
+  const beta = content.beta.map((value, i) => (i === cell ? counts.beta : value));
+  // The ceiling is the best quality learned so far, this outcome included.
+  const ceiling = bestLearnedQualityBps({ ...content, alpha, beta }, regime);
+  const floor = calibrateFloor(content.floorBps[regime]!, success, floorBounds(pack.regimes[regime]!.warmStartFloorBps, ceiling));
   const features: Record<Feature, number> = {
     input_tokens: payload.context.input_tokens,
     value_micros: payload.context.value_micros,
@@ -69,8 +70,8 @@ export function applyOutcome(state: LearnerState, pack: DomainPack, payload: Out
   const nextContent: PolicyContent = {
     ...content,
     stats: content.stats.map((text, r) => (r === regime ? nextStats : text)),
-    alpha: content.alpha.map((value, i) => (i === cell ? counts.alpha : value)),
-    beta: content.beta.map((value, i) => (i === cell ? counts.beta : value)),
+    alpha,
+    beta,
     floorBps: content.floorBps.map((value, r) => (r === regime ? floor : value)),
     floorSource: content.floorSource.map((value, r) => (r === regime ? FloorSource.learned : value)),
   };
@@ -93,6 +94,21 @@ function apprenticeStep(figures: ApprenticeFigures, payload: OutcomePayload, cos
     agreements: figures.agreements + (agrees ? 1 : 0),
     savingsMicros: figures.savingsMicros + saving,
   };
+}
+
+/**
+ * The best posterior mean quality of any option in the regime, bps: the ceiling of its learned
+ * floor. The floor gate judges options by the same means, so the floor may demand the best
+ * option but never refuse every one, and never keeps out an option the data show is best.
+ */
+export function bestLearnedQualityBps(content: PolicyContent, regime: number): number {
+  const { alpha, beta } = bankParameters(content);
+  let best = 0;
+  for (let arm = 0; arm < content.tierCount; arm++) {
+    const cell = regime * content.tierCount + arm;
+    best = Math.max(best, Math.floor((alpha[cell]! * 10_000) / (alpha[cell]! + beta[cell]!)));
+  }
+  return best;
 }
 
 const bestQualityOf = new WeakMap<DomainPack, number>();

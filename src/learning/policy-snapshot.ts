@@ -8,6 +8,7 @@ import { canonicalJson, type CanonicalValue } from "../ledger/canonical.ts";
 import type { KernelPolicy } from "../kernel/policy.ts";
 import { buildSampleBank } from "../kernel/sample-bank.ts";
 import type { Feature } from "./anomaly.ts";
+import { bankParameters } from "./pooled-prior.ts";
 import type { PowerSumsText } from "./regime-stats.ts";
 
 /** Per regime, the exact power sums of each request feature (decimal strings). */
@@ -24,20 +25,30 @@ export interface PolicyContent {
   readonly alpha: readonly number[];
   readonly beta: readonly number[];
   readonly explorationBps: number;
+  /** The share of decisions (by request hash) served by the fixed warm-start baseline. */
+  readonly holdoutBps: number;
   readonly latencyBpsPerSecond: number;
   /** Regime statistics for the worker's anomaly check, per regime. */
   readonly stats: readonly RegimeStatsText[];
+  /** 1 where a cell started from the neutral Beta(1, 1) (no known quality), per regime x option. */
+  readonly neutral: readonly number[];
+  /** Pseudo-outcomes behind a known or pooled prior (S). */
+  readonly priorStrength: number;
+  /** Whether neutral cells take a prior pooled from the option's other regimes (pooled-prior.ts). */
+  readonly pooling: boolean;
 }
 
 export interface PolicySnapshot extends PolicyContent {
   readonly version: number;
   readonly hash: string;
   readonly thetaBps: Uint16Array;
+  /** Posterior mean quality per regime x arm, bps, from the bank's parameters (the floor gate reads it). */
+  readonly armQualityBps: Uint16Array;
 }
 
 export function contentHash(content: PolicyContent): string {
   const fields: Record<string, CanonicalValue> = {
-    v: 1,
+    v: 2,
     regime_count: content.regimeCount,
     tier_count: content.tierCount,
     sample_count: content.sampleCount,
@@ -46,7 +57,11 @@ export function contentHash(content: PolicyContent): string {
     alpha: [...content.alpha],
     beta: [...content.beta],
     exploration_bps: content.explorationBps,
+    holdout_bps: content.holdoutBps,
     latency_bps_per_second: content.latencyBpsPerSecond,
+    neutral: [...content.neutral],
+    prior_strength: content.priorStrength,
+    pooling: content.pooling,
     stats: content.stats.map((regime) => ({
       input_tokens: { ...regime.input_tokens },
       value_micros: { ...regime.value_micros },
@@ -64,26 +79,50 @@ export function bankSeed(hash: string): bigint {
 
 export function buildSnapshot(content: PolicyContent, version: number): PolicySnapshot {
   const hash = contentHash(content);
+  const { alpha, beta } = bankParameters(content);
   const thetaBps = buildSampleBank({
     regimeCount: content.regimeCount,
     tierCount: content.tierCount,
     sampleCount: content.sampleCount,
-    alpha: Int32Array.from(content.alpha),
-    beta: Int32Array.from(content.beta),
+    alpha,
+    beta,
     seed: bankSeed(hash),
   });
-  return { ...content, version, hash, thetaBps };
+  const armQualityBps = new Uint16Array(alpha.length);
+  for (let i = 0; i < alpha.length; i++) armQualityBps[i] = Math.floor((alpha[i]! * 10_000) / (alpha[i]! + beta[i]!));
+  return { ...content, version, hash, thetaBps, armQualityBps };
 }
 
-export function toKernelPolicy(snapshot: PolicySnapshot): KernelPolicy {
+/**
+ * The snapshot in kernel form. The exploration share is the tenant's setting at decision time: the
+ * holdout's baseline (the warm start) runs with the tenant's share, not the one it was built with.
+ */
+/**
+ * The floors the kernel applies: each regime's learned floor, never above the best learned
+ * quality of any option in it (what the gate judges by), so a learned floor may demand the best
+ * option but never refuse them all, even when outcomes elsewhere moved a pooled prior since.
+ */
+function gatedFloors(snapshot: PolicySnapshot): Int32Array {
+  const floors = Int32Array.from(snapshot.floorBps);
+  const arms = snapshot.tierCount;
+  for (let r = 0; r < snapshot.regimeCount; r++) {
+    let best = 0;
+    for (let arm = 0; arm < arms; arm++) best = Math.max(best, snapshot.armQualityBps[r * arms + arm]!);
+    floors[r] = Math.min(floors[r]!, best);
+  }
+  return floors;
+}
+
+export function toKernelPolicy(snapshot: PolicySnapshot, explorationBps = snapshot.explorationBps): KernelPolicy {
   return {
     regimeCount: snapshot.regimeCount,
     tierCount: snapshot.tierCount,
     sampleCount: snapshot.sampleCount,
-    floorBps: Int32Array.from(snapshot.floorBps),
+    floorBps: gatedFloors(snapshot),
     floorSource: Uint8Array.from(snapshot.floorSource),
     thetaBps: snapshot.thetaBps,
-    explorationBps: snapshot.explorationBps,
+    armQualityBps: snapshot.armQualityBps,
+    explorationBps,
     latencyBpsPerSecond: snapshot.latencyBpsPerSecond,
   };
 }

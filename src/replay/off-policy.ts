@@ -3,7 +3,7 @@
 // another policy would have achieved. The replay knows every option's real outcome, so each
 // estimate can be checked against the truth; that check is what this module is for.
 
-import { netValueMicros } from "./baselines.ts";
+import { rewardMicros } from "../learning/reward.ts";
 import type { RecordTable } from "./record-table.ts";
 
 /** Importance weights are capped at 20 (propensities of at least 5 % need no cap). */
@@ -18,8 +18,20 @@ export type Reward = (table: RecordTable, i: number, o: number) => number;
 
 export const successReward: Reward = (table, i, o) => table.success[i * table.optionCount + o]!;
 
+/**
+ * DESIGN.md's reward (src/learning/reward.ts) on the table's outcomes: right or wrong (quality
+ * 10,000 or 0 bps), no business outcome and no latency recorded, so value x success - cost, the
+ * net value every policy is scored by (netValueMicros). The table's graded qualityBps is left out
+ * on purpose: the estimate must be of the very net value the report gives each policy.
+ */
 export function netValueReward(valueMicros?: number): Reward {
-  return (table, i, o) => netValueMicros(table, i, o, valueMicros);
+  return (table, i, o) => {
+    const cell = i * table.optionCount + o;
+    return rewardMicros(
+      { valueMicros: valueMicros ?? table.valueMicros[i]!, success: table.success[cell] === 1, actualCostMicros: table.costMicros[cell]! },
+      0,
+    );
+  };
 }
 
 /**

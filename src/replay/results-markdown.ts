@@ -147,11 +147,44 @@ function offPolicy(report: DatasetReport): string[] {
   return rows;
 }
 
+/** One cell of the sensitivity table: a data set's regret share at one prior strength and exploration. */
+export interface SensitivityCell {
+  readonly dataset: string;
+  readonly priorStrength: number;
+  readonly explorationBps: number;
+  /** (hindsight net value - adaptive net value) / hindsight net value, at the middle value; null when undefined. */
+  readonly regretShare: number | null;
+}
+
+/** Regret share per data set (rows) at each prior strength x exploration (columns). */
+function sensitivityTable(cells: readonly SensitivityCell[]): string[] {
+  if (cells.length === 0) return [];
+  const datasets = [...new Set(cells.map((c) => c.dataset))];
+  const columns = [...new Map(cells.map((c) => [`${c.priorStrength}/${c.explorationBps}`, c])).values()];
+  const cell = (d: string, c: SensitivityCell): string => {
+    const found = cells.find((x) => x.dataset === d && x.priorStrength === c.priorStrength && x.explorationBps === c.explorationBps);
+    return found?.regretShare === null || found === undefined ? "—" : found.regretShare.toFixed(4);
+  };
+  return [
+    "",
+    "### Sensitivity: prior strength and exploration",
+    "",
+    "Regret share against the hindsight policy ((hindsight − adaptive net value) / hindsight net value, at the middle",
+    "value; seed 1) for each prior strength S (pseudo-outcomes behind a known or pooled prior) and exploration share.",
+    "The defaults are S = 8 and 5%. One seed: differences of about 0.01 on the LLM data sets are within seed noise.",
+    "",
+    `| data set | ${columns.map((c) => `S ${c.priorStrength}, ${pct(c.explorationBps)}`).join(" | ")} |`,
+    `|---|${columns.map(() => "---:").join("|")}|`,
+    ...datasets.map((d) => `| ${d} | ${columns.map((c) => cell(d, c)).join(" | ")} |`),
+  ];
+}
+
 export function resultsMarkdown(
   reports: readonly DatasetReport[],
   thompsonOnly: readonly DatasetReport[],
   command: string,
   chartDir: string,
+  sensitivity: readonly SensitivityCell[] = [],
 ): string {
   const out = [
     "# Replay results",
@@ -187,11 +220,13 @@ export function resultsMarkdown(
     "",
     "## Exploration",
     "",
-    "The production default explores 20% of decisions uniformly over feasible tiers, so that every logged",
-    "propensity stays at or above 5% and off-policy estimates stay unbiased under the weight cap of 20. That",
-    "exploration has a price; Thompson sampling alone (exploration 0%) shows what the learner does without it.",
+    "Every option is its own learning arm. The production default explores 5% of decisions, and only among the",
+    "plausibly best options (those that win at least 1/20 of the posterior sample bank), so exploration stops",
+    "costing as the posterior concentrates; a tenant may set it to 0. Thompson sampling alone (exploration 0%)",
+    "shows what the learner does without it.",
     "",
     ...exploration(reports, thompsonOnly),
+    ...sensitivityTable(sensitivity),
   ];
   for (const r of reports) {
     out.push(

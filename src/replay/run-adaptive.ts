@@ -54,6 +54,8 @@ export interface AdaptiveOptions {
   readonly onProgress?: (done: number) => void;
   /** The policy's causal exploration share, bps; the data set's warm start (the production default) when absent. */
   readonly explorationBps?: number | undefined;
+  /** The prior strength S; the warm start's default when absent. */
+  readonly priorStrength?: number | undefined;
   /** Points at which the learned floors are sampled (record indexes, ascending). */
   readonly floorSamples?: readonly number[];
 }
@@ -144,8 +146,11 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
   const run: KernelRun = { kernel: new Kernel(pack.catalog), out: new DecisionResult() };
   const costOf = (option: string, inputTokens: number, outputTokens: number): number | null =>
     optionCostMicros(pack, option, inputTokens, outputTokens);
-  const warmStart =
-    options.explorationBps === undefined ? dataset.warmStart : { ...dataset.warmStart, explorationBps: options.explorationBps };
+  const warmStart = {
+    ...dataset.warmStart,
+    ...(options.explorationBps === undefined ? {} : { explorationBps: options.explorationBps }),
+    ...(options.priorStrength === undefined ? {} : { priorStrength: options.priorStrength }),
+  };
   let learner = initialLearnerState(pack, warmStart);
   let version = 0;
   const publish = (): PolicyEntry => {

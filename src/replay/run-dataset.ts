@@ -27,6 +27,15 @@ export interface DatasetRunOptions {
   readonly byteLength?: (text: string) => number;
   /** Overrides the policy's exploration share (bps) for every adaptive run. */
   readonly explorationBps?: number;
+  /** Overrides the prior strength S of every adaptive run (the sensitivity table of npm run results). */
+  readonly priorStrength?: number;
+  /**
+   * Runs the whole report (the adaptive run, the baselines, their metrics and the off-policy
+   * check) at this one business value per record instead of the data set's middle value level,
+   * and leaves value_levels out (null): a caller that wants every figure at every level runs one
+   * report per level (bench/learning.ts). Absent, the report is what it always was.
+   */
+  readonly valueMicros?: number;
 }
 
 export interface OffPolicyCheck {
@@ -122,7 +131,11 @@ function baselineChoices(
 export async function replayDataset(dataset: ReplayDataset, table: RecordTable, options: DatasetRunOptions): Promise<DatasetReport> {
   const wanted = new Set<PolicyName>(options.policies ?? POLICIES.filter((p) => p !== "oracle" || dataset.industry === "llm_routing"));
   const regimeCount = dataset.pack.regimes.length;
-  const middle = dataset.valueLevels?.middle;
+  const value = options.valueMicros;
+  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
+    throw new RangeError(`"valueMicros" expected a safe integer >= 0, got ${String(value)}`);
+  }
+  const middle = value ?? dataset.valueLevels?.middle;
   const floorSamples = Array.from({ length: CURVE_BUCKETS + 1 }, (_, b) => Math.round((b * table.count) / CURVE_BUCKETS));
   const choices: Partial<Record<PolicyName, Int32Array>> = {};
   let run: AdaptiveRun | null = null;
@@ -133,6 +146,7 @@ export async function replayDataset(dataset: ReplayDataset, table: RecordTable, 
       floorSamples,
       onEntry: options.onEntry,
       explorationBps: options.explorationBps,
+      priorStrength: options.priorStrength,
       byteLength: options.byteLength,
       onProgress: (done) => options.onProgress?.("adaptive", done, table.count),
     });
@@ -212,7 +226,7 @@ export async function replayDataset(dataset: ReplayDataset, table: RecordTable, 
     regimes: dataset.pack.regimes.map((regime) => regime.id),
     policies,
     adaptive,
-    value_levels: await valueLevels(dataset, table, options, policies),
+    value_levels: value === undefined ? await valueLevels(dataset, table, options, policies) : null,
     curves,
   };
 }
@@ -236,6 +250,7 @@ async function valueLevels(
         seed: options.seed,
         valueMicros: value,
         explorationBps: options.explorationBps,
+        priorStrength: options.priorStrength,
         byteLength: options.byteLength,
         onProgress: (done) => options.onProgress?.(`adaptive@${name}`, done, table.count),
       });

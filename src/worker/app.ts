@@ -16,6 +16,7 @@ import {
   rotateWebhookSecretRoute,
   statusRoute,
   tenantSettingsRoute,
+  policySettingsRoute,
   topUpRoute,
 } from "./routes/admin.ts";
 import { decideRoute } from "./routes/decide.ts";
@@ -88,6 +89,7 @@ export function buildApp(): Hono<AppEnv> {
   route(app, "/admin/tenants/:id/suspend", { POST: statusRoute("suspended") });
   route(app, "/admin/tenants/:id/resume", { POST: statusRoute("active") });
   route(app, "/admin/tenants/:id/mode", { POST: modeRoute });
+  route(app, "/admin/tenants/:id/policy", { POST: policySettingsRoute });
   route(app, "/admin/tenants/:id/top-ups", { POST: topUpRoute });
   app.notFound((c) => problem(c, "not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`));
   app.onError((error, c) => {

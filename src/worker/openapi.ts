@@ -24,6 +24,7 @@ import {
   DecideRequest,
   DecideResponse,
   ModeRequest,
+  PolicySettingsRequest,
   OutcomeRequest,
   OutcomeResponse,
   Problem,
@@ -91,6 +92,12 @@ const local = {
   }),
   TenantStatusResponse: z.object({ tenant_id: tenantId, status: z.enum(["active", "suspended"]), fingerprint: hex64 }),
   TenantModeResponse: z.object({ tenant_id: tenantId, mode, fingerprint: hex64 }),
+  PolicySettingsResponse: z.object({
+    tenant_id: tenantId,
+    exploration_bps: z.int(),
+    holdout_bps: z.int(),
+    policy: z.object({ version: z.int(), hash: hex64 }).describe("the snapshot that carries the settings"),
+  }),
   TenantSettingsResponse: z.object({
     tenant_id: tenantId,
     rate_limit_per_minute: z.int(),
@@ -138,9 +145,9 @@ const local = {
         floor_bps: z.int(),
         floor_source: z.enum(["client", "learned", "warm_start", "none"]),
         warm_start_floor_bps: z.int(),
-        tiers: z
-          .array(z.object({ tier: z.string(), alpha: z.number(), beta: z.number(), mean_bps: z.int() }))
-          .describe("Beta posterior of success per model tier"),
+        options: z
+          .array(z.object({ option: z.string(), tier: z.string(), alpha: z.number(), beta: z.number(), mean_bps: z.int() }))
+          .describe("Beta posterior of success per option (each its own learning arm; tier for grouping)"),
         statistics: z
           .record(z.string(), z.object({ n: z.int(), mean: z.number().nullable(), variance: z.number().nullable() }))
           .describe("per request feature (input_tokens, value_micros, risk_bps): count, mean and sample variance"),
@@ -171,6 +178,7 @@ const SCHEMAS = {
   CreateTenantRequest: [CreateTenantRequest, "input"],
   TopUpRequest: [TopUpRequest, "input"],
   ModeRequest: [ModeRequest, "input"],
+  PolicySettingsRequest: [PolicySettingsRequest, "input"],
   TenantSettingsRequest: [TenantSettingsRequest, "input"],
   DecideResponse: [DecideResponse, "output"],
   OutcomeResponse: [OutcomeResponse, "output"],
@@ -182,6 +190,7 @@ const SCHEMAS = {
   RotateWebhookSecretResponse: [local.RotateWebhookSecretResponse, "output"],
   TenantStatusResponse: [local.TenantStatusResponse, "output"],
   TenantModeResponse: [local.TenantModeResponse, "output"],
+  PolicySettingsResponse: [local.PolicySettingsResponse, "output"],
   TenantSettingsResponse: [local.TenantSettingsResponse, "output"],
   TopUpResponse: [local.TopUpResponse, "output"],
   AdminTenantResponse: [local.AdminTenantResponse, "output"],
@@ -751,6 +760,18 @@ const OPERATIONS: readonly Operation[] = [
     parameters: ["TenantId"],
     body: { schema: "ModeRequest", example: { mode: "apprentice" } },
     ok: { status: "200", description: "The mode.", content: json("TenantModeResponse") },
+    problems: ["tenant_unknown", ...WRITE],
+  },
+  {
+    method: "post",
+    path: "/admin/tenants/{id}/policy",
+    id: "setTenantPolicy",
+    tag: "admin",
+    summary: "Set the tenant's exploration and holdout shares (0 allowed for both)",
+    auth: "admin",
+    parameters: ["TenantId"],
+    body: { schema: "PolicySettingsRequest", example: { exploration_bps: 0, holdout_bps: 0 } },
+    ok: { status: "200", description: "The settings and the snapshot that carries them.", content: json("PolicySettingsResponse") },
     problems: ["tenant_unknown", ...WRITE],
   },
   {

@@ -14,8 +14,11 @@ import { warmStartSnapshot } from "../learning/warm-start.ts";
 export interface PackRuntime {
   readonly pack: DomainPack;
   readonly run: KernelRun;
-  /** The holdout's policy: the warm start, fixed, so it measures what learning adds. */
-  baseline(): PolicyEntry;
+  /**
+   * The holdout's policy: the warm start, fixed, so it measures what learning adds, run with the
+   * tenant's exploration share (0 must mean no exploration anywhere).
+   */
+  baseline(explorationBps: number): PolicyEntry;
 }
 
 const runtimes = new Map<DomainPack, PackRuntime>();
@@ -24,16 +27,19 @@ export function packRuntime(view: TenantView): PackRuntime {
   const pack = packOf(view.pack);
   let runtime = runtimes.get(pack);
   if (runtime === undefined) {
-    let baseline: PolicyEntry | null = null;
+    // One kernel policy per exploration share in use: the kernel validates each policy object once.
+    const baselines = new Map<number, PolicyEntry>();
+    const snapshot = warmStartSnapshot(pack);
     runtime = {
       pack,
       run: { kernel: new Kernel(pack.catalog), out: new DecisionResult() },
-      baseline: () => {
-        if (baseline === null) {
-          const snapshot = warmStartSnapshot(pack);
-          baseline = { snapshot, policy: toKernelPolicy(snapshot) };
+      baseline: (explorationBps) => {
+        let entry = baselines.get(explorationBps);
+        if (entry === undefined) {
+          entry = { snapshot, policy: toKernelPolicy(snapshot, explorationBps) };
+          baselines.set(explorationBps, entry);
         }
-        return baseline;
+        return entry;
       },
     };
     runtimes.set(pack, runtime);

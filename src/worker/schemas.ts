@@ -6,6 +6,7 @@ import { z } from "zod";
 import { PACK_IDS } from "../domain/packs.ts";
 import { INPUT_TOKENS_MAX, LATENCY_MS_MAX, OUTPUT_TOKENS_MAX, VALUE_MICROS_MAX } from "../kernel/units.ts";
 import { RATE_LIMIT_PER_MINUTE_MAX, RATE_LIMIT_PER_MINUTE_MIN } from "./limits.ts";
+import { SETTING_BPS_MAX } from "../learning/policy-settings.ts";
 
 const integer = (min: number, max: number) =>
   z
@@ -95,6 +96,18 @@ export const TenantSettingsRequest = z.strictObject({
     "writes per minute and write route (decide, outcomes, release); takes effect at once",
   ),
 });
+export const PolicySettingsRequest = z
+  .strictObject({
+    exploration_bps: integer(0, SETTING_BPS_MAX)
+      .optional()
+      .describe("share of decisions that explore, only among the plausibly best options; 0 turns exploration off"),
+    holdout_bps: integer(0, SETTING_BPS_MAX)
+      .optional()
+      .describe("share of decisions served by the fixed warm-start baseline; 0 turns it off"),
+  })
+  .refine((body) => body.exploration_bps !== undefined || body.holdout_bps !== undefined, {
+    message: "give exploration_bps or holdout_bps",
+  });
 export const ReleaseRequest = z.strictObject({ reservation_id: z.string().min(1).max(128) });
 
 const Terms = z.object({

@@ -89,7 +89,9 @@ export const LLM_OPTION_SPECS: readonly LabelledOptionSpec[] = LLM_ROWS.map(
 
 /** Everything buildSampleBank and the policy need, as plain JSON-able numbers: a policy's content
  * without statistics, plus the bank seed as a decimal string (JSON has no BigInt). */
-export type PolicyParameters = Omit<PolicyContent, "stats"> & { readonly seed: string };
+export type PolicyParameters = Omit<PolicyContent, "stats" | "neutral" | "priorStrength" | "pooling" | "holdoutBps"> & {
+  readonly seed: string;
+};
 
 /**
  * Five regimes: support (warm start 5,500), coding (learned 7,200), compliance (warm start
@@ -300,6 +302,55 @@ export function referenceWins(specs: readonly KernelOptionSpec[], feasible: read
     wins.set(winner, wins.get(winner)! + 1);
   }
   return wins;
+}
+
+/**
+ * The options exploration draws from: of each feasible arm (tier) its best option (the first of
+ * its arm in the ranking: within an arm theta is shared, so cost + latency decide), kept when its
+ * utility at its arm's upper 1/20 theta quantile reaches the best utility any arm has at its lower
+ * quantile (the (floor(K/20) + 1)-th smallest and largest of the arm's K bank samples).
+ */
+export function referencePlausible(specs: readonly KernelOptionSpec[], feasible: readonly number[], input: DecisionInput): number[] {
+  const { request, policy } = input;
+  const ranking = referenceRanking(specs, feasible, input, 0);
+  const best = new Map<number, number>();
+  for (const { index } of ranking) {
+    const tier = specs[index]!.tierIndex;
+    if (!best.has(tier)) best.set(tier, index);
+  }
+  const K = policy.sampleCount;
+  const q = Math.floor(K / 20);
+  const quantiles = (tier: number): [number, number] => {
+    const thetas = Array.from({ length: K }, (_, k) => thetaOf(policy, request.regimeIndex, k, tier)).sort((a, b) => a - b);
+    return [thetas[q]!, thetas[K - 1 - q]!];
+  };
+  const bounds = [...best.entries()].map(([tier, o]) => {
+    const [low, high] = quantiles(tier);
+    return {
+      o,
+      low: referenceTerms(specs[o]!, request, policy, low).utility,
+      high: referenceTerms(specs[o]!, request, policy, high).utility,
+    };
+  });
+  const bestLow = bounds.reduce((most, b) => (b.low > most ? b.low : most), bounds[0]!.low);
+  return bounds
+    .filter((b) => b.high >= bestLow)
+    .map((b) => b.o)
+    .sort((a, b) => a - b);
+}
+
+/** The exact propensity of option o as an unreduced BigInt fraction [numerator, denominator]. */
+export function referencePropensity(
+  o: number,
+  support: readonly number[],
+  wins: ReadonlyMap<number, number>,
+  policy: KernelPolicy,
+): [bigint, bigint] {
+  const eps = BigInt(policy.explorationBps);
+  const k = BigInt(policy.sampleCount);
+  const size = BigInt(support.length);
+  const explore = support.includes(o) ? eps * k : 0n;
+  return [explore + (10_000n - eps) * BigInt(wins.get(o) ?? 0) * size, 10_000n * k * size];
 }
 
 /** A sum and two position-weighted sums pin every theta without a hash function. */

@@ -1,8 +1,16 @@
-// The LLM domain pack: the 22-model catalog and eight regimes mapped to kernel form.
+// The LLM domain pack: the 22-model catalog and eight regimes mapped to kernel form, each model
+// its own learning arm with a prior centred on its quality in the regime.
 
 import { buildPack, type DomainPack } from "../domain-pack.ts";
 import { MODELS } from "./models.ts";
-import { REGIMES } from "./regimes.ts";
+import { regimeQualityBps } from "./regime-quality.ts";
+import { REGIMES, type RegimeId } from "./regimes.ts";
+
+function regimeId(id: string): RegimeId {
+  const spec = REGIMES.find((regime) => regime.id === id);
+  if (spec === undefined) throw new RangeError(`unknown LLM regime ${JSON.stringify(id)}`);
+  return spec.id;
+}
 import { CAPABILITIES, PROVIDERS, TIERS } from "./types.ts";
 
 export const LLM_PACK: DomainPack = buildPack({
@@ -12,6 +20,8 @@ export const LLM_PACK: DomainPack = buildPack({
   capabilities: CAPABILITIES,
   regimes: REGIMES,
   options: MODELS,
+  // Priors are centred on each model's LMArena category score for the regime (regime-quality.ts).
+  priorQuality: (regime, model) => regimeQualityBps(model.id, regimeId(regime.id)).bps,
   toKernel: (model, pack) => ({
     providerIndex: pack.providerIndex(model.provider),
     tierIndex: pack.tierIndex(model.tier),

@@ -56,6 +56,8 @@ export function modelPack(
     capabilities: [],
     regimes,
     options: models.map((model) => ({ ...model, tier: model.id })),
+    // The data sets say nothing of a model's quality before its outcomes: a neutral prior.
+    priorQuality: () => null,
     toKernel: (option, pack) => ({
       providerIndex: pack.providerIndex(option.provider),
       tierIndex: pack.tierIndex(option.tier),

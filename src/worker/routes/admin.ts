@@ -11,8 +11,8 @@ import { API_KEY_RANDOM_BYTES, TENANT_ID, isAdmin, mintApiKey } from "../api-key
 import { readJson } from "../body.ts";
 import { problem } from "../problem.ts";
 import { providerMask } from "../request-mapping.ts";
-import { CreateTenantRequest, ModeRequest, TenantSettingsRequest, TopUpRequest } from "../schemas.ts";
-import { forgetTenant, ledgerStub } from "../tenant-access.ts";
+import { CreateTenantRequest, ModeRequest, PolicySettingsRequest, TenantSettingsRequest, TopUpRequest } from "../schemas.ts";
+import { forgetTenant, learnerStub, ledgerStub } from "../tenant-access.ts";
 import { DEFAULT_RATE_LIMIT_PER_MINUTE } from "../limits.ts";
 
 function random(bytes: number): Uint8Array {
@@ -123,6 +123,32 @@ export async function tenantSettingsRoute(c: AppContext): Promise<Response> {
   if (!result.ok) return problem(c, result.code, result.detail);
   forgetTenant(tenantId);
   return c.json({ tenant_id: tenantId, rate_limit_per_minute: rateLimitPerMinute, fingerprint: result.fingerprint });
+}
+
+/**
+ * POST /admin/tenants/:id/policy: the tenant's exploration and holdout shares (0 allowed for both).
+ * The tenant's Learner publishes a snapshot with them; every later decision seals them.
+ */
+export async function policySettingsRoute(c: AppContext): Promise<Response> {
+  const tenantId = tenantParam(c);
+  if (tenantId instanceof Response) return tenantId;
+  const body = await readJson(c, PolicySettingsRequest);
+  if (!body.ok) return body.response;
+  const view = await ledgerStub(c.env, tenantId).adminTenant();
+  if (!view.ok) return problem(c, view.code, view.detail);
+  const settings = {
+    ...(body.value.exploration_bps === undefined ? {} : { explorationBps: body.value.exploration_bps }),
+    ...(body.value.holdout_bps === undefined ? {} : { holdoutBps: body.value.holdout_bps }),
+  };
+  const answer = await learnerStub(c.env, tenantId).configure(view.tenant.pack, settings);
+  if (!answer.ok) return problem(c, answer.code, answer.detail);
+  forgetTenant(tenantId);
+  return c.json({
+    tenant_id: tenantId,
+    exploration_bps: answer.explorationBps,
+    holdout_bps: answer.holdoutBps,
+    policy: { version: answer.version, hash: answer.hash },
+  });
 }
 
 export async function topUpRoute(c: AppContext): Promise<Response> {

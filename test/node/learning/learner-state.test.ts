@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LLM_PACK } from "../../../src/domain/llm/pack.ts";
 import { FloorSource } from "../../../src/kernel/result-codes.ts";
-import { FLOOR_STEP_BPS, floorBounds } from "../../../src/learning/calibration.ts";
+import { FLOOR_MARGIN_BPS, FLOOR_STEP_BPS } from "../../../src/learning/calibration.ts";
 import {
   applyOutcome,
   initialLearnerState,
@@ -22,10 +22,12 @@ import { aggregate } from "../../../src/learning/regime-stats.ts";
 import { DECAY_WINDOW } from "../../../src/learning/thompson.ts";
 
 const PACK = LLM_PACK;
-const TIERS = PACK.tiers.length;
+/** Every option is its own learning arm: cells are regime x option. */
+const ARMS = PACK.options.length;
 const costOf: CostOf = (option, inputTokens, outputTokens) => optionCostMicros(PACK, option, inputTokens, outputTokens);
-/** One option per tier: economy, standard, premium, frontier. */
+/** One option of each tier (economy, standard, premium, frontier), and its arm. */
 const OPTION_OF_TIER = PACK.tiers.map((tier) => PACK.options.find((option) => option.tier === tier)!.id);
+const ARM_OF_TIER = OPTION_OF_TIER.map((id) => PACK.options.findIndex((option) => option.id === id));
 const CODING = PACK.regimes.findIndex((regime) => regime.id === "coding");
 
 function deepFreeze<T>(value: T): T {
@@ -67,11 +69,12 @@ function payload(parts: PayloadParts = {}): OutcomePayload {
 }
 
 const fresh = (): LearnerState => deepFreeze(initialLearnerState(PACK));
-const cell = (regime: number, tier: number): number => regime * TIERS + tier;
+/** The cell of the regime and the arm of the tier's option. */
+const cell = (regime: number, tier: number): number => regime * ARMS + ARM_OF_TIER[tier]!;
 
 describe("applyOutcome, one outcome at a time", () => {
-  it("a success adds one to alpha of the served tier's cell and nothing else", () => {
-    for (let tier = 0; tier < TIERS; tier++) {
+  it("a success adds one to alpha of the served option's cell and nothing else", () => {
+    for (let tier = 0; tier < PACK.tiers.length; tier++) {
       const before = fresh();
       const after = applyOutcome(before, PACK, deepFreeze(payload({ option: OPTION_OF_TIER[tier]!, success: true })), costOf);
       const i = cell(CODING, tier);
@@ -82,7 +85,7 @@ describe("applyOutcome, one outcome at a time", () => {
     }
   });
 
-  it("a failure adds one to beta of the served tier's cell and nothing else", () => {
+  it("a failure adds one to beta of the served option's cell and nothing else", () => {
     const before = fresh();
     const after = applyOutcome(before, PACK, deepFreeze(payload({ option: OPTION_OF_TIER[3]!, success: false })), costOf);
     const i = cell(CODING, 3);
@@ -252,17 +255,22 @@ function referenceModel(stream: readonly PayloadParts[]) {
   const features = PACK.regimes.map(() => ({ input_tokens: [] as number[], value_micros: [] as number[], risk_bps: [] as number[] }));
   for (const parts of stream) {
     const r = parts.regime!;
-    const tier = PACK.tiers.indexOf(PACK.options.find((option) => option.id === parts.option)!.tier);
+    const arm = PACK.options.findIndex((option) => option.id === parts.option);
     const success = parts.success ?? (parts.quality ?? 0) >= floor[r]!;
-    const i = r * TIERS + tier;
+    const i = r * ARMS + arm;
     alpha[i]! += success ? 1 : 0;
     beta[i]! += success ? 0 : 1;
     if (alpha[i]! + beta[i]! >= 2 * DECAY_WINDOW) {
       alpha[i] = Math.ceil(alpha[i]! / 2);
       beta[i] = Math.ceil(beta[i]! / 2);
     }
-    const { minBps } = floorBounds(PACK.regimes[r]!.warmStartFloorBps);
-    floor[r] = success ? Math.max(minBps, floor[r]! - FLOOR_STEP_BPS) : Math.min(10_000, floor[r]! + 2 * FLOOR_STEP_BPS);
+    // The floor stays within [warm start - margin, the best posterior mean of the regime's options].
+    let best = 0;
+    for (let o = 0; o < ARMS; o++)
+      best = Math.max(best, Math.floor((alpha[r * ARMS + o]! * 10_000) / (alpha[r * ARMS + o]! + beta[r * ARMS + o]!)));
+    const minBps = Math.min(best, Math.max(0, PACK.regimes[r]!.warmStartFloorBps - FLOOR_MARGIN_BPS));
+    const next = success ? floor[r]! - FLOOR_STEP_BPS : floor[r]! + 2 * FLOOR_STEP_BPS;
+    floor[r] = Math.min(best, Math.max(minBps, next));
     learned[r] = true;
     features[r]!.input_tokens.push(parts.inputTokens!);
     features[r]!.value_micros.push(parts.valueMicros!);

@@ -234,16 +234,16 @@ describe("readRoutingTable: malformed tables name the file and the line", () => 
     expect(error.message).toMatch(message);
   });
 
-  test("17 models: at most 16 per table", async () => {
+  test("33 models: at most 32 per table (one learning arm each)", async () => {
     const options = Object.fromEntries(
-      Array.from({ length: 17 }, (_, i) => [`m${String(i).padStart(2, "0")}`, { correct: true, cost_microcents: i }]),
+      Array.from({ length: 33 }, (_, i) => [`m${String(i).padStart(2, "0")}`, { correct: true, cost_microcents: i }]),
     );
     const error = await readError(`${JSON.stringify({ id: "x", regime: "r", options })}\n`);
     expect(error.line).toBe(1);
-    expect(error.message).toMatch(/at most 16 models per table, got 17/);
-    // Sixteen is fine.
-    const sixteen = Object.fromEntries(Object.entries(options).slice(0, 16));
-    await expect(read(JSON.stringify({ id: "x", regime: "r", options: sixteen }))).resolves.toBeDefined();
+    expect(error.message).toMatch(/at most 32 models per table, got 33/);
+    // Thirty-two is fine.
+    const most = Object.fromEntries(Object.entries(options).slice(0, 32));
+    await expect(read(JSON.stringify({ id: "x", regime: "r", options: most }))).resolves.toBeDefined();
   });
 
   test("65 regimes: at most 64, the 65th named on its line", async () => {

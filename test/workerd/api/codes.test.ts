@@ -32,6 +32,7 @@ import {
   type ProblemBody,
   type Tenant,
 } from "./helpers.ts";
+import { DEFAULT_HOLDOUT_BPS } from "../../../src/learning/warm-start.ts";
 
 type Provoke = () => Promise<Response>;
 interface Reachable {
@@ -109,7 +110,7 @@ function sealed(tenant: Tenant, code: ProblemCode) {
 
 /** An Idempotency-Key that the 20 % holdout does not take, so the decision asks the tenant's Learner. */
 function liveKey(tenantId: string): string {
-  for (let i = 0; i < 100; i++) if (!isHoldout(tenantId, `live-${i}`)) return `live-${i}`;
+  for (let i = 0; i < 100; i++) if (!isHoldout(tenantId, `live-${i}`, DEFAULT_HOLDOUT_BPS)) return `live-${i}`;
   throw new Error("no live key in 100 tries (probability 0.2^100)");
 }
 

@@ -25,6 +25,7 @@ import {
   tenantHeaders,
   type Tenant,
 } from "./helpers.ts";
+import { DEFAULT_HOLDOUT_BPS } from "../../../src/learning/warm-start.ts";
 
 const WARM = warmStartSnapshot(LLM_PACK);
 const RUN = { kernel: new Kernel(LLM_PACK.catalog), out: new DecisionResult() };
@@ -43,7 +44,7 @@ function predictRanking(
     run: RUN,
     learned: entry,
     baseline: entry,
-    holdout: isHoldout(tenantId, key),
+    holdout: isHoldout(tenantId, key, DEFAULT_HOLDOUT_BPS),
     regime: String(body.regime),
     tenant: {
       tenantId,

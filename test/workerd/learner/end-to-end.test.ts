@@ -13,7 +13,7 @@ import { FLOOR_STEP_BPS } from "../../../src/learning/calibration.ts";
 import type { OutcomePayload } from "../../../src/learning/learner-state.ts";
 import { optionCostMicros } from "../../../src/learning/option-cost.ts";
 import { reproducesSealed } from "../../../src/decision/reproduce.ts";
-import { warmStartPrior, warmStartSnapshot } from "../../../src/learning/warm-start.ts";
+import { warmStartContent, warmStartSnapshot } from "../../../src/learning/warm-start.ts";
 import { verifyExportBytes } from "../../../src/ledger/chain-verifier.ts";
 import {
   ADMIN_HEADERS,
@@ -92,11 +92,13 @@ describe("Learner end to end", () => {
     expect(after.hash).not.toBe(WARM.hash);
     const support = after.regimes[SUPPORT]!;
     expect(support).toMatchObject({ floor_source: "learned", floor_bps: 5_500 - FLOOR_STEP_BPS, warm_start_floor_bps: 5_500 });
-    const [alpha, beta] = warmStartPrior(5_500);
-    for (const tier of support.tiers) {
-      const served = tier.tier === first.model.tier;
-      expect(tier, tier.tier).toMatchObject({ alpha: served ? alpha + 1 : alpha, beta });
-    }
+    // Only the served option's arm moved: one success on its warm-start prior.
+    const warm = warmStartContent(LLM_PACK);
+    support.options.forEach((option, o) => {
+      const cell = SUPPORT * LLM_PACK.options.length + o;
+      const served = option.option === first.model.id;
+      expect(option, option.option).toMatchObject({ alpha: warm.alpha[cell]! + (served ? 1 : 0), beta: warm.beta[cell] });
+    });
     expect(support.statistics.input_tokens).toMatchObject({ n: 1, mean: 1_200 });
 
     await waitForPolicyCache();

@@ -15,6 +15,7 @@ import { signWebhook } from "../../../src/ledger/webhook-signature.ts";
 import { toKernelRequest } from "../../../src/worker/request-mapping.ts";
 import { DecideRequest } from "../../../src/worker/schemas.ts";
 import { decisionSeed, isHoldout } from "../../../src/decision/seed.ts";
+import { DEFAULT_HOLDOUT_BPS } from "../../../src/learning/warm-start.ts";
 
 const ORIGIN = "https://calybris.test";
 export const ADMIN_HEADERS = { authorization: "Bearer test-admin-token", "content-type": "application/json" } as const;
@@ -77,7 +78,7 @@ export function decideBody(overrides: Record<string, unknown> = {}): Record<stri
 export function liveKey(tenant: Tenant, label: string): string {
   for (let i = 0; i < 100; i++) {
     const key = `${label}-${i}`;
-    if (!isHoldout(tenant.tenantId, key)) return key;
+    if (!isHoldout(tenant.tenantId, key, DEFAULT_HOLDOUT_BPS)) return key;
   }
   throw new Error("no key outside the holdout in 100 tries");
 }
@@ -86,7 +87,7 @@ export function liveKey(tenant: Tenant, label: string): string {
 export function holdoutKey(tenant: Tenant, label: string): string {
   for (let i = 0; i < 1_000; i++) {
     const key = `${label}-${i}`;
-    if (isHoldout(tenant.tenantId, key)) return key;
+    if (isHoldout(tenant.tenantId, key, DEFAULT_HOLDOUT_BPS)) return key;
   }
   throw new Error("no holdout key in 1,000 tries");
 }
@@ -150,7 +151,7 @@ export function regimes(tenant: Tenant): Promise<RegimesAnswer> {
 
 /** Beta counts summed over every regime and tier: each learned outcome adds exactly one (no decay this early). */
 export function countsTotal(answer: RegimesAnswer): number {
-  return answer.regimes.reduce((sum, regime) => sum + regime.tiers.reduce((s, tier) => s + tier.alpha + tier.beta, 0), 0);
+  return answer.regimes.reduce((sum, regime) => sum + regime.options.reduce((s, option) => s + option.alpha + option.beta, 0), 0);
 }
 
 export function ledgerOf(tenant: Tenant) {
