@@ -11,7 +11,7 @@ import type { KernelRequest } from "../kernel/request.ts";
 import { DecisionCode } from "../kernel/result-codes.ts";
 import { checkAnomaly, NO_ANOMALY, type AnomalyVerdict, type RegimeFeatureSums } from "../learning/anomaly.ts";
 import type { LearnerContext } from "../learning/learner-input.ts";
-import { regimeSums } from "../learning/learner-state.ts";
+import { bestQualityBps, regimeSums } from "../learning/learner-state.ts";
 import { optionCostMicros } from "../learning/option-cost.ts";
 import type { PolicySnapshot } from "../learning/policy-snapshot.ts";
 import { buildDecisionRecord, type DecisionRecord } from "./decision-record.ts";
@@ -63,7 +63,7 @@ export interface PreparedDecision {
 export function prepareDecision(x: DecisionInput): PreparedDecision {
   // The holdout decides with the baseline policy but is checked for anomalies like everyone else.
   const entry = x.holdout && x.baseline !== null ? x.baseline : x.learned;
-  const anomaly = anomalyOf(x.learned.snapshot, x.request);
+  const anomaly = anomalyOf(x.pack, x.learned.snapshot, x.request);
   const seed = x.seedOf(entry.snapshot.hash);
   const { kernel, out } = x.run;
   const view = x.tenant;
@@ -123,14 +123,17 @@ function snapshotSums(snapshot: PolicySnapshot, regime: number): RegimeFeatureSu
 
 /**
  * The anomaly check against the regime's statistics in the snapshot (none for unknown regimes).
- * The raise stops at the best learned quality: an odd request may be held to the best option,
+ * The raise stops at the best quality (catalog or learned): an odd request may be held to the best option,
  * but a raise that no option can meet would refuse it outright, which the raise is not for.
  */
-function anomalyOf(snapshot: PolicySnapshot, request: KernelRequest): AnomalyVerdict {
+function anomalyOf(pack: DomainPack, snapshot: PolicySnapshot, request: KernelRequest): AnomalyVerdict {
   const sums = snapshotSums(snapshot, request.regimeIndex);
   if (sums === undefined) return NO_ANOMALY;
   const verdict = checkAnomaly(sums, { input_tokens: request.inputTokens, value_micros: request.valueMicros, risk_bps: request.riskBps });
-  const room = Math.max(0, bestArmQualityBps(snapshot, request.regimeIndex) - snapshot.floorBps[request.regimeIndex]!);
+  const room = Math.max(
+    0,
+    Math.max(bestQualityBps(pack), bestArmQualityBps(snapshot, request.regimeIndex)) - snapshot.floorBps[request.regimeIndex]!,
+  );
   return verdict.raiseBps <= room ? verdict : { ...verdict, raiseBps: room };
 }
 

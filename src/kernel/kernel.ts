@@ -127,6 +127,13 @@ export class Kernel {
     this.riskLow = valueRisk - this.riskHigh * BPS_SCALE;
     this.regimeBase = request.regimeIndex * policy.sampleCount;
     this.readTierTerms(k);
+    // A learned or warm-start floor may demand the best option but never refuse them all; only a
+    // client's own floor can (it is a hard requirement).
+    const bestQuality = this.fillOptionQuality(policy, request.regimeIndex);
+    if (out.floorSource !== FloorSource.client && out.floorBps > bestQuality) {
+      out.floorBps = bestQuality;
+      out.floorRaisedBps = Math.max(0, bestQuality - policy.floorBps[request.regimeIndex]!);
+    }
     const firstFail = this.scanOptions(input, out.floorBps);
     if (firstFail <= DecisionCode.cost_cap_exceeded) return this.fail(out, firstFail);
     for (let g = FIRST_OPTION_GATE; g <= DecisionCode.cost_cap_exceeded; g++) out.gateVerdicts[g - 1] = Verdict.pass;
@@ -211,8 +218,8 @@ export class Kernel {
     const tenantCap = input.tenant.costCapMicros === UNSET ? COST_MICROS_MAX : input.tenant.costCapMicros;
     const costCap = clientCap < tenantCap ? clientCap : tenantCap;
     const { contextTokens, maxOutputTokens, providerBit, capabilityMask, latencyMsP50, tier } = c;
-    // The floor is judged against learned quality where the policy has it, else the catalog's.
-    const qualityBps = this.optionQualityBps(input.policy, input.request.regimeIndex);
+    // The floor is judged against the better of catalog and learned quality (fillOptionQuality).
+    const qualityBps = this.optionQuality;
     const { inputPriceHigh, inputPriceLow, outputPriceHigh, outputPriceLow } = c;
     const { costMicros, latencyPenaltyMicros, utilityMicros, feasible, latencyBps, tierValueMicros, tierRiskMicros } = this;
     const valueHigh = this.valueHigh;
@@ -365,15 +372,26 @@ export class Kernel {
     if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) this.rng.seedWords(0, 0, 0, 0);
   }
 
-  /** Each option's quality for the floor gate: its arm's learned quality in the regime, or the catalog's. */
-  private optionQualityBps(policy: KernelPolicy, regime: number): Int32Array {
+  /**
+   * Each option's quality for the floor gate, into optionQuality: the better of its catalog
+   * quality and what was learned of its arm in the regime, so a floor keeps an option out only when
+   * neither the catalog nor the data say it is good enough. Returns the best of them.
+   */
+  private fillOptionQuality(policy: KernelPolicy, regime: number): number {
     const learned = policy.armQualityBps;
     const scratch = this.optionQuality;
     const catalog = this.catalog.qualityBps;
     const tier = this.catalog.tier;
     const base = regime * policy.tierCount;
-    for (let o = 0; o < this.catalog.optionCount; o++) scratch[o] = learned === undefined ? catalog[o]! : learned[base + tier[o]!]!;
-    return scratch;
+    let best = 0;
+    for (let o = 0; o < this.catalog.optionCount; o++) {
+      const known = catalog[o]!;
+      const seen = learned === undefined ? 0 : learned[base + tier[o]!]!;
+      const quality = seen > known ? seen : known;
+      scratch[o] = quality;
+      if (quality > best) best = quality;
+    }
+    return best;
   }
 
   /** Validates a new snapshot once and precomputes its per-option latency penalty shares. */

@@ -19,8 +19,8 @@ export interface KernelPolicy {
   readonly thetaBps: Uint16Array;
   /**
    * What has been learned of each regime x arm's quality, bps (the posterior mean) at
-   * [regime * tierCount + tier]: the quality floor is judged against it, so a floor never keeps out
-   * an option the data show is good, nor lets in one they show is bad. Absent: the catalog's.
+   * [regime * tierCount + tier]: the quality floor is judged against the better of it and the
+   * catalog's, so a floor never keeps out an option the data show is good. Absent: the catalog's.
    */
   readonly armQualityBps?: Uint16Array;
   /** causal_exploration_bps: the share of decisions chosen among the plausibly best options. */

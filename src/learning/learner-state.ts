@@ -57,8 +57,9 @@ export function applyOutcome(state: LearnerState, pack: DomainPack, payload: Out
   const counts = updateBeta({ alpha: content.alpha[cell]!, beta: content.beta[cell]! }, success);
   const alpha = content.alpha.map((value, i) => (i === cell ? counts.alpha : value));
   const beta = content.beta.map((value, i) => (i === cell ? counts.beta : value));
-  // The ceiling is the best quality learned so far, this outcome included.
-  const ceiling = bestLearnedQualityBps({ ...content, alpha, beta }, regime);
+  // The ceiling is the best quality any option has, by the catalog or by what was learned so far
+  // (this outcome included): the floor gate judges options by the better of the two.
+  const ceiling = Math.max(bestQualityBps(pack), bestLearnedQualityBps({ ...content, alpha, beta }, regime));
   const floor = calibrateFloor(content.floorBps[regime]!, success, floorBounds(pack.regimes[regime]!.warmStartFloorBps, ceiling));
   const features: Record<Feature, number> = {
     input_tokens: payload.context.input_tokens,

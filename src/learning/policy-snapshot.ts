@@ -97,28 +97,12 @@ export function buildSnapshot(content: PolicyContent, version: number): PolicySn
  * The snapshot in kernel form. The exploration share is the tenant's setting at decision time: the
  * holdout's baseline (the warm start) runs with the tenant's share, not the one it was built with.
  */
-/**
- * The floors the kernel applies: each regime's learned floor, never above the best learned
- * quality of any option in it (what the gate judges by), so a learned floor may demand the best
- * option but never refuse them all, even when outcomes elsewhere moved a pooled prior since.
- */
-function gatedFloors(snapshot: PolicySnapshot): Int32Array {
-  const floors = Int32Array.from(snapshot.floorBps);
-  const arms = snapshot.tierCount;
-  for (let r = 0; r < snapshot.regimeCount; r++) {
-    let best = 0;
-    for (let arm = 0; arm < arms; arm++) best = Math.max(best, snapshot.armQualityBps[r * arms + arm]!);
-    floors[r] = Math.min(floors[r]!, best);
-  }
-  return floors;
-}
-
 export function toKernelPolicy(snapshot: PolicySnapshot, explorationBps = snapshot.explorationBps): KernelPolicy {
   return {
     regimeCount: snapshot.regimeCount,
     tierCount: snapshot.tierCount,
     sampleCount: snapshot.sampleCount,
-    floorBps: gatedFloors(snapshot),
+    floorBps: Int32Array.from(snapshot.floorBps),
     floorSource: Uint8Array.from(snapshot.floorSource),
     thetaBps: snapshot.thetaBps,
     armQualityBps: snapshot.armQualityBps,

@@ -226,12 +226,23 @@ export function referenceTerms(spec: KernelOptionSpec, request: KernelRequest, p
 }
 
 /** The effective floor for a request that passed gates 1-4. */
-export function referenceFloor(input: DecisionInput): { floorBps: number; source: number; raisedBps: number } {
+export function referenceFloor(
+  input: DecisionInput,
+  specs: readonly KernelOptionSpec[] = LLM_OPTION_SPECS,
+): { floorBps: number; source: number; raisedBps: number } {
   const { request, policy } = input;
   if (request.clientFloorBps !== -1) return { floorBps: request.clientFloorBps, source: 0, raisedBps: 0 };
   const learned = policy.floorBps[request.regimeIndex]!;
-  const floorBps = Math.min(10_000, learned + input.floorRaiseBps);
-  return { floorBps, source: policy.floorSource[request.regimeIndex]!, raisedBps: floorBps - learned };
+  // A learned or warm-start floor never passes the best quality any option has (catalog or learned).
+  const best = Math.max(...specs.map((spec) => referenceQuality(spec, input)));
+  const floorBps = Math.min(10_000, learned + input.floorRaiseBps, best);
+  return { floorBps, source: policy.floorSource[request.regimeIndex]!, raisedBps: Math.max(0, floorBps - learned) };
+}
+
+/** The quality the floor gate judges an option by: the better of its catalog and learned quality. */
+export function referenceQuality(spec: KernelOptionSpec, input: DecisionInput): number {
+  const learned = input.policy.armQualityBps?.[input.request.regimeIndex * input.policy.tierCount + spec.tierIndex] ?? 0;
+  return Math.max(spec.qualityBps, learned);
 }
 
 /**
@@ -249,7 +260,7 @@ export function referenceFilters(spec: KernelOptionSpec, input: DecisionInput, f
     (tenant.allowedProviderMask & bit) !== 0 && (request.providerAllowMask & bit) !== 0 && (request.providerDenyMask & bit) === 0,
     (spec.capabilityMask & request.requiredCapabilityMask) === request.requiredCapabilityMask,
     request.maxLatencyMs === -1 || spec.latencyMsP50 <= request.maxLatencyMs,
-    spec.qualityBps >= floorBps,
+    referenceQuality(spec, input) >= floorBps,
     cost <= clientCap && cost <= tenantCap,
   ];
 }

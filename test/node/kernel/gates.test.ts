@@ -361,13 +361,14 @@ describe("no client field can open a gate the tenant closed", () => {
   });
 });
 
-describe("the floor: learned or warm start plus the anomaly raise, clamped to 10,000", () => {
+describe("the floor: learned or warm start plus the anomaly raise, never above the best option's quality", () => {
+  // A learned or warm-start floor may demand the best option (C, 9,500) but never refuse them all.
   it.each([
     [0, 5_000, 0, 3],
     [3_000, 8_000, 3_000, 2],
     [4_500, 9_500, 4_500, 1],
-    [5_000, 10_000, 5_000, 0],
-    [10_000, 10_000, 5_000, 0],
+    [5_000, 9_500, 4_500, 1],
+    [10_000, 9_500, 4_500, 1],
   ])("raise %d gives floor %d (raised by %d) and %d feasible options", (floorRaiseBps, floorBps, raisedBps, feasible) => {
     const code = decide({ floorRaiseBps });
     expect(code).toBe(feasible === 0 ? DecisionCode.quality_floor_unreachable : DecisionCode.ok);

@@ -435,7 +435,7 @@ describe("4-6. gates, floors and filters agree with the reference model", () => 
       fc.property(scenario, ({ specs, kernel, input }) => {
         const out = run(kernel, input);
         if (out.gateVerdicts[3] !== Verdict.pass) return;
-        const floor = referenceFloor(input);
+        const floor = referenceFloor(input, specs);
         expect([out.floorBps, out.floorSource, out.floorRaisedBps]).toEqual([floor.floorBps, floor.source, floor.raisedBps]);
         expect(out.code).toBe(referenceFailedOptionGate(specs, input, floor.floorBps));
         const feasible = referenceFeasible(specs, input, floor.floorBps);
@@ -474,7 +474,7 @@ describe("7. propensity is exact", () => {
       fc.property(scenario, ({ specs, kernel, input }) => {
         const out = run(kernel, input);
         if (out.code !== DecisionCode.ok) return;
-        const floor = referenceFloor(input).floorBps;
+        const floor = referenceFloor(input, specs).floorBps;
         const feasible = referenceFeasible(specs, input, floor);
         const wins = referenceWins(specs, feasible, input);
         expect(out.thompsonWins).toBe(wins.get(out.chosen));
@@ -537,7 +537,7 @@ describe("7. propensity is exact", () => {
         logged.set(out.chosen, p);
         if (out.explored) explored++;
       }
-      const feasible = referenceFeasible(perOption, input, referenceFloor(input).floorBps);
+      const feasible = referenceFeasible(perOption, input, referenceFloor(input, perOption).floorBps);
       const wins = referenceWins(perOption, feasible, input);
       // The request must be interesting: several options with a real chance.
       expect([...wins.values()].filter((w) => w > 0).length).toBeGreaterThanOrEqual(3);
@@ -565,7 +565,7 @@ describe("8. the greedy choice maximises utility under its sample k", () => {
         if (out.code !== DecisionCode.ok) return;
         const k = out.sampleIndex;
         expect(k >= 0 && k < input.policy.sampleCount).toBe(true);
-        const feasible = referenceFeasible(specs, input, referenceFloor(input).floorBps);
+        const feasible = referenceFeasible(specs, input, referenceFloor(input, specs).floorBps);
         const ranking = referenceRanking(specs, feasible, input, k);
         const chosen = out.explored ? ranking.find((entry) => entry.index === out.chosen)! : ranking[0]!;
         if (out.explored) expect(referencePlausible(specs, feasible, input)).toContain(out.chosen);

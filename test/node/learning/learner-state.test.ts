@@ -264,8 +264,9 @@ function referenceModel(stream: readonly PayloadParts[]) {
       alpha[i] = Math.ceil(alpha[i]! / 2);
       beta[i] = Math.ceil(beta[i]! / 2);
     }
-    // The floor stays within [warm start - margin, the best posterior mean of the regime's options].
-    let best = 0;
+    // The floor stays within [warm start - margin, the best quality of the regime's options, by the
+    // catalog or by their posterior mean].
+    let best = Math.max(...PACK.catalog.qualityBps);
     for (let o = 0; o < ARMS; o++)
       best = Math.max(best, Math.floor((alpha[r * ARMS + o]! * 10_000) / (alpha[r * ARMS + o]! + beta[r * ARMS + o]!)));
     const minBps = Math.min(best, Math.max(0, PACK.regimes[r]!.warmStartFloorBps - FLOOR_MARGIN_BPS));
