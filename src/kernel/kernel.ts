@@ -52,6 +52,8 @@ export class Kernel {
   private readonly armWins: Int32Array;
   /** Per-option quality the floor gate reads, filled per request from the policy's learned quality. */
   private readonly optionQuality: Int32Array;
+  /** Per option, the gate of 5-8 or 10 it stops at in the first scan pass, or 0. */
+  private readonly stopAt: Int8Array;
   private readonly armPlausible: Uint8Array;
   private plausibleCount = 0;
   private winsValid = false;
@@ -98,6 +100,7 @@ export class Kernel {
     this.tierBest = new Int32Array(catalog.tierCount);
     this.armWins = new Int32Array(catalog.tierCount);
     this.optionQuality = new Int32Array(n);
+    this.stopAt = new Int8Array(n);
     this.armPlausible = new Uint8Array(catalog.tierCount);
   }
 
@@ -127,14 +130,8 @@ export class Kernel {
     this.riskLow = valueRisk - this.riskHigh * BPS_SCALE;
     this.regimeBase = request.regimeIndex * policy.sampleCount;
     this.readTierTerms(k);
-    // A learned or warm-start floor may demand the best option but never refuse them all; only a
-    // client's own floor can (it is a hard requirement).
-    const bestQuality = this.fillOptionQuality(policy, request.regimeIndex);
-    if (out.floorSource !== FloorSource.client && out.floorBps > bestQuality) {
-      out.floorBps = bestQuality;
-      out.floorRaisedBps = Math.max(0, bestQuality - policy.floorBps[request.regimeIndex]!);
-    }
-    const firstFail = this.scanOptions(input, out.floorBps);
+    this.fillOptionQuality(policy, request.regimeIndex);
+    const firstFail = this.scanOptions(input, out);
     if (firstFail <= DecisionCode.cost_cap_exceeded) return this.fail(out, firstFail);
     for (let g = FIRST_OPTION_GATE; g <= DecisionCode.cost_cap_exceeded; g++) out.gateVerdicts[g - 1] = Verdict.pass;
     // The ledger settles the budget gate atomically when it reserves.
@@ -199,12 +196,15 @@ export class Kernel {
   }
 
   /**
-   * One pass over the catalog. Each option stops at the first filter it fails; the largest such
-   * stop over all options is the first gate that leaves no option (or 11 when some option passes
-   * all filters). Survivors get their cost, latency penalty and utility, then rankTop() keeps the
-   * best four. Fields are read into locals once: the loop then touches only typed arrays.
+   * Two passes over the catalog. The first runs each option through the filters of gates 5-8 and
+   * prices the survivors (worst-case cost, latency penalty), noting the gate each stops at; the
+   * second applies the floor (gate 9) and the cost caps (gate 10) in gate order. Each option stops
+   * at the first filter it fails; the largest such stop over all options is the first gate that
+   * leaves no option (or 11 when some option passes all filters). Survivors get their utility,
+   * then rankTop() keeps the best four. Fields are read into locals once: the loops touch only
+   * typed arrays.
    */
-  private scanOptions(input: DecisionInput, floorBps: number): number {
+  private scanOptions(input: DecisionInput, out: DecisionResult): number {
     const c = this.catalog;
     const request = input.request;
     const inputTokens = request.inputTokens;
@@ -218,22 +218,15 @@ export class Kernel {
     const tenantCap = input.tenant.costCapMicros === UNSET ? COST_MICROS_MAX : input.tenant.costCapMicros;
     const costCap = clientCap < tenantCap ? clientCap : tenantCap;
     const { contextTokens, maxOutputTokens, providerBit, capabilityMask, latencyMsP50, tier } = c;
-    // The floor is judged against the better of catalog and learned quality (fillOptionQuality).
-    const qualityBps = this.optionQuality;
     const { inputPriceHigh, inputPriceLow, outputPriceHigh, outputPriceLow } = c;
-    const { costMicros, latencyPenaltyMicros, utilityMicros, feasible, latencyBps, tierValueMicros, tierRiskMicros } = this;
+    const { costMicros, latencyPenaltyMicros, utilityMicros, feasible, latencyBps, tierValueMicros, tierRiskMicros, stopAt } = this;
     const valueHigh = this.valueHigh;
     const valueLow = this.valueLow;
-    let furthest = 0;
-    let feasibleCount = 0;
-    let tierMask = 0;
     for (let o = 0; o < c.optionCount; o++) {
-      if (totalTokens > contextTokens[o]! || outputTokens > maxOutputTokens[o]!)
-        furthest = Math.max(furthest, DecisionCode.context_window_exceeded);
-      else if ((providerBit[o]! & allowed) === 0) furthest = Math.max(furthest, DecisionCode.provider_rules_exclude_all);
-      else if ((capabilityMask[o]! & required) !== required) furthest = Math.max(furthest, DecisionCode.capabilities_unavailable);
-      else if (latencyMsP50[o]! > latencyMax) furthest = Math.max(furthest, DecisionCode.latency_budget_unreachable);
-      else if (qualityBps[o]! < floorBps) furthest = Math.max(furthest, DecisionCode.quality_floor_unreachable);
+      if (totalTokens > contextTokens[o]! || outputTokens > maxOutputTokens[o]!) stopAt[o] = DecisionCode.context_window_exceeded;
+      else if ((providerBit[o]! & allowed) === 0) stopAt[o] = DecisionCode.provider_rules_exclude_all;
+      else if ((capabilityMask[o]! & required) !== required) stopAt[o] = DecisionCode.capabilities_unavailable;
+      else if (latencyMsP50[o]! > latencyMax) stopAt[o] = DecisionCode.latency_budget_unreachable;
       else {
         // Worst-case cost, ceil((in * inPrice + out * outPrice) / 10^6), inlined from
         // exact-math.ts so no double crosses a call boundary (a boxed double is an allocation).
@@ -245,19 +238,30 @@ export class Kernel {
         else if ((micros + 1) * TOKENS_PER_PRICE_UNIT <= fraction) micros += 1;
         if (micros * TOKENS_PER_PRICE_UNIT !== fraction) micros += 1;
         const cost = inputTokens * inputPriceHigh[o]! + outputTokens * outputPriceHigh[o]! + micros;
-        if (cost > costCap) furthest = Math.max(furthest, DecisionCode.cost_cap_exceeded);
-        else {
-          furthest = DecisionCode.budget_exhausted;
-          // mulBps(value, share) with the value split once per request.
-          const share = latencyBps[o]!;
-          const latencyPenalty = valueHigh * share + (((valueLow * share) / BPS_SCALE) | 0);
-          const t = tier[o]!;
-          costMicros[o] = cost;
-          latencyPenaltyMicros[o] = latencyPenalty;
-          utilityMicros[o] = tierValueMicros[t]! - tierRiskMicros[t]! - cost - latencyPenalty;
-          feasible[feasibleCount++] = o;
-          tierMask |= 1 << t;
-        }
+        // mulBps(value, share) with the value split once per request.
+        const share = latencyBps[o]!;
+        costMicros[o] = cost;
+        latencyPenaltyMicros[o] = valueHigh * share + (((valueLow * share) / BPS_SCALE) | 0);
+        stopAt[o] = cost > costCap ? DecisionCode.cost_cap_exceeded : 0;
+      }
+    }
+    if (out.floorSource !== FloorSource.client) this.yieldFloor(input, out);
+    const floorBps = out.floorBps;
+    const qualityBps = this.optionQuality;
+    let furthest = 0;
+    let feasibleCount = 0;
+    let tierMask = 0;
+    for (let o = 0; o < c.optionCount; o++) {
+      const stop = stopAt[o]!;
+      if (stop !== 0 && stop < DecisionCode.quality_floor_unreachable) furthest = Math.max(furthest, stop);
+      else if (qualityBps[o]! < floorBps) furthest = Math.max(furthest, DecisionCode.quality_floor_unreachable);
+      else if (stop === DecisionCode.cost_cap_exceeded) furthest = Math.max(furthest, DecisionCode.cost_cap_exceeded);
+      else {
+        furthest = DecisionCode.budget_exhausted;
+        const t = tier[o]!;
+        utilityMicros[o] = tierValueMicros[t]! - tierRiskMicros[t]! - costMicros[o]! - latencyPenaltyMicros[o]!;
+        feasible[feasibleCount++] = o;
+        tierMask |= 1 << t;
       }
     }
     this.feasibleCount = feasibleCount;
@@ -373,25 +377,50 @@ export class Kernel {
   }
 
   /**
-   * Each option's quality for the floor gate, into optionQuality: the better of its catalog
-   * quality and what was learned of its arm in the regime, so a floor keeps an option out only when
-   * neither the catalog nor the data say it is good enough. Returns the best of them.
+   * Each option's quality for the floor gate, into optionQuality: what was learned of its arm in the
+   * regime (the posterior mean, which starts at the known quality and moves with the outcomes), or
+   * the catalog's when the policy carries no learned quality.
    */
-  private fillOptionQuality(policy: KernelPolicy, regime: number): number {
+  private fillOptionQuality(policy: KernelPolicy, regime: number): void {
     const learned = policy.armQualityBps;
     const scratch = this.optionQuality;
     const catalog = this.catalog.qualityBps;
     const tier = this.catalog.tier;
     const base = regime * policy.tierCount;
-    let best = 0;
+    for (let o = 0; o < this.catalog.optionCount; o++) scratch[o] = learned === undefined ? catalog[o]! : learned[base + tier[o]!]!;
+  }
+
+  /**
+   * A learned or warm-start floor never stops the learner from choosing the option that the data
+   * show is best for the value at stake: among the options that pass every other filter, the one
+   * with the highest utility at its mean quality (value x q - risk x (1 - q) - cost - latency,
+   * ties to the lower cost, then index) passes the floor, which is lowered to its quality when
+   * needed. Only a client's own floor is absolute. Options that fail it keep failing it.
+   */
+  private yieldFloor(input: DecisionInput, out: DecisionResult): void {
+    const { stopAt, costMicros, latencyPenaltyMicros } = this;
+    const quality = this.optionQuality;
+    const { valueHigh, valueLow, riskHigh, riskLow } = this;
+    let best = UNSET;
+    let bestUtility = 0;
     for (let o = 0; o < this.catalog.optionCount; o++) {
-      const known = catalog[o]!;
-      const seen = learned === undefined ? 0 : learned[base + tier[o]!]!;
-      const quality = seen > known ? seen : known;
-      scratch[o] = quality;
-      if (quality > best) best = quality;
+      if (stopAt[o] !== 0) continue;
+      const q = quality[o]!;
+      const miss = BPS_SCALE - q;
+      const utility =
+        valueHigh * q +
+        (((valueLow * q) / BPS_SCALE) | 0) -
+        (riskHigh * miss + (((riskLow * miss) / BPS_SCALE) | 0)) -
+        costMicros[o]! -
+        latencyPenaltyMicros[o]!;
+      if (best === UNSET || utility > bestUtility || (utility === bestUtility && costMicros[o]! < costMicros[best]!)) {
+        best = o;
+        bestUtility = utility;
+      }
     }
-    return best;
+    if (best === UNSET || quality[best]! >= out.floorBps) return;
+    out.floorBps = quality[best]!;
+    out.floorRaisedBps = Math.max(0, out.floorBps - input.policy.floorBps[input.request.regimeIndex]!);
   }
 
   /** Validates a new snapshot once and precomputes its per-option latency penalty shares. */

@@ -233,16 +233,27 @@ export function referenceFloor(
   const { request, policy } = input;
   if (request.clientFloorBps !== -1) return { floorBps: request.clientFloorBps, source: 0, raisedBps: 0 };
   const learned = policy.floorBps[request.regimeIndex]!;
-  // A learned or warm-start floor never passes the best quality any option has (catalog or learned).
-  const best = Math.max(...specs.map((spec) => referenceQuality(spec, input)));
-  const floorBps = Math.min(10_000, learned + input.floorRaiseBps, best);
+  let floorBps = Math.min(10_000, learned + input.floorRaiseBps);
+  // A learned or warm-start floor yields to the option best for the value at its mean quality,
+  // among those that pass every other filter (context, providers, capabilities, latency, cost cap).
+  let best: { utility: bigint; cost: bigint; quality: number } | null = null;
+  for (const spec of specs) {
+    const passes = referenceFilters(spec, input, 0);
+    if (!(passes[0] && passes[1] && passes[2] && passes[3] && passes[5])) continue;
+    const quality = referenceQuality(spec, input);
+    const terms = referenceTerms(spec, request, policy, quality);
+    if (best === null || terms.utility > best.utility || (terms.utility === best.utility && terms.cost < best.cost)) {
+      best = { utility: terms.utility, cost: terms.cost, quality };
+    }
+  }
+  if (best !== null && best.quality < floorBps) floorBps = best.quality;
   return { floorBps, source: policy.floorSource[request.regimeIndex]!, raisedBps: Math.max(0, floorBps - learned) };
 }
 
-/** The quality the floor gate judges an option by: the better of its catalog and learned quality. */
+/** The quality the floor gate judges an option by: its arm's learned quality when the policy has it, else the catalog's. */
 export function referenceQuality(spec: KernelOptionSpec, input: DecisionInput): number {
-  const learned = input.policy.armQualityBps?.[input.request.regimeIndex * input.policy.tierCount + spec.tierIndex] ?? 0;
-  return Math.max(spec.qualityBps, learned);
+  const learned = input.policy.armQualityBps?.[input.request.regimeIndex * input.policy.tierCount + spec.tierIndex];
+  return learned ?? spec.qualityBps;
 }
 
 /**

@@ -1,6 +1,6 @@
-// The quality floor is judged against the better of an option's catalog quality and what was
-// learned of its arm in the regime (the policy's armQualityBps): a floor never keeps out an option
-// the data show is good. Without learned quality the catalog's alone decides.
+// The quality floor is judged against what was learned of each arm in the regime (the policy's
+// armQualityBps, the posterior mean): a client floor is absolute; a learned or warm-start floor
+// yields to the option that is best for the value at stake. Without learned quality the catalog's.
 
 import { describe, expect, it } from "vitest";
 import type { DecisionInput } from "../../../src/kernel/decision-input.ts";
@@ -48,20 +48,31 @@ describe("the quality floor judges learned quality", () => {
     for (let r = 0; r < out.rankedCount; r++) expect(LLM_OPTION_SPECS[out.ranked[r]!]!.qualityBps).toBeGreaterThanOrEqual(CLIENT_FLOOR);
   });
 
-  it("an arm the data show is good passes, whatever its catalog quality", () => {
+  it("an arm the data show is good passes a client floor, whatever its catalog quality; the others are kept out", () => {
     const economy = 0;
-    const without = decide(undefined);
-    const out = decide(learned(0, economy, 9_500));
+    const out = decide(learned(5_000, economy, 9_500));
     expect(out.code).toBe(DecisionCode.ok);
-    expect(out.feasibleCount).toBeGreaterThan(without.feasibleCount);
-    const passing = LLM_OPTION_SPECS.filter((spec) => spec.tierIndex === economy).length;
-    expect(out.feasibleCount).toBeLessThanOrEqual(without.feasibleCount + passing);
+    for (let r = 0; r < out.rankedCount; r++) expect(LLM_OPTION_SPECS[out.ranked[r]!]!.tierIndex).toBe(economy);
   });
 
-  it("low learned quality never keeps out an option the catalog rates above the floor (the better of the two decides)", () => {
-    const without = decide(undefined);
-    const out = decide(learned(0, 0, 0));
-    expect([out.code, out.feasibleCount]).toEqual([without.code, without.feasibleCount]);
+  it("a client floor is absolute: when the data show no arm reaches it, the gate refuses", () => {
+    expect(decide(learned(5_000, 0, 5_000)).code).toBe(DecisionCode.quality_floor_unreachable);
+  });
+
+  it("a learned or warm-start floor yields to the option best for the value at its learned quality", () => {
+    // No client floor; the warm-start floor plus a 10,000 raise asks for 10,000, which no arm has.
+    const input: DecisionInput = {
+      request: makeRequest({ regimeIndex: 0 }),
+      tenant: { suspended: false, allowedProviderMask: 0xffff, costCapMicros: UNSET },
+      policy: withPolicy(policy, { armQualityBps: learned(6_000, 2, 8_000) }),
+      seedWords: Uint32Array.of(1, 2, 3, 4),
+      floorRaiseBps: 10_000,
+    };
+    const out = new DecisionResult();
+    expect(kernel.decide(input, out)).toBe(DecisionCode.ok);
+    // The floor stops at the quality of the arm that is best for the value: the premium arm (8,000).
+    expect(out.floorBps).toBe(8_000);
+    for (let r = 0; r < out.rankedCount; r++) expect(LLM_OPTION_SPECS[out.ranked[r]!]!.tierIndex).toBe(2);
   });
 
   it("refuses a policy whose learned quality has the wrong size or leaves [0, 10000]", () => {
