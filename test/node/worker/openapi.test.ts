@@ -16,6 +16,7 @@ import {
   ModeRequest,
   OutcomeRequest,
   TenantSettingsRequest,
+  PolicySettingsRequest,
   TopUpRequest,
 } from "../../../src/worker/schemas.ts";
 
@@ -200,7 +201,15 @@ describe("OpenAPI document: problems", () => {
 });
 
 describe("OpenAPI document: schemas and headers", () => {
-  const bodies = { DecideRequest, OutcomeRequest, CreateTenantRequest, TopUpRequest, ModeRequest, TenantSettingsRequest } as const;
+  const bodies = {
+    DecideRequest,
+    OutcomeRequest,
+    CreateTenantRequest,
+    TopUpRequest,
+    ModeRequest,
+    TenantSettingsRequest,
+    PolicySettingsRequest,
+  } as const;
 
   test.each(Object.entries(bodies))("%s is the zod schema's input JSON Schema", (name, schema) => {
     const documented = doc.components.schemas[name]!;
@@ -212,7 +221,7 @@ describe("OpenAPI document: schemas and headers", () => {
 
   test("every request body example passes its zod schema", () => {
     const withBody = operations.filter(({ op }) => op.requestBody !== undefined);
-    expect(withBody.length).toBe(6);
+    expect(withBody.length).toBe(7);
     for (const { path, op } of withBody) {
       const media = op.requestBody!.content["application/json"]!;
       const name = media.schema.$ref!.replace("#/components/schemas/", "") as keyof typeof bodies;
