@@ -377,9 +377,10 @@ export class Kernel {
   }
 
   /**
-   * Each option's quality for the floor gate, into optionQuality: what was learned of its arm in the
-   * regime (the posterior mean, which starts at the known quality and moves with the outcomes), or
-   * the catalog's when the policy carries no learned quality.
+   * Each option's quality for the floor gate, into optionQuality: what the outcomes allow its arm's
+   * quality to be in the regime (the policy's armQualityBps: the upper 1/20 posterior quantile, so an
+   * arm is kept out only once the data show with confidence that it falls short), or the catalog's
+   * when the policy carries no learned quality.
    */
   private fillOptionQuality(policy: KernelPolicy, regime: number): void {
     const learned = policy.armQualityBps;
@@ -393,7 +394,7 @@ export class Kernel {
   /**
    * A learned or warm-start floor never stops the learner from choosing the option that the data
    * show is best for the value at stake: among the options that pass every other filter, the one
-   * with the highest utility at its mean quality (value x q - risk x (1 - q) - cost - latency,
+   * with the highest utility at its gate quality (value x q - risk x (1 - q) - cost - latency,
    * ties to the lower cost, then index) passes the floor, which is lowered to its quality when
    * needed. Only a client's own floor is absolute. Options that fail it keep failing it.
    */

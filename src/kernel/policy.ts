@@ -18,7 +18,7 @@ export interface KernelPolicy {
   /** theta_k(regime, tier) in bps at [(regime * sampleCount + k) * tierCount + tier]. */
   readonly thetaBps: Uint16Array;
   /**
-   * What has been learned of each regime x arm's quality, bps (the posterior mean) at
+   * What has been learned of each regime x arm's quality, bps (the upper 1/20 posterior quantile) at
    * [regime * tierCount + tier]: the quality floor is judged against the better of it and the
    * catalog's, so a floor never keeps out an option the data show is good. Absent: the catalog's.
    */

@@ -42,7 +42,11 @@ export interface PolicySnapshot extends PolicyContent {
   readonly version: number;
   readonly hash: string;
   readonly thetaBps: Uint16Array;
-  /** Posterior mean quality per regime x arm, bps, from the bank's parameters (the floor gate reads it). */
+  /**
+   * What the data allow each regime x arm's quality to be, bps: the upper 1/20 quantile of its bank
+   * samples. The floor gate reads it, so an option is kept out only once the outcomes show, with
+   * confidence, that it falls short; an arm still uncertain stays open to Thompson sampling.
+   */
   readonly armQualityBps: Uint16Array;
 }
 
@@ -77,6 +81,22 @@ export function bankSeed(hash: string): bigint {
   return BigInt(`0x${hash.slice(0, 16)}`);
 }
 
+/** The (floor(K / 20) + 1)-th largest of each regime x arm's K bank samples. */
+function upperQuantiles(thetaBps: Uint16Array, content: PolicyContent): Uint16Array {
+  const { regimeCount, tierCount: arms, sampleCount: K } = content;
+  const quantiles = new Uint16Array(regimeCount * arms);
+  const column = new Uint16Array(K);
+  const at = K - 1 - Math.floor(K / 20);
+  for (let r = 0; r < regimeCount; r++) {
+    for (let arm = 0; arm < arms; arm++) {
+      for (let k = 0; k < K; k++) column[k] = thetaBps[(r * K + k) * arms + arm]!;
+      column.sort();
+      quantiles[r * arms + arm] = column[at]!;
+    }
+  }
+  return quantiles;
+}
+
 export function buildSnapshot(content: PolicyContent, version: number): PolicySnapshot {
   const hash = contentHash(content);
   const { alpha, beta } = bankParameters(content);
@@ -88,9 +108,7 @@ export function buildSnapshot(content: PolicyContent, version: number): PolicySn
     beta,
     seed: bankSeed(hash),
   });
-  const armQualityBps = new Uint16Array(alpha.length);
-  for (let i = 0; i < alpha.length; i++) armQualityBps[i] = Math.floor((alpha[i]! * 10_000) / (alpha[i]! + beta[i]!));
-  return { ...content, version, hash, thetaBps, armQualityBps };
+  return { ...content, version, hash, thetaBps, armQualityBps: upperQuantiles(thetaBps, content) };
 }
 
 /**

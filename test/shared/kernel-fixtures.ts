@@ -234,7 +234,7 @@ export function referenceFloor(
   if (request.clientFloorBps !== -1) return { floorBps: request.clientFloorBps, source: 0, raisedBps: 0 };
   const learned = policy.floorBps[request.regimeIndex]!;
   let floorBps = Math.min(10_000, learned + input.floorRaiseBps);
-  // A learned or warm-start floor yields to the option best for the value at its mean quality,
+  // A learned or warm-start floor yields to the option best for the value at its gate quality,
   // among those that pass every other filter (context, providers, capabilities, latency, cost cap).
   let best: { utility: bigint; cost: bigint; quality: number } | null = null;
   for (const spec of specs) {
