@@ -8,7 +8,7 @@ import type { DecisionResult } from "../kernel/decision-result.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import type { KernelPolicy } from "../kernel/policy.ts";
 import type { KernelRequest } from "../kernel/request.ts";
-import { DecisionCode } from "../kernel/result-codes.ts";
+import { DecisionCode, refusedByRequestGate } from "../kernel/result-codes.ts";
 import { checkAnomaly, NO_ANOMALY, type AnomalyVerdict, type RegimeFeatureSums } from "../learning/anomaly.ts";
 import type { LearnerContext } from "../learning/learner-input.ts";
 import { bestQualityBps, regimeSums } from "../learning/learner-state.ts";
@@ -17,8 +17,6 @@ import type { PolicySnapshot } from "../learning/policy-snapshot.ts";
 import { buildDecisionRecord, type DecisionRecord } from "./decision-record.ts";
 import type { DecisionSeed } from "./seed.ts";
 import type { TenantView } from "./tenant-view.ts";
-
-const FIRST_OPTION_GATE = DecisionCode.context_window_exceeded;
 
 export interface PolicyEntry {
   readonly snapshot: PolicySnapshot;
@@ -147,7 +145,7 @@ function candidatesOf(pack: DomainPack, record: DecisionRecord): Candidate[] {
   const result = record.result;
   if (record.apprentice !== null) {
     if (record.apprentice.refused_by !== null) return [];
-    if (result.code !== DecisionCode.ok && result.code < FIRST_OPTION_GATE) return [];
+    if (refusedByRequestGate(result.code)) return [];
     const r = record.request;
     const cost = optionCostMicros(pack, record.apprentice.tenant_choice, r.input_tokens, r.max_output_tokens);
     return cost === null ? [] : [{ option: record.apprentice.tenant_choice, costMicros: cost }];

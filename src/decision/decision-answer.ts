@@ -4,7 +4,7 @@
 // and a refusal still names the sealed entry that proves it.
 
 import type { DomainPack } from "../domain/domain-pack.ts";
-import { DecisionCode, GATE_NAMES, VERDICT_NAMES, type DecisionCodeName } from "../kernel/result-codes.ts";
+import { DecisionCode, GATE_NAMES, VERDICT_NAMES, refusedByRequestGate, type DecisionCodeName } from "../kernel/result-codes.ts";
 import type { DecideResult } from "../ledger/commands.ts";
 import type { DecisionRecord } from "./decision-record.ts";
 
@@ -32,8 +32,7 @@ export function decisionAnswer(pack: DomainPack, record: DecisionRecord, ledger:
     return { served: false, code: "budget_exhausted", detail: "no ranked option's worst-case cost fits the available budget", sealed };
   }
   const refusedBy = record.apprentice?.refused_by ?? null;
-  const requestRefused = record.result.code !== DecisionCode.ok && record.result.code < DecisionCode.context_window_exceeded;
-  if (ledger.servedRank < 0 && refusedBy !== null && !requestRefused) {
+  if (ledger.servedRank < 0 && refusedBy !== null && !refusedByRequestGate(record.result.code)) {
     return {
       served: false,
       code: refusedBy,

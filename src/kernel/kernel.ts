@@ -9,7 +9,7 @@ import type { DecisionInput } from "./decision-input.ts";
 import { DecisionResult, TERM_COST, TERM_LATENCY_PENALTY, TERM_QUALITY_ADJUSTED_VALUE, TERM_RISK_PENALTY } from "./decision-result.ts";
 import { validateKernelPolicy, type KernelPolicy } from "./policy.ts";
 import { requestInBounds } from "./request.ts";
-import { DecisionCode, FloorSource, GATE_COUNT, Verdict } from "./result-codes.ts";
+import { DecisionCode, FIRST_OPTION_GATE, FloorSource, GATE_COUNT, Verdict } from "./result-codes.ts";
 import {
   BPS_SCALE,
   COST_MICROS_MAX,
@@ -27,9 +27,6 @@ interface ThetaBounds {
   readonly high: Uint16Array;
   readonly ready: Uint8Array;
 }
-
-/** The first gate that filters options; gates before it look at the request alone. */
-const FIRST_OPTION_GATE = DecisionCode.context_window_exceeded;
 
 export class Kernel {
   readonly catalog: KernelCatalog;

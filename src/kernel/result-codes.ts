@@ -65,6 +65,14 @@ export const FloorSource = { client: 0, learned: 1, warm_start: 2, none: 3 } as 
 /** "none": the request was refused before a floor was chosen (gates 1-4). */
 export const FLOOR_SOURCE_NAMES = ["client", "learned", "warm_start", "none"] as const;
 
+/** The first gate that filters options; gates before it look at the request alone. */
+export const FIRST_OPTION_GATE = DecisionCode.context_window_exceeded;
+
+/** True when a request-level gate (1-4: bounds, risk ceiling, suspension, known regime) refused. */
+export function refusedByRequestGate(code: number): boolean {
+  return code !== DecisionCode.ok && code < FIRST_OPTION_GATE;
+}
+
 export function decisionCodeName(code: number): DecisionCodeName {
   const name = code === 0 ? "ok" : GATE_NAMES[code - 1];
   if (name === undefined) throw new Error(`"code" expected integer in [0, ${GATE_COUNT}], got ${code}`);

@@ -3,7 +3,8 @@
 // object reads which ids it has learned, and persists what this returns; nothing here is stored.
 
 import type { DomainPack } from "../domain/domain-pack.ts";
-import { applyOutcome, type CostOf, type LearnerState, type OutcomePayload } from "./learner-state.ts";
+import type { OutcomePayload } from "./learner-input.ts";
+import { applyOutcome, type CostOf, type LearnerState } from "./learner-state.ts";
 
 /** An outcome as the outbox delivers it: its id and the payload the ledger sealed (JSON). */
 export interface DeliveredOutcome {

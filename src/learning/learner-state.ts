@@ -22,8 +22,6 @@ export interface ApprenticeFigures {
 }
 
 /** Everything the Learner keeps: the policy content (floors, posteriors, statistics) and figures. */
-export type { OutcomePayload };
-
 export interface LearnerState {
   readonly content: PolicyContent;
   readonly outcomes: number;

@@ -25,7 +25,7 @@ export const DEFAULT_LATENCY_BPS_PER_SECOND = 100;
 export function warmStartPrior(qualityBps: number | null, strength = DEFAULT_PRIOR_STRENGTH): readonly [alpha: number, beta: number] {
   if (qualityBps === null) return [1, 1];
   const alpha = Math.min(strength - 1, Math.max(1, Math.round((qualityBps * strength) / 10_000)));
-  return [Math.max(1, alpha), Math.max(1, strength - alpha)];
+  return [alpha, strength - alpha];
 }
 
 export interface WarmStartOptions {

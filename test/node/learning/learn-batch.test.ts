@@ -6,13 +6,8 @@ import { describe, expect, it } from "vitest";
 import { LLM_PACK } from "../../../src/domain/llm/pack.ts";
 import { learnBatch, type DeliveredOutcome } from "../../../src/learning/learn-batch.ts";
 import { learnerStart } from "../../../src/learning/learner-start.ts";
-import {
-  applyOutcome,
-  initialLearnerState,
-  type CostOf,
-  type LearnerState,
-  type OutcomePayload,
-} from "../../../src/learning/learner-state.ts";
+import { applyOutcome, initialLearnerState, type CostOf, type LearnerState } from "../../../src/learning/learner-state.ts";
+import type { OutcomePayload } from "../../../src/learning/learner-input.ts";
 import { optionCostMicros } from "../../../src/learning/option-cost.ts";
 import { contentHash } from "../../../src/learning/policy-snapshot.ts";
 

@@ -14,8 +14,8 @@ import {
   regimeSums,
   type CostOf,
   type LearnerState,
-  type OutcomePayload,
 } from "../../../src/learning/learner-state.ts";
+import type { OutcomePayload } from "../../../src/learning/learner-input.ts";
 import { optionCostMicros } from "../../../src/learning/option-cost.ts";
 import { buildSnapshot, contentHash, type PolicyContent } from "../../../src/learning/policy-snapshot.ts";
 import { aggregate } from "../../../src/learning/regime-stats.ts";

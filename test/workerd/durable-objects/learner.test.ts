@@ -7,7 +7,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Learner } from "../../../src/durable-objects/learner.ts";
 import { LLM_PACK } from "../../../src/domain/llm/pack.ts";
-import type { OutcomePayload } from "../../../src/learning/learner-state.ts";
+import type { OutcomePayload } from "../../../src/learning/learner-input.ts";
 import { warmStartSnapshot } from "../../../src/learning/warm-start.ts";
 import { dumpTables, freshName } from "./ledger-do-fixtures.ts";
 

@@ -10,7 +10,7 @@ import type { DecisionRecord } from "../../../src/decision/decision-record.ts";
 import { LLM_PACK } from "../../../src/domain/llm/pack.ts";
 import { ANOMALY_FLOOR_RAISE_BPS } from "../../../src/learning/anomaly.ts";
 import { FLOOR_STEP_BPS } from "../../../src/learning/calibration.ts";
-import type { OutcomePayload } from "../../../src/learning/learner-state.ts";
+import type { OutcomePayload } from "../../../src/learning/learner-input.ts";
 import { optionCostMicros } from "../../../src/learning/option-cost.ts";
 import { reproducesSealed } from "../../../src/decision/reproduce.ts";
 import { warmStartContent, warmStartSnapshot } from "../../../src/learning/warm-start.ts";
