@@ -555,7 +555,12 @@ export class Kernel {
     let bounds = this.bounds.get(policy);
     if (bounds === undefined) {
       const cells = policy.regimeCount * policy.tierCount;
-      bounds = { low: new Uint16Array(cells), high: new Uint16Array(cells), ready: new Uint8Array(policy.regimeCount) };
+      const { armLowBps, armQualityBps } = policy;
+      // The snapshot's own bounds when it gives them (validated beside each other), else the bank's.
+      bounds =
+        armLowBps !== undefined && armQualityBps !== undefined
+          ? { low: armLowBps, high: armQualityBps, ready: new Uint8Array(policy.regimeCount).fill(1) }
+          : { low: new Uint16Array(cells), high: new Uint16Array(cells), ready: new Uint8Array(policy.regimeCount) };
       this.bounds.set(policy, bounds);
     }
     const regime = this.regimeBase / policy.sampleCount;

@@ -25,6 +25,7 @@ import {
   referenceFloor,
   referencePlausible,
   referencePropensity,
+  referenceQuality,
   referenceRanking,
   referenceWins,
   snapshotResult,
@@ -209,6 +210,15 @@ function arbitraryPolicy(tierCount: number): fc.Arbitrary<KernelPolicy> {
             minLength: regimeCount * sampleCount * tierCount,
             maxLength: regimeCount * sampleCount * tierCount,
           }),
+          // A snapshot's own posterior bounds (a sharpened bank's, stretched back), or none: the bank's.
+          bounds: fc.option(
+            fc.array(
+              fc
+                .tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 }))
+                .map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const),
+              { minLength: regimeCount * tierCount, maxLength: regimeCount * tierCount },
+            ),
+          ),
         })
         .map((arrays): KernelPolicy => ({
           regimeCount,
@@ -219,6 +229,12 @@ function arbitraryPolicy(tierCount: number): fc.Arbitrary<KernelPolicy> {
           floorBps: Int32Array.from(arrays.floorBps),
           floorSource: Uint8Array.from(arrays.floorSource),
           thetaBps: Uint16Array.from(arrays.thetaBps),
+          ...(arrays.bounds === null
+            ? {}
+            : {
+                armLowBps: Uint16Array.from(arrays.bounds, ([low]) => low),
+                armQualityBps: Uint16Array.from(arrays.bounds, ([, high]) => high),
+              }),
         })),
     );
 }
@@ -424,7 +440,9 @@ describe("4-6. gates, floors and filters agree with the reference model", () => 
         expect(out.floorBps).toBe(input.request.clientFloorBps);
         expect(out.floorSource).toBe(0);
         expect(out.floorRaisedBps).toBe(0);
-        for (const o of out.ranked.subarray(0, out.rankedCount)) expect(specs[o]!.qualityBps).toBeGreaterThanOrEqual(out.floorBps);
+        // Judged by the gate's quality: the learned upper bound when the policy gives one, else the catalog's.
+        for (const o of out.ranked.subarray(0, out.rankedCount))
+          expect(referenceQuality(specs[o]!, input)).toBeGreaterThanOrEqual(out.floorBps);
       }),
       { numRuns: 500 },
     );
