@@ -56,6 +56,8 @@ export interface PreparedDecision {
   readonly record: DecisionRecord;
   readonly candidates: readonly Candidate[];
   readonly learnerContext: LearnerContext;
+  /** The evaluation's count of this decision (src/ledger/commands.ts DecideCommand.tally). */
+  readonly tally: { readonly regime: number; readonly propensity: { readonly numerator: number; readonly denominator: number } | null };
 }
 
 export function prepareDecision(x: DecisionInput): PreparedDecision {
@@ -87,13 +89,25 @@ export function prepareDecision(x: DecisionInput): PreparedDecision {
     seedHex: seed.hex,
     settings: { explorationBps: x.learned.snapshot.explorationBps, holdoutBps: x.learned.snapshot.holdoutBps },
     holdout: x.holdout,
+    evaluation: { meanBps: entry.snapshot.meanBps, latencyBpsPerSecond: entry.snapshot.latencyBpsPerSecond },
     floorRaiseBps: anomaly.raiseBps,
     anomaly: anomaly.features,
     apprentice: view.mode === "apprentice",
     out,
     kernel,
   });
-  return { record, candidates: candidatesOf(x.pack, record), learnerContext: learnerContext(x.pack, record) };
+  const r = record.result;
+  // Only a live decision the kernel made has the policy's propensity; an apprentice serves the tenant's choice.
+  const propensity =
+    r.code === DecisionCode.ok && record.apprentice === null
+      ? { numerator: r.propensity.numerator, denominator: r.propensity.denominator }
+      : null;
+  return {
+    record,
+    candidates: candidatesOf(x.pack, record),
+    learnerContext: learnerContext(x.pack, record),
+    tally: { regime: x.request.regimeIndex, propensity },
+  };
 }
 
 /** The best learned quality of any option in the regime (what the floor gate judges by). */
@@ -169,5 +183,8 @@ function learnerContext(pack: DomainPack, record: DecisionRecord): LearnerContex
     risk_bps: record.request.risk_bps,
     mode: record.tenant.mode,
     kernel_choice: r.chosen,
+    floor_bps: r.floor_bps,
+    predicted_bps: record.evaluation?.predicted_bps ?? [],
+    latency_bps_per_second: record.evaluation?.latency_bps_per_second ?? 0,
   };
 }

@@ -40,6 +40,12 @@ export type DecisionRecord = {
   /** The tenant's settings when it decided: its exploration and holdout shares, bps. */
   readonly settings: { readonly exploration_bps: number; readonly holdout_bps: number };
   readonly holdout: boolean;
+  /**
+   * What the evaluation needs of the deciding snapshot (src/learning/evaluation): each ranked
+   * option's posterior mean success (bps, in rank order) and the latency price of the reward.
+   * Absent from records sealed before it; they are reproduced without it.
+   */
+  readonly evaluation?: { readonly latency_bps_per_second: number; readonly predicted_bps: readonly number[] };
   readonly floor_raise_bps: number;
   /** Features that were out of line with the regime's history (empty when none). */
   readonly anomaly: readonly string[];
@@ -89,6 +95,8 @@ export interface RecordInputs {
   readonly seedHex: string;
   readonly settings: { readonly explorationBps: number; readonly holdoutBps: number };
   readonly holdout: boolean;
+  /** The deciding snapshot's posterior means per regime x option and latency price; null seals none. */
+  readonly evaluation: { readonly meanBps: Uint16Array; readonly latencyBpsPerSecond: number } | null;
   readonly floorRaiseBps: number;
   readonly anomaly: readonly string[];
   readonly apprentice: boolean;
@@ -141,6 +149,17 @@ export function buildDecisionRecord(x: RecordInputs): DecisionRecord {
             tenant_choice: x.tenantChoice,
           }
         : null,
+    ...(x.evaluation === null
+      ? {}
+      : {
+          evaluation: {
+            latency_bps_per_second: x.evaluation.latencyBpsPerSecond,
+            predicted_bps: Array.from(
+              out.ranked.subarray(0, out.rankedCount),
+              (o) => x.evaluation!.meanBps[r.regimeIndex * pack.options.length + o]!,
+            ),
+          },
+        }),
     floor_raise_bps: x.floorRaiseBps,
     holdout: x.holdout,
     pack: pack.id,

@@ -63,6 +63,8 @@ export function reproduceDecision(pack: DomainPack, record: DecisionRecord, snap
     seedHex: record.seed,
     settings: { explorationBps: record.settings.exploration_bps, holdoutBps: record.settings.holdout_bps },
     holdout: record.holdout,
+    // Records sealed before the evaluation fields are rebuilt without them, as they were sealed.
+    evaluation: record.evaluation === undefined ? null : { meanBps: snapshot.meanBps, latencyBpsPerSecond: snapshot.latencyBpsPerSecond },
     floorRaiseBps: record.floor_raise_bps,
     anomaly: record.anomaly,
     apprentice: record.apprentice !== null,

@@ -55,6 +55,8 @@ export interface PolicySnapshot extends PolicyContent {
   readonly armQualityBps: Uint16Array;
   /** The lower 1/20 posterior quantile, beside armQualityBps: with it, the plausibly best arms. */
   readonly armLowBps: Uint16Array;
+  /** Each regime x arm's posterior mean success, floor(alpha x 10,000 / (alpha + beta)) bps: its prediction. */
+  readonly meanBps: Uint16Array;
 }
 
 /** The sharpest bank a policy may draw: d = 4 already draws from 1/16 of the posterior's variance. */
@@ -147,7 +149,9 @@ export function buildSnapshot(content: PolicyContent, version: number): PolicySn
     seed: bankSeed(hash),
   });
   const bounds = armBounds(thetaBps, content);
-  return { ...content, version, hash, thetaBps, armQualityBps: bounds.high, armLowBps: bounds.low };
+  const posterior = bankParameters(content);
+  const meanBps = Uint16Array.from(posterior.alpha, (a, cell) => Math.floor((a * 10_000) / (a + posterior.beta[cell]!)));
+  return { ...content, version, hash, thetaBps, armQualityBps: bounds.high, armLowBps: bounds.low, meanBps };
 }
 
 /**

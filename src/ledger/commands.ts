@@ -40,6 +40,8 @@ export interface DecideCommand {
   readonly record: EntryRecord;
   /** What the Learner will need with this decision's outcome (regime, tier, propensity...). */
   readonly learnerContext: CanonicalValue;
+  /** What the evaluation counts of it: its regime, and the policy's propensity of its first-ranked option (null when none or not the policy's draw). */
+  readonly tally: { readonly regime: number; readonly propensity: { readonly numerator: number; readonly denominator: number } | null };
   readonly reservationTtlMs: number;
   readonly nowMs: number;
 }

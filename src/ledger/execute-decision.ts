@@ -75,6 +75,7 @@ export function applyDecide(txn: LedgerTxn, cmd: DecideCommand): DecideResult {
     },
   });
   txn.setBudget(budget);
+  txn.tally(cmd.nowMs, cmd.tally.regime, rank === 0 ? cmd.tally.propensity : null);
   if (reservationId !== null) {
     txn.putReservation({
       id: reservationId,
@@ -191,7 +192,7 @@ export function applyOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult
   txn.setBudget(settlement.budget);
   if (!late) txn.putReservation({ ...reservation, status: "committed", resolvedSeq: entry.seq });
   txn.putKeyed("decision_outcome", cmd.decisionFingerprint, entry.fpHex);
-  queueForLearner(txn, cmd, decision, settlement.chargedMicros);
+  queueForLearner(txn, cmd, decision, settlement.chargedMicros, entry.seq);
   const result: OutcomeSuccess = {
     ok: true,
     seq: entry.seq,
@@ -208,11 +209,14 @@ export function applyOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult
 }
 
 /** The outbox row the alarm hands to the Learner: the outcome with its decision's context. */
-function queueForLearner(txn: LedgerTxn, cmd: OutcomeCommand, decision: StoredDecision, chargedMicros: number): void {
+function queueForLearner(txn: LedgerTxn, cmd: OutcomeCommand, decision: StoredDecision, chargedMicros: number, seq: number): void {
   txn.putOutbox({
     id: cmd.webhookId,
+    seq,
     payload: JSON.stringify({
       outcomeId: cmd.webhookId,
+      outcomeSeq: seq,
+      outcomeTs: cmd.nowMs,
       decisionFingerprint: cmd.decisionFingerprint,
       decisionSeq: decision.seq,
       servedOption: decision.servedOption,

@@ -44,27 +44,41 @@ function addOffPolicy(columns: OffPolicyColumns, index: number, weight: number, 
  * 5 % towards the model in the same way (the counts say how many there are).
  * Over production's decisions each DR term minus the reward is kept too, so differences against
  * production get the paired interval. The decision is checked before anything changes.
+ * The same terms, scored with `state`'s model, are added to every state of `also` too (a day's
+ * bucket, src/learning/evaluation/evaluation-book.ts), whose own model columns stay unused.
  */
-export function addDecision(state: EvaluationState, decision: EvaluatedDecision): void {
+export function addDecision(state: EvaluationState, decision: EvaluatedDecision, also: readonly EvaluationState[] = []): void {
   const { regime, served, propensityPpm, rewardMicros, holdout, candidate } = checkEvaluatedDecision(decision, state);
+  for (const other of also) {
+    if (other.regimeCount !== state.regimeCount || other.optionCount !== state.optionCount) {
+      throw new RangeError("every state a decision is added to must have the same shape");
+    }
+  }
   const m = state.optionCount;
+  const targets = [state, ...also];
   const residual = rewardMicros - predictRewardMicros(state, regime, served);
   const servedWeight = cappedWeight(PPM_SCALE, propensityPpm);
   for (let option = 0; option < m; option++) {
     const weight = option === served ? servedWeight : 0;
     const dr = predictRewardMicros(state, regime, option) + weight * residual;
-    addOffPolicy(state.fixed, regime * m + option, weight, rewardMicros, dr);
-    if (!holdout) addMoment(state.fixedVsProduction, regime * m + option, dr - rewardMicros);
+    for (const target of targets) {
+      addOffPolicy(target.fixed, regime * m + option, weight, rewardMicros, dr);
+      if (!holdout) addMoment(target.fixedVsProduction, regime * m + option, dr - rewardMicros);
+    }
   }
   if (candidate !== null) {
     const weight = cappedWeight(candidate.servedProbPpm, propensityPpm);
     const dr = predictRewardMicros(state, regime, candidate.choice) + weight * residual;
-    addOffPolicy(state.candidate, regime, weight, rewardMicros, dr);
-    if (!holdout) addMoment(state.candidateVsProduction, regime, dr - rewardMicros);
+    for (const target of targets) {
+      addOffPolicy(target.candidate, regime, weight, rewardMicros, dr);
+      if (!holdout) addMoment(target.candidateVsProduction, regime, dr - rewardMicros);
+    }
   }
-  addMoment(holdout ? state.holdout : state.production, regime, rewardMicros);
-  if (propensityPpm < LOW_PROPENSITY_PPM) state.counts.outcomesLowPropensity[regime]! += 1;
-  if (decision.predictedBps !== null) observePrediction(state, regime * m + served, decision.predictedBps, decision.success);
+  for (const target of targets) {
+    addMoment(holdout ? target.holdout : target.production, regime, rewardMicros);
+    if (propensityPpm < LOW_PROPENSITY_PPM) target.counts.outcomesLowPropensity[regime]! += 1;
+    if (decision.predictedBps !== null) observePrediction(target, regime * m + served, decision.predictedBps, decision.success);
+  }
   // Last: the model learns this reward only after every term above was scored without it.
   observeRewardMicros(state, regime, served, rewardMicros);
 }

@@ -163,3 +163,22 @@ function expectRecord(name: string, value: unknown): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new TypeError(`"${name}" expected an object`);
   return value as Record<string, unknown>;
 }
+
+/**
+ * Adds every count and sum of `from` into `into`, in place: the figures since a day are the days'
+ * buckets added up in day order (evaluation-book.ts), the same order wherever they are recomputed.
+ */
+export function addStateInto(into: EvaluationState, from: EvaluationState): void {
+  if (into.regimeCount !== from.regimeCount || into.optionCount !== from.optionCount) {
+    throw new RangeError("states of different shapes cannot be added");
+  }
+  const target = into as unknown as Record<string, Record<string, number[]>>;
+  const source = from as unknown as Record<string, Record<string, number[]>>;
+  for (const [group, columns] of Object.entries(LAYOUT)) {
+    for (const name of Object.keys(columns)) {
+      const column = target[group]![name]!;
+      const add = source[group]![name]!;
+      for (let i = 0; i < column.length; i++) column[i]! += add[i]!;
+    }
+  }
+}

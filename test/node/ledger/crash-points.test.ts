@@ -53,6 +53,8 @@ function observe(store: LedgerStore, writes: readonly LedgerWrite[]): string {
         return store.readOutboxDue(Number.MAX_SAFE_INTEGER, 1_000_000);
       case "checkpoint":
         return store.readLatestCheckpoint();
+      case "tally":
+        return store.readDecisionTally(null);
       case "head":
         return store.readHead();
       case "tenant":
@@ -86,6 +88,8 @@ function writeKey(write: LedgerWrite): string {
       return `outbox_delete ${write.id}`;
     case "checkpoint":
       return `checkpoint ${write.row.treeSize}`;
+    case "tally":
+      return `tally ${write.day}:${write.regime} ${write.lowPropensity}`;
     case "head":
       return `head ${JSON.stringify(write.row)}`;
     case "tenant":

@@ -183,6 +183,7 @@ function decideCommand(decisionId: string, costMicros: number, nowMs: number): L
     candidates: [{ option: "model-a", costMicros }],
     record: { request: decisionId },
     learnerContext: { regime: "coding" },
+    tally: { regime: 0, propensity: null },
     reservationTtlMs: RESERVATION_TTL_MS,
     nowMs,
   };
@@ -377,6 +378,7 @@ describe("TenantLedger schema migrations", () => {
         candidates: [{ option: "model-a", costMicros: 500 }],
         record: { request: "dec-after" },
         learnerContext: { regime: "coding" },
+        tally: { regime: 0, propensity: null },
       }),
     );
     expect(decided.result).toMatchObject({ ok: true, seq: ledger.engine.head.size, budgetVerdict: "pass" });
@@ -396,6 +398,7 @@ describe("TenantLedger schema migrations", () => {
         candidates: [{ option: "model-a", costMicros: 4_000 }],
         record: { request: "dec-settled" },
         learnerContext: { regime: "coding" },
+        tally: { regime: 0, propensity: null },
       }),
     );
     expect(retried.result).toMatchObject({ ok: true, seq: 2, replayed: true });
@@ -441,6 +444,7 @@ describe("TenantLedger schema migrations", () => {
         candidates: [{ option: "model-a", costMicros: 500 }],
         record: { request: "dec-v3" },
         learnerContext: { regime: "coding" },
+        tally: { regime: 0, propensity: null },
       }),
     );
     expect(decided.result).toMatchObject({ ok: true, seq: ledger.engine.head.size, budgetVerdict: "pass" });
@@ -514,6 +518,7 @@ describe("TenantLedger schema migrations", () => {
           candidates: [{ option: "model-a", costMicros: 1 }],
           record: {},
           learnerContext: null,
+          tally: { regime: 0, propensity: null },
         }),
       );
       expect(decided.result).toEqual(refused);
