@@ -168,7 +168,7 @@ function candidatesOf(pack: DomainPack, record: DecisionRecord): Candidate[] {
 }
 
 /** What the Learner needs with this decision's outcome, sealed beside it in the ledger. */
-function learnerContext(pack: DomainPack, record: DecisionRecord): LearnerContext {
+export function learnerContext(pack: DomainPack, record: DecisionRecord): LearnerContext {
   const r = record.result;
   return {
     regime_index: record.request.regime_index,

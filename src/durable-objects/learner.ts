@@ -7,6 +7,11 @@ import { DurableObject } from "cloudflare:workers";
 import type { DomainPack } from "../domain/domain-pack.ts";
 import { packOf } from "../domain/packs.ts";
 import { upgradeContent } from "../learning/content-upgrade.ts";
+import { evaluationAnswer, type EvaluationAnswerJson, type EvaluationScope } from "../decision/evaluation-answer.ts";
+import { evaluate } from "../learning/evaluation/evaluate.ts";
+import type { TallyRow } from "../ledger/store.ts";
+import { EMPTY_META, oldestKeptDay, recordOutcomes, shapeOf, sumBuckets, type BookMeta } from "../learning/evaluation/evaluation-book.ts";
+import { emptyEvaluationState, type EvaluationState } from "../learning/evaluation/evaluation-state.ts";
 import { learnBatch, type DeliveredOutcome } from "../learning/learn-batch.ts";
 import { learnerStart } from "../learning/learner-start.ts";
 import { applySettings, settingsProblem, type PolicySettings } from "../learning/policy-settings.ts";
@@ -21,6 +26,11 @@ import { migrate } from "./migrate.ts";
 export type ConfigureAnswer =
   | { readonly ok: true; readonly version: number; readonly hash: string; readonly explorationBps: number; readonly holdoutBps: number }
   | { readonly ok: false; readonly code: "request_malformed"; readonly detail: string };
+
+/** The evaluation's figures over a scope, or why the scope cannot be answered. */
+export type EvaluationAnswer =
+  | { readonly ok: true; readonly answer: EvaluationAnswerJson }
+  | { readonly ok: false; readonly code: "since_out_of_range"; readonly detail: string };
 
 export interface ApprenticeReport {
   readonly mode_decisions_with_outcome: number;
@@ -39,6 +49,8 @@ interface Loaded {
 export class Learner extends DurableObject<Env> {
   private readonly store: LearnerStore;
   private loaded: Loaded | null = null;
+  /** The evaluation's whole and meta (src/learning/evaluation/evaluation-book.ts), cached. */
+  private book: { whole: EvaluationState; meta: BookMeta } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -117,14 +129,29 @@ export class Learner extends DurableObject<Env> {
     for (const { id, error } of batch.unreadable) console.error(JSON.stringify({ learner: "outcome_unreadable", id, error }));
     const changed = batch.state !== loaded.state;
     const snapshot = changed ? buildSnapshot(batch.state.content, loaded.snapshot.version + 1) : loaded.snapshot;
+    // The evaluation scores the same outcomes in the same (chain) order, on copies until committed.
+    const book = this.loadBook(pack);
+    const whole = structuredClone(book.whole);
+    const days = new Map<number, EvaluationState>();
+    const bucketOf = (day: number): EvaluationState => {
+      let bucket = days.get(day);
+      if (bucket === undefined) {
+        bucket = this.store.readEvaluationDay(day) ?? emptyEvaluationState(shapeOf(pack));
+        days.set(day, bucket);
+      }
+      return bucket;
+    };
+    const meta = recordOutcomes(whole, book.meta, pack, batch.learned, bucketOf);
     this.store.commit({
       learnedIds: batch.newIds,
       state: changed ? { value: batch.state, version: snapshot.version, pack: pack.id } : null,
       publish: changed ? { version: snapshot.version, hash: snapshot.hash, content: batch.state.content } : null,
+      evaluation: batch.learned.length === 0 ? null : { whole, meta, days, oldestDay: oldestKeptDay(meta) },
       nowMs: Date.now(),
     });
     // Memory changes only after the commit returned: a throw leaves state and snapshot as they were.
     this.loaded = { pack, state: batch.state, snapshot };
+    if (batch.learned.length > 0) this.book = { whole, meta };
     return { accepted: outcomes.map((outcome) => outcome.id) };
   }
 
@@ -155,6 +182,36 @@ export class Learner extends DurableObject<Env> {
       explorationBps: snapshot.explorationBps,
       holdoutBps: snapshot.holdoutBps,
     };
+  }
+
+  private loadBook(pack: DomainPack): { whole: EvaluationState; meta: BookMeta } {
+    this.book ??= this.store.readEvaluation() ?? { whole: emptyEvaluationState(shapeOf(pack)), meta: EMPTY_META };
+    return this.book;
+  }
+
+  /**
+   * The evaluation on the live log (GET /v1/evaluation): from the sums kept per outcome, over
+   * every evaluated outcome or over the UTC days from `sinceDay` on (at most 92 day rows read).
+   * Decision counts are the ledger's tally, which the route reads first and passes in.
+   */
+  async evaluation(packId: string, scope: EvaluationScope, tally: readonly TallyRow[]): Promise<EvaluationAnswer> {
+    const { pack } = this.load(packId);
+    const book = this.loadBook(pack);
+    const answer = (state: EvaluationState): EvaluationAnswer => ({
+      ok: true,
+      answer: evaluationAnswer(pack, scope, evaluate(state, { regime: scope.regime }), book.meta, tally),
+    });
+    if (scope.sinceDay === null) return answer(book.whole);
+    const oldest = oldestKeptDay(book.meta);
+    if (oldest !== null && scope.sinceDay < oldest) {
+      const day = new Date(oldest * 86_400_000).toISOString().slice(0, 10);
+      return {
+        ok: false,
+        code: "since_out_of_range",
+        detail: `"since" reaches back at most to ${day} (92 days of day buckets); omit it for every outcome`,
+      };
+    }
+    return answer(sumBuckets(shapeOf(pack), this.store.readEvaluationDays(scope.sinceDay)));
   }
 
   async learnedCount(): Promise<number> {

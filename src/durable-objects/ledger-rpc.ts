@@ -6,7 +6,7 @@ import type { PreparedDecision } from "../decision/decide-step.ts";
 import type { PreparedOutcome } from "../decision/outcome-step.ts";
 import type { EntryProofResult } from "../ledger/entry-proof.ts";
 import type { LedgerFailure } from "../ledger/ledger-codes.ts";
-import type { TenantRow } from "../ledger/store.ts";
+import type { TallyRow, TenantRow } from "../ledger/store.ts";
 import type { RateDecision } from "./rate-limit.ts";
 import type { WebhookHeaders } from "../ledger/webhook-signature.ts";
 
@@ -55,6 +55,8 @@ export type OutcomeAnswer = RateLimitedAnswer<OutcomeResult | WebhookRefused>;
 export type ReleaseAnswer = RateLimitedAnswer<ReleaseResult>;
 
 export type BudgetAnswer = { readonly ok: true; readonly budget: BudgetView; readonly entries: number } | Unauthorized | LedgerFailure;
+/** Sealed decisions per regime over the days asked for: the evaluation's counts. */
+export type TallyAnswer = { readonly ok: true; readonly rows: readonly TallyRow[] } | Unauthorized | LedgerFailure;
 export type TenantAnswer = { readonly ok: true; readonly tenant: TenantView } | Unauthorized | LedgerFailure;
 export type ChainPageAnswer =
   { readonly ok: true; readonly lines: string[]; readonly nextSeq: number | null; readonly size: number } | Unauthorized | LedgerFailure;

@@ -27,6 +27,7 @@ import type {
   ProofAnswer,
   RateLimited,
   ReleaseAnswer,
+  TallyAnswer,
   TenantAnswer,
   TenantView,
   Unauthorized,
@@ -206,6 +207,12 @@ export class TenantLedger extends DurableObject<Env> {
   async budget(secretHashHex: string | null): Promise<BudgetAnswer> {
     const engine = secretHashHex === null ? this.ready() : this.authorized(secretHashHex);
     return engine instanceof LedgerEngine ? { ok: true, budget: engine.budget(), entries: engine.head.size } : engine;
+  }
+
+  /** Sealed decisions per regime from the UTC day `sinceDay` on (every day when null). */
+  async decisionTally(secretHashHex: string, sinceDay: number | null): Promise<TallyAnswer> {
+    const engine = this.authorized(secretHashHex);
+    return engine instanceof LedgerEngine ? { ok: true, rows: engine.store.readDecisionTally(sinceDay) } : engine;
   }
 
   async chainPage(secretHashHex: string, fromSeq: number, limit: number): Promise<ChainPageAnswer> {

@@ -21,6 +21,7 @@ import {
 } from "./routes/admin.ts";
 import { decideRoute } from "./routes/decide.ts";
 import { outcomesRoute, releaseRoute } from "./routes/outcomes.ts";
+import { evaluationRoute } from "./routes/evaluation.ts";
 import { apprenticeRoute, budgetRoute, chainRoute, checkpointRoute, keysRoute, proofRoute, regimesRoute } from "./routes/reads.ts";
 import { docsRoute, openApiRoute } from "./routes/docs.ts";
 import { checkDeployment, healthRoute } from "./routes/health.ts";
@@ -80,6 +81,7 @@ export function buildApp(): Hono<AppEnv> {
   route(app, "/v1/checkpoints/latest", { GET: checkpointRoute });
   route(app, "/v1/keys", { GET: keysRoute });
   route(app, "/v1/regimes", { GET: regimesRoute });
+  route(app, "/v1/evaluation", { GET: evaluationRoute });
   route(app, "/v1/apprentice", { GET: apprenticeRoute });
   app.use("/admin/*", requireAdmin);
   route(app, "/admin/tenants", { POST: createTenantRoute });

@@ -48,6 +48,13 @@ const tenantId = z.string().regex(TENANT_ID);
 const mode = z.enum(["live", "apprentice"]);
 const packId = z.enum(PACK_IDS).describe("the tenant's domain pack: its regimes and options");
 const BudgetSummary = BudgetResponse.omit({ entries: true });
+/** One estimate of net value per decision (micros) with its normal 95 % interval; null with too few outcomes. */
+const estimate = z
+  .object({ estimate_micros: z.number(), ci95_micros: z.tuple([z.number(), z.number()]), n: z.int().min(0) })
+  .nullable()
+  .describe("net value per decision in micros with its 95 % interval; null with fewer than two outcomes (or two supported ones)");
+const estimates = z.object({ dr: estimate, ips: estimate, snips: estimate });
+
 const local = {
   Health: z.object({ status: z.literal("ok") }),
   ProblemDetails: Problem.extend({
@@ -161,6 +168,51 @@ const local = {
     agreement_rate_bps: z.int().nullable().describe("agreements / decisions in basis points; null before the first outcome"),
     estimated_savings_micros: z.int(),
   }),
+  EvaluationResponse: z.object({
+    pack: packId,
+    regime: z.string().nullable(),
+    since: z.string().nullable().describe("UTC day the figures start at, or null for every evaluated outcome"),
+    unit: z.string(),
+    first_outcome_seq: z.int().nullable().describe("chain seq of the first outcome evaluated"),
+    counts: z.object({
+      decisions: z.int(),
+      low_propensity_decisions: z.int().describe("decisions that served the policy's draw with a probability under 5 %"),
+      low_propensity_decision_share: z.number().nullable(),
+      outcomes: z.int(),
+      low_propensity_outcomes: z.int(),
+      low_propensity_outcome_share: z.number().nullable(),
+      holdout_outcomes: z.int(),
+      shadow_outcomes: z.int(),
+      not_evaluated: z.record(z.string(), z.int()).describe("outcomes not scored: fallbacks, apprentice choices, nothing served"),
+    }),
+    weight_cap: z.int(),
+    production: estimates,
+    holdout: estimates,
+    candidate: estimates.extend({ support: z.int() }),
+    candidate_vs_production: estimate.describe("candidate minus production, paired per decision"),
+    fixed: z.array(estimates.extend({ regime: z.string(), option: z.string(), support: z.int() })),
+    regret: z.object({
+      overall: estimate.describe("best fixed option per regime minus production, paired per decision"),
+      by_regime: z.array(z.object({ regime: z.string(), best: z.string().nullable(), regret: estimate })),
+    }),
+    calibration: z.object({
+      rule: z.object({ outcomes_min: z.int(), bias_bps_min: z.int(), standard_errors: z.number() }),
+      warnings: z.array(z.object({ regime: z.string(), option: z.string(), bias_bps: z.number(), n: z.int() })),
+      cells: z.array(
+        z.object({
+          regime: z.string(),
+          option: z.string(),
+          n: z.int(),
+          mean_predicted_bps: z.number(),
+          observed_bps: z.number(),
+          bias_bps: z.number(),
+          bins: z.array(
+            z.object({ low_bps: z.int(), high_bps: z.int(), n: z.int(), mean_predicted_bps: z.number(), observed_bps: z.number() }),
+          ),
+        }),
+      ),
+    }),
+  }),
   VerifierKeyResponse: z.object({
     verifier_key: z.string().describe("C2SP signed-note verifier key: <name>+<key id hex>+<base64 key>"),
     key_name: z.string(),
@@ -199,6 +251,7 @@ const SCHEMAS = {
   VerifierKeyResponse: [local.VerifierKeyResponse, "output"],
   RegimesResponse: [local.RegimesResponse, "output"],
   ApprenticeResponse: [local.ApprenticeResponse, "output"],
+  EvaluationResponse: [local.EvaluationResponse, "output"],
 } as const satisfies Record<string, readonly [z.ZodType, Io]>;
 type SchemaName = keyof typeof SCHEMAS;
 
@@ -313,6 +366,20 @@ const PARAMETERS = {
       "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
     ),
     required: true,
+  },
+  EvaluationRegime: {
+    name: "regime",
+    in: "query",
+    required: false,
+    description: "Only this regime of the tenant's pack.",
+    schema: { type: "string" },
+  },
+  EvaluationSince: {
+    name: "since",
+    in: "query",
+    required: false,
+    description: "Only outcomes sealed on this UTC day or later (a date, or an RFC 3339 timestamp's day); at most 92 days back.",
+    schema: { type: "string", example: "2026-12-07" },
   },
   ChainFrom: {
     name: "from",
@@ -644,6 +711,19 @@ const OPERATIONS: readonly Operation[] = [
     auth: "api_key",
     ok: { status: "200", description: "The tenant's current policy snapshot, as a report.", content: json("RegimesResponse") },
     problems: [],
+  },
+  {
+    method: "get",
+    path: "/v1/evaluation",
+    id: "getEvaluation",
+    tag: "learning",
+    summary: "Regret and off-policy estimates on your own sealed log",
+    description:
+      "Doubly robust, IPS and SNIPS estimates of net value per decision (business outcome or value x quality - cost - latency penalty), each with a 95 % interval, for production, the holdout baseline, every fixed option per regime and the staged candidate; the regret of production against the best fixed option; a calibration reliability table with warnings; and counts. Importance weights are capped at 20. Kept up to date per outcome by the Learner; `calybris evaluate <export> --json` recomputes the same JSON from a chain export.",
+    auth: "api_key",
+    parameters: ["EvaluationRegime", "EvaluationSince"],
+    ok: { status: "200", description: "The evaluation.", content: json("EvaluationResponse") },
+    problems: ["request_malformed", "policy_unavailable"],
   },
   {
     method: "get",
