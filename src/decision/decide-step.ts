@@ -14,7 +14,8 @@ import type { LearnerContext } from "../learning/learner-input.ts";
 import { bestQualityBps, regimeSums } from "../learning/learner-state.ts";
 import { optionCostMicros } from "../learning/option-cost.ts";
 import type { PolicySnapshot } from "../learning/policy-snapshot.ts";
-import { buildDecisionRecord, type DecisionRecord } from "./decision-record.ts";
+import { buildDecisionRecord, withShadow, type DecisionRecord } from "./decision-record.ts";
+import { shadowDecision, type ShadowPolicy } from "./shadow-step.ts";
 import type { DecisionSeed } from "./seed.ts";
 import type { TenantView } from "./tenant-view.ts";
 
@@ -44,6 +45,8 @@ export interface DecisionInput {
   readonly tenantChoice: string | null;
   /** Derives the kernel's seed from the hash of the policy that decides. */
   readonly seedOf: (policyHash: string) => DecisionSeed;
+  /** The staged candidate, decided in shadow on the same request and seed; null when none. */
+  readonly shadow?: ShadowPolicy | null;
 }
 
 export interface Candidate {
@@ -67,18 +70,16 @@ export function prepareDecision(x: DecisionInput): PreparedDecision {
   const seed = x.seedOf(entry.snapshot.hash);
   const { kernel, out } = x.run;
   const view = x.tenant;
-  const code = kernel.decide(
-    {
-      request: x.request,
-      tenant: { suspended: view.status !== "active", allowedProviderMask: view.allowedProviderMask, costCapMicros: view.costCapMicros },
-      policy: entry.policy,
-      seedWords: seed.words,
-      floorRaiseBps: anomaly.raiseBps,
-    },
-    out,
-  );
+  const input = {
+    request: x.request,
+    tenant: { suspended: view.status !== "active", allowedProviderMask: view.allowedProviderMask, costCapMicros: view.costCapMicros },
+    policy: entry.policy,
+    seedWords: seed.words,
+    floorRaiseBps: anomaly.raiseBps,
+  };
+  const code = kernel.decide(input, out);
   if (code === DecisionCode.ok) kernel.propensity(out);
-  const record = buildDecisionRecord({
+  const built = buildDecisionRecord({
     pack: x.pack,
     regime: x.regime,
     request: x.request,
@@ -96,6 +97,10 @@ export function prepareDecision(x: DecisionInput): PreparedDecision {
     out,
     kernel,
   });
+  // The record reads the kernel's scratch, so the shadow decides only now, into its own result.
+  const shadow = x.shadow ?? null;
+  const record =
+    shadow === null ? built : withShadow(built, shadowDecision(x.pack, x.run, input, shadow, code === DecisionCode.ok ? out.chosen : -1));
   const r = record.result;
   // Only a live decision the kernel made has the policy's propensity; an apprentice serves the tenant's choice.
   const propensity =
@@ -186,5 +191,16 @@ export function learnerContext(pack: DomainPack, record: DecisionRecord): Learne
     floor_bps: r.floor_bps,
     predicted_bps: record.evaluation?.predicted_bps ?? [],
     latency_bps_per_second: record.evaluation?.latency_bps_per_second ?? 0,
+    shadow:
+      record.shadow === undefined
+        ? null
+        : {
+            config_hash: record.shadow.config_hash,
+            choice: record.shadow.chosen === null ? -1 : pack.options.findIndex((o) => o.id === record.shadow!.chosen),
+            served_probability: {
+              numerator: record.shadow.served_probability.numerator,
+              denominator: record.shadow.served_probability.denominator,
+            },
+          },
   };
 }

@@ -1,6 +1,7 @@
 // The decision as it is sealed into the chain: built from the kernel's reusable output, read back
 // from a chain line, and the seed words it carries. decision-answer.ts derives the answer from it.
 
+import type { ShadowRecord } from "./shadow-step.ts";
 import type { DomainPack } from "../domain/domain-pack.ts";
 import { TERM_COUNT, type DecisionResult } from "../kernel/decision-result.ts";
 import type { Kernel } from "../kernel/kernel.ts";
@@ -39,6 +40,8 @@ export type DecisionRecord = {
   readonly seed: string;
   /** The tenant's settings when it decided: its exploration and holdout shares, bps. */
   readonly settings: { readonly exploration_bps: number; readonly holdout_bps: number };
+  /** The staged candidate's shadow decision (src/decision/shadow-step.ts); absent when none is staged. */
+  readonly shadow?: ShadowRecord;
   readonly holdout: boolean;
   /**
    * What the evaluation needs of the deciding snapshot (src/learning/evaluation): each ranked
@@ -231,4 +234,19 @@ export function seedWordsOfRecord(record: DecisionRecord): Uint32Array {
 export function recordOfLine(line: string): DecisionRecord {
   const entry = JSON.parse(line) as { record: { decision: DecisionRecord } };
   return entry.record.decision;
+}
+
+/**
+ * The record with a shadow decision, `shadow` in its JCS place (after `settings`): the ledger seals
+ * records with the native JSON.stringify, so key order is the canonical order. Production's record
+ * is built first, while the kernel still holds production's decision; the shadow decides after.
+ */
+export function withShadow(record: DecisionRecord, shadow: ShadowRecord): DecisionRecord {
+  const ordered: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (key === "shadow") continue;
+    ordered[key] = value;
+    if (key === "settings") ordered.shadow = shadow;
+  }
+  return ordered as DecisionRecord;
 }

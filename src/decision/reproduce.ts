@@ -3,7 +3,7 @@
 // rebuilt record is identical, canonical byte for canonical byte, to the sealed one.
 
 import type { DomainPack } from "../domain/domain-pack.ts";
-import { buildDecisionRecord, seedWordsOfRecord, type DecisionRecord } from "./decision-record.ts";
+import { buildDecisionRecord, withShadow, seedWordsOfRecord, type DecisionRecord } from "./decision-record.ts";
 import { DecisionResult } from "../kernel/decision-result.ts";
 import { Kernel } from "../kernel/kernel.ts";
 import { DecisionCode } from "../kernel/result-codes.ts";
@@ -42,7 +42,7 @@ export function reproduceDecision(pack: DomainPack, record: DecisionRecord, snap
     out,
   );
   if (code === DecisionCode.ok) kernel.propensity(out);
-  return buildDecisionRecord({
+  const again = buildDecisionRecord({
     pack,
     regime: r.regime,
     request,
@@ -71,6 +71,8 @@ export function reproduceDecision(pack: DomainPack, record: DecisionRecord, snap
     out,
     kernel,
   });
+  // The shadow was the candidate's decision, under the candidate's snapshot: it is sealed as run.
+  return record.shadow === undefined ? again : withShadow(again, record.shadow);
 }
 
 /** True when the replayed record is canonically identical to the sealed one. */

@@ -462,6 +462,28 @@ export class Kernel {
   }
 
   /**
+   * The exact probability, as an unreduced [numerator, denominator], that the last decision would
+   * have chosen `option`: propensity()'s rule for any option, so a shadow policy can be asked how
+   * likely it was to pick what production served (off-policy evaluation of a candidate). 0 when
+   * the decision refused or the option was not its arm's best feasible one. Call right after decide().
+   * Allocates its answer: it serves the shadow, not the hot path.
+   */
+  probabilityOf(out: DecisionResult, option: number): [numerator: number, denominator: number] {
+    if (out.code !== DecisionCode.ok || !Number.isInteger(option) || option < 0 || option >= this.catalog.optionCount) return [0, 1];
+    const policy = this.policy!;
+    const plausible = this.plausibleValid ? this.plausibleCount : this.countPlausible(policy);
+    if (!this.winsValid) this.countWins(policy);
+    const t = this.catalog.tier[option]!;
+    if (this.tierBest[t] !== option) return [0, 1];
+    const eps = policy.explorationBps;
+    const inPlausible = this.armPlausible[t] === 1 ? 1 : 0;
+    return [
+      eps * policy.sampleCount * inPlausible + (BPS_SCALE - eps) * this.armWins[t]! * plausible,
+      BPS_SCALE * policy.sampleCount * plausible,
+    ];
+  }
+
+  /**
    * Wins of every arm over the K samples: the samples under which the greedy rule picks that arm's
    * best option. Arm by arm, then sample by sample: each sample's running winner is kept in typed
    * arrays, so the inner loop is a flat pass over K samples with no calls. Arms are visited in

@@ -24,6 +24,15 @@ export type LearnerContext = {
   readonly predicted_bps: readonly number[];
   /** The reward's latency price (src/learning/reward.ts), as the deciding snapshot had it. */
   readonly latency_bps_per_second: number;
+  /**
+   * The staged candidate's shadow: its configuration, its choice (the option's index in the pack,
+   * -1 when it refused) and its exact probability of choosing what production chose. Null when none.
+   */
+  readonly shadow: {
+    readonly config_hash: string;
+    readonly choice: number;
+    readonly served_probability: { readonly numerator: number; readonly denominator: number };
+  } | null;
 };
 
 /** An outcome as the Learner needs it; null where the client did not say. */

@@ -21,6 +21,18 @@ function propensityPpm(numerator: number, denominator: number): number {
 }
 
 /**
+ * The candidate's shadow as the evaluation weighs it. A candidate that refused serves nothing and
+ * has no reward to estimate here: the gate counts its refusals instead (src/learning/lifecycle).
+ */
+function candidateOf(shadow: OutcomePayload["context"]["shadow"] | null): EvaluatedDecision["candidate"] {
+  if (shadow === null || shadow === undefined || shadow.choice < 0) return null;
+  const p = shadow.served_probability;
+  if (!(p.denominator > 0) || p.numerator === 0) return { choice: shadow.choice, servedProbPpm: 0 };
+  // Exact rounding, but a chance of the served option above 0 stays above 0 ppm: its weight is what carries evidence.
+  return { choice: shadow.choice, servedProbPpm: propensityPpm(p.numerator, p.denominator) };
+}
+
+/**
  * The decision behind an outcome, or why it is skipped. Only the policy's own draws are scored:
  * in apprentice mode the tenant chose, and a fallback (served rank > 0) served an option the
  * policy did not draw, so neither has a propensity of the option that ran. A graded outcome
@@ -60,7 +72,7 @@ export function evaluationInput(pack: DomainPack, payload: OutcomePayload): Eval
       success,
       // Calibration is of production's predictions: the holdout's were the warm start's.
       predictedBps: holdout ? null : (context.predicted_bps?.[0] ?? null),
-      candidate: null,
+      candidate: candidateOf(context.shadow ?? null),
     },
   };
 }

@@ -510,8 +510,26 @@ describe("7. propensity is exact", () => {
         for (const o of feasible) sum += referencePropensity(o, support, wins, input.policy)[0];
         expect(sum).toBe(denominator);
         expect(out.propensityNumerator).toBeGreaterThan(0);
+        // probabilityOf (a shadow's question) gives every option's exact propensity, the chosen one's included.
+        for (let o = 0; o < specs.length; o++) {
+          const [n, d] = kernel.probabilityOf(out, o);
+          const [rn, rd] = feasible.includes(o) ? referencePropensity(o, support, wins, input.policy) : [0n, 1n];
+          expect(BigInt(n) * rd, `option ${o}`).toBe(rn * BigInt(d));
+        }
       }),
       { numRuns: 1_000 },
+    );
+  });
+
+  it("probabilityOf answers 0 for a refused decision and for options out of range", () => {
+    fc.assert(
+      fc.property(scenario, ({ specs, kernel, input }) => {
+        const out = run(kernel, input);
+        expect(kernel.probabilityOf(out, -1)).toEqual([0, 1]);
+        expect(kernel.probabilityOf(out, specs.length)).toEqual([0, 1]);
+        if (out.code !== DecisionCode.ok) for (let o = 0; o < specs.length; o++) expect(kernel.probabilityOf(out, o)).toEqual([0, 1]);
+      }),
+      { numRuns: 300 },
     );
   });
 
