@@ -15,7 +15,16 @@ import type {
   ReservationRow,
   TenantRow,
 } from "../src/ledger/store.ts";
-import { addTally, byChainOrder, sumTally, type TallyRow } from "../src/ledger/store.ts";
+import {
+  addShadowTally,
+  addTally,
+  byChainOrder,
+  emptyShadowCells,
+  shadowRows,
+  sumTally,
+  type ShadowTallyRow,
+  type TallyRow,
+} from "../src/ledger/store.ts";
 
 export interface AppendStoreOptions {
   /** Receives each commit's entries in order; when given, the store keeps none of them. */
@@ -33,6 +42,7 @@ export class AppendStore implements LedgerStore {
   private readonly keyed = new Map<string, string>();
   private readonly outbox = new Map<string, OutboxRow>();
   private readonly tally = new Map<string, { day: number; regime: number; decisions: number; lowPropensity: number }>();
+  private readonly shadow = emptyShadowCells();
   private readonly checkpoints: CheckpointRow[] = [];
   commits = 0;
 
@@ -77,6 +87,10 @@ export class AppendStore implements LedgerStore {
 
   readDecisionTally(sinceDay: number | null): TallyRow[] {
     return sumTally(this.tally, sinceDay);
+  }
+
+  readShadowTally(configHash: string): ShadowTallyRow[] {
+    return shadowRows(this.shadow, configHash);
   }
 
   readOutboxDue(nowMs: number, limit: number): OutboxRow[] {
@@ -138,6 +152,9 @@ export class AppendStore implements LedgerStore {
         return;
       case "tally":
         addTally(this.tally, write);
+        return;
+      case "shadow_tally":
+        addShadowTally(this.shadow, write);
         return;
       case "truncate_entries":
         return;

@@ -12,3 +12,13 @@ CREATE TABLE decision_tally (
   low_propensity INTEGER NOT NULL,
   PRIMARY KEY (day, regime)
 ) WITHOUT ROWID;
+-- A staged candidate's shadow counts per regime, by its configuration hash: decisions shadowed,
+-- those where it chose otherwise, and those it refused (a gate or the budget) where production served.
+CREATE TABLE shadow_tally (
+  config_hash TEXT NOT NULL,
+  regime INTEGER NOT NULL,
+  decisions INTEGER NOT NULL,
+  mismatches INTEGER NOT NULL,
+  extra_refusals INTEGER NOT NULL,
+  PRIMARY KEY (config_hash, regime)
+) WITHOUT ROWID;

@@ -11,6 +11,7 @@ import type { KernelRequest } from "../kernel/request.ts";
 import { DecisionCode, refusedByRequestGate } from "../kernel/result-codes.ts";
 import { checkAnomaly, NO_ANOMALY, type AnomalyVerdict, type RegimeFeatureSums } from "../learning/anomaly.ts";
 import type { LearnerContext } from "../learning/learner-input.ts";
+import type { DecideCommand } from "../ledger/commands.ts";
 import { bestQualityBps, regimeSums } from "../learning/learner-state.ts";
 import { optionCostMicros } from "../learning/option-cost.ts";
 import type { PolicySnapshot } from "../learning/policy-snapshot.ts";
@@ -60,7 +61,7 @@ export interface PreparedDecision {
   readonly candidates: readonly Candidate[];
   readonly learnerContext: LearnerContext;
   /** The evaluation's count of this decision (src/ledger/commands.ts DecideCommand.tally). */
-  readonly tally: { readonly regime: number; readonly propensity: { readonly numerator: number; readonly denominator: number } | null };
+  readonly tally: DecideCommand["tally"];
 }
 
 export function prepareDecision(x: DecisionInput): PreparedDecision {
@@ -98,9 +99,9 @@ export function prepareDecision(x: DecisionInput): PreparedDecision {
     kernel,
   });
   // The record reads the kernel's scratch, so the shadow decides only now, into its own result.
-  const shadow = x.shadow ?? null;
-  const record =
-    shadow === null ? built : withShadow(built, shadowDecision(x.pack, x.run, input, shadow, code === DecisionCode.ok ? out.chosen : -1));
+  const candidate = x.shadow ?? null;
+  const shadow = candidate === null ? null : shadowDecision(x.pack, x.run, input, candidate, code === DecisionCode.ok ? out.chosen : -1);
+  const record = shadow === null ? built : withShadow(built, shadow.record);
   const r = record.result;
   // Only a live decision the kernel made has the policy's propensity; an apprentice serves the tenant's choice.
   const propensity =
@@ -111,7 +112,19 @@ export function prepareDecision(x: DecisionInput): PreparedDecision {
     record,
     candidates: candidatesOf(x.pack, record),
     learnerContext: learnerContext(x.pack, record),
-    tally: { regime: x.request.regimeIndex, propensity },
+    tally: {
+      regime: x.request.regimeIndex,
+      propensity,
+      shadow:
+        shadow === null
+          ? null
+          : {
+              configHash: shadow.record.config_hash,
+              mismatch: shadow.record.chosen !== r.chosen,
+              refused: shadow.record.code !== DecisionCode.ok,
+              costsMicros: shadow.costsMicros,
+            },
+    },
   };
 }
 

@@ -42,7 +42,7 @@ export function shadowDecision(
   input: KernelDecisionInput,
   shadow: ShadowPolicy,
   productionChoice: number,
-): ShadowRecord {
+): { readonly record: ShadowRecord; readonly costsMicros: readonly number[] } {
   let out = scratch.get(run);
   if (out === undefined) {
     out = new DecisionResult();
@@ -53,11 +53,15 @@ export function shadowDecision(
   const [numerator, denominator] = productionChoice < 0 ? [0, 1] : run.kernel.probabilityOf(out, productionChoice);
   const ok = code === DecisionCode.ok;
   return {
-    chosen: ok ? pack.options[out.chosen]!.id : null,
-    code,
-    config_hash: shadow.configHash,
-    policy_hash: shadow.entry.snapshot.hash,
-    propensity: ok ? { denominator: out.propensityDenominator, numerator: out.propensityNumerator } : { denominator: 1, numerator: 0 },
-    served_probability: { denominator, numerator },
+    record: {
+      chosen: ok ? pack.options[out.chosen]!.id : null,
+      code,
+      config_hash: shadow.configHash,
+      policy_hash: shadow.entry.snapshot.hash,
+      propensity: ok ? { denominator: out.propensityDenominator, numerator: out.propensityNumerator } : { denominator: 1, numerator: 0 },
+      served_probability: { denominator, numerator },
+    },
+    // What the candidate would reserve, in rank order: the ledger judges its budget refusals.
+    costsMicros: Array.from(out.rankedCostMicros.subarray(0, out.rankedCount)),
   };
 }

@@ -14,6 +14,7 @@ import type {
   ReservationRow,
   ReservationStatus,
   TenantMode,
+  ShadowTallyRow,
   TallyRow,
   TenantRow,
   TenantStatus,
@@ -170,6 +171,18 @@ export class SqlLedgerStore implements LedgerStore {
     ).map((row) => ({ regime: num(row, "regime"), decisions: num(row, "decisions"), lowPropensity: num(row, "low") }));
   }
 
+  readShadowTally(configHash: string): ShadowTallyRow[] {
+    return this.rows(
+      "SELECT regime, decisions, mismatches, extra_refusals FROM shadow_tally WHERE config_hash = ? ORDER BY regime",
+      configHash,
+    ).map((row) => ({
+      regime: num(row, "regime"),
+      decisions: num(row, "decisions"),
+      mismatches: num(row, "mismatches"),
+      extraRefusals: num(row, "extra_refusals"),
+    }));
+  }
+
   readOutboxDue(nowMs: number, limit: number): OutboxRow[] {
     const rows = this.rows("SELECT * FROM outbox ORDER BY seq, id LIMIT ?", limit).map(toOutbox);
     return rows.length > 0 && rows[0]!.nextAttemptMs <= nowMs ? rows : [];
@@ -296,6 +309,17 @@ export class SqlLedgerStore implements LedgerStore {
       }
       case "outbox_delete":
         sql.exec("DELETE FROM outbox WHERE id = ?", write.id);
+        return;
+      case "shadow_tally":
+        sql.exec(
+          "INSERT INTO shadow_tally (config_hash, regime, decisions, mismatches, extra_refusals) VALUES (?, ?, 1, ?, ?) " +
+            "ON CONFLICT (config_hash, regime) DO UPDATE SET decisions = decisions + 1, mismatches = mismatches + excluded.mismatches, " +
+            "extra_refusals = extra_refusals + excluded.extra_refusals",
+          write.configHash,
+          write.regime,
+          write.mismatch ? 1 : 0,
+          write.extraRefusal ? 1 : 0,
+        );
         return;
       case "tally":
         sql.exec(

@@ -41,7 +41,21 @@ export interface DecideCommand {
   /** What the Learner will need with this decision's outcome (regime, tier, propensity...). */
   readonly learnerContext: CanonicalValue;
   /** What the evaluation counts of it: its regime, and the policy's propensity of its first-ranked option (null when none or not the policy's draw). */
-  readonly tally: { readonly regime: number; readonly propensity: { readonly numerator: number; readonly denominator: number } | null };
+  readonly tally: {
+    readonly regime: number;
+    readonly propensity: { readonly numerator: number; readonly denominator: number } | null;
+    /**
+     * The staged candidate's shadow of this decision, for the promotion gate's counts: whether its
+     * choice differs from production's, whether a kernel gate refused it, and the worst-case costs
+     * of what it ranked (the ledger judges them against the same budget production's were).
+     */
+    readonly shadow: {
+      readonly configHash: string;
+      readonly mismatch: boolean;
+      readonly refused: boolean;
+      readonly costsMicros: readonly number[];
+    } | null;
+  };
   readonly reservationTtlMs: number;
   readonly nowMs: number;
 }

@@ -53,7 +53,8 @@ export function applyDecide(txn: LedgerTxn, cmd: DecideCommand): DecideResult {
   if (txn.keyed("operation", `decision:${cmd.decisionId}`) !== null) {
     return ledgerFailure("record_invalid", `decision id ${cmd.decisionId} already used`);
   }
-  const rank = costs.length === 0 ? -1 : firstFitting(txn.budget(), costs);
+  const budgetBefore = txn.budget();
+  const rank = costs.length === 0 ? -1 : firstFitting(budgetBefore, costs);
   const verdict = costs.length === 0 ? "not_evaluated" : rank < 0 ? "fail" : "pass";
   const reservedMicros = rank < 0 ? 0 : costs[rank]!;
   const budget = rank < 0 ? txn.budget() : reserve(txn.budget(), reservedMicros);
@@ -76,6 +77,12 @@ export function applyDecide(txn: LedgerTxn, cmd: DecideCommand): DecideResult {
   });
   txn.setBudget(budget);
   txn.tally(cmd.nowMs, cmd.tally.regime, rank === 0 ? cmd.tally.propensity : null);
+  const shadow = cmd.tally.shadow;
+  if (shadow !== null) {
+    // Judged against the budget production's options were: what the candidate ranked, did any fit?
+    const shadowRefused = shadow.refused || firstFitting(budgetBefore, shadow.costsMicros) < 0;
+    txn.shadowTally(shadow.configHash, cmd.tally.regime, shadow.mismatch, shadowRefused && rank >= 0);
+  }
   if (reservationId !== null) {
     txn.putReservation({
       id: reservationId,

@@ -13,7 +13,16 @@ import type {
   ReservationRow,
   TenantRow,
 } from "./store.ts";
-import { addTally, byChainOrder, sumTally, type TallyRow } from "./store.ts";
+import {
+  addShadowTally,
+  addTally,
+  byChainOrder,
+  emptyShadowCells,
+  shadowRows,
+  sumTally,
+  type ShadowTallyRow,
+  type TallyRow,
+} from "./store.ts";
 
 interface Tables {
   head: HeadRow | null;
@@ -25,6 +34,7 @@ interface Tables {
   outbox: Map<string, OutboxRow>;
   checkpoints: CheckpointRow[];
   tally: Map<string, { day: number; regime: number; decisions: number; lowPropensity: number }>;
+  shadow: ReturnType<typeof emptyShadowCells>;
 }
 
 function emptyTables(): Tables {
@@ -38,6 +48,7 @@ function emptyTables(): Tables {
     outbox: new Map(),
     checkpoints: [],
     tally: new Map(),
+    shadow: emptyShadowCells(),
   };
 }
 
@@ -86,6 +97,10 @@ export class MemoryStore implements LedgerStore {
 
   readDecisionTally(sinceDay: number | null): TallyRow[] {
     return sumTally(this.tables.tally, sinceDay);
+  }
+
+  readShadowTally(configHash: string): ShadowTallyRow[] {
+    return shadowRows(this.tables.shadow, configHash);
   }
 
   readOutboxDue(nowMs: number, limit: number): OutboxRow[] {
@@ -169,6 +184,8 @@ function apply(t: Tables, write: LedgerWrite): () => void {
       return () => t.checkpoints.pop();
     case "tally":
       return addTally(t.tally, write);
+    case "shadow_tally":
+      return addShadowTally(t.shadow, write);
     case "truncate_entries": {
       const removed = t.entries.slice(write.fromSeq);
       t.entries.length = Math.min(t.entries.length, write.fromSeq);

@@ -74,6 +74,14 @@ export interface TallyRow {
   readonly lowPropensity: number;
 }
 
+/** A candidate's shadowed decisions in one regime: how many, how many chose otherwise, how many refused where production served. */
+export interface ShadowTallyRow {
+  readonly regime: number;
+  readonly decisions: number;
+  readonly mismatches: number;
+  readonly extraRefusals: number;
+}
+
 export interface CheckpointRow {
   readonly treeSize: number;
   readonly rootHex: string;
@@ -95,6 +103,14 @@ export type LedgerWrite =
   | { readonly table: "outbox"; readonly row: OutboxRow }
   | { readonly table: "outbox_delete"; readonly id: string }
   | { readonly table: "checkpoint"; readonly row: CheckpointRow }
+  /** One more shadowed decision of a candidate configuration in a regime (the promotion gate's counts). */
+  | {
+      readonly table: "shadow_tally";
+      readonly configHash: string;
+      readonly regime: number;
+      readonly mismatch: boolean;
+      readonly extraRefusal: boolean;
+    }
   /** One more sealed decision of a regime on a UTC day; lowPropensity when it served with a chance under 1/20. */
   | { readonly table: "tally"; readonly day: number; readonly regime: number; readonly lowPropensity: boolean }
   /** Recovery only: drops entries at or after fromSeq that no committed head ever covered. */
@@ -122,6 +138,8 @@ export interface LedgerStore {
   readLatestCheckpoint(): CheckpointRow | null;
   /** Sealed decisions per regime on UTC days >= sinceDay (all days when null), by regime. */
   readDecisionTally(sinceDay: number | null): TallyRow[];
+  /** A candidate configuration's shadow counts per regime, by regime. */
+  readShadowTally(configHash: string): ShadowTallyRow[];
   /** Applies every write or none: a throw from any write rolls the whole batch back. */
   commit(writes: readonly LedgerWrite[]): void;
 }
@@ -162,4 +180,38 @@ export function sumTally(
     byRegime.set(row.regime, sum);
   }
   return [...byRegime.values()].sort((a, b) => a.regime - b.regime);
+}
+
+type ShadowCells = Map<string, { configHash: string; regime: number; decisions: number; mismatches: number; extraRefusals: number }>;
+
+/** Adds one shadow tally write into in-memory counts keyed "configHash:regime" (the in-memory stores). */
+export function addShadowTally(
+  tally: ShadowCells,
+  write: { readonly configHash: string; readonly regime: number; readonly mismatch: boolean; readonly extraRefusal: boolean },
+): () => void {
+  const key = `${write.configHash}:${write.regime}`;
+  const row = tally.get(key) ?? { configHash: write.configHash, regime: write.regime, decisions: 0, mismatches: 0, extraRefusals: 0 };
+  const step = { decisions: 1, mismatches: write.mismatch ? 1 : 0, extraRefusals: write.extraRefusal ? 1 : 0 };
+  row.decisions += step.decisions;
+  row.mismatches += step.mismatches;
+  row.extraRefusals += step.extraRefusals;
+  tally.set(key, row);
+  return () => {
+    row.decisions -= step.decisions;
+    row.mismatches -= step.mismatches;
+    row.extraRefusals -= step.extraRefusals;
+    if (row.decisions === 0) tally.delete(key);
+  };
+}
+
+/** One configuration's rows of in-memory shadow counts, by regime. */
+export function shadowRows(tally: ShadowCells, configHash: string): ShadowTallyRow[] {
+  return [...tally.values()]
+    .filter((row) => row.configHash === configHash)
+    .map(({ regime, decisions, mismatches, extraRefusals }) => ({ regime, decisions, mismatches, extraRefusals }))
+    .sort((a, b) => a.regime - b.regime);
+}
+
+export function emptyShadowCells(): ShadowCells {
+  return new Map();
 }

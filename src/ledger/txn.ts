@@ -113,6 +113,11 @@ export class LedgerTxn {
     this.writes.push({ table: "tally", day: Math.floor(nowMs / 86_400_000), regime, lowPropensity });
   }
 
+  /** Counts one shadowed decision of a candidate configuration (the promotion gate's counts). */
+  shadowTally(configHash: string, regime: number, mismatch: boolean, extraRefusal: boolean): void {
+    this.writes.push({ table: "shadow_tally", configHash, regime, mismatch, extraRefusal });
+  }
+
   putOutbox(row: OutboxRow): void {
     this.outboxDeleted.delete(row.id);
     this.writes.push({ table: "outbox", row });

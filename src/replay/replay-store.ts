@@ -15,7 +15,16 @@ import type {
   ReservationRow,
   TenantRow,
 } from "../ledger/store.ts";
-import { addTally, byChainOrder, sumTally, type TallyRow } from "../ledger/store.ts";
+import {
+  addShadowTally,
+  addTally,
+  byChainOrder,
+  emptyShadowCells,
+  shadowRows,
+  sumTally,
+  type ShadowTallyRow,
+  type TallyRow,
+} from "../ledger/store.ts";
 
 const ASCII = /^[\x00-\x7f]*$/;
 
@@ -37,6 +46,7 @@ export class ReplayStore implements LedgerStore {
   private readonly keyed = new Map<string, string>();
   private readonly outbox = new Map<string, OutboxRow>();
   private readonly tally = new Map<string, { day: number; regime: number; decisions: number; lowPropensity: number }>();
+  private readonly shadow = emptyShadowCells();
   private entryCount = 0;
   /** UTF-8 bytes of all entry lines (each plus its newline): the size of the chain's JSONL export. */
   entryBytes = 0;
@@ -94,6 +104,10 @@ export class ReplayStore implements LedgerStore {
     return sumTally(this.tally, sinceDay);
   }
 
+  readShadowTally(configHash: string): ShadowTallyRow[] {
+    return shadowRows(this.shadow, configHash);
+  }
+
   readOutboxDue(nowMs: number, limit: number): OutboxRow[] {
     const rows = [...this.outbox.values()].sort(byChainOrder);
     return rows.length > 0 && rows[0]!.nextAttemptMs <= nowMs ? rows.slice(0, limit) : [];
@@ -145,6 +159,9 @@ export class ReplayStore implements LedgerStore {
         return;
       case "tally":
         addTally(this.tally, write);
+        return;
+      case "shadow_tally":
+        addShadowTally(this.shadow, write);
         return;
       case "outbox_delete":
         this.outbox.delete(write.id);

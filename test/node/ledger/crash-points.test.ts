@@ -55,6 +55,8 @@ function observe(store: LedgerStore, writes: readonly LedgerWrite[]): string {
         return store.readLatestCheckpoint();
       case "tally":
         return store.readDecisionTally(null);
+      case "shadow_tally":
+        return store.readShadowTally(write.configHash);
       case "head":
         return store.readHead();
       case "tenant":
@@ -90,6 +92,8 @@ function writeKey(write: LedgerWrite): string {
       return `checkpoint ${write.row.treeSize}`;
     case "tally":
       return `tally ${write.day}:${write.regime} ${write.lowPropensity}`;
+    case "shadow_tally":
+      return `shadow_tally ${write.configHash}:${write.regime} ${write.mismatch} ${write.extraRefusal}`;
     case "head":
       return `head ${JSON.stringify(write.row)}`;
     case "tenant":

@@ -290,7 +290,7 @@ export class ModelRun {
       // 1.5 has no canonical form: the whole record is refused as record_invalid.
       record: op.recordValid ? { request: decisionId } : { request: decisionId, score: 1.5 },
       learnerContext: { regime: "coding" },
-      tally: { regime: 0, propensity: null },
+      tally: { regime: 0, propensity: null, shadow: null },
       reservationTtlMs: op.ttlMs,
       nowMs,
     };

@@ -268,7 +268,7 @@ export class ModelRun {
       // 1.5 has no canonical form: the whole record is refused as record_invalid.
       record: op.recordValid ? { request: decisionId } : { request: decisionId, score: 1.5 },
       learnerContext: { regime: "coding" },
-      tally: { regime: 0, propensity: null },
+      tally: { regime: 0, propensity: null, shadow: null },
     });
     return {
       label: `decide(${decisionId}, key ${idempotencyKey}, ${requestDigestHex}, [${op.costs.map(show).join(", ")}]${op.recordValid ? "" : ", bad record"}${op.wrongKey ? ", wrong key" : ""})`,

@@ -185,7 +185,7 @@ function decideCommand(decisionId: string, costMicros: number, nowMs: number): L
     candidates: [{ option: "model-a", costMicros }],
     record: { request: decisionId },
     learnerContext: { regime: "coding" },
-    tally: { regime: 0, propensity: null },
+    tally: { regime: 0, propensity: null, shadow: null },
     reservationTtlMs: RESERVATION_TTL_MS,
     nowMs,
   };
@@ -388,7 +388,7 @@ describe("TenantLedger schema migrations", () => {
         candidates: [{ option: "model-a", costMicros: 500 }],
         record: { request: "dec-after" },
         learnerContext: { regime: "coding" },
-        tally: { regime: 0, propensity: null },
+        tally: { regime: 0, propensity: null, shadow: null },
       }),
     );
     expect(decided.result).toMatchObject({ ok: true, seq: ledger.engine.head.size, budgetVerdict: "pass" });
@@ -408,7 +408,7 @@ describe("TenantLedger schema migrations", () => {
         candidates: [{ option: "model-a", costMicros: 4_000 }],
         record: { request: "dec-settled" },
         learnerContext: { regime: "coding" },
-        tally: { regime: 0, propensity: null },
+        tally: { regime: 0, propensity: null, shadow: null },
       }),
     );
     expect(retried.result).toMatchObject({ ok: true, seq: 2, replayed: true });
@@ -459,7 +459,7 @@ describe("TenantLedger schema migrations", () => {
         candidates: [{ option: "model-a", costMicros: 500 }],
         record: { request: "dec-v3" },
         learnerContext: { regime: "coding" },
-        tally: { regime: 0, propensity: null },
+        tally: { regime: 0, propensity: null, shadow: null },
       }),
     );
     expect(decided.result).toMatchObject({ ok: true, seq: ledger.engine.head.size, budgetVerdict: "pass" });
@@ -495,7 +495,7 @@ describe("TenantLedger schema migrations", () => {
         candidates: [{ option: "model-a", costMicros: 500 }],
         record: { request: "dec-v4" },
         learnerContext: { regime: "coding" },
-        tally: { regime: 2, propensity: { numerator: 1, denominator: 40 } },
+        tally: { regime: 2, propensity: { numerator: 1, denominator: 40 }, shadow: null },
       }),
     );
     expect(decided.result).toMatchObject({ ok: true, budgetVerdict: "pass" });
@@ -570,7 +570,7 @@ describe("TenantLedger schema migrations", () => {
           candidates: [{ option: "model-a", costMicros: 1 }],
           record: {},
           learnerContext: null,
-          tally: { regime: 0, propensity: null },
+          tally: { regime: 0, propensity: null, shadow: null },
         }),
       );
       expect(decided.result).toEqual(refused);
