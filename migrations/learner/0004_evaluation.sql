@@ -10,3 +10,8 @@ CREATE TABLE evaluation_days (
   day INTEGER PRIMARY KEY,
   state TEXT NOT NULL
 );
+-- Each staged candidate's own evaluation sums (the decisions it shadowed), by configuration hash.
+CREATE TABLE evaluation_candidates (
+  config_hash TEXT PRIMARY KEY,
+  state TEXT NOT NULL
+);

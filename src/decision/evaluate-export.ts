@@ -28,7 +28,12 @@ type Line = {
   readonly seq: number;
   readonly kind: string;
   readonly ts: number;
-  readonly record: { readonly decision?: DecisionRecord; readonly outcome?: OutcomeRecord; readonly ledger?: Record<string, unknown> };
+  readonly record: {
+    readonly decision?: DecisionRecord;
+    readonly outcome?: OutcomeRecord;
+    readonly ledger?: Record<string, unknown>;
+    readonly policy?: { readonly op?: unknown; readonly config_hash?: unknown };
+  };
 };
 
 export type ExportEvaluation =
@@ -47,6 +52,8 @@ export function evaluateExport(
   const decisions = new Map<number, SealedDecision>();
   const tally = new Map<string, { day: number; regime: number; decisions: number; lowPropensity: number }>();
   const payloads: { payload: OutcomePayload }[] = [];
+  // The staged candidate, as the chain's policy entries leave it: a stage names it, anything else ends it.
+  let candidateHash: string | null = null;
   for (const [index, text] of lines.entries()) {
     if (text.length === 0) continue;
     let line: Line;
@@ -77,6 +84,9 @@ export function evaluateExport(
       row.decisions += 1;
       if (low) row.lowPropensity += 1;
       tally.set(key, row);
+    } else if (line.kind === "policy" && line.record.policy !== undefined) {
+      const event = line.record.policy;
+      candidateHash = event.op === "stage" && typeof event.config_hash === "string" ? event.config_hash : null;
     } else if (line.kind === "outcome" && line.record.outcome !== undefined) {
       const ledger = line.record.ledger ?? {};
       const decision = decisions.get(ledger.decision_seq as number);
@@ -140,14 +150,17 @@ export function evaluateExport(
       return sums;
     }, [])
     .sort((a, b) => a.regime - b.regime);
-  return { ok: true, answer: evaluationAnswer(pack, scope, evaluate(state, { regime: scope.regime }), book.meta, rows) };
+  const sums = candidateHash === null ? null : (book.candidates.get(candidateHash) ?? emptyEvaluationState(shapeOf(pack)));
+  const candidate =
+    candidateHash === null || sums === null ? null : { configHash: candidateHash, report: evaluate(sums, { regime: scope.regime }) };
+  return { ok: true, answer: evaluationAnswer(pack, scope, evaluate(state, { regime: scope.regime }), book.meta, rows, candidate) };
 }
 
 /** The book the Learner would hold after these outcomes, with every day bucket. */
 function bookOf(
   pack: DomainPack,
   payloads: readonly OutcomePayload[],
-): { whole: EvaluationState; meta: BookMeta; days: Map<number, EvaluationState> } {
+): { whole: EvaluationState; meta: BookMeta; days: Map<number, EvaluationState>; candidates: Map<string, EvaluationState> } {
   const whole = emptyEvaluationState(shapeOf(pack));
   const days = new Map<number, EvaluationState>();
   const bucketOf = (day: number): EvaluationState => {
@@ -158,6 +171,15 @@ function bookOf(
     }
     return bucket;
   };
-  const meta = recordOutcomes(whole, EMPTY_META, pack, payloads, bucketOf);
-  return { whole, meta, days };
+  const candidates = new Map<string, EvaluationState>();
+  const candidateOf = (hash: string): EvaluationState => {
+    let sums = candidates.get(hash);
+    if (sums === undefined) {
+      sums = emptyEvaluationState(shapeOf(pack));
+      candidates.set(hash, sums);
+    }
+    return sums;
+  };
+  const meta = recordOutcomes(whole, EMPTY_META, pack, payloads, bucketOf, candidateOf);
+  return { whole, meta, days, candidates };
 }

@@ -44,6 +44,7 @@ export function evaluationAnswer(
   report: EvaluationReport,
   meta: BookMeta,
   tally: readonly TallyRow[],
+  candidate: { readonly configHash: string; readonly report: EvaluationReport } | null,
 ) {
   const regimeId = (index: number): string => pack.regimes[index]!.id;
   const optionId = (index: number): string => pack.options[index]!.id;
@@ -65,14 +66,19 @@ export function evaluationAnswer(
       low_propensity_outcomes: c.lowPropensityOutcomes,
       low_propensity_outcome_share: c.lowPropensityOutcomeShare,
       holdout_outcomes: c.holdoutOutcomes,
-      shadow_outcomes: c.shadowOutcomes,
+      shadow_outcomes: candidate === null ? 0 : candidate.report.counts.shadowOutcomes,
       not_evaluated: { ...meta.skipped },
     },
     weight_cap: WEIGHT_CAP,
     production: policyJson(report.production),
     holdout: policyJson(report.holdout),
-    candidate: { ...policyJson(report.candidate), support: report.candidate.support },
-    candidate_vs_production: estimateJson(report.candidateVsProduction),
+    // The staged candidate's own sums (every decision it shadowed, since it was staged), or none.
+    candidate_config_hash: candidate === null ? null : candidate.configHash,
+    candidate:
+      candidate === null
+        ? { dr: null, ips: null, snips: null, support: 0 }
+        : { ...policyJson(candidate.report.candidate), support: candidate.report.candidate.support },
+    candidate_vs_production: candidate === null ? null : estimateJson(candidate.report.candidateVsProduction),
     fixed: report.fixed.map((f) => ({ regime: regimeId(f.regime), option: optionId(f.option), ...policyJson(f), support: f.support })),
     regret: {
       overall: estimateJson(report.regret.overall),

@@ -24,6 +24,7 @@ export interface LearnerCommit {
     readonly whole: EvaluationState;
     readonly meta: BookMeta;
     readonly days: ReadonlyMap<number, EvaluationState>;
+    readonly candidates: ReadonlyMap<string, EvaluationState>;
     readonly oldestDay: number | null;
   } | null;
   readonly nowMs: number;
@@ -85,6 +86,12 @@ export class LearnerStore {
     return row === undefined ? null : parseEvaluationState(JSON.parse(row.state));
   }
 
+  /** A candidate configuration's own evaluation sums, or null before it shadowed an outcome. */
+  readEvaluationCandidate(configHash: string): EvaluationState | null {
+    const row = this.sql.exec<{ state: string }>("SELECT state FROM evaluation_candidates WHERE config_hash = ?", configHash).toArray()[0];
+    return row === undefined ? null : parseEvaluationState(JSON.parse(row.state));
+  }
+
   /** The buckets of the days from `sinceDay` on, oldest first. */
   readEvaluationDays(sinceDay: number): EvaluationState[] {
     return this.sql
@@ -127,6 +134,9 @@ export class LearnerStore {
           this.sql.exec("INSERT OR REPLACE INTO evaluation_days (day, state) VALUES (?, ?)", day, JSON.stringify(state));
         }
         if (evaluation.oldestDay !== null) this.sql.exec("DELETE FROM evaluation_days WHERE day < ?", evaluation.oldestDay);
+        for (const [hash, state] of evaluation.candidates) {
+          this.sql.exec("INSERT OR REPLACE INTO evaluation_candidates (config_hash, state) VALUES (?, ?)", hash, JSON.stringify(state));
+        }
       }
       const snapshot = batch.publish;
       if (snapshot !== null) {

@@ -96,6 +96,21 @@ export const TenantSettingsRequest = z.strictObject({
     "writes per minute and write route (decide, outcomes, release); takes effect at once",
   ),
 });
+/** A candidate configuration: any fields of PolicyConfig (src/learning/lifecycle), read over the current one there. */
+export const CandidateRequest = z
+  .record(z.string(), z.unknown())
+  .describe(
+    "fields of a policy configuration (exploration_bps, holdout_bps, prior_strength, decay_window, sharpening, floor_overrides, value_weight_bps, latency_bps_per_second, catalog_version); those left out keep the current configuration's",
+  );
+
+/** POST .../candidates/current/promote: force over a failing gate, with a reason that is sealed. */
+export const PromoteRequest = z.strictObject({
+  force: z
+    .strictObject({ reason: z.string().describe("why the gate is overridden; sealed in the policy entry") })
+    .optional()
+    .describe("promote although a criterion fails"),
+});
+
 export const PolicySettingsRequest = z
   .strictObject({
     exploration_bps: integer(0, SETTING_BPS_MAX)

@@ -39,8 +39,8 @@ export function oldestKeptDay(meta: BookMeta): number | null {
 
 /**
  * Adds outcomes in the order given (chain order: the ledger delivers the outbox so) to `whole`
- * and to their day's bucket (`bucketOf`, created empty by the shell when new), in place, and
- * returns the new meta. An outcome without a seal time (queued before the book) counts in the
+ * and to their day's bucket (`bucketOf`, created empty by the shell when new), and a shadowed
+ * one to its candidate configuration's sums (`candidateOf`), in place; returns the new meta. An outcome without a seal time (queued before the book) counts in the
  * whole only, as does one older than the kept days.
  */
 export function recordOutcomes(
@@ -49,6 +49,7 @@ export function recordOutcomes(
   pack: DomainPack,
   payloads: readonly OutcomePayload[],
   bucketOf: (day: number) => EvaluationState,
+  candidateOf: (configHash: string) => EvaluationState,
 ): BookMeta {
   let { firstOutcomeSeq, newestDay } = meta;
   const skipped = { ...meta.skipped };
@@ -62,7 +63,11 @@ export function recordOutcomes(
     const day = payload.outcomeTs === undefined ? null : Math.floor(payload.outcomeTs / DAY_MS);
     if (day !== null && (newestDay === null || day > newestDay)) newestDay = day;
     const kept = day !== null && newestDay !== null && day > newestDay - DAYS_KEPT;
-    addDecision(whole, input.decision, kept ? [bucketOf(day)] : []);
+    // A shadowed decision also scores in its candidate's own sums (one per configuration staged),
+    // with the whole's model: the whole's candidate columns mix candidates and are not reported.
+    const shadow = input.decision.candidate === null ? null : (payload.context.shadow ?? null);
+    const also = [...(kept ? [bucketOf(day)] : []), ...(shadow === null ? [] : [candidateOf(shadow.config_hash)])];
+    addDecision(whole, input.decision, also);
   }
   return { firstOutcomeSeq, newestDay, skipped };
 }

@@ -33,9 +33,17 @@ export async function evaluationRoute(c: AppContext): Promise<Response> {
   const scope = { regime, sinceDay: day };
   const tally = await tenant.ledger.decisionTally(tenant.key.secretHashHex, day);
   if (!tally.ok) return problem(c, tally.code, tally.detail);
+  // The staged candidate, if any, is the lifecycle's (the ledger's): its own shadow sums are reported.
+  const lifecycle = await tenant.ledger.lifecycle();
+  if (!lifecycle.ok) return problem(c, lifecycle.code, lifecycle.detail);
   let answer;
   try {
-    answer = await learnerStub(c.env, tenant.view.tenantId).evaluation(pack.id, scope, tally.rows);
+    answer = await learnerStub(c.env, tenant.view.tenantId).evaluation(
+      pack.id,
+      scope,
+      tally.rows,
+      lifecycle.state?.candidate?.hash ?? null,
+    );
   } catch {
     return problem(c, "policy_unavailable", "the tenant's Learner could not be reached");
   }
