@@ -1,7 +1,7 @@
 // The TenantLedger's RPC contract: inputs and result unions shared by the worker and the object.
 // Everything here crosses Durable Object RPC, so it is plain data; refusals are values.
 
-import type { BudgetView, DecideCommand, DecideResult, OutcomeResult, ReleaseResult } from "../ledger/commands.ts";
+import type { BudgetView, DecideCommand, DecideResult, OutcomeResult, PolicyResult, ReleaseResult } from "../ledger/commands.ts";
 import type { PreparedDecision } from "../decision/decide-step.ts";
 import type { PreparedOutcome } from "../decision/outcome-step.ts";
 import type { EntryProofResult } from "../ledger/entry-proof.ts";
@@ -67,3 +67,10 @@ export type CheckpointAnswer =
   | Unauthorized
   | LedgerFailure
   | { readonly ok: false; readonly code: "checkpoint_not_found"; readonly detail: string };
+
+/**
+ * A policy lifecycle event sealed as a `policy` entry: its seq and fingerprint, or the ledger's
+ * refusal (tenant_unknown, record_invalid, or the object's start and integrity failures). Admin
+ * only: the worker checks the admin token, so there is no API key and no rate limit.
+ */
+export type PolicyEventAnswer = PolicyResult;

@@ -10,6 +10,7 @@ import { LIFECYCLE_KEY, storedLifecycle, transitionFor, type LifecycleAnswer, ty
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import type { CreateTenantResult, TopUpResult, UpdateTenantCommand, UpdateTenantResult } from "../ledger/commands.ts";
+import type { EntryRecord } from "../ledger/entry.ts";
 import { LedgerEngine, type BatchStats } from "../ledger/engine.ts";
 import { proveEntry } from "../ledger/entry-proof.ts";
 import { ledgerFailure, type LedgerFailure } from "../ledger/ledger-codes.ts";
@@ -28,6 +29,7 @@ import type {
   DecideInput,
   OutcomeAnswer,
   OutcomeInput,
+  PolicyEventAnswer,
   ProofAnswer,
   RateLimited,
   ReleaseAnswer,
@@ -295,6 +297,19 @@ export class TenantLedger extends DurableObject<Env> {
     const engine = this.ready();
     if (!(engine instanceof LedgerEngine)) return engine;
     const result = await engine.submit({ type: "update_tenant", op, changes, nowMs: Date.now() });
+    await this.armAlarm();
+    return result;
+  }
+
+  /**
+   * Seals one policy lifecycle event (src/learning/lifecycle's PolicyEventRecord) as a `policy`
+   * entry. Admin only (the worker checked the admin token); a suspended tenant is not refused
+   * (src/ledger/execute-policy.ts says why). The ledger does not read the event.
+   */
+  async policyEvent(record: EntryRecord): Promise<PolicyEventAnswer> {
+    const engine = this.ready();
+    if (!(engine instanceof LedgerEngine)) return engine;
+    const result = await engine.submit({ type: "policy", record, nowMs: Date.now() });
     await this.armAlarm();
     return result;
   }

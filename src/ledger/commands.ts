@@ -113,6 +113,17 @@ export interface UpdateTenantCommand {
   readonly nowMs: number;
 }
 
+/**
+ * Seals one policy lifecycle event (issue 12) as a `policy` entry whose record is
+ * `{ policy: record }`. The ledger does not read the event: its shape and the lifecycle's rules
+ * are the learning layer's (src/learning/lifecycle), checked by `calybris verify`. No budget change.
+ */
+export interface PolicyCommand {
+  readonly type: "policy";
+  readonly record: EntryRecord;
+  readonly nowMs: number;
+}
+
 export interface OutboxSettleCommand {
   readonly type: "outbox_settle";
   readonly delivered: readonly string[];
@@ -129,6 +140,7 @@ export type LedgerCommand =
   | ExpireCommand
   | CheckpointCommand
   | UpdateTenantCommand
+  | PolicyCommand
   | OutboxSettleCommand;
 
 export interface Sealed {
@@ -164,6 +176,7 @@ export type ReleaseResult = ({ ok: true; releasedMicros: number; replayed: boole
 export type ExpireResult = { ok: true; expired: number; releasedMicros: number; seq: number | null };
 export type CheckpointResult = { ok: true; treeSize: number; note: string; signed: boolean } | LedgerFailure;
 export type UpdateTenantResult = ({ ok: true } & Sealed) | LedgerFailure;
+export type PolicyResult = ({ ok: true } & Sealed) | LedgerFailure;
 export type OutboxSettleResult = { ok: true };
 
 export interface ResultOf {
@@ -175,5 +188,6 @@ export interface ResultOf {
   expire: ExpireResult;
   checkpoint: CheckpointResult;
   update_tenant: UpdateTenantResult;
+  policy: PolicyResult;
   outbox_settle: OutboxSettleResult;
 }
