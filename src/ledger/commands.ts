@@ -121,6 +121,11 @@ export interface UpdateTenantCommand {
 export interface PolicyCommand {
   readonly type: "policy";
   readonly record: EntryRecord;
+  /**
+   * The lifecycle's state after this event (opaque JSON, src/learning/lifecycle), kept beside the
+   * entry in the same transaction: the chain and the state that decides can never disagree.
+   */
+  readonly lifecycle?: string;
   readonly nowMs: number;
 }
 

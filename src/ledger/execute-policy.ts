@@ -21,5 +21,6 @@ export function applyPolicy(txn: LedgerTxn, cmd: PolicyCommand): PolicyResult {
   }
   // append throws CanonicalError for a record without a canonical form; execute() answers record_invalid.
   const entry = txn.append("policy", cmd.nowMs, { policy: cmd.record });
+  if (cmd.lifecycle !== undefined) txn.putKeyed("lifecycle", "state", cmd.lifecycle);
   return { ok: true, seq: entry.seq, fingerprint: entry.fpHex };
 }

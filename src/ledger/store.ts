@@ -91,7 +91,7 @@ export interface CheckpointRow {
 }
 
 /** Keyed records: idempotency keys, decision fingerprints, webhook ids, operation ids. */
-export type KeyedScope = "decision_key" | "decision_fp" | "decision_outcome" | "webhook" | "operation";
+export type KeyedScope = "decision_key" | "decision_fp" | "decision_outcome" | "webhook" | "operation" | "lifecycle";
 
 export type LedgerWrite =
   | { readonly table: "head"; readonly row: HeadRow }

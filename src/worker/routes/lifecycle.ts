@@ -19,7 +19,9 @@ function tenantParam(c: AppContext): string | Response {
   return TENANT_ID.test(id) ? id : problem(c, "tenant_unknown", "no such tenant");
 }
 
-function estimateJson(estimate: Pick<Estimate, "estimate" | "n"> & { readonly ci95: readonly number[] } | null): { estimate_micros: number; ci95_micros: [number, number]; n: number } | null {
+function estimateJson(
+  estimate: (Pick<Estimate, "estimate" | "n"> & { readonly ci95: readonly number[] }) | null,
+): { estimate_micros: number; ci95_micros: [number, number]; n: number } | null {
   return estimate === null
     ? null
     : { estimate_micros: estimate.estimate, ci95_micros: [estimate.ci95[0]!, estimate.ci95[1]!], n: estimate.n };

@@ -280,7 +280,7 @@ describe("Learner schema migrations", () => {
       outcome: { success: true, quality_bps: null, actual_cost_micros: 1_000 },
     };
     await stub.learn("llm", [{ id: "outcome-v4-a", payload: JSON.stringify(sealed) }, outcome("outcome-v4-b")]);
-    const answer = await stub.evaluation("llm", { regime: null, sinceDay: null }, []);
+    const answer = await stub.evaluation("llm", { regime: null, sinceDay: null }, [], null);
     expect(answer.ok && answer.answer.counts).toMatchObject({ outcomes: 1, not_evaluated: { unknown_option: 1 } });
     expect(answer.ok && answer.answer.first_outcome_seq).toBe(7);
     const after = await tablesOf(stub);
