@@ -25,6 +25,8 @@ import {
   DecideResponse,
   ModeRequest,
   PolicySettingsRequest,
+  CandidateRequest,
+  PromoteRequest,
   OutcomeRequest,
   OutcomeResponse,
   Problem,
@@ -213,6 +215,41 @@ const local = {
       ),
     }),
   }),
+  LifecycleResponse: z.object({
+    tenant_id: z.string(),
+    event: z
+      .looseObject({ seq: z.int(), fingerprint: hex64, op: z.enum(["stage", "promote", "rollback", "discard"]) })
+      .optional()
+      .describe("the policy chain entry this transition sealed"),
+    current: z.object({ config: z.record(z.string(), z.unknown()), hash: hex64, version: z.int(), promoted_at_ms: z.int() }),
+    candidate: z.object({ config: z.record(z.string(), z.unknown()), hash: hex64, staged_at_ms: z.int() }).nullable(),
+    history: z.array(z.object({ hash: hex64, version: z.int(), promoted_at_ms: z.int() })),
+  }),
+  CandidateStatusResponse: z.looseObject({
+    shadow: z.object({
+      decisions: z.int(),
+      mismatches: z.int(),
+      mismatch_share: z.number().nullable(),
+      extra_refusals: z.int(),
+      by_regime: z.array(
+        z.object({
+          regime: z.string(),
+          decisions: z.int(),
+          mismatches: z.int(),
+          mismatch_share: z.number().nullable(),
+          extra_refusals: z.int(),
+        }),
+      ),
+    }),
+    outcomes_in_shadow: z.int(),
+    candidate_vs_production: estimate,
+    gate: z.object({
+      promotable: z.boolean(),
+      criteria: z.array(
+        z.object({ name: z.enum(["decisions", "improvement", "no_new_refusals", "calibration"]), pass: z.boolean(), detail: z.string() }),
+      ),
+    }),
+  }),
   VerifierKeyResponse: z.object({
     verifier_key: z.string().describe("C2SP signed-note verifier key: <name>+<key id hex>+<base64 key>"),
     key_name: z.string(),
@@ -252,6 +289,10 @@ const SCHEMAS = {
   RegimesResponse: [local.RegimesResponse, "output"],
   ApprenticeResponse: [local.ApprenticeResponse, "output"],
   EvaluationResponse: [local.EvaluationResponse, "output"],
+  CandidateRequest: [CandidateRequest, "input"],
+  PromoteRequest: [PromoteRequest, "input"],
+  LifecycleResponse: [local.LifecycleResponse, "output"],
+  CandidateStatusResponse: [local.CandidateStatusResponse, "output"],
 } as const satisfies Record<string, readonly [z.ZodType, Io]>;
 type SchemaName = keyof typeof SCHEMAS;
 
@@ -465,7 +506,7 @@ type Auth = "none" | "api_key" | "admin";
 const SECURITY: Record<Auth, Json> = { none: [], api_key: [{ ApiKey: [] }], admin: [{ AdminToken: [] }] };
 
 interface Operation {
-  readonly method: "get" | "post" | "patch";
+  readonly method: "get" | "post" | "patch" | "delete";
   readonly path: string;
   readonly id: string;
   readonly tag: "system" | "decisions" | "ledger" | "learning" | "admin";
@@ -661,7 +702,7 @@ const OPERATIONS: readonly Operation[] = [
     tag: "ledger",
     summary: "Export the hash-chained log as JSON lines",
     description:
-      "One entry per line: the JCS (RFC 8785) of {fp, kind, prev, record, seq, ts}, where fp = SHA-256(prev || JCS({kind, prev, record, seq, ts})) and kind is decision, outcome, budget or checkpoint. Follow the Link header for the next page. The format is specified in docs/chain-format.md.",
+      "One entry per line: the JCS (RFC 8785) of {fp, kind, prev, record, seq, ts}, where fp = SHA-256(prev || JCS({kind, prev, record, seq, ts})) and kind is decision, outcome, budget, checkpoint or policy. Follow the Link header for the next page. The format is specified in docs/chain-format.md.",
     auth: "api_key",
     parameters: ["ChainFrom", "ChainLimit"],
     ok: {
@@ -852,7 +893,86 @@ const OPERATIONS: readonly Operation[] = [
     parameters: ["TenantId"],
     body: { schema: "PolicySettingsRequest", example: { exploration_bps: 0, holdout_bps: 0 } },
     ok: { status: "200", description: "The settings and the snapshot that carries them.", content: json("PolicySettingsResponse") },
-    problems: ["tenant_unknown", ...WRITE],
+    problems: ["tenant_unknown", "lifecycle_active", ...WRITE],
+  },
+  {
+    method: "post",
+    path: "/admin/tenants/{id}/candidates",
+    id: "stageCandidate",
+    tag: "admin",
+    summary: "Stage one candidate policy configuration: it runs in shadow on every live decision",
+    description:
+      "Fields left out keep the current configuration's. One candidate at a time (409 candidate_already_staged). The transition is sealed as a `policy` chain entry. Once a tenant has a lifecycle, POST /admin/tenants/{id}/policy answers 409 lifecycle_active.",
+    auth: "admin",
+    parameters: ["TenantId"],
+    body: { schema: "CandidateRequest", example: { exploration_bps: 1_000, holdout_bps: 0 } },
+    ok: { status: "201", description: "The lifecycle with the staged candidate.", content: json("LifecycleResponse") },
+    problems: [
+      "tenant_unknown",
+      "request_malformed",
+      "candidate_already_staged",
+      "candidate_same_as_current",
+      "policy_unavailable",
+      ...WRITE,
+    ],
+  },
+  {
+    method: "get",
+    path: "/admin/tenants/{id}/candidates/current",
+    id: "getCandidate",
+    tag: "admin",
+    summary: "The staged candidate: decisions in shadow, mismatches per regime, paired OPE against production, the gate",
+    auth: "admin",
+    parameters: ["TenantId"],
+    ok: { status: "200", description: "The candidate and the gate's verdict on each criterion.", content: json("CandidateStatusResponse") },
+    problems: ["tenant_unknown", "no_candidate_staged", "policy_unavailable"],
+  },
+  {
+    method: "delete",
+    path: "/admin/tenants/{id}/candidates/current",
+    id: "discardCandidate",
+    tag: "admin",
+    summary: "Discard the staged candidate",
+    auth: "admin",
+    parameters: ["TenantId"],
+    ok: { status: "200", description: "The lifecycle without a candidate.", content: json("LifecycleResponse") },
+    problems: ["tenant_unknown", "no_candidate_staged", "policy_unavailable", ...WRITE],
+  },
+  {
+    method: "post",
+    path: "/admin/tenants/{id}/candidates/current/promote",
+    id: "promoteCandidate",
+    tag: "admin",
+    summary: "Promote the staged candidate through the gate, or by force with a reason that is sealed",
+    auth: "admin",
+    parameters: ["TenantId"],
+    body: { schema: "PromoteRequest", example: {} },
+    ok: {
+      status: "200",
+      description: "The lifecycle with the candidate as the current configuration.",
+      content: json("LifecycleResponse"),
+    },
+    problems: [
+      "tenant_unknown",
+      "request_malformed",
+      "no_candidate_staged",
+      "gate_not_passed",
+      "force_reason_missing",
+      "force_reason_malformed",
+      "policy_unavailable",
+      ...WRITE,
+    ],
+  },
+  {
+    method: "post",
+    path: "/admin/tenants/{id}/rollback",
+    id: "rollbackConfiguration",
+    tag: "admin",
+    summary: "Return to the previous configuration, exactly (same configuration hash)",
+    auth: "admin",
+    parameters: ["TenantId"],
+    ok: { status: "200", description: "The lifecycle after the rollback.", content: json("LifecycleResponse") },
+    problems: ["tenant_unknown", "candidate_still_staged", "no_previous_configuration", "policy_unavailable", ...WRITE],
   },
   {
     method: "post",
