@@ -53,7 +53,7 @@ export function formatReport(report: DatasetReport): string {
 }
 
 function signedUsd(micros: number): string {
-  return micros > 0 ? `+${usd(micros)}` : usd(micros);
+  return micros > 0 ? `+${usd(micros)}` : micros < 0 ? `-${usd(-micros)}` : usd(0);
 }
 
 /** The gate's verdict, criterion by criterion, beside the truth the replay knows. */

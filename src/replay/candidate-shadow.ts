@@ -1,9 +1,10 @@
 // A staged candidate inside a replay's production run (issue 12, "Replay"): at every publish its
-// policy is production's learned content under the candidate's configuration; it decides every
-// record in shadow (src/decision/shadow-step.ts), and every delivered outcome goes to an
-// evaluation book as the Learner's does. It never changes what production serves or learns.
-// Beside what the Learner keeps, it records the candidate's exact probability of every option
-// per record: with the table's outcomes, the exact value the gate's estimate estimates.
+// policy is production's learned content under the candidate's configuration (as the Learner
+// builds it); it decides every record in shadow (src/decision/shadow-step.ts), the ledger counts
+// its mismatches and refusals, and every delivered outcome goes to an evaluation book as the
+// Learner's does. It never changes what production serves or learns. Beside what the Learner
+// keeps, it records the candidate's exact probability of every option per record: with the
+// table's outcomes, the exact value the gate's estimate estimates.
 
 import { seedWordsOfRecord, type DecisionRecord } from "../decision/decision-record.ts";
 import type { ShadowPolicy } from "../decision/shadow-step.ts";
@@ -16,16 +17,19 @@ import { EMPTY_META, recordOutcomes, shapeOf, type BookMeta } from "../learning/
 import { emptyEvaluationState, type EvaluationState } from "../learning/evaluation/evaluation-state.ts";
 import type { OutcomePayload } from "../learning/learner-input.ts";
 import { configHash, type PolicyConfig } from "../learning/lifecycle/policy-config.ts";
-import { addShadow, emptyShadowTally, type ShadowTally } from "../learning/lifecycle/shadow-tally.ts";
+import { underConfig } from "../learning/lifecycle/running-config.ts";
+import { emptyShadowTally, type ShadowTally } from "../learning/lifecycle/shadow-tally.ts";
 import { buildSnapshot, toKernelPolicy, type PolicyContent } from "../learning/policy-snapshot.ts";
-import { configuredContent, replayConfigProblem } from "./replay-config.ts";
+import type { ShadowTallyRow } from "../ledger/store.ts";
+import { replayConfigProblem } from "./replay-config.ts";
 
 /** What the shadow leaves at the end of a run: the gate's inputs and each record's shadow choice. */
 export interface CandidateShadowRun {
   readonly config: PolicyConfig;
   readonly configHash: string;
+  /** The ledger's count of the candidate's shadowed decisions, mismatches and extra refusals, per regime. */
   readonly tally: ShadowTally;
-  /** The evaluation of every delivered outcome, the candidate's DR terms included (the whole book; no day buckets). */
+  /** The candidate's own evaluation sums, as the Learner keeps them per staged configuration: what the gate reads. */
   readonly evaluation: EvaluationState;
   readonly meta: BookMeta;
   /** The candidate's choice per record (an option index), -1 where it refused or the record was not decided. */
@@ -39,7 +43,8 @@ export class CandidateShadow {
   private readonly config: PolicyConfig;
   private readonly hash: string;
   private readonly optionIndex: ReadonlyMap<string, number>;
-  private tally: ShadowTally;
+  /** The whole book, whose prequential model scores the candidate's terms; unreported, as in the Learner. */
+  private readonly whole: EvaluationState;
   private readonly evaluation: EvaluationState;
   private meta: BookMeta = EMPTY_META;
   private readonly choices: Int32Array;
@@ -57,7 +62,7 @@ export class CandidateShadow {
     this.config = config;
     this.hash = configHash(config);
     this.optionIndex = new Map(pack.options.map((option, i) => [option.id, i]));
-    this.tally = emptyShadowTally(pack.regimes.length);
+    this.whole = emptyEvaluationState(shapeOf(pack));
     this.evaluation = emptyEvaluationState(shapeOf(pack));
     this.choices = new Int32Array(records).fill(-1);
     this.probabilities = new Float64Array(records * pack.options.length);
@@ -66,29 +71,18 @@ export class CandidateShadow {
 
   /** The candidate's policy beside production's snapshot `version` of the learned content. */
   publish(learned: PolicyContent, version: number): ShadowPolicy {
-    const snapshot = buildSnapshot(configuredContent(learned, this.config, this.pack), version);
+    const snapshot = buildSnapshot(underConfig(learned, this.config, this.pack), version);
     this.current = { configHash: this.hash, entry: { snapshot, policy: toKernelPolicy(snapshot) } };
     return this.current;
   }
 
-  /**
-   * Counts record `index`'s shadow, decided on `request`; `served` is the option production
-   * served, null where it served none.
-   */
-  observe(index: number, record: DecisionRecord, request: KernelRequest, served: number | null): void {
+  /** Keeps record `index`'s shadow choice, decided on `request`, and the candidate's probabilities. */
+  observe(index: number, record: DecisionRecord, request: KernelRequest): void {
     const shadow = record.shadow;
     if (shadow === undefined) throw new Error(`record ${index} has no shadow although a candidate is staged`);
-    const candidateRefused = shadow.code !== DecisionCode.ok;
-    const candidateChoice = shadow.chosen === null ? null : this.optionIndex.get(shadow.chosen)!;
-    if (candidateChoice !== null) this.choices[index] = candidateChoice;
-    if (!candidateRefused) this.recordProbabilities(index, record, request);
-    this.tally = addShadow(this.tally, {
-      regime: record.request.regime_index,
-      productionChoice: served,
-      candidateChoice,
-      productionRefused: served === null,
-      candidateRefused,
-    });
+    if (shadow.code !== DecisionCode.ok) return;
+    this.choices[index] = this.optionIndex.get(shadow.chosen!)!;
+    this.recordProbabilities(index, record, request);
   }
 
   /**
@@ -130,18 +124,40 @@ export class CandidateShadow {
   deliver(payloads: readonly OutcomePayload[]): void {
     // No day buckets: a replay asks for the whole run only, so a day's terms go to a scratch state.
     const scratch = emptyEvaluationState(shapeOf(this.pack));
-    this.meta = recordOutcomes(this.evaluation, this.meta, this.pack, payloads, () => scratch);
+    this.meta = recordOutcomes(
+      this.whole,
+      this.meta,
+      this.pack,
+      payloads,
+      () => scratch,
+      (hash) => {
+        if (hash !== this.hash) throw new Error(`an outcome shadowed by configuration ${hash}, not the staged ${this.hash}`);
+        return this.evaluation;
+      },
+    );
   }
 
-  finish(): CandidateShadowRun {
+  /** The run's result, with the ledger's shadow counts (`readShadowTally`: LedgerStore's, of the candidate's hash). */
+  finish(readShadowTally: (configHash: string) => readonly ShadowTallyRow[]): CandidateShadowRun {
     return {
       config: this.config,
       configHash: this.hash,
-      tally: this.tally,
+      tally: tallyOfRows(readShadowTally(this.hash), this.pack.regimes.length),
       evaluation: this.evaluation,
       meta: this.meta,
       choices: this.choices,
       probabilities: this.probabilities,
     };
   }
+}
+
+/** The ledger's rows as the lifecycle's tally: regimes without a row have counted nothing. */
+function tallyOfRows(rows: readonly ShadowTallyRow[], regimeCount: number): ShadowTally {
+  const empty = emptyShadowTally(regimeCount);
+  const column = (name: "decisions" | "mismatches" | "extraRefusals"): number[] => {
+    const counts = [...empty[name]];
+    for (const row of rows) counts[row.regime] = row[name];
+    return counts;
+  };
+  return { ...empty, decisions: column("decisions"), mismatches: column("mismatches"), extraRefusals: column("extraRefusals") };
 }

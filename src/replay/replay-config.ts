@@ -1,9 +1,9 @@
 // Policy configurations in a replay (issue 12, "Replay"): the configuration a data set's
-// production runs under, a candidate read over it, and the one way a configuration becomes the
-// content a replay publishes. Pure; refuses what a replay cannot honour instead of ignoring it.
+// production runs under, a candidate read over it, and the warm start of a configuration run as
+// production. Pure; refuses what a replay cannot honour instead of ignoring it.
 
 import type { DomainPack } from "../domain/domain-pack.ts";
-import { applyConfig, configProblemFor, floorOverridesByRegime, withFloorOverrides } from "../learning/lifecycle/apply-config.ts";
+import { configProblemFor } from "../learning/lifecycle/apply-config.ts";
 import {
   configOfContent,
   DEFAULT_VALUE_WEIGHT_BPS,
@@ -11,7 +11,6 @@ import {
   type ConfigParse,
   type PolicyConfig,
 } from "../learning/lifecycle/policy-config.ts";
-import type { PolicyContent } from "../learning/policy-snapshot.ts";
 import { DECAY_WINDOW } from "../learning/thompson.ts";
 import { warmStartContent, type WarmStartOptions } from "../learning/warm-start.ts";
 import type { ReplayDataset } from "./replay-dataset.ts";
@@ -58,8 +57,9 @@ export function configWarmStart(dataset: ReplayDataset, config: PolicyConfig): W
  * Null when a replay can run the configuration faithfully; else why not. Beyond configProblemFor
  * (the pack's catalog and regimes), two fields have no effect a replay could show, and a
  * candidate that sets them would be judged as if they were at their defaults:
- * - decay_window: applyOutcome learns with the fixed DECAY_WINDOW; the candidate in shadow reads
- *   production's posteriors, and its truth run would learn with the default window.
+ * - decay_window: in shadow the candidate decides on production's posteriors, which learn with
+ *   production's window (the Learner's too: src/learning/lifecycle/running-config.ts), so its own
+ *   window has no effect the gate could judge.
  * - value_weight_bps: the shadow decides on production's kernel input (shadow-step.ts), so its
  *   weighted request value never reaches the kernel.
  */
@@ -67,7 +67,7 @@ export function replayConfigProblem(config: PolicyConfig, pack: DomainPack): str
   const problem = configProblemFor(config, pack);
   if (problem !== null) return problem;
   if (config.decay_window !== DECAY_WINDOW) {
-    return `"decay_window" expected ${DECAY_WINDOW} in a replay (the replay's Learner learns with the default window), got ${config.decay_window}`;
+    return `"decay_window" expected ${DECAY_WINDOW} in a replay (the shadow decides on production's posteriors, which learn with production's window), got ${config.decay_window}`;
   }
   if (config.value_weight_bps !== DEFAULT_VALUE_WEIGHT_BPS) {
     return `"value_weight_bps" expected ${DEFAULT_VALUE_WEIGHT_BPS} in a replay (the shadow decides on production's request value), got ${config.value_weight_bps}`;
@@ -81,9 +81,4 @@ export function parseReplayCandidate(value: unknown, base: PolicyConfig, pack: D
   if (!parsed.ok) return parsed;
   const problem = replayConfigProblem(parsed.config, pack);
   return problem === null ? parsed : { ok: false, problem };
-}
-
-/** What a replay publishes under a configuration: the learned content with its settings and floor overrides. */
-export function configuredContent(content: PolicyContent, config: PolicyConfig, pack: DomainPack): PolicyContent {
-  return withFloorOverrides(applyConfig(content, config), floorOverridesByRegime(config, pack));
 }

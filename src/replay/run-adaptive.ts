@@ -17,6 +17,7 @@ import { prepareDecision, type KernelRun, type PolicyEntry } from "../decision/d
 import { prepareOutcome } from "../decision/outcome-step.ts";
 import type { OutcomePayload } from "../learning/learner-input.ts";
 import type { PolicyConfig } from "../learning/lifecycle/policy-config.ts";
+import { underConfig } from "../learning/lifecycle/running-config.ts";
 import { applyOutcome, initialLearnerState, type LearnerState } from "../learning/learner-state.ts";
 import { optionCostMicros } from "../learning/option-cost.ts";
 import { buildSnapshot, toKernelPolicy } from "../learning/policy-snapshot.ts";
@@ -26,7 +27,7 @@ import type { EntryRow, TenantRow } from "../ledger/store.ts";
 import { CandidateShadow, type CandidateShadowRun } from "./candidate-shadow.ts";
 import { drawU32 } from "./draws.ts";
 import type { RecordTable } from "./record-table.ts";
-import { configuredContent, configWarmStart, productionWarmStart, replayConfigProblem } from "./replay-config.ts";
+import { configWarmStart, productionWarmStart, replayConfigProblem } from "./replay-config.ts";
 import type { ReplayDataset } from "./replay-dataset.ts";
 import { ReplayStore } from "./replay-store.ts";
 
@@ -178,7 +179,8 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
   let learner = initialLearnerState(pack, config === undefined ? productionWarmStart(dataset, options) : configWarmStart(dataset, config));
   let version = 0;
   const publish = (): PolicyEntry => {
-    const snapshot = buildSnapshot(config === undefined ? learner.content : configuredContent(learner.content, config, pack), version);
+    // The overrides are laid over at every publish, as the Learner's publishedContent does.
+    const snapshot = buildSnapshot(config === undefined ? learner.content : underConfig(learner.content, config, pack), version);
     return { snapshot, policy: toKernelPolicy(snapshot) };
   };
   const candidate = options.candidate === undefined ? null : new CandidateShadow(pack, options.candidate, table.count);
@@ -255,8 +257,7 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
     results.forEach((result, k) => {
       const i = start + k;
       const record = records[k]!;
-      const servedOk = result.ok && result.servedRank >= 0;
-      candidate?.observe(i, record, requests[k]!, servedOk ? optionIndex.get(record.result.ranked[result.servedRank]!)! : null);
+      candidate?.observe(i, record, requests[k]!);
       if (!result.ok || result.servedRank < 0) {
         const reason = !result.ok
           ? `ledger: ${result.code}`
@@ -330,7 +331,7 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
     floorsAt,
     learner,
     snapshots: version + 1,
-    shadow: candidate?.finish() ?? null,
+    shadow: candidate?.finish((hash) => store.readShadowTally(hash)) ?? null,
     ledger: {
       entries: store.entries,
       bytes: store.entryBytes,

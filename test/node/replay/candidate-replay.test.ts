@@ -107,7 +107,14 @@ describe("the gate beside the truth on the synthetic data set", () => {
     expect(shadowed.choices).toEqual(plain.choices);
     expect(shadowed.learner.content).toEqual(plain.learner.content);
     expect(plain.shadow).toBeNull();
-    expect(shadowed.shadow!.choices.length).toBe(RECORDS);
+    // The ledger's count (what the gate reads) equals one made here from the two choices per record.
+    const shadow = shadowed.shadow!;
+    let mismatches = 0;
+    for (let i = 0; i < RECORDS; i++) if (shadow.choices[i] !== shadowed.choices[i]) mismatches++;
+    expect(mismatches).toBeGreaterThan(0);
+    expect(shadow.tally.decisions.reduce((a, b) => a + b, 0)).toBe(RECORDS);
+    expect(shadow.tally.mismatches.reduce((a, b) => a + b, 0)).toBe(mismatches);
+    expect(shadow.tally.extraRefusals.every((count) => count === 0)).toBe(true);
     const configured = await runAdaptive(dataset, table, { seed: 1, config: candidateOver({ sharpening: 2 }) });
     const set = await runAdaptive(dataset, table, { seed: 1, sharpening: 2 });
     expect(configured.choices).toEqual(set.choices);
