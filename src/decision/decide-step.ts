@@ -13,7 +13,9 @@ import { checkAnomaly, NO_ANOMALY, type AnomalyVerdict, type RegimeFeatureSums }
 import type { LearnerContext } from "../learning/learner-input.ts";
 import type { DecideCommand } from "../ledger/commands.ts";
 import { bestQualityBps, regimeSums } from "../learning/learner-state.ts";
+import { weightedValueMicros } from "../learning/lifecycle/value-weight.ts";
 import { optionCostMicros } from "../learning/option-cost.ts";
+import { BPS_SCALE } from "../kernel/units.ts";
 import type { PolicySnapshot } from "../learning/policy-snapshot.ts";
 import { buildDecisionRecord, withShadow, type DecisionRecord } from "./decision-record.ts";
 import { shadowDecision, type ShadowPolicy } from "./shadow-step.ts";
@@ -48,6 +50,8 @@ export interface DecisionInput {
   readonly seedOf: (policyHash: string) => DecisionSeed;
   /** The staged candidate, decided in shadow on the same request and seed; null when none. */
   readonly shadow?: ShadowPolicy | null;
+  /** The current configuration's value weight, bps (10,000 when absent): the kernel sees value x weight. */
+  readonly valueWeightBps?: number | undefined;
 }
 
 export interface Candidate {
@@ -71,8 +75,9 @@ export function prepareDecision(x: DecisionInput): PreparedDecision {
   const seed = x.seedOf(entry.snapshot.hash);
   const { kernel, out } = x.run;
   const view = x.tenant;
+  const valueWeightBps = x.valueWeightBps ?? BPS_SCALE;
   const input = {
-    request: x.request,
+    request: weighted(x.request, valueWeightBps),
     tenant: { suspended: view.status !== "active", allowedProviderMask: view.allowedProviderMask, costCapMicros: view.costCapMicros },
     policy: entry.policy,
     seedWords: seed.words,
@@ -89,7 +94,7 @@ export function prepareDecision(x: DecisionInput): PreparedDecision {
     tenant: view,
     policy: { version: entry.snapshot.version, hash: entry.snapshot.hash },
     seedHex: seed.hex,
-    settings: { explorationBps: x.learned.snapshot.explorationBps, holdoutBps: x.learned.snapshot.holdoutBps },
+    settings: { explorationBps: x.learned.snapshot.explorationBps, holdoutBps: x.learned.snapshot.holdoutBps, valueWeightBps },
     holdout: x.holdout,
     evaluation: { meanBps: entry.snapshot.meanBps, latencyBpsPerSecond: entry.snapshot.latencyBpsPerSecond },
     floorRaiseBps: anomaly.raiseBps,
@@ -100,7 +105,16 @@ export function prepareDecision(x: DecisionInput): PreparedDecision {
   });
   // The record reads the kernel's scratch, so the shadow decides only now, into its own result.
   const candidate = x.shadow ?? null;
-  const shadow = candidate === null ? null : shadowDecision(x.pack, x.run, input, candidate, code === DecisionCode.ok ? out.chosen : -1);
+  const shadow =
+    candidate === null
+      ? null
+      : shadowDecision(
+          x.pack,
+          x.run,
+          { ...input, request: weighted(x.request, candidate.valueWeightBps) },
+          candidate,
+          code === DecisionCode.ok ? out.chosen : -1,
+        );
   const record = shadow === null ? built : withShadow(built, shadow.record);
   const r = record.result;
   // Only a live decision the kernel made has the policy's propensity; an apprentice serves the tenant's choice.
@@ -126,6 +140,11 @@ export function prepareDecision(x: DecisionInput): PreparedDecision {
             },
     },
   };
+}
+
+/** The request the kernel decides: the client's, its value weighted by the configuration's weight. */
+export function weighted(request: KernelRequest, valueWeightBps: number): KernelRequest {
+  return valueWeightBps === BPS_SCALE ? request : { ...request, valueMicros: weightedValueMicros(request.valueMicros, valueWeightBps) };
 }
 
 /** The best learned quality of any option in the regime (what the floor gate judges by). */

@@ -2,6 +2,7 @@
 // from a chain line, and the seed words it carries. decision-answer.ts derives the answer from it.
 
 import type { ShadowRecord } from "./shadow-step.ts";
+import { BPS_SCALE } from "../kernel/units.ts";
 import type { DomainPack } from "../domain/domain-pack.ts";
 import { TERM_COUNT, type DecisionResult } from "../kernel/decision-result.ts";
 import type { Kernel } from "../kernel/kernel.ts";
@@ -38,8 +39,12 @@ export type DecisionRecord = {
   };
   readonly policy: { readonly version: number; readonly hash: string };
   readonly seed: string;
-  /** The tenant's settings when it decided: its exploration and holdout shares, bps. */
-  readonly settings: { readonly exploration_bps: number; readonly holdout_bps: number };
+  /**
+   * The tenant's settings when it decided: its exploration and holdout shares, bps, and the value
+   * weight of its configuration when not 10,000 (the kernel then saw value_micros x weight; the
+   * request keeps the client's value, which the evaluation scores).
+   */
+  readonly settings: { readonly exploration_bps: number; readonly holdout_bps: number; readonly value_weight_bps?: number };
   /** The staged candidate's shadow decision (src/decision/shadow-step.ts); absent when none is staged. */
   readonly shadow?: ShadowRecord;
   readonly holdout: boolean;
@@ -96,7 +101,7 @@ export interface RecordInputs {
   readonly tenant: TenantView;
   readonly policy: { readonly version: number; readonly hash: string };
   readonly seedHex: string;
-  readonly settings: { readonly explorationBps: number; readonly holdoutBps: number };
+  readonly settings: { readonly explorationBps: number; readonly holdoutBps: number; readonly valueWeightBps: number };
   readonly holdout: boolean;
   /** The deciding snapshot's posterior means per regime x option and latency price; null seals none. */
   readonly evaluation: { readonly meanBps: Uint16Array; readonly latencyBpsPerSecond: number } | null;
@@ -212,7 +217,12 @@ export function buildDecisionRecord(x: RecordInputs): DecisionRecord {
       verdicts: Array.from(out.gateVerdicts),
     },
     seed: x.seedHex,
-    settings: { exploration_bps: x.settings.explorationBps, holdout_bps: x.settings.holdoutBps },
+    settings: {
+      exploration_bps: x.settings.explorationBps,
+      holdout_bps: x.settings.holdoutBps,
+      // Sealed only when it changes anything: records without it read as 10,000.
+      ...(x.settings.valueWeightBps === BPS_SCALE ? {} : { value_weight_bps: x.settings.valueWeightBps }),
+    },
     tenant: {
       allowed_provider_mask: x.tenant.allowedProviderMask,
       cost_cap_micros: x.tenant.costCapMicros,

@@ -13,6 +13,8 @@ import type { KernelRun, PolicyEntry } from "./decide-step.ts";
 export interface ShadowPolicy {
   readonly configHash: string;
   readonly entry: PolicyEntry;
+  /** The candidate configuration's value weight, bps: its kernel sees the client's value x this. */
+  readonly valueWeightBps: number;
 }
 
 /** The shadow as sealed in the decision record, keys in JCS order. */

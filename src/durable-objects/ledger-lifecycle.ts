@@ -7,7 +7,7 @@ import { configProblemFor } from "../learning/lifecycle/apply-config.ts";
 import type { GateCriterion, GateVerdict } from "../learning/lifecycle/gate.ts";
 import { discard, promote, rollback, stage, type Transition } from "../learning/lifecycle/lifecycle.ts";
 import { parseLifecycleState, type LifecycleState } from "../learning/lifecycle/lifecycle-state.ts";
-import { DEFAULT_VALUE_WEIGHT_BPS, parsePolicyConfig, type PolicyConfig } from "../learning/lifecycle/policy-config.ts";
+import { parsePolicyConfig } from "../learning/lifecycle/policy-config.ts";
 import type { PolicyEventRecord } from "../learning/lifecycle/policy-event.ts";
 
 export type LifecycleRequest =
@@ -42,9 +42,7 @@ export function storedLifecycle(text: string | null): LifecycleState | null {
 
 /**
  * The transition a request asks for, on the pack's terms. A staged configuration is read over
- * the current one (fields left out keep their value) and must fit the pack; a value weight other
- * than 1 is refused for now, because the decision path does not yet weigh values (say so, rather
- * than seal a configuration the engine would ignore).
+ * the current one (fields left out keep their value) and must fit the pack.
  */
 export function transitionFor(
   state: LifecycleState,
@@ -56,7 +54,7 @@ export function transitionFor(
     case "stage": {
       const parsed = parsePolicyConfig(request.config, state.current.config);
       if (!parsed.ok) return { ok: false, code: "request_malformed", detail: parsed.problem };
-      const problem = configProblemFor(parsed.config, pack) ?? valueWeightProblem(parsed.config);
+      const problem = configProblemFor(parsed.config, pack);
       if (problem !== null) return { ok: false, code: "request_malformed", detail: problem };
       return stage(state, parsed.config, nowMs);
     }
@@ -67,10 +65,4 @@ export function transitionFor(
     case "rollback":
       return rollback(state, nowMs);
   }
-}
-
-function valueWeightProblem(config: PolicyConfig): string | null {
-  return config.value_weight_bps === DEFAULT_VALUE_WEIGHT_BPS
-    ? null
-    : `"value_weight_bps" other than ${DEFAULT_VALUE_WEIGHT_BPS} is not applied by the decision path yet; leave it out`;
 }

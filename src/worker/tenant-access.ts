@@ -145,7 +145,13 @@ export async function policyFor(env: Env, view: TenantView): Promise<TenantPolic
     return {
       learned: kernelPolicyOf(answer.production),
       shadow:
-        answer.candidate === null ? null : { configHash: answer.candidate.configHash, entry: kernelPolicyOf(answer.candidate.snapshot) },
+        answer.candidate === null || state === null || state.candidate === null
+          ? null
+          : {
+              configHash: answer.candidate.configHash,
+              entry: kernelPolicyOf(answer.candidate.snapshot),
+              valueWeightBps: state.candidate.config.value_weight_bps,
+            },
       lifecycle: state,
     };
   });

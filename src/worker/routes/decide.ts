@@ -60,6 +60,7 @@ export async function decideRoute(c: AppContext): Promise<Response> {
     tenantChoice: choice ?? null,
     seedOf: (policyHash) => decisionSeed(view.tenantId, key, policyHash),
     shadow: policies.shadow,
+    valueWeightBps: policies.lifecycle?.current.config.value_weight_bps,
   });
   const answer = await tenant.ledger.decide(tenant.key.secretHashHex, {
     decisionId,
