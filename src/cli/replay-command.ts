@@ -39,8 +39,8 @@ Options:
                      run this policy configuration in the adaptive run's shadow, judge it with the
                      promotion gate, and run it as production too: the verdict beside the truth.
                      A partial configuration keeps the data set's production values for the
-                     fields it leaves out (catalog_version included); decay_window and
-                     value_weight_bps must stay at their defaults (a replay cannot show them)
+                     fields it leaves out (catalog_version included); decay_window must stay
+                     at its default (the shadow learns with production's posteriors)
   -h, --help         show this help
 `;
 

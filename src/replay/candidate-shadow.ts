@@ -7,6 +7,7 @@
 // table's outcomes, the exact value the gate's estimate estimates.
 
 import { seedWordsOfRecord, type DecisionRecord } from "../decision/decision-record.ts";
+import { weighted } from "../decision/decide-step.ts";
 import type { ShadowPolicy } from "../decision/shadow-step.ts";
 import type { DomainPack } from "../domain/domain-pack.ts";
 import { DecisionResult } from "../kernel/decision-result.ts";
@@ -72,8 +73,13 @@ export class CandidateShadow {
   /** The candidate's policy beside production's snapshot `version` of the learned content. */
   publish(learned: PolicyContent, version: number): ShadowPolicy {
     const snapshot = buildSnapshot(underConfig(learned, this.config, this.pack), version);
-    this.current = { configHash: this.hash, entry: { snapshot, policy: toKernelPolicy(snapshot) } };
-    return this.current;
+    const current = {
+      configHash: this.hash,
+      entry: { snapshot, policy: toKernelPolicy(snapshot) },
+      valueWeightBps: this.config.value_weight_bps,
+    };
+    this.current = current;
+    return current;
   }
 
   /** Keeps record `index`'s shadow choice, decided on `request`, and the candidate's probabilities. */
@@ -93,7 +99,7 @@ export class CandidateShadow {
     const policy = this.current!.entry.policy;
     const t = record.tenant;
     const input = {
-      request,
+      request: weighted(request, this.config.value_weight_bps),
       tenant: { suspended: t.status !== "active", allowedProviderMask: t.allowed_provider_mask, costCapMicros: t.cost_cap_micros },
       policy,
       seedWords: seedWordsOfRecord(record),

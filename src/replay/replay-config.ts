@@ -4,13 +4,7 @@
 
 import type { DomainPack } from "../domain/domain-pack.ts";
 import { configProblemFor } from "../learning/lifecycle/apply-config.ts";
-import {
-  configOfContent,
-  DEFAULT_VALUE_WEIGHT_BPS,
-  parsePolicyConfig,
-  type ConfigParse,
-  type PolicyConfig,
-} from "../learning/lifecycle/policy-config.ts";
+import { configOfContent, parsePolicyConfig, type ConfigParse, type PolicyConfig } from "../learning/lifecycle/policy-config.ts";
 import { DECAY_WINDOW } from "../learning/thompson.ts";
 import { warmStartContent, type WarmStartOptions } from "../learning/warm-start.ts";
 import type { ReplayDataset } from "./replay-dataset.ts";
@@ -55,22 +49,17 @@ export function configWarmStart(dataset: ReplayDataset, config: PolicyConfig): W
 
 /**
  * Null when a replay can run the configuration faithfully; else why not. Beyond configProblemFor
- * (the pack's catalog and regimes), two fields have no effect a replay could show, and a
- * candidate that sets them would be judged as if they were at their defaults:
+ * (the pack's catalog and regimes), one field has no effect a replay could show, and a
+ * candidate that sets it would be judged as if it were at its default:
  * - decay_window: in shadow the candidate decides on production's posteriors, which learn with
  *   production's window (the Learner's too: src/learning/lifecycle/running-config.ts), so its own
  *   window has no effect the gate could judge.
- * - value_weight_bps: the shadow decides on production's kernel input (shadow-step.ts), so its
- *   weighted request value never reaches the kernel.
  */
 export function replayConfigProblem(config: PolicyConfig, pack: DomainPack): string | null {
   const problem = configProblemFor(config, pack);
   if (problem !== null) return problem;
   if (config.decay_window !== DECAY_WINDOW) {
     return `"decay_window" expected ${DECAY_WINDOW} in a replay (the shadow decides on production's posteriors, which learn with production's window), got ${config.decay_window}`;
-  }
-  if (config.value_weight_bps !== DEFAULT_VALUE_WEIGHT_BPS) {
-    return `"value_weight_bps" expected ${DEFAULT_VALUE_WEIGHT_BPS} in a replay (the shadow decides on production's request value), got ${config.value_weight_bps}`;
   }
   return null;
 }

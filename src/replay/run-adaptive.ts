@@ -236,6 +236,7 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
         tenantChoice: null,
         seedOf: () => recordSeed(options.seed, i),
         shadow,
+        valueWeightBps: config?.value_weight_bps,
       });
       records.push(prepared.record);
       requests.push(request);

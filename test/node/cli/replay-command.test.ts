@@ -114,7 +114,6 @@ describe("calybris replay --candidate: usage", () => {
       '"exploration_bps" expected integer in [0, 5000], got 5001',
     ],
     ["a decay window", () => file("decay.json", '{"decay_window": 1000}'), '"decay_window" expected 500 in a replay'],
-    ["a value weight", () => file("weight.json", '{"value_weight_bps": 5000}'), '"value_weight_bps" expected 10000 in a replay'],
     [
       "another catalog",
       () => file("catalog.json", `{"catalog_version": "llm:${"a".repeat(64)}"}`),
