@@ -1,14 +1,17 @@
 // `calybris replay <dataset|all>`: replays a real data set through kernel, ledger and Learner
-// beside its baselines and writes the report and charts. Exit status: 0 replayed with no errors,
+// beside its baselines and writes the report and charts; with --candidate, also the gate's
+// verdict on a candidate configuration beside the truth. Exit status: 0 replayed with no errors,
 // 1 some record could not be served, 2 usage or data error (the message names file and line).
 
 import { createWriteStream } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { candidateConfigs, readCandidateFile } from "./candidate-arg.ts";
 import { nodeSha256, nodeSha256PrefixedText } from "./node-sha256.ts";
 import { useSha256 } from "../ledger/sha256.ts";
 import { DEFAULT_EXPLORATION_BPS } from "../learning/warm-start.ts";
 import { DataFileError } from "../replay/data-reader.ts";
+import type { PolicyConfig } from "../learning/lifecycle/policy-config.ts";
 import { DATASETS, datasetNamed } from "../replay/datasets/registry.ts";
 import { POLICIES, replayDataset, type PolicyName } from "../replay/run-dataset.ts";
 import { GzipDataReader, defaultDataDir } from "./gzip-data-reader.ts";
@@ -32,6 +35,12 @@ Options:
   --policy <name>    run only this policy (${POLICIES.join(", ")}); repeatable; default all
   --out <dir>        where report.json and the charts go (default ./replay-out)
   --chain <file>     also write the adaptive run's chain export (JSONL) for \`calybris verify\`
+  --candidate <config.json>
+                     run this policy configuration in the adaptive run's shadow, judge it with the
+                     promotion gate, and run it as production too: the verdict beside the truth.
+                     A partial configuration keeps the data set's production values for the
+                     fields it leaves out (catalog_version included); decay_window must stay
+                     at its default (the shadow learns with production's posteriors)
   -h, --help         show this help
 `;
 
@@ -56,6 +65,7 @@ export async function runReplay(argv: readonly string[], output: Output): Promis
         policy: { type: "string", multiple: true },
         out: { type: "string" },
         chain: { type: "string" },
+        candidate: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -86,12 +96,25 @@ export async function runReplay(argv: readonly string[], output: Output): Promis
   if (unknown !== undefined) return usage(`unknown policy ${JSON.stringify(unknown)}`);
   if (args.values.chain !== undefined && datasets.length !== 1) return usage("--chain needs a single data set");
   const out = resolve(args.values.out ?? "replay-out");
+  let candidates: readonly (PolicyConfig | undefined)[] = datasets.map(() => undefined);
+  const candidateFile = args.values.candidate;
+  if (candidateFile !== undefined) {
+    if (policies !== undefined && !policies.includes("adaptive"))
+      return usage("--candidate needs the adaptive policy (it runs in its shadow)");
+    const read = readCandidateFile(candidateFile);
+    if (!read.ok) return usage(read.message);
+    // Every data set is checked before the first replays: a bad candidate fails in a second, not after an hour.
+    const checked = candidateConfigs(read.value, datasets, exploration === undefined ? {} : { explorationBps: exploration }, candidateFile);
+    if (!checked.ok) return usage(checked.message);
+    candidates = checked.configs;
+  }
 
   useSha256(nodeSha256, nodeSha256PrefixedText);
   const reader = new GzipDataReader();
   const progress = progressLine(output.stderr);
   let errors = 0;
-  for (const dataset of datasets) {
+  for (const [d, dataset] of datasets.entries()) {
+    const candidate = candidates[d];
     const chain = args.values.chain === undefined ? null : createWriteStream(args.values.chain);
     try {
       const table = await dataset.load(reader, { ...(limit === undefined ? {} : { limit }), seed });
@@ -101,6 +124,7 @@ export async function runReplay(argv: readonly string[], output: Output): Promis
         ...(limit === undefined ? {} : { limit }),
         ...(exploration === undefined ? {} : { explorationBps: exploration }),
         ...(policies === undefined ? {} : { policies: policies as PolicyName[] }),
+        ...(candidate === undefined ? {} : { candidate }),
         onProgress: (stage, done, total) => progress(`${dataset.id} ${stage}`, done, total),
         ...(chain === null ? {} : { onEntry: (row) => void chain.write(`${row.line}\n`) }),
       });

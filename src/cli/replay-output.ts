@@ -1,8 +1,9 @@
-// How the replay talks: a progress line on stderr, a table of every policy on stdout, and the
-// report and its charts written into the output folder.
+// How the replay talks: a progress line on stderr, a table of every policy on stdout (and a
+// candidate's verdict beside the truth), and the report and its charts written into the output folder.
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { CandidateReport } from "../replay/candidate-replay.ts";
 import { datasetCharts } from "../replay/charts.ts";
 import type { DatasetReport, PolicyName } from "../replay/run-dataset.ts";
 
@@ -47,7 +48,29 @@ export function formatReport(report: DatasetReport): string {
       `  value ${level} (${usd(v.value_micros)} per correct answer): ${pct(v.share_of_best_quality_bps)} of always-best's quality at ${pct(v.share_of_best_cost_bps)} of its cost; regret vs hindsight ${usd(v.regret_vs_hindsight_micros)}`,
     );
   }
+  if (report.candidate !== undefined) lines.push(...formatCandidate(report.candidate));
   return `${lines.join("\n")}\n`;
+}
+
+function signedUsd(micros: number): string {
+  return micros > 0 ? `+${usd(micros)}` : micros < 0 ? `-${usd(-micros)}` : usd(0);
+}
+
+/** The gate's verdict, criterion by criterion, beside the truth the replay knows. */
+export function formatCandidate(c: CandidateReport): string[] {
+  const { truth, estimate, shadow, verdict } = c;
+  const changed = c.changes.length === 0 ? "no change" : c.changes.join("; ");
+  const lines = [
+    `  candidate ${c.config_hash.slice(0, 12)} (${changed}): shadowed ${shadow.decisions.toLocaleString("en-US")} decisions, chose otherwise in ${pct(Math.round((shadow.mismatchShare ?? 0) * 10_000))}`,
+    `  gate: ${verdict.promotable ? "PROMOTE" : "REFUSE"}`,
+    ...verdict.criteria.map((criterion) => `    ${criterion.name.padEnd(16)} ${criterion.pass ? "pass" : "FAIL"}  ${criterion.detail}`),
+    `  truth (the candidate run as production, same seed), net value per decision: production ${usd(truth.production_per_decision_micros)}, candidate ${usd(truth.candidate_per_decision_micros)}, difference ${signedUsd(truth.difference_micros)}`,
+    estimate === null
+      ? "  the gate's estimate: none (fewer than 2 paired decisions)"
+      : `  the gate's estimate: ${signedUsd(Math.round(estimate.estimate))} per decision, 95% interval [${signedUsd(Math.round(estimate.ci95[0]))}, ${signedUsd(Math.round(estimate.ci95[1]))}] over ${estimate.n.toLocaleString("en-US")}; what it estimates (the shadow's exact value): ${truth.shadow_difference_micros === null ? "-" : signedUsd(truth.shadow_difference_micros)}`,
+    `  verdict ${c.verdict_right ? "right" : "WRONG"}: the candidate is truly ${c.truly_better ? "better" : "not better"} and the gate ${verdict.promotable ? "promotes" : "refuses"} it`,
+  ];
+  return lines;
 }
 
 /** Writes report.json and the charts into dir/<dataset>/; returns the files written. */

@@ -2,6 +2,7 @@
 // the headline table, every data set's policies, the LLM value levels and the comparison with the
 // original's claims. Pure: the same reports give the same text.
 
+import { gateSection, type GateRow } from "./gate-markdown.ts";
 import type { PolicyMetrics } from "./metrics.ts";
 import type { DatasetReport, PolicyName } from "./run-dataset.ts";
 
@@ -179,12 +180,19 @@ function sensitivityTable(cells: readonly SensitivityCell[]): string[] {
   ];
 }
 
+/** The sections beyond the replays themselves, each left out when empty. */
+export interface ResultsExtras {
+  readonly sensitivity?: readonly SensitivityCell[];
+  /** Candidates judged by the promotion gate beside their truth (gate-markdown.ts). */
+  readonly gate?: readonly GateRow[];
+}
+
 export function resultsMarkdown(
   reports: readonly DatasetReport[],
   thompsonOnly: readonly DatasetReport[],
   command: string,
   chartDir: string,
-  sensitivity: readonly SensitivityCell[] = [],
+  extras: ResultsExtras = {},
 ): string {
   const out = [
     "# Replay results",
@@ -226,7 +234,8 @@ export function resultsMarkdown(
     "shows what the learner does without it.",
     "",
     ...exploration(reports, thompsonOnly),
-    ...sensitivityTable(sensitivity),
+    ...sensitivityTable(extras.sensitivity ?? []),
+    ...gateSection(extras.gate ?? []),
   ];
   for (const r of reports) {
     out.push(

@@ -3,7 +3,8 @@
 // as /v1/decide does), the ledger seals each decision and reserves its worst-case cost in one
 // group commit, the outcomes come back and settle the budget in the next, and the ledger's outbox
 // is delivered to the Learner (applyOutcome, as the Learner object does). The Learner publishes a
-// new snapshot every `publishEvery` outcomes, as a worker's snapshot cache would refresh.
+// new snapshot every `publishEvery` outcomes, as a worker's snapshot cache would refresh. A
+// staged candidate, when given, decides every record in shadow (candidate-shadow.ts).
 
 import type { DecisionRecord } from "../decision/decision-record.ts";
 import type { TenantView } from "../decision/tenant-view.ts";
@@ -15,14 +16,18 @@ import { MASK_ALL, UNSET } from "../kernel/units.ts";
 import { prepareDecision, type KernelRun, type PolicyEntry } from "../decision/decide-step.ts";
 import { prepareOutcome } from "../decision/outcome-step.ts";
 import type { OutcomePayload } from "../learning/learner-input.ts";
+import type { PolicyConfig } from "../learning/lifecycle/policy-config.ts";
+import { underConfig } from "../learning/lifecycle/running-config.ts";
 import { applyOutcome, initialLearnerState, type LearnerState } from "../learning/learner-state.ts";
 import { optionCostMicros } from "../learning/option-cost.ts";
 import { buildSnapshot, toKernelPolicy } from "../learning/policy-snapshot.ts";
 import type { DecideResult } from "../ledger/commands.ts";
 import { LedgerEngine } from "../ledger/engine.ts";
 import type { EntryRow, TenantRow } from "../ledger/store.ts";
+import { CandidateShadow, type CandidateShadowRun } from "./candidate-shadow.ts";
 import { drawU32 } from "./draws.ts";
 import type { RecordTable } from "./record-table.ts";
+import { configWarmStart, productionWarmStart, replayConfigProblem } from "./replay-config.ts";
 import type { ReplayDataset } from "./replay-dataset.ts";
 import { ReplayStore } from "./replay-store.ts";
 
@@ -61,6 +66,14 @@ export interface AdaptiveOptions {
   readonly sharpening?: number | undefined;
   /** Points at which the learned floors are sampled (record indexes, ascending). */
   readonly floorSamples?: readonly number[];
+  /**
+   * Production's whole configuration instead of the three settings above (a candidate's truth
+   * run): it warm-starts the Learner (configWarmStart) and every published snapshot carries its
+   * floor overrides. The replay serves no holdout, so holdout_bps only reaches the records.
+   */
+  readonly config?: PolicyConfig | undefined;
+  /** A staged candidate, decided in shadow on every record; its gate inputs come back in `shadow`. */
+  readonly candidate?: PolicyConfig | undefined;
 }
 
 export interface AdaptiveRun {
@@ -73,6 +86,8 @@ export interface AdaptiveRun {
   readonly floorsAt: readonly { readonly record: number; readonly floorBps: readonly number[] }[];
   readonly learner: LearnerState;
   readonly snapshots: number;
+  /** The staged candidate's tally, evaluation and choices; null when none was staged. */
+  readonly shadow: CandidateShadowRun | null;
   readonly ledger: {
     readonly entries: number;
     readonly bytes: number;
@@ -122,7 +137,18 @@ function recordSeed(seed: number, index: number): { words: Uint32Array; hex: str
   return { words, hex };
 }
 
+/** A whole configuration and single settings beside it would leave which one wins unsaid: refused. */
+function checkConfigOption(dataset: ReplayDataset, options: AdaptiveOptions): void {
+  const config = options.config;
+  if (config === undefined) return;
+  const beside = (["explorationBps", "priorStrength", "sharpening"] as const).filter((name) => options[name] !== undefined);
+  if (beside.length > 0) throw new RangeError(`"config" excludes ${beside.map((name) => `"${name}"`).join(", ")}`);
+  const problem = replayConfigProblem(config, dataset.pack);
+  if (problem !== null) throw new RangeError(`"config": ${problem}`);
+}
+
 export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, options: AdaptiveOptions): Promise<AdaptiveRun> {
+  checkConfigOption(dataset, options);
   const pack = dataset.pack;
   const optionIndex = new Map(pack.options.map((option, i) => [option.id, i]));
   const store = new ReplayStore(options.onEntry ?? null, options.byteLength);
@@ -149,19 +175,17 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
   const run: KernelRun = { kernel: new Kernel(pack.catalog), out: new DecisionResult() };
   const costOf = (option: string, inputTokens: number, outputTokens: number): number | null =>
     optionCostMicros(pack, option, inputTokens, outputTokens);
-  const warmStart = {
-    ...dataset.warmStart,
-    ...(options.explorationBps === undefined ? {} : { explorationBps: options.explorationBps }),
-    ...(options.priorStrength === undefined ? {} : { priorStrength: options.priorStrength }),
-    ...(options.sharpening === undefined ? {} : { sharpening: options.sharpening }),
-  };
-  let learner = initialLearnerState(pack, warmStart);
+  const config = options.config;
+  let learner = initialLearnerState(pack, config === undefined ? productionWarmStart(dataset, options) : configWarmStart(dataset, config));
   let version = 0;
   const publish = (): PolicyEntry => {
-    const snapshot = buildSnapshot(learner.content, version);
+    // The overrides are laid over at every publish, as the Learner's publishedContent does.
+    const snapshot = buildSnapshot(config === undefined ? learner.content : underConfig(learner.content, config, pack), version);
     return { snapshot, policy: toKernelPolicy(snapshot) };
   };
+  const candidate = options.candidate === undefined ? null : new CandidateShadow(pack, options.candidate, table.count);
   let entry = publish();
+  let shadow = candidate?.publish(learner.content, version) ?? null;
   let sincePublish = 0;
   const publishEvery = publishInterval(table.count);
 
@@ -183,6 +207,7 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
     }
     // Decisions: the kernel on the current snapshot, then one ledger batch for the window.
     const records: DecisionRecord[] = [];
+    const requests: KernelRequest[] = [];
     const decided: Promise<DecideResult>[] = [];
     for (let i = start; i < end; i++) {
       const request: KernelRequest = {
@@ -210,8 +235,11 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
         requestId: table.ids[i]!,
         tenantChoice: null,
         seedOf: () => recordSeed(options.seed, i),
+        shadow,
+        valueWeightBps: config?.value_weight_bps,
       });
       records.push(prepared.record);
+      requests.push(request);
       decided.push(
         engine.submit({
           type: "decide",
@@ -230,6 +258,7 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
     results.forEach((result, k) => {
       const i = start + k;
       const record = records[k]!;
+      candidate?.observe(i, record, requests[k]!);
       if (!result.ok || result.servedRank < 0) {
         const reason = !result.ok
           ? `ledger: ${result.code}`
@@ -275,7 +304,9 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
     }
     // The outbox, delivered to the Learner in order, then settled as the ledger's alarm does.
     const due = store.readOutboxDue(Number.MAX_SAFE_INTEGER, WINDOW);
-    for (const row of due) learner = applyOutcome(learner, pack, JSON.parse(row.payload) as OutcomePayload, costOf);
+    const payloads = due.map((row) => JSON.parse(row.payload) as OutcomePayload);
+    for (const payload of payloads) learner = applyOutcome(learner, pack, payload, costOf);
+    candidate?.deliver(payloads);
     if (due.length > 0) await engine.submit({ type: "outbox_settle", delivered: due.map((row) => row.id), retry: [] });
     // Every decision of the window has its outcome: no later command can name them.
     store.forgetSettled();
@@ -283,6 +314,7 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
     if (sincePublish >= publishEvery) {
       version++;
       entry = publish();
+      shadow = candidate?.publish(learner.content, version) ?? null;
       sincePublish = 0;
     }
     options.onProgress?.(end);
@@ -300,6 +332,7 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
     floorsAt,
     learner,
     snapshots: version + 1,
+    shadow: candidate?.finish((hash) => store.readShadowTally(hash)) ?? null,
     ledger: {
       entries: store.entries,
       bytes: store.entryBytes,

@@ -4,12 +4,15 @@
 // give the same bytes.
 
 import { type AdaptiveRun, runAdaptive } from "./run-adaptive.ts";
+import { candidateReport, type CandidateReport } from "./candidate-replay.ts";
+import { productionConfig } from "./replay-config.ts";
 import { bestChoices, cheapestChoices, hindsightChoices, oracleChoices, randomChoices } from "./baselines.ts";
 import { curve, policyMetrics, quarterFigures, type CurvePoint, type PolicyMetrics, type QuarterFigures } from "./metrics.ts";
 import { doublyRobust, netValueReward, successReward, trueValue } from "./off-policy.ts";
 import type { RecordTable } from "./record-table.ts";
 import type { ReplayDataset } from "./replay-dataset.ts";
 import type { EntryRow } from "../ledger/store.ts";
+import type { PolicyConfig } from "../learning/lifecycle/policy-config.ts";
 import { DEFAULT_EXPLORATION_BPS } from "../learning/warm-start.ts";
 
 export const POLICIES = ["adaptive", "random", "cheapest", "best", "hindsight", "oracle"] as const;
@@ -38,6 +41,11 @@ export interface DatasetRunOptions {
    * report per level (bench/learning.ts). Absent, the report is what it always was.
    */
   readonly valueMicros?: number;
+  /**
+   * A candidate configuration (checked by parseReplayCandidate) decided in shadow on the adaptive
+   * run, judged by the gate and run once more as production for the truth (candidate-replay.ts).
+   */
+  readonly candidate?: PolicyConfig;
 }
 
 export interface OffPolicyCheck {
@@ -75,6 +83,8 @@ export interface DatasetReport {
   readonly adaptive: AdaptiveSummary | null;
   readonly value_levels: Record<string, ValueLevelResult> | null;
   readonly curves: Partial<Record<PolicyName, readonly CurvePoint[]>>;
+  /** The candidate's verdict beside the truth; absent when no candidate was given. */
+  readonly candidate?: CandidateReport;
 }
 
 export interface AdaptiveSummary {
@@ -151,10 +161,12 @@ export async function replayDataset(dataset: ReplayDataset, table: RecordTable, 
       priorStrength: options.priorStrength,
       sharpening: options.sharpening,
       byteLength: options.byteLength,
+      candidate: options.candidate,
       onProgress: (done) => options.onProgress?.("adaptive", done, table.count),
     });
     choices.adaptive = run.choices;
   }
+  const candidate = run === null ? undefined : await judgeCandidate(dataset, table, run, options, middle);
   for (const name of POLICIES) {
     if (name !== "adaptive" && wanted.has(name)) choices[name] = baselineChoices(name, dataset, table, options.seed, middle);
   }
@@ -231,7 +243,28 @@ export async function replayDataset(dataset: ReplayDataset, table: RecordTable, 
     adaptive,
     value_levels: value === undefined ? await valueLevels(dataset, table, options, policies) : null,
     curves,
+    ...(candidate === undefined ? {} : { candidate }),
   };
+}
+
+/** The candidate's truth run (its configuration as production, same seed and value) and the report. */
+async function judgeCandidate(
+  dataset: ReplayDataset,
+  table: RecordTable,
+  production: AdaptiveRun,
+  options: DatasetRunOptions,
+  valueMicros: number | undefined,
+): Promise<CandidateReport | undefined> {
+  const config = options.candidate;
+  if (config === undefined) return undefined;
+  const truth = await runAdaptive(dataset, table, {
+    seed: options.seed,
+    valueMicros,
+    config,
+    byteLength: options.byteLength,
+    onProgress: (done) => options.onProgress?.("candidate as production", done, table.count),
+  });
+  return candidateReport({ table, valueMicros, productionConfig: productionConfig(dataset, options), production, truth });
 }
 
 /** LLM routing at three business values per correct answer: shares of GPT-4's quality and cost. */

@@ -95,6 +95,57 @@ describe("calybris replay: usage", () => {
   });
 });
 
+describe("calybris replay --candidate: usage", () => {
+  const file = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  test.each([
+    ["a missing file", () => join(dir, "nowhere.json"), "--candidate: no such file"],
+    ["a folder", () => dir, "is not a file"],
+    ["a file that is not JSON", () => file("bad.json", "{exploration_bps: 0}"), "is not JSON"],
+    ["a JSON array", () => file("array.json", "[1]"), "policy configuration expected a JSON object, got array"],
+    ["an unknown field", () => file("field.json", '{"explore": 0}'), '"explore" is not a policy configuration field'],
+    [
+      "a value out of range",
+      () => file("range.json", '{"exploration_bps": 5001}'),
+      '"exploration_bps" expected integer in [0, 5000], got 5001',
+    ],
+    ["a decay window", () => file("decay.json", '{"decay_window": 1000}'), '"decay_window" expected 500 in a replay'],
+    [
+      "another catalog",
+      () => file("catalog.json", `{"catalog_version": "llm:${"a".repeat(64)}"}`),
+      '"catalog_version" expected routerbench_subset:',
+    ],
+    ["an unknown regime", () => file("regime.json", '{"floor_overrides": {"chess": 9000}}'), 'names regime "chess"'],
+  ])("%s exits 2 naming the file and the problem", async (_, path, message) => {
+    const output = capture();
+    const given = path();
+    expect(await runReplay(["routerbench_subset", "--candidate", given, "--out", join(dir, "never")], output)).toBe(2);
+    const err = output.err.join("");
+    expect(err.startsWith("calybris replay: ")).toBe(true);
+    expect(err).toContain(message);
+    expect(output.out).toEqual([]);
+    expect(existsSync(join(dir, "never"))).toBe(false);
+  });
+
+  test("--candidate without the adaptive policy exits 2", async () => {
+    const output = capture();
+    const path = file("fine.json", '{"sharpening": 2}');
+    expect(await runReplay(["routerbench_subset", "--candidate", path, "--policy", "random"], output)).toBe(2);
+    expect(output.err.join("")).toContain("--candidate needs the adaptive policy");
+  });
+
+  test("with all, the first data set the candidate does not fit is named before anything replays", async () => {
+    const output = capture();
+    const path = file("bench-only.json", '{"floor_overrides": {"mbpp": 9000}}');
+    expect(await runReplay(["all", "--candidate", path, "--out", join(dir, "never")], output)).toBe(2);
+    expect(output.err.join("")).toMatch(/for routellm_gpt4_vs_mixtral: "floor_overrides" names regime "mbpp"/);
+  });
+});
+
 describe("calybris pilot", () => {
   test("--help prints the usage and exits 0", async () => {
     const output = capture();
@@ -232,4 +283,42 @@ describeRealData("calybris replay routerbench_subset --limit 300", () => {
       tenantId: "replay-routerbench_subset",
     });
   }, 30_000);
+});
+
+describeRealData("calybris replay routerbench_subset --limit 600 --candidate", () => {
+  test("prints the gate's verdict beside the truth and writes both into report.json", async () => {
+    const candidate = join(dir, "candidate.json");
+    writeFileSync(candidate, '{"exploration_bps": 0, "sharpening": 2}');
+    const out = join(dir, "candidate-out");
+    const output = capture();
+    expect(
+      await runReplay(["routerbench_subset", "--limit", "600", "--candidate", candidate, "--out", out], output),
+      output.err.join(""),
+    ).toBe(0);
+    const text = output.out.join("");
+    expect(text).toMatch(/\n {2}candidate [0-9a-f]{12} \(exploration_bps: 500 -> 0; sharpening: 1 -> 2\): shadowed 600 decisions/);
+    expect(text).toMatch(/\n {2}gate: (PROMOTE|REFUSE)\n {4}decisions +pass {2}600 shadowed decisions/);
+    expect(text).toMatch(
+      /\n {2}truth \(the candidate run as production, same seed\), net value per decision: production \S+, candidate \S+, difference \S+\n/,
+    );
+    expect(text).toMatch(/\n {2}verdict (right|WRONG): the candidate is truly (better|not better) and the gate (promotes|refuses) it\n$/);
+    const report = JSON.parse(readFileSync(join(out, "routerbench_subset", "report.json"), "utf8")) as DatasetReport;
+    const judged = report.candidate!;
+    expect(judged.config).toMatchObject({ exploration_bps: 0, sharpening: 2, decay_window: 500, latency_bps_per_second: 0 });
+    expect(judged.config.catalog_version).toMatch(/^routerbench_subset:[0-9a-f]{64}$/);
+    expect(judged.verdict.criteria.map((criterion) => criterion.name)).toEqual([
+      "decisions",
+      "improvement",
+      "no_new_refusals",
+      "calibration",
+    ]);
+    expect(judged.verdict_right).toBe(judged.verdict.promotable === judged.truth.difference_micros > 0);
+    // The shadow leaves production as it was: the adaptive policy's row is the one without a candidate.
+    const plain = capture();
+    expect(await runReplay(["routerbench_subset", "--limit", "600", "--policy", "adaptive", "--out", join(dir, "plain-out")], plain)).toBe(
+      0,
+    );
+    const plainReport = JSON.parse(readFileSync(join(dir, "plain-out", "routerbench_subset", "report.json"), "utf8")) as DatasetReport;
+    expect(report.policies.adaptive).toEqual(plainReport.policies.adaptive);
+  }, 60_000);
 });
