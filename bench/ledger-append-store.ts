@@ -15,6 +15,16 @@ import type {
   ReservationRow,
   TenantRow,
 } from "../src/ledger/store.ts";
+import {
+  addShadowTally,
+  addTally,
+  byChainOrder,
+  emptyShadowCells,
+  shadowRows,
+  sumTally,
+  type ShadowTallyRow,
+  type TallyRow,
+} from "../src/ledger/store.ts";
 
 export interface AppendStoreOptions {
   /** Receives each commit's entries in order; when given, the store keeps none of them. */
@@ -31,6 +41,8 @@ export class AppendStore implements LedgerStore {
   private readonly reservations = new Map<string, ReservationRow>();
   private readonly keyed = new Map<string, string>();
   private readonly outbox = new Map<string, OutboxRow>();
+  private readonly tally = new Map<string, { day: number; regime: number; decisions: number; lowPropensity: number }>();
+  private readonly shadow = emptyShadowCells();
   private readonly checkpoints: CheckpointRow[] = [];
   commits = 0;
 
@@ -73,14 +85,21 @@ export class AppendStore implements LedgerStore {
     return next;
   }
 
+  readDecisionTally(sinceDay: number | null): TallyRow[] {
+    return sumTally(this.tally, sinceDay);
+  }
+
+  readShadowTally(configHash: string): ShadowTallyRow[] {
+    return shadowRows(this.shadow, configHash);
+  }
+
   readOutboxDue(nowMs: number, limit: number): OutboxRow[] {
-    return [...this.outbox.values()].filter((r) => r.nextAttemptMs <= nowMs).slice(0, limit);
+    const rows = [...this.outbox.values()].sort(byChainOrder);
+    return rows.length > 0 && rows[0]!.nextAttemptMs <= nowMs ? rows.slice(0, limit) : [];
   }
 
   readNextOutboxAttempt(): number | null {
-    let next: number | null = null;
-    for (const r of this.outbox.values()) if (next === null || r.nextAttemptMs < next) next = r.nextAttemptMs;
-    return next;
+    return [...this.outbox.values()].sort(byChainOrder)[0]?.nextAttemptMs ?? null;
   }
 
   /** Every write or none: the only write that can be refused (an entry out of order) is checked first. */
@@ -130,6 +149,12 @@ export class AppendStore implements LedgerStore {
         return;
       case "checkpoint":
         this.checkpoints.push(write.row);
+        return;
+      case "tally":
+        addTally(this.tally, write);
+        return;
+      case "shadow_tally":
+        addShadowTally(this.shadow, write);
         return;
       case "truncate_entries":
         return;

@@ -180,7 +180,10 @@ function digitsValue(b: Uint8Array, at: number, end: number): number {
   return value;
 }
 
-/** The entry kind spelled at `at` (checkpoints excluded: their notes need ChainVerifier), or null. */
+/**
+ * The entry kind spelled at `at`, or null. Checkpoints and policy entries are excluded: a note's
+ * signature and a policy event's continuity are ChainVerifier's to check, in chain order.
+ */
 function kindAt(b: Uint8Array, at: number): Uint8Array | null {
   const kind = b[at] === 0x64 ? KIND_DECISION : b[at] === 0x6f ? KIND_OUTCOME : b[at] === 0x62 ? KIND_BUDGET : null;
   return kind !== null && matches(b, at, kind) ? kind : null;

@@ -2,6 +2,7 @@
 // result into the exit status; it sets process.exitCode instead of exiting, so piped output is
 // always flushed. Run it with `npm run calybris -- <command>` or `npx calybris <command>`.
 
+import { runEvaluate } from "./evaluate-command.ts";
 import { runKeygen } from "./keygen-command.ts";
 import { runPilot } from "./pilot-command.ts";
 import { runReplay } from "./replay-command.ts";
@@ -11,6 +12,7 @@ export const USAGE = `Usage: calybris <command> [options]
 
 Commands:
   verify <file>        verify a JSONL chain export offline (calybris verify --help)
+  evaluate <file>      regret and off-policy estimates from a chain export (calybris evaluate --help)
   replay <dataset>     replay a real data set against baselines (calybris replay --help)
   pilot <file.jsonl>   what Calybris would have saved on your own routing logs (calybris pilot --help)
   keygen --name <name> a new checkpoint signing key and its verifier key (calybris keygen --help)
@@ -20,6 +22,7 @@ Run with \`npm run calybris -- <command>\` or \`npx calybris <command>\` (Node 2
 
 const COMMANDS: Record<string, (argv: readonly string[], output: Output) => Promise<number>> = {
   verify: runVerify,
+  evaluate: runEvaluate,
   replay: runReplay,
   pilot: runPilot,
   keygen: runKeygen,

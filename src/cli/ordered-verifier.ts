@@ -94,6 +94,7 @@ export class OrderedVerifier {
   /** One line through a ChainVerifier resumed at the current state: exactly its checks and reasons. */
   private pushSlow(block: Uint8Array, offset: number, check: BlockCheck, line: number): boolean {
     const start = line === 0 ? 0 : check.lineEnds[line - 1]! + 1;
+    // this.options holds the run's one policy check, so the lifecycle's state follows the chain.
     const options: ChainVerifierOptions =
       this.prev === null ? this.options : { ...this.options, resume: { seq: this.seq, prev: this.prev, frontier: this.frontier } };
     const verifier = new ChainVerifier(options);

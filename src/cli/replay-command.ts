@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { nodeSha256, nodeSha256PrefixedText } from "./node-sha256.ts";
 import { useSha256 } from "../ledger/sha256.ts";
+import { DEFAULT_EXPLORATION_BPS } from "../learning/warm-start.ts";
 import { DataFileError } from "../replay/data-reader.ts";
 import { DATASETS, datasetNamed } from "../replay/datasets/registry.ts";
 import { POLICIES, replayDataset, type PolicyName } from "../replay/run-dataset.ts";
@@ -26,8 +27,8 @@ ${DATASETS.map((d) => `  ${d.id.padEnd(26)} ${d.title}`).join("\n")}
 Options:
   --limit <n>        replay only the first n records (in replay order)
   --seed <s>         seed of the kernel's draws, the random baseline and modelled outcomes (default 1)
-  --exploration <bps>  the adaptive policy's causal exploration share (default 2000 = 20%, the
-                     production default, which keeps every logged propensity at or above 5%)
+  --exploration <bps>  the adaptive policy's exploration share among the plausibly best options
+                     (default ${DEFAULT_EXPLORATION_BPS} bps, the production default)
   --policy <name>    run only this policy (${POLICIES.join(", ")}); repeatable; default all
   --out <dir>        where report.json and the charts go (default ./replay-out)
   --chain <file>     also write the adaptive run's chain export (JSONL) for \`calybris verify\`

@@ -1,6 +1,7 @@
-// Verifies an export file as verifyExportBytes would verify its bytes, without holding the file:
-// blocks of complete lines stream through the fast path (block-check.ts, in worker threads or
-// inline) into the in-order verifier, or through one plain ChainVerifier (the reference mode).
+// Verifies an export file as verifyExportBytes would verify its bytes with the policy check of
+// policy-chain-check.ts, without holding the file: blocks of complete lines stream through the
+// fast path (block-check.ts, in worker threads or inline) into the in-order verifier, or through
+// one plain ChainVerifier (the reference mode). Policy entries always take the in-order path.
 
 import { availableParallelism } from "node:os";
 import { stat } from "node:fs/promises";
@@ -10,6 +11,7 @@ import { BlockChecker } from "./block-check.ts";
 import { CheckerPool, type CheckedBlock } from "./checker-pool.ts";
 import { readExportBlocks, type ExportBlock, type ExportEnd } from "./export-blocks.ts";
 import { nodeSha256 } from "./node-sha256.ts";
+import { PolicyChainCheck } from "./policy-chain-check.ts";
 import { OrderedVerifier, type DamageLocation, type Verdict } from "./ordered-verifier.ts";
 
 export const BLOCK_BYTES = 1 << 20;
@@ -54,10 +56,9 @@ interface BlockSink {
 export async function verifyExportFile(path: string, options: VerifyFileOptions): Promise<FileVerdict> {
   const startMs = performance.now();
   const startCpu = process.cpuUsage();
-  const chain: ChainVerifierOptions =
-    options.tenantId === undefined
-      ? { sha256: nodeSha256, verifierKey: options.verifierKey }
-      : { sha256: nodeSha256, verifierKey: options.verifierKey, tenantId: options.tenantId };
+  // A fresh policy check per run: it carries the lifecycle's state from one policy entry to the next.
+  const base = { sha256: nodeSha256, verifierKey: options.verifierKey, policyCheck: new PolicyChainCheck() };
+  const chain: ChainVerifierOptions = options.tenantId === undefined ? base : { ...base, tenantId: options.tenantId };
   const threads = options.threads ?? defaultThreads((await stat(path)).size);
   const sink: BlockSink = options.mode === "reference" ? new ReferenceSink(chain) : new FastSink(chain, threads);
   const blockBytes = options.blockBytes ?? BLOCK_BYTES;

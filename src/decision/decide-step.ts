@@ -11,10 +11,14 @@ import type { KernelRequest } from "../kernel/request.ts";
 import { DecisionCode, refusedByRequestGate } from "../kernel/result-codes.ts";
 import { checkAnomaly, NO_ANOMALY, type AnomalyVerdict, type RegimeFeatureSums } from "../learning/anomaly.ts";
 import type { LearnerContext } from "../learning/learner-input.ts";
+import type { DecideCommand } from "../ledger/commands.ts";
 import { bestQualityBps, regimeSums } from "../learning/learner-state.ts";
+import { weightedValueMicros } from "../learning/lifecycle/value-weight.ts";
 import { optionCostMicros } from "../learning/option-cost.ts";
+import { BPS_SCALE } from "../kernel/units.ts";
 import type { PolicySnapshot } from "../learning/policy-snapshot.ts";
-import { buildDecisionRecord, type DecisionRecord } from "./decision-record.ts";
+import { buildDecisionRecord, withShadow, type DecisionRecord } from "./decision-record.ts";
+import { shadowDecision, type ShadowPolicy } from "./shadow-step.ts";
 import type { DecisionSeed } from "./seed.ts";
 import type { TenantView } from "./tenant-view.ts";
 
@@ -44,6 +48,10 @@ export interface DecisionInput {
   readonly tenantChoice: string | null;
   /** Derives the kernel's seed from the hash of the policy that decides. */
   readonly seedOf: (policyHash: string) => DecisionSeed;
+  /** The staged candidate, decided in shadow on the same request and seed; null when none. */
+  readonly shadow?: ShadowPolicy | null;
+  /** The current configuration's value weight, bps (10,000 when absent): the kernel sees value x weight. */
+  readonly valueWeightBps?: number | undefined;
 }
 
 export interface Candidate {
@@ -56,6 +64,8 @@ export interface PreparedDecision {
   readonly record: DecisionRecord;
   readonly candidates: readonly Candidate[];
   readonly learnerContext: LearnerContext;
+  /** The evaluation's count of this decision (src/ledger/commands.ts DecideCommand.tally). */
+  readonly tally: DecideCommand["tally"];
 }
 
 export function prepareDecision(x: DecisionInput): PreparedDecision {
@@ -65,18 +75,17 @@ export function prepareDecision(x: DecisionInput): PreparedDecision {
   const seed = x.seedOf(entry.snapshot.hash);
   const { kernel, out } = x.run;
   const view = x.tenant;
-  const code = kernel.decide(
-    {
-      request: x.request,
-      tenant: { suspended: view.status !== "active", allowedProviderMask: view.allowedProviderMask, costCapMicros: view.costCapMicros },
-      policy: entry.policy,
-      seedWords: seed.words,
-      floorRaiseBps: anomaly.raiseBps,
-    },
-    out,
-  );
+  const valueWeightBps = x.valueWeightBps ?? BPS_SCALE;
+  const input = {
+    request: weighted(x.request, valueWeightBps),
+    tenant: { suspended: view.status !== "active", allowedProviderMask: view.allowedProviderMask, costCapMicros: view.costCapMicros },
+    policy: entry.policy,
+    seedWords: seed.words,
+    floorRaiseBps: anomaly.raiseBps,
+  };
+  const code = kernel.decide(input, out);
   if (code === DecisionCode.ok) kernel.propensity(out);
-  const record = buildDecisionRecord({
+  const built = buildDecisionRecord({
     pack: x.pack,
     regime: x.regime,
     request: x.request,
@@ -85,15 +94,57 @@ export function prepareDecision(x: DecisionInput): PreparedDecision {
     tenant: view,
     policy: { version: entry.snapshot.version, hash: entry.snapshot.hash },
     seedHex: seed.hex,
-    settings: { explorationBps: x.learned.snapshot.explorationBps, holdoutBps: x.learned.snapshot.holdoutBps },
+    settings: { explorationBps: x.learned.snapshot.explorationBps, holdoutBps: x.learned.snapshot.holdoutBps, valueWeightBps },
     holdout: x.holdout,
+    evaluation: { meanBps: entry.snapshot.meanBps, latencyBpsPerSecond: entry.snapshot.latencyBpsPerSecond },
     floorRaiseBps: anomaly.raiseBps,
     anomaly: anomaly.features,
     apprentice: view.mode === "apprentice",
     out,
     kernel,
   });
-  return { record, candidates: candidatesOf(x.pack, record), learnerContext: learnerContext(x.pack, record) };
+  // The record reads the kernel's scratch, so the shadow decides only now, into its own result.
+  const candidate = x.shadow ?? null;
+  const shadow =
+    candidate === null
+      ? null
+      : shadowDecision(
+          x.pack,
+          x.run,
+          { ...input, request: weighted(x.request, candidate.valueWeightBps) },
+          candidate,
+          code === DecisionCode.ok ? out.chosen : -1,
+        );
+  const record = shadow === null ? built : withShadow(built, shadow.record);
+  const r = record.result;
+  // Only a live decision the kernel made has the policy's propensity; an apprentice serves the tenant's choice.
+  const propensity =
+    r.code === DecisionCode.ok && record.apprentice === null
+      ? { numerator: r.propensity.numerator, denominator: r.propensity.denominator }
+      : null;
+  return {
+    record,
+    candidates: candidatesOf(x.pack, record),
+    learnerContext: learnerContext(x.pack, record),
+    tally: {
+      regime: x.request.regimeIndex,
+      propensity,
+      shadow:
+        shadow === null
+          ? null
+          : {
+              configHash: shadow.record.config_hash,
+              mismatch: shadow.record.chosen !== r.chosen,
+              refused: shadow.record.code !== DecisionCode.ok,
+              costsMicros: shadow.costsMicros,
+            },
+    },
+  };
+}
+
+/** The request the kernel decides: the client's, its value weighted by the configuration's weight. */
+export function weighted(request: KernelRequest, valueWeightBps: number): KernelRequest {
+  return valueWeightBps === BPS_SCALE ? request : { ...request, valueMicros: weightedValueMicros(request.valueMicros, valueWeightBps) };
 }
 
 /** The best learned quality of any option in the regime (what the floor gate judges by). */
@@ -154,7 +205,7 @@ function candidatesOf(pack: DomainPack, record: DecisionRecord): Candidate[] {
 }
 
 /** What the Learner needs with this decision's outcome, sealed beside it in the ledger. */
-function learnerContext(pack: DomainPack, record: DecisionRecord): LearnerContext {
+export function learnerContext(pack: DomainPack, record: DecisionRecord): LearnerContext {
   const r = record.result;
   return {
     regime_index: record.request.regime_index,
@@ -169,5 +220,19 @@ function learnerContext(pack: DomainPack, record: DecisionRecord): LearnerContex
     risk_bps: record.request.risk_bps,
     mode: record.tenant.mode,
     kernel_choice: r.chosen,
+    floor_bps: r.floor_bps,
+    predicted_bps: record.evaluation?.predicted_bps ?? [],
+    latency_bps_per_second: record.evaluation?.latency_bps_per_second ?? 0,
+    shadow:
+      record.shadow === undefined
+        ? null
+        : {
+            config_hash: record.shadow.config_hash,
+            choice: record.shadow.chosen === null ? -1 : pack.options.findIndex((o) => o.id === record.shadow!.chosen),
+            served_probability: {
+              numerator: record.shadow.served_probability.numerator,
+              denominator: record.shadow.served_probability.denominator,
+            },
+          },
   };
 }

@@ -1,6 +1,8 @@
 // The decision as it is sealed into the chain: built from the kernel's reusable output, read back
 // from a chain line, and the seed words it carries. decision-answer.ts derives the answer from it.
 
+import type { ShadowRecord } from "./shadow-step.ts";
+import { BPS_SCALE } from "../kernel/units.ts";
 import type { DomainPack } from "../domain/domain-pack.ts";
 import { TERM_COUNT, type DecisionResult } from "../kernel/decision-result.ts";
 import type { Kernel } from "../kernel/kernel.ts";
@@ -37,9 +39,21 @@ export type DecisionRecord = {
   };
   readonly policy: { readonly version: number; readonly hash: string };
   readonly seed: string;
-  /** The tenant's settings when it decided: its exploration and holdout shares, bps. */
-  readonly settings: { readonly exploration_bps: number; readonly holdout_bps: number };
+  /**
+   * The tenant's settings when it decided: its exploration and holdout shares, bps, and the value
+   * weight of its configuration when not 10,000 (the kernel then saw value_micros x weight; the
+   * request keeps the client's value, which the evaluation scores).
+   */
+  readonly settings: { readonly exploration_bps: number; readonly holdout_bps: number; readonly value_weight_bps?: number };
+  /** The staged candidate's shadow decision (src/decision/shadow-step.ts); absent when none is staged. */
+  readonly shadow?: ShadowRecord;
   readonly holdout: boolean;
+  /**
+   * What the evaluation needs of the deciding snapshot (src/learning/evaluation): each ranked
+   * option's posterior mean success (bps, in rank order) and the latency price of the reward.
+   * Absent from records sealed before it; they are reproduced without it.
+   */
+  readonly evaluation?: { readonly latency_bps_per_second: number; readonly predicted_bps: readonly number[] };
   readonly floor_raise_bps: number;
   /** Features that were out of line with the regime's history (empty when none). */
   readonly anomaly: readonly string[];
@@ -87,8 +101,10 @@ export interface RecordInputs {
   readonly tenant: TenantView;
   readonly policy: { readonly version: number; readonly hash: string };
   readonly seedHex: string;
-  readonly settings: { readonly explorationBps: number; readonly holdoutBps: number };
+  readonly settings: { readonly explorationBps: number; readonly holdoutBps: number; readonly valueWeightBps: number };
   readonly holdout: boolean;
+  /** The deciding snapshot's posterior means per regime x option and latency price; null seals none. */
+  readonly evaluation: { readonly meanBps: Uint16Array; readonly latencyBpsPerSecond: number } | null;
   readonly floorRaiseBps: number;
   readonly anomaly: readonly string[];
   readonly apprentice: boolean;
@@ -141,6 +157,17 @@ export function buildDecisionRecord(x: RecordInputs): DecisionRecord {
             tenant_choice: x.tenantChoice,
           }
         : null,
+    ...(x.evaluation === null
+      ? {}
+      : {
+          evaluation: {
+            latency_bps_per_second: x.evaluation.latencyBpsPerSecond,
+            predicted_bps: Array.from(
+              out.ranked.subarray(0, out.rankedCount),
+              (o) => x.evaluation!.meanBps[r.regimeIndex * pack.options.length + o]!,
+            ),
+          },
+        }),
     floor_raise_bps: x.floorRaiseBps,
     holdout: x.holdout,
     pack: pack.id,
@@ -190,7 +217,12 @@ export function buildDecisionRecord(x: RecordInputs): DecisionRecord {
       verdicts: Array.from(out.gateVerdicts),
     },
     seed: x.seedHex,
-    settings: { exploration_bps: x.settings.explorationBps, holdout_bps: x.settings.holdoutBps },
+    settings: {
+      exploration_bps: x.settings.explorationBps,
+      holdout_bps: x.settings.holdoutBps,
+      // Sealed only when it changes anything: records without it read as 10,000.
+      ...(x.settings.valueWeightBps === BPS_SCALE ? {} : { value_weight_bps: x.settings.valueWeightBps }),
+    },
     tenant: {
       allowed_provider_mask: x.tenant.allowedProviderMask,
       cost_cap_micros: x.tenant.costCapMicros,
@@ -212,4 +244,19 @@ export function seedWordsOfRecord(record: DecisionRecord): Uint32Array {
 export function recordOfLine(line: string): DecisionRecord {
   const entry = JSON.parse(line) as { record: { decision: DecisionRecord } };
   return entry.record.decision;
+}
+
+/**
+ * The record with a shadow decision, `shadow` in its JCS place (after `settings`): the ledger seals
+ * records with the native JSON.stringify, so key order is the canonical order. Production's record
+ * is built first, while the kernel still holds production's decision; the shadow decides after.
+ */
+export function withShadow(record: DecisionRecord, shadow: ShadowRecord): DecisionRecord {
+  const ordered: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (key === "shadow") continue;
+    ordered[key] = value;
+    if (key === "settings") ordered.shadow = shadow;
+  }
+  return ordered as DecisionRecord;
 }

@@ -3,7 +3,9 @@
 // rebuilt record is identical, canonical byte for canonical byte, to the sealed one.
 
 import type { DomainPack } from "../domain/domain-pack.ts";
-import { buildDecisionRecord, seedWordsOfRecord, type DecisionRecord } from "./decision-record.ts";
+import { BPS_SCALE } from "../kernel/units.ts";
+import { weighted } from "./decide-step.ts";
+import { buildDecisionRecord, withShadow, seedWordsOfRecord, type DecisionRecord } from "./decision-record.ts";
 import { DecisionResult } from "../kernel/decision-result.ts";
 import { Kernel } from "../kernel/kernel.ts";
 import { DecisionCode } from "../kernel/result-codes.ts";
@@ -30,9 +32,11 @@ export function reproduceDecision(pack: DomainPack, record: DecisionRecord, snap
   const kernel = new Kernel(pack.catalog);
   const out = new DecisionResult();
   const t = record.tenant;
+  // The kernel saw the client's value under the configuration's weight, sealed in the settings.
+  const valueWeightBps = record.settings.value_weight_bps ?? BPS_SCALE;
   const code = kernel.decide(
     {
-      request,
+      request: weighted(request, valueWeightBps),
       tenant: { suspended: t.status !== "active", allowedProviderMask: t.allowed_provider_mask, costCapMicros: t.cost_cap_micros },
       // The exploration share the decision ran with is the tenant's, sealed in its settings.
       policy: toKernelPolicy(snapshot, record.settings.exploration_bps),
@@ -42,7 +46,7 @@ export function reproduceDecision(pack: DomainPack, record: DecisionRecord, snap
     out,
   );
   if (code === DecisionCode.ok) kernel.propensity(out);
-  return buildDecisionRecord({
+  const again = buildDecisionRecord({
     pack,
     regime: r.regime,
     request,
@@ -61,14 +65,18 @@ export function reproduceDecision(pack: DomainPack, record: DecisionRecord, snap
     },
     policy: record.policy,
     seedHex: record.seed,
-    settings: { explorationBps: record.settings.exploration_bps, holdoutBps: record.settings.holdout_bps },
+    settings: { explorationBps: record.settings.exploration_bps, holdoutBps: record.settings.holdout_bps, valueWeightBps },
     holdout: record.holdout,
+    // Records sealed before the evaluation fields are rebuilt without them, as they were sealed.
+    evaluation: record.evaluation === undefined ? null : { meanBps: snapshot.meanBps, latencyBpsPerSecond: snapshot.latencyBpsPerSecond },
     floorRaiseBps: record.floor_raise_bps,
     anomaly: record.anomaly,
     apprentice: record.apprentice !== null,
     out,
     kernel,
   });
+  // The shadow was the candidate's decision, under the candidate's snapshot: it is sealed as run.
+  return record.shadow === undefined ? again : withShadow(again, record.shadow);
 }
 
 /** True when the replayed record is canonically identical to the sealed one. */

@@ -1,12 +1,12 @@
 // The TenantLedger's RPC contract: inputs and result unions shared by the worker and the object.
 // Everything here crosses Durable Object RPC, so it is plain data; refusals are values.
 
-import type { BudgetView, DecideCommand, DecideResult, OutcomeResult, ReleaseResult } from "../ledger/commands.ts";
+import type { BudgetView, DecideCommand, DecideResult, OutcomeResult, PolicyResult, ReleaseResult } from "../ledger/commands.ts";
 import type { PreparedDecision } from "../decision/decide-step.ts";
 import type { PreparedOutcome } from "../decision/outcome-step.ts";
 import type { EntryProofResult } from "../ledger/entry-proof.ts";
 import type { LedgerFailure } from "../ledger/ledger-codes.ts";
-import type { TenantRow } from "../ledger/store.ts";
+import type { TallyRow, TenantRow } from "../ledger/store.ts";
 import type { RateDecision } from "./rate-limit.ts";
 import type { WebhookHeaders } from "../ledger/webhook-signature.ts";
 
@@ -55,6 +55,8 @@ export type OutcomeAnswer = RateLimitedAnswer<OutcomeResult | WebhookRefused>;
 export type ReleaseAnswer = RateLimitedAnswer<ReleaseResult>;
 
 export type BudgetAnswer = { readonly ok: true; readonly budget: BudgetView; readonly entries: number } | Unauthorized | LedgerFailure;
+/** Sealed decisions per regime over the days asked for: the evaluation's counts. */
+export type TallyAnswer = { readonly ok: true; readonly rows: readonly TallyRow[] } | Unauthorized | LedgerFailure;
 export type TenantAnswer = { readonly ok: true; readonly tenant: TenantView } | Unauthorized | LedgerFailure;
 export type ChainPageAnswer =
   { readonly ok: true; readonly lines: string[]; readonly nextSeq: number | null; readonly size: number } | Unauthorized | LedgerFailure;
@@ -65,3 +67,10 @@ export type CheckpointAnswer =
   | Unauthorized
   | LedgerFailure
   | { readonly ok: false; readonly code: "checkpoint_not_found"; readonly detail: string };
+
+/**
+ * A policy lifecycle event sealed as a `policy` entry: its seq and fingerprint, or the ledger's
+ * refusal (tenant_unknown, record_invalid, or the object's start and integrity failures). Admin
+ * only: the worker checks the admin token, so there is no API key and no rate limit.
+ */
+export type PolicyEventAnswer = PolicyResult;

@@ -14,6 +14,8 @@ import type {
   ReservationRow,
   ReservationStatus,
   TenantMode,
+  ShadowTallyRow,
+  TallyRow,
   TenantRow,
   TenantStatus,
 } from "../ledger/store.ts";
@@ -36,7 +38,13 @@ function toReservation(row: Row): ReservationRow {
 }
 
 function toOutbox(row: Row): OutboxRow {
-  return { id: str(row, "id"), payload: str(row, "payload"), attempts: num(row, "attempts"), nextAttemptMs: num(row, "next_attempt_ms") };
+  return {
+    id: str(row, "id"),
+    seq: num(row, "seq"),
+    payload: str(row, "payload"),
+    attempts: num(row, "attempts"),
+    nextAttemptMs: num(row, "next_attempt_ms"),
+  };
 }
 
 type BulkTable = "entry" | "node" | "reservation" | "keyed";
@@ -156,13 +164,33 @@ export class SqlLedgerStore implements LedgerStore {
     return row === undefined ? null : str(row, "value");
   }
 
+  readDecisionTally(sinceDay: number | null): TallyRow[] {
+    return this.rows(
+      "SELECT regime, sum(decisions) AS decisions, sum(low_propensity) AS low FROM decision_tally WHERE day >= ? GROUP BY regime ORDER BY regime",
+      sinceDay ?? Number.MIN_SAFE_INTEGER,
+    ).map((row) => ({ regime: num(row, "regime"), decisions: num(row, "decisions"), lowPropensity: num(row, "low") }));
+  }
+
+  readShadowTally(configHash: string): ShadowTallyRow[] {
+    return this.rows(
+      "SELECT regime, decisions, mismatches, extra_refusals FROM shadow_tally WHERE config_hash = ? ORDER BY regime",
+      configHash,
+    ).map((row) => ({
+      regime: num(row, "regime"),
+      decisions: num(row, "decisions"),
+      mismatches: num(row, "mismatches"),
+      extraRefusals: num(row, "extra_refusals"),
+    }));
+  }
+
   readOutboxDue(nowMs: number, limit: number): OutboxRow[] {
-    return this.rows("SELECT * FROM outbox WHERE next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT ?", nowMs, limit).map(toOutbox);
+    const rows = this.rows("SELECT * FROM outbox ORDER BY seq, id LIMIT ?", limit).map(toOutbox);
+    return rows.length > 0 && rows[0]!.nextAttemptMs <= nowMs ? rows : [];
   }
 
   readNextOutboxAttempt(): number | null {
-    const row = this.rows("SELECT min(next_attempt_ms) AS t FROM outbox")[0];
-    return row?.t === null || row === undefined ? null : num(row, "t");
+    const row = this.rows("SELECT next_attempt_ms AS t FROM outbox ORDER BY seq, id LIMIT 1")[0];
+    return row === undefined ? null : num(row, "t");
   }
 
   readLatestCheckpoint(): CheckpointRow | null {
@@ -270,8 +298,9 @@ export class SqlLedgerStore implements LedgerStore {
       case "outbox": {
         const o = write.row;
         sql.exec(
-          "INSERT OR REPLACE INTO outbox (id, payload, attempts, next_attempt_ms) VALUES (?, ?, ?, ?)",
+          "INSERT OR REPLACE INTO outbox (id, seq, payload, attempts, next_attempt_ms) VALUES (?, ?, ?, ?, ?)",
           o.id,
+          o.seq,
           o.payload,
           o.attempts,
           o.nextAttemptMs,
@@ -280,6 +309,26 @@ export class SqlLedgerStore implements LedgerStore {
       }
       case "outbox_delete":
         sql.exec("DELETE FROM outbox WHERE id = ?", write.id);
+        return;
+      case "shadow_tally":
+        sql.exec(
+          "INSERT INTO shadow_tally (config_hash, regime, decisions, mismatches, extra_refusals) VALUES (?, ?, 1, ?, ?) " +
+            "ON CONFLICT (config_hash, regime) DO UPDATE SET decisions = decisions + 1, mismatches = mismatches + excluded.mismatches, " +
+            "extra_refusals = extra_refusals + excluded.extra_refusals",
+          write.configHash,
+          write.regime,
+          write.mismatch ? 1 : 0,
+          write.extraRefusal ? 1 : 0,
+        );
+        return;
+      case "tally":
+        sql.exec(
+          "INSERT INTO decision_tally (day, regime, decisions, low_propensity) VALUES (?, ?, 1, ?) " +
+            "ON CONFLICT (day, regime) DO UPDATE SET decisions = decisions + 1, low_propensity = low_propensity + excluded.low_propensity",
+          write.day,
+          write.regime,
+          write.lowPropensity ? 1 : 0,
+        );
         return;
       case "checkpoint": {
         const c = write.row;

@@ -3,14 +3,19 @@
 // whose group commit writes each batch in one SQLite transaction. All rules live in src/ledger.
 
 import { DurableObject } from "cloudflare:workers";
+import { packOf } from "../domain/packs.ts";
+import { initialLifecycleState, type LifecycleState } from "../learning/lifecycle/lifecycle-state.ts";
+import type { PolicyConfig } from "../learning/lifecycle/policy-config.ts";
+import { LIFECYCLE_KEY, storedLifecycle, transitionFor, type LifecycleAnswer, type LifecycleRequest } from "./ledger-lifecycle.ts";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import type { CreateTenantResult, TopUpResult, UpdateTenantCommand, UpdateTenantResult } from "../ledger/commands.ts";
+import type { EntryRecord } from "../ledger/entry.ts";
 import { LedgerEngine, type BatchStats } from "../ledger/engine.ts";
 import { proveEntry } from "../ledger/entry-proof.ts";
 import { ledgerFailure, type LedgerFailure } from "../ledger/ledger-codes.ts";
 import { recover } from "../ledger/recovery.ts";
-import type { TenantRow } from "../ledger/store.ts";
+import type { ShadowTallyRow, TenantRow } from "../ledger/store.ts";
 import { verifyWebhook } from "../ledger/webhook-signature.ts";
 import { runAlarm, nextAlarmAt } from "./ledger-alarm.ts";
 import { ledgerConfig, type LedgerConfig } from "./ledger-config.ts";
@@ -24,9 +29,11 @@ import type {
   DecideInput,
   OutcomeAnswer,
   OutcomeInput,
+  PolicyEventAnswer,
   ProofAnswer,
   RateLimited,
   ReleaseAnswer,
+  TallyAnswer,
   TenantAnswer,
   TenantView,
   Unauthorized,
@@ -58,6 +65,8 @@ export function tenantView(t: TenantRow): TenantView {
 }
 
 export class TenantLedger extends DurableObject<Env> {
+  /** Lifecycle transitions, one after another: each reads the state the previous one sealed. */
+  private lifecycleTurn: Promise<void> = Promise.resolve();
   private engine: LedgerEngine | null = null;
   private integrity: LedgerFailure | null = null;
   private startFailure: LedgerFailure | null = null;
@@ -141,6 +150,44 @@ export class TenantLedger extends DurableObject<Env> {
     return engine instanceof LedgerEngine ? { ok: true, tenant: tenantView(engine.tenant!) } : engine;
   }
 
+  /** A candidate configuration's shadow counts per regime (admin; the worker checked the token). */
+  async shadowTally(configHash: string): Promise<{ readonly ok: true; readonly rows: readonly ShadowTallyRow[] } | LedgerFailure> {
+    const engine = this.ready();
+    return engine instanceof LedgerEngine ? { ok: true, rows: engine.store.readShadowTally(configHash) } : engine;
+  }
+
+  /** The tenant's policy lifecycle (current configuration, history, staged candidate), or null before its first event. */
+  async lifecycle(): Promise<{ readonly ok: true; readonly state: LifecycleState | null } | LedgerFailure> {
+    const engine = this.ready();
+    if (!(engine instanceof LedgerEngine)) return engine;
+    return { ok: true, state: storedLifecycle(engine.store.readKeyed("lifecycle", LIFECYCLE_KEY)) };
+  }
+
+  /**
+   * One lifecycle transition (admin; the worker checked the token), sealed as a `policy` entry in
+   * the same transaction that stores the new state. `initial` is the configuration the tenant runs
+   * today (the Learner's), the current one of a first event. Transitions run one at a time.
+   */
+  async lifecycleTransition(request: LifecycleRequest, initial: PolicyConfig): Promise<LifecycleAnswer> {
+    const run = this.lifecycleTurn.then(async (): Promise<LifecycleAnswer> => {
+      const engine = this.ready();
+      if (!(engine instanceof LedgerEngine)) return engine;
+      const nowMs = Date.now();
+      const state = storedLifecycle(engine.store.readKeyed("lifecycle", LIFECYCLE_KEY)) ?? initialLifecycleState(initial, nowMs);
+      const transition = transitionFor(state, packOf(engine.tenant!.pack), request, nowMs);
+      if (!transition.ok) return transition;
+      const sealed = await engine.submit({ type: "policy", record: transition.event, lifecycle: JSON.stringify(transition.state), nowMs });
+      await this.armAlarm();
+      if (!sealed.ok) return sealed;
+      return { ok: true, state: transition.state, event: transition.event, seq: sealed.seq, fingerprint: sealed.fingerprint };
+    });
+    this.lifecycleTurn = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
   /** Admin view (the worker checked the admin token): no API key needed. */
   async adminTenant(): Promise<TenantAnswer> {
     const engine = this.ready();
@@ -208,6 +255,12 @@ export class TenantLedger extends DurableObject<Env> {
     return engine instanceof LedgerEngine ? { ok: true, budget: engine.budget(), entries: engine.head.size } : engine;
   }
 
+  /** Sealed decisions per regime from the UTC day `sinceDay` on (every day when null). */
+  async decisionTally(secretHashHex: string, sinceDay: number | null): Promise<TallyAnswer> {
+    const engine = this.authorized(secretHashHex);
+    return engine instanceof LedgerEngine ? { ok: true, rows: engine.store.readDecisionTally(sinceDay) } : engine;
+  }
+
   async chainPage(secretHashHex: string, fromSeq: number, limit: number): Promise<ChainPageAnswer> {
     const engine = this.authorized(secretHashHex);
     if (!(engine instanceof LedgerEngine)) return engine;
@@ -244,6 +297,19 @@ export class TenantLedger extends DurableObject<Env> {
     const engine = this.ready();
     if (!(engine instanceof LedgerEngine)) return engine;
     const result = await engine.submit({ type: "update_tenant", op, changes, nowMs: Date.now() });
+    await this.armAlarm();
+    return result;
+  }
+
+  /**
+   * Seals one policy lifecycle event (src/learning/lifecycle's PolicyEventRecord) as a `policy`
+   * entry. Admin only (the worker checked the admin token); a suspended tenant is not refused
+   * (src/ledger/execute-policy.ts says why). The ledger does not read the event.
+   */
+  async policyEvent(record: EntryRecord): Promise<PolicyEventAnswer> {
+    const engine = this.ready();
+    if (!(engine instanceof LedgerEngine)) return engine;
+    const result = await engine.submit({ type: "policy", record, nowMs: Date.now() });
     await this.armAlarm();
     return result;
   }

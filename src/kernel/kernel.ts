@@ -444,6 +444,28 @@ export class Kernel {
   }
 
   /**
+   * The exact probability, as an unreduced [numerator, denominator], that the last decision would
+   * have chosen `option`: propensity()'s rule for any option, so a shadow policy can be asked how
+   * likely it was to pick what production served (off-policy evaluation of a candidate). 0 when
+   * the decision refused or the option was not its arm's best feasible one. Call right after decide().
+   * Allocates its answer: it serves the shadow, not the hot path.
+   */
+  probabilityOf(out: DecisionResult, option: number): [numerator: number, denominator: number] {
+    if (out.code !== DecisionCode.ok || !Number.isInteger(option) || option < 0 || option >= this.catalog.optionCount) return [0, 1];
+    const policy = this.policy!;
+    const plausible = this.plausibleValid ? this.plausibleCount : this.countPlausible();
+    if (!this.winsValid) this.countWins(policy);
+    const t = this.catalog.tier[option]!;
+    if (this.tierBest[t] !== option) return [0, 1];
+    const eps = policy.explorationBps;
+    const inPlausible = this.armPlausible[t] === 1 ? 1 : 0;
+    return [
+      eps * policy.sampleCount * inPlausible + (BPS_SCALE - eps) * this.armWins[t]! * plausible,
+      BPS_SCALE * policy.sampleCount * plausible,
+    ];
+  }
+
+  /**
    * Wins of every arm over the K samples: the samples under which the greedy rule picks that arm's
    * best option. Arm by arm, then sample by sample: each sample's running winner is kept in typed
    * arrays, so the inner loop is a flat pass over K samples with no calls. Arms are visited in
@@ -488,10 +510,11 @@ export class Kernel {
 
   /**
    * The plausibly best arms P, each served by its best option: an arm is plausible when its
-   * utility at the high end of its posterior (the 1/20 upper quantile of its K bank samples) reaches
-   * the best utility any arm has at the low end of its own (the 1/20 lower quantile). The arm that
-   * is best at the low end is always in P; as posteriors concentrate the quantiles meet and P
-   * shrinks to it. O(arms) per request: the quantiles are read once per policy and regime.
+   * utility at the high end of its posterior (the 1/20 upper quantile: the snapshot's own when it
+   * gives one, else that of its K bank samples) reaches the best utility any arm has at the low end
+   * of its own (the 1/20 lower quantile). The arm that is best at the low end is always in P; as
+   * posteriors concentrate the quantiles meet and P shrinks to it. O(arms) per request: the
+   * quantiles are read once per policy and regime (PolicyTables).
    * Returns |P|; armPlausible marks the members.
    */
   private countPlausible(): number {

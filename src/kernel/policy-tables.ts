@@ -16,7 +16,11 @@ export class PolicyTables {
   readonly optionQualityBps: Int32Array;
   /** Per regime, the lowest of those qualities: a floor at or below it keeps no option out. */
   readonly qualityMinBps: Int32Array;
-  /** Each regime x arm's theta at the 1/20 lower and upper quantiles, at [regime * tierCount + tier]. */
+  /**
+   * Each regime x arm's theta at the 1/20 lower and upper quantiles, at [regime * tierCount + tier]:
+   * the snapshot's own armLowBps and armQualityBps when it gives both (validated beside each
+   * other), else the quantiles of the bank's K samples.
+   */
   readonly thetaLowBps: Uint16Array;
   readonly thetaHighBps: Uint16Array;
   /** 1 once a regime's quantiles are filled: only regimes that explore pay for the sorts. */
@@ -40,9 +44,17 @@ export class PolicyTables {
       }
       this.qualityMinBps[r] = min;
     }
-    this.thetaLowBps = new Uint16Array(policy.regimeCount * tiers);
-    this.thetaHighBps = new Uint16Array(policy.regimeCount * tiers);
-    this.boundsReady = new Uint8Array(policy.regimeCount);
+    const { armLowBps, armQualityBps } = policy;
+    if (armLowBps !== undefined && armQualityBps !== undefined) {
+      // The posterior's own quantiles: a bank drawn sharper than the posterior would understate them.
+      this.thetaLowBps = armLowBps;
+      this.thetaHighBps = armQualityBps;
+      this.boundsReady = new Uint8Array(policy.regimeCount).fill(1);
+    } else {
+      this.thetaLowBps = new Uint16Array(policy.regimeCount * tiers);
+      this.thetaHighBps = new Uint16Array(policy.regimeCount * tiers);
+      this.boundsReady = new Uint8Array(policy.regimeCount);
+    }
   }
 
   /**

@@ -23,6 +23,13 @@ export interface KernelPolicy {
    * catalog's, so a floor never keeps out an option the data show is good. Absent: the catalog's.
    */
   readonly armQualityBps?: Uint16Array;
+  /**
+   * The lower 1/20 posterior quantile of each regime x arm's quality, bps, beside armQualityBps (the
+   * upper one): the bounds that decide which arms are plausibly best. Given with armQualityBps, the
+   * kernel reads both instead of sorting each bank column, so a bank drawn sharper than the posterior
+   * (src/learning/policy-snapshot.ts) still explores every arm the posterior itself finds plausible.
+   */
+  readonly armLowBps?: Uint16Array;
   /** causal_exploration_bps: the share of decisions chosen among the plausibly best options. */
   readonly explorationBps: number;
   /** Latency penalty: this share of the request's value per second of typical latency. */
@@ -62,6 +69,15 @@ export function validateKernelPolicy(policy: KernelPolicy, tierCount: number): v
     }
     for (let i = 0; i < armQuality.length; i++) {
       if (armQuality[i]! > BPS_SCALE) throw new RangeError(`policy "armQualityBps[${i}]" above 10000`);
+    }
+  }
+  const armLow = policy.armLowBps;
+  if (armLow !== undefined) {
+    if (armQuality === undefined || !(armLow instanceof Uint16Array) || armLow.length !== armQuality.length) {
+      throw new RangeError(`policy "armLowBps" expected ${regimeCount * tierCount} entries beside "armQualityBps"`);
+    }
+    for (let i = 0; i < armLow.length; i++) {
+      if (armLow[i]! > armQuality![i]!) throw new RangeError(`policy "armLowBps[${i}]" above "armQualityBps[${i}]"`);
     }
   }
   if (policy.thetaBps.length !== regimeCount * sampleCount * tierCount) {

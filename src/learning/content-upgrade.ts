@@ -2,24 +2,44 @@
 // theta), priors of strength 100 centred on the regime's floor, a 20 % holdout, no pooling. A
 // Learner that loads such a state upgrades it once: every option starts from its tier's counts
 // (what it was learned to be), so nothing learned is lost, and the new fields take the values the
-// old code behaved by. Pure.
+// old code behaved by. Content stored before the sharpened bank draws from the posterior itself
+// (sharpening 1), as it did: its hash, and so every decision sealed against it, stays the same. Pure.
 
 import type { DomainPack } from "../domain/domain-pack.ts";
 import type { PolicyContent } from "./policy-snapshot.ts";
 
 /** What the code before per-option arms behaved by. */
-const LEGACY = { holdoutBps: 2_000, priorStrength: 100, pooling: false } as const;
+const LEGACY = { holdoutBps: 2_000, priorStrength: 100, pooling: false, sharpening: 1 } as const;
 
-type StoredContent = Omit<PolicyContent, "neutral" | "priorStrength" | "pooling" | "holdoutBps"> & Partial<PolicyContent>;
+type StoredContent = Omit<PolicyContent, "neutral" | "priorStrength" | "pooling" | "holdoutBps" | "sharpening"> & Partial<PolicyContent>;
 
 function isCurrent(stored: StoredContent): stored is PolicyContent {
   return (
-    stored.neutral !== undefined && stored.priorStrength !== undefined && stored.pooling !== undefined && stored.holdoutBps !== undefined
+    stored.neutral !== undefined &&
+    stored.priorStrength !== undefined &&
+    stored.pooling !== undefined &&
+    stored.holdoutBps !== undefined &&
+    stored.sharpening !== undefined
   );
 }
 
 export function upgradeContent(stored: StoredContent, pack: DomainPack): PolicyContent {
   if (isCurrent(stored)) return stored;
+  if (
+    stored.neutral !== undefined &&
+    stored.priorStrength !== undefined &&
+    stored.pooling !== undefined &&
+    stored.holdoutBps !== undefined
+  ) {
+    return {
+      ...stored,
+      neutral: stored.neutral,
+      priorStrength: stored.priorStrength,
+      pooling: stored.pooling,
+      holdoutBps: stored.holdoutBps,
+      sharpening: LEGACY.sharpening,
+    };
+  }
   const arms = pack.options.length;
   const perTier = stored.tierCount !== arms && stored.tierCount === pack.tiers.length;
   const cells = stored.regimeCount * arms;
@@ -37,5 +57,6 @@ export function upgradeContent(stored: StoredContent, pack: DomainPack): PolicyC
     priorStrength: stored.priorStrength ?? LEGACY.priorStrength,
     pooling: stored.pooling ?? LEGACY.pooling,
     holdoutBps: stored.holdoutBps ?? LEGACY.holdoutBps,
+    sharpening: stored.sharpening ?? LEGACY.sharpening,
   };
 }

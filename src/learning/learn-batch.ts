@@ -19,6 +19,8 @@ export interface LearnedBatch {
   readonly newIds: readonly string[];
   /** New outcomes whose payload could not be learned, with the reason, for the object's log. */
   readonly unreadable: readonly { readonly id: string; readonly error: string }[];
+  /** The payloads learned, in delivery order: what the evaluation scores next (evaluation-book.ts). */
+  readonly learned: readonly OutcomePayload[];
 }
 
 /**
@@ -35,16 +37,19 @@ export function learnBatch(
   const seen = new Set(options.learnedBefore);
   const newIds: string[] = [];
   const unreadable: { id: string; error: string }[] = [];
+  const learned: OutcomePayload[] = [];
   let next = state;
   for (const outcome of outcomes) {
     if (seen.has(outcome.id)) continue;
     seen.add(outcome.id);
     newIds.push(outcome.id);
     try {
-      next = applyOutcome(next, pack, JSON.parse(outcome.payload) as OutcomePayload, options.costOf);
+      const payload = JSON.parse(outcome.payload) as OutcomePayload;
+      next = applyOutcome(next, pack, payload, options.costOf);
+      learned.push(payload);
     } catch (error) {
       unreadable.push({ id: outcome.id, error: String(error) });
     }
   }
-  return { state: next, newIds, unreadable };
+  return { state: next, newIds, unreadable, learned };
 }

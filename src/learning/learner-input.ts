@@ -18,6 +18,21 @@ export type LearnerContext = {
   readonly risk_bps: number;
   readonly mode: string;
   readonly kernel_choice: string | null;
+  /** The floor the decision was gated by, bps: a graded outcome at or above it counts as a success. */
+  readonly floor_bps: number;
+  /** Posterior mean success of each ranked option when it was decided, bps (empty if not sealed). */
+  readonly predicted_bps: readonly number[];
+  /** The reward's latency price (src/learning/reward.ts), as the deciding snapshot had it. */
+  readonly latency_bps_per_second: number;
+  /**
+   * The staged candidate's shadow: its configuration, its choice (the option's index in the pack,
+   * -1 when it refused) and its exact probability of choosing what production chose. Null when none.
+   */
+  readonly shadow: {
+    readonly config_hash: string;
+    readonly choice: number;
+    readonly served_probability: { readonly numerator: number; readonly denominator: number };
+  } | null;
 };
 
 /** An outcome as the Learner needs it; null where the client did not say. */
@@ -40,6 +55,9 @@ export type OutcomePayload = {
   readonly outcomeId: string;
   readonly decisionFingerprint?: string;
   readonly decisionSeq?: number;
+  /** The outcome entry's seq and seal time; rows queued before they existed lack them. */
+  readonly outcomeSeq?: number;
+  readonly outcomeTs?: number;
   readonly servedOption: string | null;
   readonly servedRank?: number;
   readonly context: Pick<LearnerContext, "regime_index" | "input_tokens" | "value_micros" | "risk_bps"> & Partial<LearnerContext>;

@@ -10,7 +10,8 @@ import type { OutcomePayload } from "./learner-input.ts";
 import { bankParameters } from "./pooled-prior.ts";
 import type { PolicyContent, RegimeStatsText } from "./policy-snapshot.ts";
 import { observe, sumsFromText, sumsToText } from "./regime-stats.ts";
-import { updateBeta } from "./thompson.ts";
+import type { PolicyConfig } from "./lifecycle/policy-config.ts";
+import { DECAY_WINDOW, updateBeta } from "./thompson.ts";
 import { warmStartContent, type WarmStartOptions } from "./warm-start.ts";
 
 export interface ApprenticeFigures {
@@ -26,6 +27,11 @@ export interface LearnerState {
   readonly content: PolicyContent;
   readonly outcomes: number;
   readonly apprentice: ApprenticeFigures;
+  /**
+   * The promoted configuration the posteriors learn inside (src/learning/lifecycle), or absent
+   * before the tenant's first lifecycle event: then the defaults (decay window, no floor override).
+   */
+  readonly config?: PolicyConfig;
 }
 
 export function initialLearnerState(pack: DomainPack, options: WarmStartOptions = {}): LearnerState {
@@ -52,7 +58,11 @@ export function applyOutcome(state: LearnerState, pack: DomainPack, payload: Out
   // Every option is its own arm (src/domain/domain-pack.ts): the cell is regime x option.
   const cell = regime * content.tierCount + arm;
   const success = isSuccess(payload.outcome, content.floorBps[regime]!);
-  const counts = updateBeta({ alpha: content.alpha[cell]!, beta: content.beta[cell]! }, success);
+  const counts = updateBeta(
+    { alpha: content.alpha[cell]!, beta: content.beta[cell]! },
+    success,
+    state.config?.decay_window ?? DECAY_WINDOW,
+  );
   const alpha = content.alpha.map((value, i) => (i === cell ? counts.alpha : value));
   const beta = content.beta.map((value, i) => (i === cell ? counts.beta : value));
   // The ceiling is the best quality any option has, by the catalog or by what was learned so far

@@ -36,6 +36,11 @@ export interface PolicyContent {
   readonly priorStrength: number;
   /** Whether neutral cells take a prior pooled from the option's other regimes (pooled-prior.ts). */
   readonly pooling: boolean;
+  /**
+   * d: the bank draws each arm from Beta(d^2 alpha, d^2 beta), the posterior's mean with about 1/d
+   * of its spread (1: the posterior itself). See sharpenedParameters.
+   */
+  readonly sharpening: number;
 }
 
 export interface PolicySnapshot extends PolicyContent {
@@ -48,7 +53,14 @@ export interface PolicySnapshot extends PolicyContent {
    * confidence, that it falls short; an arm still uncertain stays open to Thompson sampling.
    */
   readonly armQualityBps: Uint16Array;
+  /** The lower 1/20 posterior quantile, beside armQualityBps: with it, the plausibly best arms. */
+  readonly armLowBps: Uint16Array;
+  /** Each regime x arm's posterior mean success, floor(alpha x 10,000 / (alpha + beta)) bps: its prediction. */
+  readonly meanBps: Uint16Array;
 }
+
+/** The sharpest bank a policy may draw: d = 4 already draws from 1/16 of the posterior's variance. */
+export const SHARPENING_MAX = 4;
 
 export function contentHash(content: PolicyContent): string {
   const fields: Record<string, CanonicalValue> = {
@@ -66,6 +78,8 @@ export function contentHash(content: PolicyContent): string {
     neutral: [...content.neutral],
     prior_strength: content.priorStrength,
     pooling: content.pooling,
+    // Only a sharpened bank names its d: content from before sharpening keeps the hash it had.
+    ...(content.sharpening === 1 ? {} : { sharpening: content.sharpening }),
     stats: content.stats.map((regime) => ({
       input_tokens: { ...regime.input_tokens },
       value_micros: { ...regime.value_micros },
@@ -81,25 +95,51 @@ export function bankSeed(hash: string): bigint {
   return BigInt(`0x${hash.slice(0, 16)}`);
 }
 
-/** The (floor(K / 20) + 1)-th largest of each regime x arm's K bank samples. */
-function upperQuantiles(thetaBps: Uint16Array, content: PolicyContent): Uint16Array {
-  const { regimeCount, tierCount: arms, sampleCount: K } = content;
-  const quantiles = new Uint16Array(regimeCount * arms);
+/**
+ * The draws of a sharpened bank. Thompson sampling from the posterior itself explores every arm in
+ * proportion to its chance of being best; drawing from Beta(d^2 alpha, d^2 beta) keeps each arm's
+ * mean exactly and narrows its spread by about d (tempered sampling, as in Chapelle and Li, 2011),
+ * so less is spent on arms already in doubt, at the price of a slower escape from an unlucky start
+ * (measured in docs/design-notes.md; the default is d = 1). Exact integers: every engine draws the
+ * same bank.
+ */
+export function sharpenedParameters(content: PolicyContent): { alpha: Int32Array; beta: Int32Array } {
+  const { alpha, beta } = bankParameters(content);
+  const scale = content.sharpening * content.sharpening;
+  if (scale === 1) return { alpha, beta };
+  return { alpha: alpha.map((a) => a * scale), beta: beta.map((b) => b * scale) };
+}
+
+/**
+ * The posterior's 1/20 quantiles of each regime x arm, from the bank: the (floor(K / 20) + 1)-th
+ * smallest and largest of its K samples. A sharpened bank's quantiles sit about d times closer to
+ * the mean than the posterior's, so they are stretched back by d around the exact posterior mean:
+ * the floor gate and the plausible set then judge by the posterior, never by the narrowed bank (an
+ * arm whose first outcomes were unlucky stays plausible, so exploration can still find it).
+ */
+function armBounds(thetaBps: Uint16Array, content: PolicyContent): { low: Uint16Array; high: Uint16Array } {
+  const { regimeCount, tierCount: arms, sampleCount: K, sharpening: d } = content;
+  const { alpha, beta } = bankParameters(content);
+  const low = new Uint16Array(regimeCount * arms);
+  const high = new Uint16Array(regimeCount * arms);
   const column = new Uint16Array(K);
-  const at = K - 1 - Math.floor(K / 20);
+  const q = Math.floor(K / 20);
   for (let r = 0; r < regimeCount; r++) {
     for (let arm = 0; arm < arms; arm++) {
+      const cell = r * arms + arm;
       for (let k = 0; k < K; k++) column[k] = thetaBps[(r * K + k) * arms + arm]!;
       column.sort();
-      quantiles[r * arms + arm] = column[at]!;
+      const mean = d === 1 ? 0 : Math.floor((alpha[cell]! * 10_000) / (alpha[cell]! + beta[cell]!));
+      low[cell] = Math.max(0, mean - d * (mean - column[q]!));
+      high[cell] = Math.min(10_000, mean + d * (column[K - 1 - q]! - mean));
     }
   }
-  return quantiles;
+  return { low, high };
 }
 
 export function buildSnapshot(content: PolicyContent, version: number): PolicySnapshot {
   const hash = contentHash(content);
-  const { alpha, beta } = bankParameters(content);
+  const { alpha, beta } = sharpenedParameters(content);
   const thetaBps = buildSampleBank({
     regimeCount: content.regimeCount,
     tierCount: content.tierCount,
@@ -108,7 +148,10 @@ export function buildSnapshot(content: PolicyContent, version: number): PolicySn
     beta,
     seed: bankSeed(hash),
   });
-  return { ...content, version, hash, thetaBps, armQualityBps: upperQuantiles(thetaBps, content) };
+  const bounds = armBounds(thetaBps, content);
+  const posterior = bankParameters(content);
+  const meanBps = Uint16Array.from(posterior.alpha, (a, cell) => Math.floor((a * 10_000) / (a + posterior.beta[cell]!)));
+  return { ...content, version, hash, thetaBps, armQualityBps: bounds.high, armLowBps: bounds.low, meanBps };
 }
 
 /**
@@ -124,6 +167,7 @@ export function toKernelPolicy(snapshot: PolicySnapshot, explorationBps = snapsh
     floorSource: Uint8Array.from(snapshot.floorSource),
     thetaBps: snapshot.thetaBps,
     armQualityBps: snapshot.armQualityBps,
+    armLowBps: snapshot.armLowBps,
     explorationBps,
     latencyBpsPerSecond: snapshot.latencyBpsPerSecond,
   };

@@ -1,7 +1,8 @@
 // Offline verification of a chain export (JSONL), one line at a time: framing, seq order, the
 // prev links, every fingerprint, the RFC 6962 root at every checkpoint and the checkpoints'
 // signatures. It stops at the first bad entry and says which and why. Hashing is injected so
-// Node can use its native SHA-256 and workerd @noble/hashes; both give the same bytes.
+// Node can use its native SHA-256 and workerd @noble/hashes; both give the same bytes. So is the
+// check of `policy` events, whose rules belong to the learning layer that src/ledger must not import.
 
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { openCheckpoint, parseCheckpoint } from "./checkpoint.ts";
@@ -68,6 +69,17 @@ class MerkleAccumulator {
   }
 }
 
+/**
+ * Checks the event inside each `policy` entry (`record.policy`), in chain order. It is called once
+ * per policy entry, after every other check of that entry passed, so it may fold an event it
+ * accepts into its own state (the lifecycle's continuity). One instance serves one verification:
+ * verifiers resumed mid-chain during that verification (the CLI's fast path) must share it.
+ */
+export interface PolicyEventCheck {
+  /** Null when the event is acceptable after the ones before it; else the reason it is not. */
+  accept(event: Readonly<Record<string, unknown>>, seq: number): string | null;
+}
+
 export interface ChainVerifierOptions {
   readonly sha256: Sha256;
   /** Checkpoints are signature-checked with this key; without it they are only parsed. */
@@ -76,6 +88,11 @@ export interface ChainVerifierOptions {
   readonly tenantId?: string;
   /** Starts mid-chain (recovery): the first line must have this seq and chain from this prev. */
   readonly resume?: { readonly seq: number; readonly prev: Uint8Array; readonly frontier: readonly Uint8Array[] };
+  /**
+   * Checks each policy event; without it only the envelope `{ "policy": <object> }` is checked
+   * (recovery, which resumes mid-chain and knows no lifecycle, runs that way).
+   */
+  readonly policyCheck?: PolicyEventCheck | null;
 }
 
 export class ChainVerifier {
@@ -157,6 +174,11 @@ export class ChainVerifier {
       const problem = this.checkCheckpoint(record as Record<string, unknown>);
       if (problem !== null) return problem;
     }
+    // Last of all the entry's checks: a policy check that accepts has folded the event into its state.
+    if (kind === "policy") {
+      const problem = this.checkPolicy(record as Record<string, unknown>);
+      if (problem !== null) return problem;
+    }
     this.merkle.add(computed);
     this.prev = computed;
     this.headHex = fp;
@@ -181,6 +203,16 @@ export class ChainVerifier {
     this.scratch[32] = OPEN_BRACE;
     this.scratch.set(line.subarray(FP_PREFIX_LENGTH), 33);
     return this.options.sha256(this.scratch.subarray(0, length));
+  }
+
+  /** The envelope the ledger writes (execute-policy.ts), then the injected check of the event. */
+  private checkPolicy(record: Record<string, unknown>): string | null {
+    const event = record.policy;
+    if (Object.keys(record).length !== 1 || typeof event !== "object" || event === null || Array.isArray(event)) {
+      return 'policy entry record expected exactly { "policy": <object> }';
+    }
+    const problem = this.options.policyCheck?.accept(event as Record<string, unknown>, this.seq) ?? null;
+    return problem === null ? null : `policy event refused: ${problem}`;
   }
 
   private checkCheckpoint(record: Record<string, unknown>): string | null {

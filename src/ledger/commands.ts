@@ -40,6 +40,22 @@ export interface DecideCommand {
   readonly record: EntryRecord;
   /** What the Learner will need with this decision's outcome (regime, tier, propensity...). */
   readonly learnerContext: CanonicalValue;
+  /** What the evaluation counts of it: its regime, and the policy's propensity of its first-ranked option (null when none or not the policy's draw). */
+  readonly tally: {
+    readonly regime: number;
+    readonly propensity: { readonly numerator: number; readonly denominator: number } | null;
+    /**
+     * The staged candidate's shadow of this decision, for the promotion gate's counts: whether its
+     * choice differs from production's, whether a kernel gate refused it, and the worst-case costs
+     * of what it ranked (the ledger judges them against the same budget production's were).
+     */
+    readonly shadow: {
+      readonly configHash: string;
+      readonly mismatch: boolean;
+      readonly refused: boolean;
+      readonly costsMicros: readonly number[];
+    } | null;
+  };
   readonly reservationTtlMs: number;
   readonly nowMs: number;
 }
@@ -97,6 +113,22 @@ export interface UpdateTenantCommand {
   readonly nowMs: number;
 }
 
+/**
+ * Seals one policy lifecycle event (issue 12) as a `policy` entry whose record is
+ * `{ policy: record }`. The ledger does not read the event: its shape and the lifecycle's rules
+ * are the learning layer's (src/learning/lifecycle), checked by `calybris verify`. No budget change.
+ */
+export interface PolicyCommand {
+  readonly type: "policy";
+  readonly record: EntryRecord;
+  /**
+   * The lifecycle's state after this event (opaque JSON, src/learning/lifecycle), kept beside the
+   * entry in the same transaction: the chain and the state that decides can never disagree.
+   */
+  readonly lifecycle?: string;
+  readonly nowMs: number;
+}
+
 export interface OutboxSettleCommand {
   readonly type: "outbox_settle";
   readonly delivered: readonly string[];
@@ -113,6 +145,7 @@ export type LedgerCommand =
   | ExpireCommand
   | CheckpointCommand
   | UpdateTenantCommand
+  | PolicyCommand
   | OutboxSettleCommand;
 
 export interface Sealed {
@@ -148,6 +181,7 @@ export type ReleaseResult = ({ ok: true; releasedMicros: number; replayed: boole
 export type ExpireResult = { ok: true; expired: number; releasedMicros: number; seq: number | null };
 export type CheckpointResult = { ok: true; treeSize: number; note: string; signed: boolean } | LedgerFailure;
 export type UpdateTenantResult = ({ ok: true } & Sealed) | LedgerFailure;
+export type PolicyResult = ({ ok: true } & Sealed) | LedgerFailure;
 export type OutboxSettleResult = { ok: true };
 
 export interface ResultOf {
@@ -159,5 +193,6 @@ export interface ResultOf {
   expire: ExpireResult;
   checkpoint: CheckpointResult;
   update_tenant: UpdateTenantResult;
+  policy: PolicyResult;
   outbox_settle: OutboxSettleResult;
 }

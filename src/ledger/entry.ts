@@ -6,7 +6,8 @@ import { sha256, sha256PrefixedText } from "./sha256.ts";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { canonicalJson, type CanonicalValue } from "./canonical.ts";
 
-export const ENTRY_KINDS = ["decision", "outcome", "budget", "checkpoint"] as const;
+/** `policy` (issue 12): one policy lifecycle event (stage, promote, rollback, discard) per entry. */
+export const ENTRY_KINDS = ["decision", "outcome", "budget", "checkpoint", "policy"] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 export type EntryRecord = { readonly [key: string]: CanonicalValue };

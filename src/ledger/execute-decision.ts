@@ -53,7 +53,8 @@ export function applyDecide(txn: LedgerTxn, cmd: DecideCommand): DecideResult {
   if (txn.keyed("operation", `decision:${cmd.decisionId}`) !== null) {
     return ledgerFailure("record_invalid", `decision id ${cmd.decisionId} already used`);
   }
-  const rank = costs.length === 0 ? -1 : firstFitting(txn.budget(), costs);
+  const budgetBefore = txn.budget();
+  const rank = costs.length === 0 ? -1 : firstFitting(budgetBefore, costs);
   const verdict = costs.length === 0 ? "not_evaluated" : rank < 0 ? "fail" : "pass";
   const reservedMicros = rank < 0 ? 0 : costs[rank]!;
   const budget = rank < 0 ? txn.budget() : reserve(txn.budget(), reservedMicros);
@@ -75,6 +76,13 @@ export function applyDecide(txn: LedgerTxn, cmd: DecideCommand): DecideResult {
     },
   });
   txn.setBudget(budget);
+  txn.tally(cmd.nowMs, cmd.tally.regime, rank === 0 ? cmd.tally.propensity : null);
+  const shadow = cmd.tally.shadow;
+  if (shadow !== null) {
+    // Judged against the budget production's options were: what the candidate ranked, did any fit?
+    const shadowRefused = shadow.refused || firstFitting(budgetBefore, shadow.costsMicros) < 0;
+    txn.shadowTally(shadow.configHash, cmd.tally.regime, shadow.mismatch, shadowRefused && rank >= 0);
+  }
   if (reservationId !== null) {
     txn.putReservation({
       id: reservationId,
@@ -191,7 +199,7 @@ export function applyOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult
   txn.setBudget(settlement.budget);
   if (!late) txn.putReservation({ ...reservation, status: "committed", resolvedSeq: entry.seq });
   txn.putKeyed("decision_outcome", cmd.decisionFingerprint, entry.fpHex);
-  queueForLearner(txn, cmd, decision, settlement.chargedMicros);
+  queueForLearner(txn, cmd, decision, settlement.chargedMicros, entry.seq);
   const result: OutcomeSuccess = {
     ok: true,
     seq: entry.seq,
@@ -208,11 +216,14 @@ export function applyOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult
 }
 
 /** The outbox row the alarm hands to the Learner: the outcome with its decision's context. */
-function queueForLearner(txn: LedgerTxn, cmd: OutcomeCommand, decision: StoredDecision, chargedMicros: number): void {
+function queueForLearner(txn: LedgerTxn, cmd: OutcomeCommand, decision: StoredDecision, chargedMicros: number, seq: number): void {
   txn.putOutbox({
     id: cmd.webhookId,
+    seq,
     payload: JSON.stringify({
       outcomeId: cmd.webhookId,
+      outcomeSeq: seq,
+      outcomeTs: cmd.nowMs,
       decisionFingerprint: cmd.decisionFingerprint,
       decisionSeq: decision.seq,
       servedOption: decision.servedOption,

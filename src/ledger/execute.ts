@@ -6,6 +6,7 @@ import { CanonicalError } from "./canonical.ts";
 import { applyCheckpoint } from "./execute-checkpoint.ts";
 import { applyDecide, applyOutcome } from "./execute-decision.ts";
 import { applyExpire, applyRelease, applyTopUp, createTenant, updateTenant } from "./execute-account.ts";
+import { applyPolicy } from "./execute-policy.ts";
 import { ledgerFailure } from "./ledger-codes.ts";
 import type { LedgerTxn } from "./txn.ts";
 
@@ -36,6 +37,8 @@ function dispatch(txn: LedgerTxn, command: LedgerCommand): ResultOf[LedgerComman
       return applyCheckpoint(txn, command);
     case "update_tenant":
       return updateTenant(txn, command);
+    case "policy":
+      return applyPolicy(txn, command);
     case "outbox_settle":
       for (const id of command.delivered) txn.deleteOutbox(id);
       for (const row of command.retry) txn.putOutbox(row);

@@ -13,6 +13,16 @@ import type {
   ReservationRow,
   TenantRow,
 } from "./store.ts";
+import {
+  addShadowTally,
+  addTally,
+  byChainOrder,
+  emptyShadowCells,
+  shadowRows,
+  sumTally,
+  type ShadowTallyRow,
+  type TallyRow,
+} from "./store.ts";
 
 interface Tables {
   head: HeadRow | null;
@@ -23,6 +33,8 @@ interface Tables {
   keyed: Map<string, string>;
   outbox: Map<string, OutboxRow>;
   checkpoints: CheckpointRow[];
+  tally: Map<string, { day: number; regime: number; decisions: number; lowPropensity: number }>;
+  shadow: ReturnType<typeof emptyShadowCells>;
 }
 
 function emptyTables(): Tables {
@@ -35,6 +47,8 @@ function emptyTables(): Tables {
     keyed: new Map(),
     outbox: new Map(),
     checkpoints: [],
+    tally: new Map(),
+    shadow: emptyShadowCells(),
   };
 }
 
@@ -81,14 +95,22 @@ export class MemoryStore implements LedgerStore {
     return next;
   }
 
+  readDecisionTally(sinceDay: number | null): TallyRow[] {
+    return sumTally(this.tables.tally, sinceDay);
+  }
+
+  readShadowTally(configHash: string): ShadowTallyRow[] {
+    return shadowRows(this.tables.shadow, configHash);
+  }
+
   readOutboxDue(nowMs: number, limit: number): OutboxRow[] {
-    return [...this.tables.outbox.values()].filter((r) => r.nextAttemptMs <= nowMs).slice(0, limit);
+    const rows = [...this.tables.outbox.values()].sort(byChainOrder);
+    return rows.length > 0 && rows[0]!.nextAttemptMs <= nowMs ? rows.slice(0, limit) : [];
   }
 
   readNextOutboxAttempt(): number | null {
-    let next: number | null = null;
-    for (const r of this.tables.outbox.values()) if (next === null || r.nextAttemptMs < next) next = r.nextAttemptMs;
-    return next;
+    const rows = [...this.tables.outbox.values()].sort(byChainOrder);
+    return rows[0]?.nextAttemptMs ?? null;
   }
 
   /**
@@ -160,6 +182,10 @@ function apply(t: Tables, write: LedgerWrite): () => void {
     case "checkpoint":
       t.checkpoints.push(write.row);
       return () => t.checkpoints.pop();
+    case "tally":
+      return addTally(t.tally, write);
+    case "shadow_tally":
+      return addShadowTally(t.shadow, write);
     case "truncate_entries": {
       const removed = t.entries.slice(write.fromSeq);
       t.entries.length = Math.min(t.entries.length, write.fromSeq);

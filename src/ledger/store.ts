@@ -60,9 +60,26 @@ export interface EntryRow {
 
 export interface OutboxRow {
   readonly id: string;
+  /** The outcome entry's seq: the Learner receives outcomes in chain order (readOutboxDue). */
+  readonly seq: number;
   readonly payload: string;
   readonly attempts: number;
   readonly nextAttemptMs: number;
+}
+
+/** Sealed decisions of one regime, summed over the days asked for (the evaluation's counts). */
+export interface TallyRow {
+  readonly regime: number;
+  readonly decisions: number;
+  readonly lowPropensity: number;
+}
+
+/** A candidate's shadowed decisions in one regime: how many, how many chose otherwise, how many refused where production served. */
+export interface ShadowTallyRow {
+  readonly regime: number;
+  readonly decisions: number;
+  readonly mismatches: number;
+  readonly extraRefusals: number;
 }
 
 export interface CheckpointRow {
@@ -74,7 +91,7 @@ export interface CheckpointRow {
 }
 
 /** Keyed records: idempotency keys, decision fingerprints, webhook ids, operation ids. */
-export type KeyedScope = "decision_key" | "decision_fp" | "decision_outcome" | "webhook" | "operation";
+export type KeyedScope = "decision_key" | "decision_fp" | "decision_outcome" | "webhook" | "operation" | "lifecycle";
 
 export type LedgerWrite =
   | { readonly table: "head"; readonly row: HeadRow }
@@ -86,6 +103,16 @@ export type LedgerWrite =
   | { readonly table: "outbox"; readonly row: OutboxRow }
   | { readonly table: "outbox_delete"; readonly id: string }
   | { readonly table: "checkpoint"; readonly row: CheckpointRow }
+  /** One more shadowed decision of a candidate configuration in a regime (the promotion gate's counts). */
+  | {
+      readonly table: "shadow_tally";
+      readonly configHash: string;
+      readonly regime: number;
+      readonly mismatch: boolean;
+      readonly extraRefusal: boolean;
+    }
+  /** One more sealed decision of a regime on a UTC day; lowPropensity when it served with a chance under 1/20. */
+  | { readonly table: "tally"; readonly day: number; readonly regime: number; readonly lowPropensity: boolean }
   /** Recovery only: drops entries at or after fromSeq that no committed head ever covered. */
   | { readonly table: "truncate_entries"; readonly fromSeq: number };
 
@@ -100,9 +127,91 @@ export interface LedgerStore {
   /** Earliest expiresAtMs of an open reservation, or null. */
   readNextExpiry(): number | null;
   readKeyed(scope: KeyedScope, key: string): string | null;
+  /**
+   * The first `limit` outbox rows in chain order (by seq), or none while the first is not yet due:
+   * the Learner's evaluation is order-dependent (src/learning/evaluation), and `calybris evaluate`
+   * recomputes it from the chain in chain order, so a retried row holds back the ones after it.
+   */
   readOutboxDue(nowMs: number, limit: number): OutboxRow[];
+  /** When the first row in chain order is due, or null for an empty outbox. */
   readNextOutboxAttempt(): number | null;
   readLatestCheckpoint(): CheckpointRow | null;
+  /** Sealed decisions per regime on UTC days >= sinceDay (all days when null), by regime. */
+  readDecisionTally(sinceDay: number | null): TallyRow[];
+  /** A candidate configuration's shadow counts per regime, by regime. */
+  readShadowTally(configHash: string): ShadowTallyRow[];
   /** Applies every write or none: a throw from any write rolls the whole batch back. */
   commit(writes: readonly LedgerWrite[]): void;
+}
+
+/** Outbox rows in chain order (LedgerStore.readOutboxDue); ids break ties of rows migrated without a seq. */
+export function byChainOrder(a: OutboxRow, b: OutboxRow): number {
+  return a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Adds one tally write into per-day, per-regime counts keyed "day:regime" (the in-memory stores). */
+export function addTally(
+  tally: Map<string, { day: number; regime: number; decisions: number; lowPropensity: number }>,
+  write: { readonly day: number; readonly regime: number; readonly lowPropensity: boolean },
+): () => void {
+  const key = `${write.day}:${write.regime}`;
+  const row = tally.get(key) ?? { day: write.day, regime: write.regime, decisions: 0, lowPropensity: 0 };
+  row.decisions += 1;
+  if (write.lowPropensity) row.lowPropensity += 1;
+  tally.set(key, row);
+  return () => {
+    row.decisions -= 1;
+    if (write.lowPropensity) row.lowPropensity -= 1;
+    if (row.decisions === 0) tally.delete(key);
+  };
+}
+
+/** The per-regime sums of in-memory tallies from sinceDay on, by regime. */
+export function sumTally(
+  tally: ReadonlyMap<string, { day: number; regime: number; decisions: number; lowPropensity: number }>,
+  sinceDay: number | null,
+): TallyRow[] {
+  const byRegime = new Map<number, { regime: number; decisions: number; lowPropensity: number }>();
+  for (const row of tally.values()) {
+    if (sinceDay !== null && row.day < sinceDay) continue;
+    const sum = byRegime.get(row.regime) ?? { regime: row.regime, decisions: 0, lowPropensity: 0 };
+    sum.decisions += row.decisions;
+    sum.lowPropensity += row.lowPropensity;
+    byRegime.set(row.regime, sum);
+  }
+  return [...byRegime.values()].sort((a, b) => a.regime - b.regime);
+}
+
+type ShadowCells = Map<string, { configHash: string; regime: number; decisions: number; mismatches: number; extraRefusals: number }>;
+
+/** Adds one shadow tally write into in-memory counts keyed "configHash:regime" (the in-memory stores). */
+export function addShadowTally(
+  tally: ShadowCells,
+  write: { readonly configHash: string; readonly regime: number; readonly mismatch: boolean; readonly extraRefusal: boolean },
+): () => void {
+  const key = `${write.configHash}:${write.regime}`;
+  const row = tally.get(key) ?? { configHash: write.configHash, regime: write.regime, decisions: 0, mismatches: 0, extraRefusals: 0 };
+  const step = { decisions: 1, mismatches: write.mismatch ? 1 : 0, extraRefusals: write.extraRefusal ? 1 : 0 };
+  row.decisions += step.decisions;
+  row.mismatches += step.mismatches;
+  row.extraRefusals += step.extraRefusals;
+  tally.set(key, row);
+  return () => {
+    row.decisions -= step.decisions;
+    row.mismatches -= step.mismatches;
+    row.extraRefusals -= step.extraRefusals;
+    if (row.decisions === 0) tally.delete(key);
+  };
+}
+
+/** One configuration's rows of in-memory shadow counts, by regime. */
+export function shadowRows(tally: ShadowCells, configHash: string): ShadowTallyRow[] {
+  return [...tally.values()]
+    .filter((row) => row.configHash === configHash)
+    .map(({ regime, decisions, mismatches, extraRefusals }) => ({ regime, decisions, mismatches, extraRefusals }))
+    .sort((a, b) => a.regime - b.regime);
+}
+
+export function emptyShadowCells(): ShadowCells {
+  return new Map();
 }

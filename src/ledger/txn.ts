@@ -104,6 +104,20 @@ export class LedgerTxn {
     this.writes.push({ table: "keyed", scope, key, value });
   }
 
+  /**
+   * Counts one sealed decision for the evaluation (its UTC day and regime). Low propensity: it
+   * served the policy's draw (rank 0) with a chance under 1/20, where importance weights are capped.
+   */
+  tally(nowMs: number, regime: number, propensity: { readonly numerator: number; readonly denominator: number } | null): void {
+    const lowPropensity = propensity !== null && propensity.denominator > 0 && propensity.numerator * 20 < propensity.denominator;
+    this.writes.push({ table: "tally", day: Math.floor(nowMs / 86_400_000), regime, lowPropensity });
+  }
+
+  /** Counts one shadowed decision of a candidate configuration (the promotion gate's counts). */
+  shadowTally(configHash: string, regime: number, mismatch: boolean, extraRefusal: boolean): void {
+    this.writes.push({ table: "shadow_tally", configHash, regime, mismatch, extraRefusal });
+  }
+
   putOutbox(row: OutboxRow): void {
     this.outboxDeleted.delete(row.id);
     this.writes.push({ table: "outbox", row });

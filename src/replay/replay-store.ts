@@ -15,6 +15,16 @@ import type {
   ReservationRow,
   TenantRow,
 } from "../ledger/store.ts";
+import {
+  addShadowTally,
+  addTally,
+  byChainOrder,
+  emptyShadowCells,
+  shadowRows,
+  sumTally,
+  type ShadowTallyRow,
+  type TallyRow,
+} from "../ledger/store.ts";
 
 const ASCII = /^[\x00-\x7f]*$/;
 
@@ -35,6 +45,8 @@ export class ReplayStore implements LedgerStore {
   private readonly reservations = new Map<string, ReservationRow>();
   private readonly keyed = new Map<string, string>();
   private readonly outbox = new Map<string, OutboxRow>();
+  private readonly tally = new Map<string, { day: number; regime: number; decisions: number; lowPropensity: number }>();
+  private readonly shadow = emptyShadowCells();
   private entryCount = 0;
   /** UTF-8 bytes of all entry lines (each plus its newline): the size of the chain's JSONL export. */
   entryBytes = 0;
@@ -88,19 +100,22 @@ export class ReplayStore implements LedgerStore {
     return null;
   }
 
+  readDecisionTally(sinceDay: number | null): TallyRow[] {
+    return sumTally(this.tally, sinceDay);
+  }
+
+  readShadowTally(configHash: string): ShadowTallyRow[] {
+    return shadowRows(this.shadow, configHash);
+  }
+
   readOutboxDue(nowMs: number, limit: number): OutboxRow[] {
-    const due: OutboxRow[] = [];
-    for (const row of this.outbox.values()) {
-      if (due.length >= limit) break;
-      if (row.nextAttemptMs <= nowMs) due.push(row);
-    }
-    return due;
+    const rows = [...this.outbox.values()].sort(byChainOrder);
+    return rows.length > 0 && rows[0]!.nextAttemptMs <= nowMs ? rows.slice(0, limit) : [];
   }
 
   readNextOutboxAttempt(): number | null {
-    let next: number | null = null;
-    for (const row of this.outbox.values()) if (next === null || row.nextAttemptMs < next) next = row.nextAttemptMs;
-    return next;
+    const rows = [...this.outbox.values()].sort(byChainOrder);
+    return rows[0]?.nextAttemptMs ?? null;
   }
 
   /** Checks the batch before touching anything, so a refused batch leaves the store as it was. */
@@ -141,6 +156,12 @@ export class ReplayStore implements LedgerStore {
         return;
       case "outbox":
         this.outbox.set(write.row.id, write.row);
+        return;
+      case "tally":
+        addTally(this.tally, write);
+        return;
+      case "shadow_tally":
+        addShadowTally(this.shadow, write);
         return;
       case "outbox_delete":
         this.outbox.delete(write.id);

@@ -57,6 +57,8 @@ export interface AdaptiveOptions {
   readonly explorationBps?: number | undefined;
   /** The prior strength S; the warm start's default when absent. */
   readonly priorStrength?: number | undefined;
+  /** The bank's sharpening d (policy-snapshot.ts); the warm start's default when absent. */
+  readonly sharpening?: number | undefined;
   /** Points at which the learned floors are sampled (record indexes, ascending). */
   readonly floorSamples?: readonly number[];
 }
@@ -151,6 +153,7 @@ export async function runAdaptive(dataset: ReplayDataset, table: RecordTable, op
     ...dataset.warmStart,
     ...(options.explorationBps === undefined ? {} : { explorationBps: options.explorationBps }),
     ...(options.priorStrength === undefined ? {} : { priorStrength: options.priorStrength }),
+    ...(options.sharpening === undefined ? {} : { sharpening: options.sharpening }),
   };
   let learner = initialLearnerState(pack, warmStart);
   let version = 0;

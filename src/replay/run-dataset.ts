@@ -29,6 +29,8 @@ export interface DatasetRunOptions {
   readonly explorationBps?: number;
   /** Overrides the prior strength S of every adaptive run (the sensitivity table of npm run results). */
   readonly priorStrength?: number;
+  /** The bank's sharpening d (policy-snapshot.ts); the production default when absent. */
+  readonly sharpening?: number;
   /**
    * Runs the whole report (the adaptive run, the baselines, their metrics and the off-policy
    * check) at this one business value per record instead of the data set's middle value level,
@@ -147,6 +149,7 @@ export async function replayDataset(dataset: ReplayDataset, table: RecordTable, 
       onEntry: options.onEntry,
       explorationBps: options.explorationBps,
       priorStrength: options.priorStrength,
+      sharpening: options.sharpening,
       byteLength: options.byteLength,
       onProgress: (done) => options.onProgress?.("adaptive", done, table.count),
     });
@@ -251,6 +254,7 @@ async function valueLevels(
         valueMicros: value,
         explorationBps: options.explorationBps,
         priorStrength: options.priorStrength,
+        sharpening: options.sharpening,
         byteLength: options.byteLength,
         onProgress: (done) => options.onProgress?.(`adaptive@${name}`, done, table.count),
       });

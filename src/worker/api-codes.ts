@@ -20,6 +20,17 @@ export const ApiCode = {
   internal_error: 215,
   policy_unavailable: 216,
   configuration_invalid: 217,
+  // The policy lifecycle (src/learning/lifecycle/lifecycle.ts, in its order).
+  candidate_already_staged: 218,
+  candidate_same_as_current: 219,
+  no_candidate_staged: 220,
+  verdict_for_another_candidate: 221,
+  force_reason_missing: 222,
+  force_reason_malformed: 223,
+  gate_not_passed: 224,
+  candidate_still_staged: 225,
+  no_previous_configuration: 226,
+  lifecycle_active: 227,
 } as const;
 
 export type ApiCodeName = keyof typeof ApiCode;

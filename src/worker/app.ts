@@ -21,13 +21,15 @@ import {
 } from "./routes/admin.ts";
 import { decideRoute } from "./routes/decide.ts";
 import { outcomesRoute, releaseRoute } from "./routes/outcomes.ts";
+import { evaluationRoute } from "./routes/evaluation.ts";
+import { currentCandidateRoute, discardCandidateRoute, promoteRoute, rollbackRoute, stageCandidateRoute } from "./routes/lifecycle.ts";
 import { apprenticeRoute, budgetRoute, chainRoute, checkpointRoute, keysRoute, proofRoute, regimesRoute } from "./routes/reads.ts";
 import { docsRoute, openApiRoute } from "./routes/docs.ts";
 import { checkDeployment, healthRoute } from "./routes/health.ts";
 import { landingRoute } from "./routes/landing.ts";
 
 type Handler = (c: AppContext) => Response | Promise<Response>;
-type Method = "GET" | "POST" | "PATCH";
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
 
 export function buildApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -51,7 +53,7 @@ export function buildApp(): Hono<AppEnv> {
         "webhook-timestamp",
         "webhook-signature",
       ],
-      allowMethods: ["GET", "POST", "PATCH", "OPTIONS"],
+      allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
       exposeHeaders: [
         "calybris-decision",
         "request-id",
@@ -80,6 +82,7 @@ export function buildApp(): Hono<AppEnv> {
   route(app, "/v1/checkpoints/latest", { GET: checkpointRoute });
   route(app, "/v1/keys", { GET: keysRoute });
   route(app, "/v1/regimes", { GET: regimesRoute });
+  route(app, "/v1/evaluation", { GET: evaluationRoute });
   route(app, "/v1/apprentice", { GET: apprenticeRoute });
   app.use("/admin/*", requireAdmin);
   route(app, "/admin/tenants", { POST: createTenantRoute });
@@ -91,6 +94,10 @@ export function buildApp(): Hono<AppEnv> {
   route(app, "/admin/tenants/:id/mode", { POST: modeRoute });
   route(app, "/admin/tenants/:id/policy", { POST: policySettingsRoute });
   route(app, "/admin/tenants/:id/top-ups", { POST: topUpRoute });
+  route(app, "/admin/tenants/:id/candidates", { POST: stageCandidateRoute });
+  route(app, "/admin/tenants/:id/candidates/current", { GET: currentCandidateRoute, DELETE: discardCandidateRoute });
+  route(app, "/admin/tenants/:id/candidates/current/promote", { POST: promoteRoute });
+  route(app, "/admin/tenants/:id/rollback", { POST: rollbackRoute });
   app.notFound((c) => problem(c, "not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`));
   app.onError((error, c) => {
     console.error(JSON.stringify({ requestId: c.get("requestId"), error: String(error) }));

@@ -25,6 +25,8 @@ import {
   DecideResponse,
   ModeRequest,
   PolicySettingsRequest,
+  CandidateRequest,
+  PromoteRequest,
   OutcomeRequest,
   OutcomeResponse,
   Problem,
@@ -48,6 +50,13 @@ const tenantId = z.string().regex(TENANT_ID);
 const mode = z.enum(["live", "apprentice"]);
 const packId = z.enum(PACK_IDS).describe("the tenant's domain pack: its regimes and options");
 const BudgetSummary = BudgetResponse.omit({ entries: true });
+/** One estimate of net value per decision (micros) with its normal 95 % interval; null with too few outcomes. */
+const estimate = z
+  .object({ estimate_micros: z.number(), ci95_micros: z.tuple([z.number(), z.number()]), n: z.int().min(0) })
+  .nullable()
+  .describe("net value per decision in micros with its 95 % interval; null with fewer than two outcomes (or two supported ones)");
+const estimates = z.object({ dr: estimate, ips: estimate, snips: estimate });
+
 const local = {
   Health: z.object({ status: z.literal("ok") }),
   ProblemDetails: Problem.extend({
@@ -161,6 +170,86 @@ const local = {
     agreement_rate_bps: z.int().nullable().describe("agreements / decisions in basis points; null before the first outcome"),
     estimated_savings_micros: z.int(),
   }),
+  EvaluationResponse: z.object({
+    pack: packId,
+    regime: z.string().nullable(),
+    since: z.string().nullable().describe("UTC day the figures start at, or null for every evaluated outcome"),
+    unit: z.string(),
+    first_outcome_seq: z.int().nullable().describe("chain seq of the first outcome evaluated"),
+    counts: z.object({
+      decisions: z.int(),
+      low_propensity_decisions: z.int().describe("decisions that served the policy's draw with a probability under 5 %"),
+      low_propensity_decision_share: z.number().nullable(),
+      outcomes: z.int(),
+      low_propensity_outcomes: z.int(),
+      low_propensity_outcome_share: z.number().nullable(),
+      holdout_outcomes: z.int(),
+      shadow_outcomes: z.int(),
+      not_evaluated: z.record(z.string(), z.int()).describe("outcomes not scored: fallbacks, apprentice choices, nothing served"),
+    }),
+    weight_cap: z.int(),
+    production: estimates,
+    holdout: estimates,
+    candidate: estimates.extend({ support: z.int() }),
+    candidate_vs_production: estimate.describe("candidate minus production, paired per decision"),
+    fixed: z.array(estimates.extend({ regime: z.string(), option: z.string(), support: z.int() })),
+    regret: z.object({
+      overall: estimate.describe("best fixed option per regime minus production, paired per decision"),
+      by_regime: z.array(z.object({ regime: z.string(), best: z.string().nullable(), regret: estimate })),
+    }),
+    calibration: z.object({
+      rule: z.object({ outcomes_min: z.int(), bias_bps_min: z.int(), standard_errors: z.number() }),
+      warnings: z.array(z.object({ regime: z.string(), option: z.string(), bias_bps: z.number(), n: z.int() })),
+      cells: z.array(
+        z.object({
+          regime: z.string(),
+          option: z.string(),
+          n: z.int(),
+          mean_predicted_bps: z.number(),
+          observed_bps: z.number(),
+          bias_bps: z.number(),
+          bins: z.array(
+            z.object({ low_bps: z.int(), high_bps: z.int(), n: z.int(), mean_predicted_bps: z.number(), observed_bps: z.number() }),
+          ),
+        }),
+      ),
+    }),
+  }),
+  LifecycleResponse: z.object({
+    tenant_id: z.string(),
+    event: z
+      .looseObject({ seq: z.int(), fingerprint: hex64, op: z.enum(["stage", "promote", "rollback", "discard"]) })
+      .optional()
+      .describe("the policy chain entry this transition sealed"),
+    current: z.object({ config: z.record(z.string(), z.unknown()), hash: hex64, version: z.int(), promoted_at_ms: z.int() }),
+    candidate: z.object({ config: z.record(z.string(), z.unknown()), hash: hex64, staged_at_ms: z.int() }).nullable(),
+    history: z.array(z.object({ hash: hex64, version: z.int(), promoted_at_ms: z.int() })),
+  }),
+  CandidateStatusResponse: z.looseObject({
+    shadow: z.object({
+      decisions: z.int(),
+      mismatches: z.int(),
+      mismatch_share: z.number().nullable(),
+      extra_refusals: z.int(),
+      by_regime: z.array(
+        z.object({
+          regime: z.string(),
+          decisions: z.int(),
+          mismatches: z.int(),
+          mismatch_share: z.number().nullable(),
+          extra_refusals: z.int(),
+        }),
+      ),
+    }),
+    outcomes_in_shadow: z.int(),
+    candidate_vs_production: estimate,
+    gate: z.object({
+      promotable: z.boolean(),
+      criteria: z.array(
+        z.object({ name: z.enum(["decisions", "improvement", "no_new_refusals", "calibration"]), pass: z.boolean(), detail: z.string() }),
+      ),
+    }),
+  }),
   VerifierKeyResponse: z.object({
     verifier_key: z.string().describe("C2SP signed-note verifier key: <name>+<key id hex>+<base64 key>"),
     key_name: z.string(),
@@ -199,6 +288,11 @@ const SCHEMAS = {
   VerifierKeyResponse: [local.VerifierKeyResponse, "output"],
   RegimesResponse: [local.RegimesResponse, "output"],
   ApprenticeResponse: [local.ApprenticeResponse, "output"],
+  EvaluationResponse: [local.EvaluationResponse, "output"],
+  CandidateRequest: [CandidateRequest, "input"],
+  PromoteRequest: [PromoteRequest, "input"],
+  LifecycleResponse: [local.LifecycleResponse, "output"],
+  CandidateStatusResponse: [local.CandidateStatusResponse, "output"],
 } as const satisfies Record<string, readonly [z.ZodType, Io]>;
 type SchemaName = keyof typeof SCHEMAS;
 
@@ -314,6 +408,20 @@ const PARAMETERS = {
     ),
     required: true,
   },
+  EvaluationRegime: {
+    name: "regime",
+    in: "query",
+    required: false,
+    description: "Only this regime of the tenant's pack.",
+    schema: { type: "string" },
+  },
+  EvaluationSince: {
+    name: "since",
+    in: "query",
+    required: false,
+    description: "Only outcomes sealed on this UTC day or later (a date, or an RFC 3339 timestamp's day); at most 92 days back.",
+    schema: { type: "string", example: "2026-12-07" },
+  },
   ChainFrom: {
     name: "from",
     in: "query",
@@ -398,7 +506,7 @@ type Auth = "none" | "api_key" | "admin";
 const SECURITY: Record<Auth, Json> = { none: [], api_key: [{ ApiKey: [] }], admin: [{ AdminToken: [] }] };
 
 interface Operation {
-  readonly method: "get" | "post" | "patch";
+  readonly method: "get" | "post" | "patch" | "delete";
   readonly path: string;
   readonly id: string;
   readonly tag: "system" | "decisions" | "ledger" | "learning" | "admin";
@@ -594,7 +702,7 @@ const OPERATIONS: readonly Operation[] = [
     tag: "ledger",
     summary: "Export the hash-chained log as JSON lines",
     description:
-      "One entry per line: the JCS (RFC 8785) of {fp, kind, prev, record, seq, ts}, where fp = SHA-256(prev || JCS({kind, prev, record, seq, ts})) and kind is decision, outcome, budget or checkpoint. Follow the Link header for the next page. The format is specified in docs/chain-format.md.",
+      "One entry per line: the JCS (RFC 8785) of {fp, kind, prev, record, seq, ts}, where fp = SHA-256(prev || JCS({kind, prev, record, seq, ts})) and kind is decision, outcome, budget, checkpoint or policy. Follow the Link header for the next page. The format is specified in docs/chain-format.md.",
     auth: "api_key",
     parameters: ["ChainFrom", "ChainLimit"],
     ok: {
@@ -644,6 +752,19 @@ const OPERATIONS: readonly Operation[] = [
     auth: "api_key",
     ok: { status: "200", description: "The tenant's current policy snapshot, as a report.", content: json("RegimesResponse") },
     problems: [],
+  },
+  {
+    method: "get",
+    path: "/v1/evaluation",
+    id: "getEvaluation",
+    tag: "learning",
+    summary: "Regret and off-policy estimates on your own sealed log",
+    description:
+      "Doubly robust, IPS and SNIPS estimates of net value per decision (business outcome or value x quality - cost - latency penalty), each with a 95 % interval, for production, the holdout baseline, every fixed option per regime and the staged candidate; the regret of production against the best fixed option; a calibration reliability table with warnings; and counts. Importance weights are capped at 20. Kept up to date per outcome by the Learner; `calybris evaluate <export> --json` recomputes the same JSON from a chain export.",
+    auth: "api_key",
+    parameters: ["EvaluationRegime", "EvaluationSince"],
+    ok: { status: "200", description: "The evaluation.", content: json("EvaluationResponse") },
+    problems: ["request_malformed", "policy_unavailable"],
   },
   {
     method: "get",
@@ -772,7 +893,86 @@ const OPERATIONS: readonly Operation[] = [
     parameters: ["TenantId"],
     body: { schema: "PolicySettingsRequest", example: { exploration_bps: 0, holdout_bps: 0 } },
     ok: { status: "200", description: "The settings and the snapshot that carries them.", content: json("PolicySettingsResponse") },
-    problems: ["tenant_unknown", ...WRITE],
+    problems: ["tenant_unknown", "lifecycle_active", ...WRITE],
+  },
+  {
+    method: "post",
+    path: "/admin/tenants/{id}/candidates",
+    id: "stageCandidate",
+    tag: "admin",
+    summary: "Stage one candidate policy configuration: it runs in shadow on every live decision",
+    description:
+      "Fields left out keep the current configuration's. One candidate at a time (409 candidate_already_staged). The transition is sealed as a `policy` chain entry. Once a tenant has a lifecycle, POST /admin/tenants/{id}/policy answers 409 lifecycle_active.",
+    auth: "admin",
+    parameters: ["TenantId"],
+    body: { schema: "CandidateRequest", example: { exploration_bps: 1_000, holdout_bps: 0 } },
+    ok: { status: "201", description: "The lifecycle with the staged candidate.", content: json("LifecycleResponse") },
+    problems: [
+      "tenant_unknown",
+      "request_malformed",
+      "candidate_already_staged",
+      "candidate_same_as_current",
+      "policy_unavailable",
+      ...WRITE,
+    ],
+  },
+  {
+    method: "get",
+    path: "/admin/tenants/{id}/candidates/current",
+    id: "getCandidate",
+    tag: "admin",
+    summary: "The staged candidate: decisions in shadow, mismatches per regime, paired OPE against production, the gate",
+    auth: "admin",
+    parameters: ["TenantId"],
+    ok: { status: "200", description: "The candidate and the gate's verdict on each criterion.", content: json("CandidateStatusResponse") },
+    problems: ["tenant_unknown", "no_candidate_staged", "policy_unavailable"],
+  },
+  {
+    method: "delete",
+    path: "/admin/tenants/{id}/candidates/current",
+    id: "discardCandidate",
+    tag: "admin",
+    summary: "Discard the staged candidate",
+    auth: "admin",
+    parameters: ["TenantId"],
+    ok: { status: "200", description: "The lifecycle without a candidate.", content: json("LifecycleResponse") },
+    problems: ["tenant_unknown", "no_candidate_staged", "policy_unavailable", ...WRITE],
+  },
+  {
+    method: "post",
+    path: "/admin/tenants/{id}/candidates/current/promote",
+    id: "promoteCandidate",
+    tag: "admin",
+    summary: "Promote the staged candidate through the gate, or by force with a reason that is sealed",
+    auth: "admin",
+    parameters: ["TenantId"],
+    body: { schema: "PromoteRequest", example: {} },
+    ok: {
+      status: "200",
+      description: "The lifecycle with the candidate as the current configuration.",
+      content: json("LifecycleResponse"),
+    },
+    problems: [
+      "tenant_unknown",
+      "request_malformed",
+      "no_candidate_staged",
+      "gate_not_passed",
+      "force_reason_missing",
+      "force_reason_malformed",
+      "policy_unavailable",
+      ...WRITE,
+    ],
+  },
+  {
+    method: "post",
+    path: "/admin/tenants/{id}/rollback",
+    id: "rollbackConfiguration",
+    tag: "admin",
+    summary: "Return to the previous configuration, exactly (same configuration hash)",
+    auth: "admin",
+    parameters: ["TenantId"],
+    ok: { status: "200", description: "The lifecycle after the rollback.", content: json("LifecycleResponse") },
+    problems: ["tenant_unknown", "candidate_still_staged", "no_previous_configuration", "policy_unavailable", ...WRITE],
   },
   {
     method: "post",

@@ -67,6 +67,19 @@ export const PROBLEMS = {
   internal_error: { status: 500, title: "Internal error; the request id identifies it in the logs." },
   policy_unavailable: { status: 503, title: "The tenant's policy snapshot could not be loaded; retry." },
   configuration_invalid: { status: 503, title: "The deployment's secrets or variables are missing or invalid; reasons names each." },
+  candidate_already_staged: { status: 409, title: "A candidate is already staged: one at a time; discard or promote it first." },
+  candidate_same_as_current: { status: 409, title: "The candidate is the configuration already running." },
+  no_candidate_staged: { status: 404, title: "No candidate configuration is staged." },
+  verdict_for_another_candidate: { status: 409, title: "The gate's verdict was made for another candidate." },
+  force_reason_missing: { status: 400, title: "A forced promotion needs a reason, and the reason is sealed." },
+  force_reason_malformed: { status: 400, title: "The reason must be well-formed text of at most 1,000 characters." },
+  gate_not_passed: {
+    status: 409,
+    title: "The promotion gate does not pass; failing names the criteria (force with a reason to override).",
+  },
+  candidate_still_staged: { status: 409, title: "A candidate is staged against this production: discard it before a rollback." },
+  no_previous_configuration: { status: 409, title: "There is no previous configuration to return to." },
+  lifecycle_active: { status: 409, title: "This tenant's configuration changes only through the candidates lifecycle now." },
 } as const satisfies Record<ProblemCode, ProblemSpec>;
 
 export type ProblemExtensions = Record<string, unknown>;

@@ -96,6 +96,34 @@ export const TenantSettingsRequest = z.strictObject({
     "writes per minute and write route (decide, outcomes, release); takes effect at once",
   ),
 });
+/**
+ * A candidate configuration: any fields of PolicyConfig (src/learning/lifecycle/policy-config.ts),
+ * read over the current configuration. Their bounds are the lifecycle's, which also judges them
+ * (parsePolicyConfig names a field out of bounds); the schema states the shape for clients.
+ */
+export const CandidateRequest = z.strictObject({
+  exploration_bps: z.int().optional().describe("share of decisions that explore among the plausibly best options, basis points (0-5,000)"),
+  holdout_bps: z.int().optional().describe("share of decisions served by the warm-start baseline, basis points (0-5,000)"),
+  prior_strength: z.int().optional().describe("pseudo-outcomes behind a known or pooled prior (2-1,000)"),
+  decay_window: z.int().optional().describe("W: a posterior holds the weight of between W and 2W outcomes of its option"),
+  sharpening: z.int().optional().describe("d: the bank draws from Beta(d^2 alpha, d^2 beta); 1 is the posterior itself (1-4)"),
+  floor_overrides: z
+    .record(z.string(), z.int())
+    .optional()
+    .describe("per regime id, a quality floor in basis points that replaces the learned one"),
+  value_weight_bps: z.int().optional().describe("weight of the request's value, basis points (only 10,000 is applied today)"),
+  latency_bps_per_second: z.int().optional().describe("latency penalty: basis points of the request's value per second of typical latency"),
+  catalog_version: z.string().optional().describe("the option catalog the configuration is judged on (pack id and catalog hash)"),
+});
+
+/** POST .../candidates/current/promote: force over a failing gate, with a reason that is sealed. */
+export const PromoteRequest = z.strictObject({
+  force: z
+    .strictObject({ reason: z.string().describe("why the gate is overridden; sealed in the policy entry") })
+    .optional()
+    .describe("promote although a criterion fails"),
+});
+
 export const PolicySettingsRequest = z
   .strictObject({
     exploration_bps: integer(0, SETTING_BPS_MAX)

@@ -3,6 +3,8 @@
 // (DESIGN.md step 2). The ledger re-checks key and suspension on every write, exactly.
 
 import type { PolicyEntry } from "../decision/decide-step.ts";
+import type { ShadowPolicy } from "../decision/shadow-step.ts";
+import type { LifecycleState } from "../learning/lifecycle/lifecycle-state.ts";
 import type { AppContext } from "./app-env.ts";
 import type { KernelPolicy } from "../kernel/policy.ts";
 import type { PolicySnapshot } from "../learning/policy-snapshot.ts";
@@ -28,7 +30,14 @@ interface Cached<T> {
 }
 
 const views = new Map<string, Cached<TenantView>>();
-const policies = new Map<string, Cached<PolicyEntry>>();
+const policies = new Map<string, Cached<TenantPolicies>>();
+
+/** What decides a tenant's requests: production's policy, the staged candidate's shadow, and the lifecycle. */
+export interface TenantPolicies {
+  readonly learned: PolicyEntry;
+  readonly shadow: ShadowPolicy | null;
+  readonly lifecycle: LifecycleState | null;
+}
 /** Kernel policies by content hash, so equal snapshots share one validated object. */
 const byHash = new Map<string, KernelPolicy>();
 
@@ -106,22 +115,46 @@ export function forgetTenant(tenantId: string): void {
   policies.delete(tenantId);
 }
 
-/** The tenant's current policy snapshot, from the isolate cache or its Learner (learning in the tenant's pack). */
-export async function policyFor(env: Env, view: TenantView): Promise<PolicyEntry> {
-  const tenantId = view.tenantId;
-  const cached = fresh(policies.get(tenantId));
-  if (cached !== null) return cached;
-  const snapshot: PolicySnapshot = await singleFlight(
-    `policy\u0000${tenantId}`,
-    async (): Promise<PolicySnapshot> => await learnerStub(env, tenantId).snapshot(view.pack),
-  );
+function kernelPolicyOf(snapshot: PolicySnapshot): PolicyEntry {
   let policy = byHash.get(snapshot.hash);
   if (policy === undefined) {
     policy = toKernelPolicy(snapshot);
     if (byHash.size >= CACHE_ENTRIES_MAX) byHash.delete(byHash.keys().next().value!);
     byHash.set(snapshot.hash, policy);
   }
-  const entry = { snapshot, policy };
-  remember(policies, tenantId, entry);
-  return entry;
+  return { snapshot, policy };
+}
+
+/**
+ * The tenant's policies, from the isolate cache or its objects: the ledger's lifecycle (its one
+ * authority) says which configuration runs and which is staged, and the Learner answers both
+ * snapshots on its posteriors (adopting a newly promoted configuration as it does).
+ */
+export async function policyFor(env: Env, view: TenantView): Promise<TenantPolicies> {
+  const tenantId = view.tenantId;
+  const cached = fresh(policies.get(tenantId));
+  if (cached !== null) return cached;
+  const loaded: TenantPolicies = await singleFlight(`policy\u0000${tenantId}`, async (): Promise<TenantPolicies> => {
+    const lifecycle = await ledgerStub(env, tenantId).lifecycle();
+    if (!lifecycle.ok) throw new Error(lifecycle.detail);
+    const state = lifecycle.state;
+    const answer = await learnerStub(env, tenantId).policies(
+      view.pack,
+      state === null ? null : { current: state.current.config, candidate: state.candidate?.config ?? null },
+    );
+    return {
+      learned: kernelPolicyOf(answer.production),
+      shadow:
+        answer.candidate === null || state === null || state.candidate === null
+          ? null
+          : {
+              configHash: answer.candidate.configHash,
+              entry: kernelPolicyOf(answer.candidate.snapshot),
+              valueWeightBps: state.candidate.config.value_weight_bps,
+            },
+      lifecycle: state,
+    };
+  });
+  remember(policies, tenantId, loaded);
+  return loaded;
 }

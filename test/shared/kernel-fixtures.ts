@@ -89,7 +89,7 @@ export const LLM_OPTION_SPECS: readonly LabelledOptionSpec[] = LLM_ROWS.map(
 
 /** Everything buildSampleBank and the policy need, as plain JSON-able numbers: a policy's content
  * without statistics, plus the bank seed as a decimal string (JSON has no BigInt). */
-export type PolicyParameters = Omit<PolicyContent, "stats" | "neutral" | "priorStrength" | "pooling" | "holdoutBps"> & {
+export type PolicyParameters = Omit<PolicyContent, "stats" | "neutral" | "priorStrength" | "pooling" | "holdoutBps" | "sharpening"> & {
   readonly seed: string;
 };
 
@@ -343,6 +343,8 @@ export function referencePlausible(specs: readonly KernelOptionSpec[], feasible:
   const K = policy.sampleCount;
   const q = Math.floor(K / 20);
   const quantiles = (tier: number): [number, number] => {
+    const cell = request.regimeIndex * policy.tierCount + tier;
+    if (policy.armLowBps !== undefined && policy.armQualityBps !== undefined) return [policy.armLowBps[cell]!, policy.armQualityBps[cell]!];
     const thetas = Array.from({ length: K }, (_, k) => thetaOf(policy, request.regimeIndex, k, tier)).sort((a, b) => a - b);
     return [thetas[q]!, thetas[K - 1 - q]!];
   };

@@ -309,6 +309,16 @@ export class LedgerModel {
     return { ok: true, seq: this.appendEntry() };
   }
 
+  /**
+   * tenant_unknown, record_invalid; then one `policy` entry and no budget change. A suspended
+   * tenant is not refused: the lifecycle is the admin's, like top-ups.
+   */
+  policy(recordValid: boolean): ModelUpdateResult {
+    if (this.tenantStatus === null) return fail("tenant_unknown");
+    if (!recordValid) return fail("record_invalid");
+    return { ok: true, seq: this.appendEntry() };
+  }
+
   /** What must hold after every command; returns the broken rules (empty when all hold). */
   problems(): string[] {
     const found: string[] = [];

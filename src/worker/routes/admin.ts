@@ -134,8 +134,15 @@ export async function policySettingsRoute(c: AppContext): Promise<Response> {
   if (tenantId instanceof Response) return tenantId;
   const body = await readJson(c, PolicySettingsRequest);
   if (!body.ok) return body.response;
-  const view = await ledgerStub(c.env, tenantId).adminTenant();
+  const ledger = ledgerStub(c.env, tenantId);
+  const view = await ledger.adminTenant();
   if (!view.ok) return problem(c, view.code, view.detail);
+  // Once a lifecycle exists, the configuration changes only through it (stage, gate, promote).
+  const lifecycle = await ledger.lifecycle();
+  if (!lifecycle.ok) return problem(c, lifecycle.code, lifecycle.detail);
+  if (lifecycle.state !== null) {
+    return problem(c, "lifecycle_active", "stage a candidate with POST /admin/tenants/:id/candidates and promote it through the gate");
+  }
   const settings = {
     ...(body.value.exploration_bps === undefined ? {} : { explorationBps: body.value.exploration_bps }),
     ...(body.value.holdout_bps === undefined ? {} : { holdoutBps: body.value.holdout_bps }),

@@ -19,7 +19,7 @@ import { problem } from "../problem.ts";
 import { rateHeaders } from "../rate-headers.ts";
 import { toKernelRequest } from "../request-mapping.ts";
 import { DecideRequest } from "../schemas.ts";
-import { authenticate, policyFor, type PolicyEntry } from "../tenant-access.ts";
+import { authenticate, policyFor, type TenantPolicies } from "../tenant-access.ts";
 
 export async function decideRoute(c: AppContext): Promise<Response> {
   const tenant = await authenticate(c);
@@ -38,12 +38,13 @@ export async function decideRoute(c: AppContext): Promise<Response> {
   }
   const request = toKernelRequest(body.value, runtime.pack);
   if (!request.ok) return problem(c, "request_malformed", request.detail);
-  let learned: PolicyEntry;
+  let policies: TenantPolicies;
   try {
-    learned = await policyFor(c.env, view);
+    policies = await policyFor(c.env, view);
   } catch {
     return problem(c, "policy_unavailable", "the tenant's policy snapshot could not be loaded");
   }
+  const learned = policies.learned;
   const decisionId = crypto.randomUUID();
   const key = idempotencyKey ?? decisionId;
   const prepared = prepareDecision({
@@ -58,6 +59,8 @@ export async function decideRoute(c: AppContext): Promise<Response> {
     requestId: body.value.request_id ?? null,
     tenantChoice: choice ?? null,
     seedOf: (policyHash) => decisionSeed(view.tenantId, key, policyHash),
+    shadow: policies.shadow,
+    valueWeightBps: policies.lifecycle?.current.config.value_weight_bps,
   });
   const answer = await tenant.ledger.decide(tenant.key.secretHashHex, {
     decisionId,

@@ -77,6 +77,7 @@ async function buildExport(): Promise<Uint8Array> {
         ],
         record: { request_id: id, regime: "coding", tier: i % 4, note: "caf\u00e9 \u2014 ok", quality_bps: 9_100 },
         learnerContext: { regime: "coding" },
+        tally: { regime: 0, propensity: null, shadow: null },
         reservationTtlMs: 60_000,
         nowMs: nowMs + i,
       });

@@ -25,6 +25,7 @@ import {
   referenceFloor,
   referencePlausible,
   referencePropensity,
+  referenceQuality,
   referenceRanking,
   referenceWins,
   snapshotResult,
@@ -209,6 +210,15 @@ function arbitraryPolicy(tierCount: number): fc.Arbitrary<KernelPolicy> {
             minLength: regimeCount * sampleCount * tierCount,
             maxLength: regimeCount * sampleCount * tierCount,
           }),
+          // A snapshot's own posterior bounds (a sharpened bank's, stretched back), or none: the bank's.
+          bounds: fc.option(
+            fc.array(
+              fc
+                .tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 }))
+                .map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const),
+              { minLength: regimeCount * tierCount, maxLength: regimeCount * tierCount },
+            ),
+          ),
         })
         .map((arrays): KernelPolicy => ({
           regimeCount,
@@ -219,6 +229,12 @@ function arbitraryPolicy(tierCount: number): fc.Arbitrary<KernelPolicy> {
           floorBps: Int32Array.from(arrays.floorBps),
           floorSource: Uint8Array.from(arrays.floorSource),
           thetaBps: Uint16Array.from(arrays.thetaBps),
+          ...(arrays.bounds === null
+            ? {}
+            : {
+                armLowBps: Uint16Array.from(arrays.bounds, ([low]) => low),
+                armQualityBps: Uint16Array.from(arrays.bounds, ([, high]) => high),
+              }),
         })),
     );
 }
@@ -424,7 +440,9 @@ describe("4-6. gates, floors and filters agree with the reference model", () => 
         expect(out.floorBps).toBe(input.request.clientFloorBps);
         expect(out.floorSource).toBe(0);
         expect(out.floorRaisedBps).toBe(0);
-        for (const o of out.ranked.subarray(0, out.rankedCount)) expect(specs[o]!.qualityBps).toBeGreaterThanOrEqual(out.floorBps);
+        // Judged by the gate's quality: the learned upper bound when the policy gives one, else the catalog's.
+        for (const o of out.ranked.subarray(0, out.rankedCount))
+          expect(referenceQuality(specs[o]!, input)).toBeGreaterThanOrEqual(out.floorBps);
       }),
       { numRuns: 500 },
     );
@@ -492,8 +510,26 @@ describe("7. propensity is exact", () => {
         for (const o of feasible) sum += referencePropensity(o, support, wins, input.policy)[0];
         expect(sum).toBe(denominator);
         expect(out.propensityNumerator).toBeGreaterThan(0);
+        // probabilityOf (a shadow's question) gives every option's exact propensity, the chosen one's included.
+        for (let o = 0; o < specs.length; o++) {
+          const [n, d] = kernel.probabilityOf(out, o);
+          const [rn, rd] = feasible.includes(o) ? referencePropensity(o, support, wins, input.policy) : [0n, 1n];
+          expect(BigInt(n) * rd, `option ${o}`).toBe(rn * BigInt(d));
+        }
       }),
       { numRuns: 1_000 },
+    );
+  });
+
+  it("probabilityOf answers 0 for a refused decision and for options out of range", () => {
+    fc.assert(
+      fc.property(scenario, ({ specs, kernel, input }) => {
+        const out = run(kernel, input);
+        expect(kernel.probabilityOf(out, -1)).toEqual([0, 1]);
+        expect(kernel.probabilityOf(out, specs.length)).toEqual([0, 1]);
+        if (out.code !== DecisionCode.ok) for (let o = 0; o < specs.length; o++) expect(kernel.probabilityOf(out, o)).toEqual([0, 1]);
+      }),
+      { numRuns: 300 },
     );
   });
 

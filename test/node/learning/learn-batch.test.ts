@@ -59,12 +59,15 @@ describe("learnBatch", () => {
       state: start,
       newIds: [],
       unreadable: [],
+      learned: [],
     });
     // An unknown served option teaches nothing: the id is learned, the state is the same object.
     const unknown = { id: "u", payload: JSON.stringify({ ...payload("u", true), servedOption: "no-such-model" }) };
     const batch = learnBatch(start, PACK, [unknown], { learnedBefore: new Set(), costOf });
     expect(batch.state).toBe(start);
     expect(batch.newIds).toEqual(["u"]);
+    // It is still handed on to the evaluation, which counts why it cannot score it.
+    expect(batch.learned.map((p) => p.outcomeId)).toEqual(["u"]);
   });
 
   it("reports an unreadable payload, counts its id as learned and learns the rest", () => {

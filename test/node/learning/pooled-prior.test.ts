@@ -38,6 +38,7 @@ function content(cells: Cells): PolicyContent {
     neutral: cells.neutral,
     priorStrength: cells.priorStrength,
     pooling: cells.pooling,
+    sharpening: 1,
   };
 }
 

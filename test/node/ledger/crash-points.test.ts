@@ -53,6 +53,10 @@ function observe(store: LedgerStore, writes: readonly LedgerWrite[]): string {
         return store.readOutboxDue(Number.MAX_SAFE_INTEGER, 1_000_000);
       case "checkpoint":
         return store.readLatestCheckpoint();
+      case "tally":
+        return store.readDecisionTally(null);
+      case "shadow_tally":
+        return store.readShadowTally(write.configHash);
       case "head":
         return store.readHead();
       case "tenant":
@@ -86,6 +90,10 @@ function writeKey(write: LedgerWrite): string {
       return `outbox_delete ${write.id}`;
     case "checkpoint":
       return `checkpoint ${write.row.treeSize}`;
+    case "tally":
+      return `tally ${write.day}:${write.regime} ${write.lowPropensity}`;
+    case "shadow_tally":
+      return `shadow_tally ${write.configHash}:${write.regime} ${write.mismatch} ${write.extraRefusal}`;
     case "head":
       return `head ${JSON.stringify(write.row)}`;
     case "tenant":

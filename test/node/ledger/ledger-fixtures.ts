@@ -166,6 +166,7 @@ export function decideCommand(spec: DecideSpec): DecideCommand {
     candidates: spec.costs.map((costMicros, i) => ({ option: `model-${i}`, costMicros })),
     record: spec.record ?? { request: spec.decisionId, tier: 1 },
     learnerContext: { regime: "coding" },
+    tally: { regime: 0, propensity: null, shadow: null },
     reservationTtlMs: spec.ttlMs ?? 1_000,
     nowMs: spec.nowMs,
   };

@@ -5,6 +5,7 @@
 import fc from "fast-check";
 import { verifyExportBytes } from "../../../src/ledger/chain-verifier.ts";
 import type { LedgerCommand } from "../../../src/ledger/commands.ts";
+import type { EntryRecord } from "../../../src/ledger/entry.ts";
 import { LedgerEngine, loadState } from "../../../src/ledger/engine.ts";
 import { openCheckpoint } from "../../../src/ledger/checkpoint.ts";
 import { MemoryStore } from "../../../src/ledger/memory-store.ts";
@@ -43,13 +44,25 @@ export type BatchedOp =
   | { readonly kind: "release"; readonly target: number; readonly targetKind: TargetKind }
   | { readonly kind: "expire"; readonly lagMs: number; readonly limit: number }
   | { readonly kind: "checkpoint" }
-  | { readonly kind: "status"; readonly suspend: boolean };
+  | { readonly kind: "status"; readonly suspend: boolean }
+  | { readonly kind: "policy"; readonly record: PolicyRecordKind };
 
 export type Op =
   | BatchedOp
   | { readonly kind: "tick"; readonly ms: number }
   | { readonly kind: "restart" }
   | { readonly kind: "burst"; readonly ops: readonly BatchedOp[] };
+
+/** A policy event's record: an object (sealed), or one the ledger must refuse as record_invalid. */
+type PolicyRecordKind = "object" | "float" | "array" | "null";
+
+/** The record a policy command carries; the ledger treats the event as opaque, so any object will do. */
+function policyRecord(kind: PolicyRecordKind, n: number): EntryRecord {
+  if (kind === "object") return { op: "stage", n };
+  // No canonical form (1.5), or no object at all: crossing the type here is the point.
+  const hostile: Record<Exclude<PolicyRecordKind, "object">, unknown> = { float: { op: "stage", score: 1.5 }, array: [n], null: null };
+  return hostile[kind] as EntryRecord;
+}
 
 export const POISON_AMOUNTS: readonly unknown[] = [Number.NaN, Infinity, -Infinity, -0, 1e300, 2 ** 53, -1, 1.5, "5", null];
 
@@ -110,6 +123,13 @@ const batchedOp: fc.Arbitrary<BatchedOp> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.constant({ kind: "checkpoint" as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("status" as const), suspend: fc.constantFrom(true, false, false) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("policy" as const),
+      record: fc.constantFrom<PolicyRecordKind>("object", "object", "object", "object", "float", "array", "null"),
+    }),
+  },
 );
 
 /**
@@ -272,6 +292,11 @@ export class ModelRun {
           model: () => this.model.setStatus(status),
         };
       }
+      case "policy":
+        return {
+          command: { type: "policy", record: policyRecord(op.record, this.counter++), nowMs },
+          model: () => this.model.policy(op.record === "object"),
+        };
     }
   }
 
@@ -290,6 +315,7 @@ export class ModelRun {
       // 1.5 has no canonical form: the whole record is refused as record_invalid.
       record: op.recordValid ? { request: decisionId } : { request: decisionId, score: 1.5 },
       learnerContext: { regime: "coding" },
+      tally: { regime: 0, propensity: null, shadow: null },
       reservationTtlMs: op.ttlMs,
       nowMs,
     };
@@ -414,6 +440,7 @@ export class ModelRun {
     }
     if (command.type === "expire") events.push((got.expired as number) > 0 ? "expire_some" : "expire_none");
     if (command.type === "checkpoint") events.push(got.signed === true ? "checkpoint_signed" : "checkpoint_unsigned");
+    if (command.type === "policy") events.push("policy_sealed");
     for (const event of events) this.stats.events.set(event, (this.stats.events.get(event) ?? 0) + 1);
   }
 

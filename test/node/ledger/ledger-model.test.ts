@@ -1,6 +1,6 @@
 // Model-based test of the pure ledger: 1,000 random runs of up to 100 operations (reservations,
-// outcomes, releases, top-ups, expiries on a test clock, checkpoints, suspensions, reused ids,
-// poisoned amounts, one-batch bursts and restarts), each answer and balance compared with the
+// outcomes, releases, top-ups, expiries on a test clock, checkpoints, suspensions, policy events,
+// reused ids, poisoned amounts, one-batch bursts and restarts), each answer and balance compared with the
 // reference model in test/shared/ledger-model.ts. Ten times as many runs: ledger-model.slow.test.ts.
 
 import { expect, test } from "vitest";
@@ -34,4 +34,5 @@ test(`the pure ledger agrees with the reference model over ${RUNS} runs of up to
   ]) {
     expect(stats.failures.get(code) ?? 0, code).toBeGreaterThan(0);
   }
+  expect(stats.events.get("policy_sealed") ?? 0).toBeGreaterThan(0);
 }, 120_000);

@@ -84,18 +84,24 @@ describe("ReplayStore", () => {
     expect(store.readKeyed("decision_fp", "k1")).toBe("v3");
   });
 
-  test("the outbox: due rows up to the limit, the next attempt, deletes", () => {
+  test("the outbox: rows in chain order up to the limit, held back while the first is not due; deletes", () => {
     const store = new ReplayStore();
     store.commit([
-      { table: "outbox", row: { id: "o1", payload: "{}", attempts: 0, nextAttemptMs: 5 } },
-      { table: "outbox", row: { id: "o2", payload: "{}", attempts: 0, nextAttemptMs: 1 } },
-      { table: "outbox", row: { id: "o3", payload: "{}", attempts: 0, nextAttemptMs: 9 } },
+      { table: "outbox", row: { id: "o1", seq: 7, payload: "{}", attempts: 0, nextAttemptMs: 5 } },
+      { table: "outbox", row: { id: "o2", seq: 3, payload: "{}", attempts: 0, nextAttemptMs: 1 } },
+      { table: "outbox", row: { id: "o3", seq: 9, payload: "{}", attempts: 0, nextAttemptMs: 9 } },
     ]);
-    expect(store.readOutboxDue(5, 10).map((row) => row.id)).toEqual(["o1", "o2"]);
-    expect(store.readOutboxDue(100, 2).map((row) => row.id)).toEqual(["o1", "o2"]);
+    // Chain order, not due order: o3 comes with the others although it is not due yet.
+    expect(store.readOutboxDue(5, 10).map((row) => row.id)).toEqual(["o2", "o1", "o3"]);
+    expect(store.readOutboxDue(100, 2).map((row) => row.id)).toEqual(["o2", "o1"]);
     expect(store.readNextOutboxAttempt()).toBe(1);
+    // A retried first row holds back the rows after it, so the Learner never learns out of order.
+    store.commit([{ table: "outbox", row: { id: "o2", seq: 3, payload: "{}", attempts: 1, nextAttemptMs: 50 } }]);
+    expect(store.readOutboxDue(10, 10)).toEqual([]);
+    expect(store.readNextOutboxAttempt()).toBe(50);
     store.commit([{ table: "outbox_delete", id: "o2" }]);
     expect(store.readNextOutboxAttempt()).toBe(5);
+    expect(store.readOutboxDue(5, 10).map((row) => row.id)).toEqual(["o1", "o3"]);
   });
 
   test("entryBytes counts each line plus its newline", () => {

@@ -17,6 +17,8 @@ import {
   OutcomeRequest,
   TenantSettingsRequest,
   PolicySettingsRequest,
+  CandidateRequest,
+  PromoteRequest,
   TopUpRequest,
 } from "../../../src/worker/schemas.ts";
 
@@ -209,6 +211,8 @@ describe("OpenAPI document: schemas and headers", () => {
     ModeRequest,
     TenantSettingsRequest,
     PolicySettingsRequest,
+    CandidateRequest,
+    PromoteRequest,
   } as const;
 
   test.each(Object.entries(bodies))("%s is the zod schema's input JSON Schema", (name, schema) => {
@@ -221,7 +225,7 @@ describe("OpenAPI document: schemas and headers", () => {
 
   test("every request body example passes its zod schema", () => {
     const withBody = operations.filter(({ op }) => op.requestBody !== undefined);
-    expect(withBody.length).toBe(7);
+    expect(withBody.length).toBe(9);
     for (const { path, op } of withBody) {
       const media = op.requestBody!.content["application/json"]!;
       const name = media.schema.$ref!.replace("#/components/schemas/", "") as keyof typeof bodies;

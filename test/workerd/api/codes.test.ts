@@ -83,6 +83,12 @@ const UNREACHABLE_OVER_HTTP = {
       body: { regime: "\ud800", input_tokens: 1_200, max_output_tokens: 800, value_micros: 5_000_000, risk_bps: 1_000 },
     },
   },
+  // The promote route always asks the gate about the candidate staged at that moment, and the
+  // ledger's transitions run one at a time: a verdict on another candidate cannot reach promote.
+  verdict_for_another_candidate: {
+    reason: "the route judges the staged candidate itself and transitions are serialised in the ledger",
+    closest: { path: "/admin/tenants/codes-no-such/candidates/current/promote", body: { force: { reason: 1 } } },
+  },
 } as const satisfies Partial<Record<ProblemCode, { reason: string; closest: { path: string; body: unknown } }>>;
 
 type UnreachableCode = keyof typeof UNREACHABLE_OVER_HTTP;
@@ -298,6 +304,69 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
         expect(JSON.stringify(body)).not.toMatch(/merkle|sql|table/i);
       },
     },
+    // The policy lifecycle (admin routes): each refusal provoked on a tenant of its own.
+    candidate_already_staged: {
+      provoke: async () => {
+        const t = await createTenant("lc-twice");
+        await post(`/admin/tenants/${t.tenantId}/candidates`, json({ exploration_bps: 100 }), ADMIN_HEADERS);
+        return post(`/admin/tenants/${t.tenantId}/candidates`, json({ exploration_bps: 200 }), ADMIN_HEADERS);
+      },
+    },
+    candidate_same_as_current: {
+      provoke: async () => post(`/admin/tenants/${(await createTenant("lc-same")).tenantId}/candidates`, json({}), ADMIN_HEADERS),
+    },
+    no_candidate_staged: {
+      provoke: async () =>
+        call(`/admin/tenants/${(await createTenant("lc-none")).tenantId}/candidates/current`, { method: "DELETE", headers: ADMIN_HEADERS }),
+    },
+    force_reason_missing: {
+      provoke: async () => {
+        const t = await createTenant("lc-force");
+        await post(`/admin/tenants/${t.tenantId}/candidates`, json({ exploration_bps: 100 }), ADMIN_HEADERS);
+        return post(`/admin/tenants/${t.tenantId}/candidates/current/promote`, json({ force: { reason: "  " } }), ADMIN_HEADERS);
+      },
+    },
+    force_reason_malformed: {
+      provoke: async () => {
+        const t = await createTenant("lc-long");
+        await post(`/admin/tenants/${t.tenantId}/candidates`, json({ exploration_bps: 100 }), ADMIN_HEADERS);
+        return post(
+          `/admin/tenants/${t.tenantId}/candidates/current/promote`,
+          json({ force: { reason: "x".repeat(1_001) } }),
+          ADMIN_HEADERS,
+        );
+      },
+    },
+    gate_not_passed: {
+      provoke: async () => {
+        const t = await createTenant("lc-gate");
+        await post(`/admin/tenants/${t.tenantId}/candidates`, json({ exploration_bps: 100 }), ADMIN_HEADERS);
+        return post(`/admin/tenants/${t.tenantId}/candidates/current/promote`, json({}), ADMIN_HEADERS);
+      },
+      check: (body) => expect((body.failing as { name: string }[]).map((c) => c.name)).toContain("decisions"),
+    },
+    candidate_still_staged: {
+      provoke: async () => {
+        const t = await createTenant("lc-roll");
+        await post(`/admin/tenants/${t.tenantId}/candidates`, json({ exploration_bps: 100 }), ADMIN_HEADERS);
+        return post(`/admin/tenants/${t.tenantId}/rollback`, "", ADMIN_HEADERS);
+      },
+    },
+    no_previous_configuration: {
+      provoke: async () => {
+        const t = await createTenant("lc-first");
+        await post(`/admin/tenants/${t.tenantId}/candidates`, json({ exploration_bps: 100 }), ADMIN_HEADERS);
+        await call(`/admin/tenants/${t.tenantId}/candidates/current`, { method: "DELETE", headers: ADMIN_HEADERS });
+        return post(`/admin/tenants/${t.tenantId}/rollback`, "", ADMIN_HEADERS);
+      },
+    },
+    lifecycle_active: {
+      provoke: async () => {
+        const t = await createTenant("lc-settings");
+        await post(`/admin/tenants/${t.tenantId}/candidates`, json({ exploration_bps: 100 }), ADMIN_HEADERS);
+        return post(`/admin/tenants/${t.tenantId}/policy`, json({ exploration_bps: 0 }), ADMIN_HEADERS);
+      },
+    },
     policy_unavailable: {
       provoke: async () => {
         const tenant = await createTenant("nopolicy");
@@ -325,7 +394,12 @@ describe("the problem table", () => {
         if (Object.hasOwn(UNREACHABLE_OVER_HTTP, code)) {
           expect(Object.hasOwn(cases, code), `${code} is both provoked and unreachable`).toBe(false);
           const { closest } = UNREACHABLE_OVER_HTTP[code as UnreachableCode];
-          const headers = closest.path === "/v1/outcomes" ? signedHeaders(main, json(closest.body)) : main.headers;
+          const headers =
+            closest.path === "/v1/outcomes"
+              ? signedHeaders(main, json(closest.body))
+              : closest.path.startsWith("/admin/")
+                ? ADMIN_HEADERS
+                : main.headers;
           const response = await post(closest.path, json(closest.body), headers);
           const text = await bodyText(response);
           checkProblemText(response.status, response.headers.get("content-type"), text, "request_malformed");
@@ -346,7 +420,7 @@ describe("the problem table", () => {
     }
     expect(failures, failures.join("\n")).toEqual([]);
     expect(provoked.length + unreachable.length).toBe(Object.keys(PROBLEMS).length);
-    expect(unreachable.sort()).toEqual(["amount_invalid", "record_invalid", "request_out_of_bounds"]);
+    expect(unreachable.sort()).toEqual(["amount_invalid", "record_invalid", "request_out_of_bounds", "verdict_for_another_candidate"]);
 
     // Every sealed gate refusal is in its tenant's chain as a decision that reserved nothing.
     const chains = new Map<string, Awaited<ReturnType<typeof readChain>>>();

@@ -32,6 +32,7 @@ function decideInput(decisionId: string, costMicros: number, idempotencyKey: str
     candidates: [{ option: "model-a", costMicros }],
     record: { request: decisionId },
     learnerContext: { regime: "coding" },
+    tally: { regime: 0, propensity: null, shadow: null },
   });
 }
 

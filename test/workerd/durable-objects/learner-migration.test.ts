@@ -26,7 +26,7 @@ import { canonicalJson } from "../../../src/ledger/canonical.ts";
 import { dumpTables, freshName, type SqlRow } from "./ledger-do-fixtures.ts";
 
 /** The migration steps this file tests, by version: a new migration must add its test and its version here. */
-const TESTED_STEPS = [1, 2, 3];
+const TESTED_STEPS = [1, 2, 3, 4];
 
 type LearnerStub = DurableObjectStub<Learner>;
 
@@ -55,9 +55,12 @@ function tablesOf(stub: LearnerStub): Promise<Record<string, SqlRow[]>> {
 }
 
 /** The warm start as schema v1's code wrote it: no `stats`, and a content hash without them. */
-function v1WarmStart(): { content: Omit<PolicyContent, "stats" | "neutral" | "priorStrength" | "pooling" | "holdoutBps">; hash: string } {
+function v1WarmStart(): {
+  content: Omit<PolicyContent, "stats" | "neutral" | "priorStrength" | "pooling" | "holdoutBps" | "sharpening">;
+  hash: string;
+} {
   const warm = warmStartContent(LLM_PACK);
-  const content: Omit<PolicyContent, "stats" | "neutral" | "priorStrength" | "pooling" | "holdoutBps"> = {
+  const content: Omit<PolicyContent, "stats" | "neutral" | "priorStrength" | "pooling" | "holdoutBps" | "sharpening"> = {
     regimeCount: warm.regimeCount,
     tierCount: warm.tierCount,
     sampleCount: warm.sampleCount,
@@ -229,6 +232,60 @@ describe("Learner schema migrations", () => {
     await evictDurableObject(stub);
     expect(await stub.regimes("llm")).toMatchObject({ pack: "security" });
     expect((await tablesOf(stub)).learner_state!.map((row) => row.pack)).toEqual(["security"]);
+  });
+
+  it("0004_evaluation: a v3 object with a learned state keeps every row, then evaluates the outcomes it learns next", async () => {
+    const stub = learnerStub(freshName("learner-v3"));
+    const costOf = () => 0;
+    const state = applyOutcome(
+      initialLearnerState(LLM_PACK),
+      LLM_PACK,
+      JSON.parse(outcome("outcome-v3-a").payload) as OutcomePayload,
+      costOf,
+    );
+    const hash = contentHash(state.content);
+    const v3Tables = await plantSchema(stub, 3, (sql) => {
+      sql.exec(
+        "INSERT INTO snapshots (version, hash, content, created_at_ms) VALUES (1, ?, ?, ?)",
+        hash,
+        JSON.stringify(state.content),
+        PLANTED_AT_MS,
+      );
+      sql.exec("INSERT INTO learned_outcomes (id, learned_at_ms) VALUES (?, ?)", "outcome-v3-a", PLANTED_AT_MS);
+      sql.exec("INSERT INTO learner_state (id, state, version, pack) VALUES (1, ?, 1, 'llm')", JSON.stringify(state));
+    });
+    await evictDurableObject(stub);
+    expect(await stub.regimes("llm")).toMatchObject({ pack: "llm", version: 1, outcomes: 1, hash });
+    const v4Tables = await tablesOf(stub);
+    for (const [table, rows] of Object.entries(v3Tables)) if (table !== "schema_migrations") expect(v4Tables[table], table).toEqual(rows);
+    expect([v4Tables.evaluation ?? [], v4Tables.evaluation_days ?? []]).toEqual([[], []]);
+    // An outcome with its decision's sealed context is evaluated; one queued before the context (no propensity) is counted as skipped.
+    const sealed: OutcomePayload = {
+      ...(JSON.parse(outcome("outcome-v4-a").payload) as OutcomePayload),
+      outcomeSeq: 7,
+      outcomeTs: PLANTED_AT_MS,
+      servedRank: 0,
+      context: {
+        regime_index: CODING,
+        input_tokens: 1_200,
+        value_micros: 5_000_000,
+        risk_bps: 1_000,
+        propensity: { numerator: 1, denominator: 2 },
+        holdout: false,
+        mode: "live",
+        floor_bps: 5_000,
+        predicted_bps: [7_000],
+        latency_bps_per_second: 0,
+      },
+      outcome: { success: true, quality_bps: null, actual_cost_micros: 1_000 },
+    };
+    await stub.learn("llm", [{ id: "outcome-v4-a", payload: JSON.stringify(sealed) }, outcome("outcome-v4-b")]);
+    const answer = await stub.evaluation("llm", { regime: null, sinceDay: null }, [], null);
+    expect(answer.ok && answer.answer.counts).toMatchObject({ outcomes: 1, not_evaluated: { unknown_option: 1 } });
+    expect(answer.ok && answer.answer.first_outcome_seq).toBe(7);
+    const after = await tablesOf(stub);
+    expect(after.evaluation).toHaveLength(1);
+    expect(after.evaluation_days!.map((row) => row.day)).toEqual([Math.floor(PLANTED_AT_MS / 86_400_000)]);
   });
 
   it("applies nothing when the migrations run again, and refuses a database newer than the code", async () => {

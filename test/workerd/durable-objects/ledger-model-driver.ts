@@ -19,6 +19,7 @@ import fc from "fast-check";
 import type { TenantLedger } from "../../../src/durable-objects/tenant-ledger.ts";
 import type { DecideInput } from "../../../src/durable-objects/ledger-rpc.ts";
 import { openCheckpoint } from "../../../src/ledger/checkpoint.ts";
+import type { EntryRecord } from "../../../src/ledger/entry.ts";
 import { LedgerModel } from "../../shared/ledger-model.ts";
 import {
   API_KEY_HASH_HEX,
@@ -60,7 +61,7 @@ const optionName = (rank: number): string => `model-${rank}`;
 /** One RPC operation resolved against the current state: the call, and the model's twin of it. */
 interface Step {
   readonly label: string;
-  readonly type: "create" | "top_up" | "decide" | "outcome" | "release" | "status";
+  readonly type: "create" | "top_up" | "decide" | "outcome" | "release" | "status" | "policy";
   readonly call: () => Promise<unknown>;
   /** Runs after the answer and the new entries are in; returns what the model expects. */
   readonly model: (answer: Record<string, unknown>) => unknown;
@@ -251,6 +252,17 @@ export class ModelRun {
           model: () => this.model.setStatus(status),
         };
       }
+      case "policy": {
+        const n = this.counter++;
+        // The event is opaque to the ledger; the hostile records cross the RPC type on purpose.
+        const record = { object: { op: "stage", n }, float: { op: "stage", score: 1.5 }, array: [n] }[op.record] as EntryRecord;
+        return {
+          label: `policyEvent(${op.record})`,
+          type: "policy",
+          call: () => this.stub.policyEvent(record),
+          model: () => this.model.policy(op.record === "object"),
+        };
+      }
     }
   }
 
@@ -268,6 +280,7 @@ export class ModelRun {
       // 1.5 has no canonical form: the whole record is refused as record_invalid.
       record: op.recordValid ? { request: decisionId } : { request: decisionId, score: 1.5 },
       learnerContext: { regime: "coding" },
+      tally: { regime: 0, propensity: null, shadow: null },
     });
     return {
       label: `decide(${decisionId}, key ${idempotencyKey}, ${requestDigestHex}, [${op.costs.map(show).join(", ")}]${op.recordValid ? "" : ", bad record"}${op.wrongKey ? ", wrong key" : ""})`,
@@ -459,6 +472,7 @@ export class ModelRun {
       if ((got.uncollectedMicros as number) > 0) bump(this.stats.events, "outcome_uncollected");
     }
     if (type === "expire") bump(this.stats.events, (got.expired as number) > 0 ? "expire_some" : "expire_none");
+    if (type === "policy") bump(this.stats.events, "policy_sealed");
   }
 
   /** After each operation: budget and size as the model has them, and the invariants. */

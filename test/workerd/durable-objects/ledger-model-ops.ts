@@ -34,7 +34,9 @@ export type RpcOp =
       readonly repeat: boolean;
     }
   | { readonly kind: "release"; readonly target: number; readonly targetKind: TargetKind }
-  | { readonly kind: "status"; readonly suspend: boolean };
+  | { readonly kind: "status"; readonly suspend: boolean }
+  /** An admin's policy lifecycle event; "float" and "array" are records the ledger must refuse. */
+  | { readonly kind: "policy"; readonly record: "object" | "float" | "array" };
 
 export type Op =
   | RpcOp
@@ -105,6 +107,10 @@ const rpcOp: fc.Arbitrary<RpcOp> = fc.oneof(
   },
   { weight: 8, arbitrary: fc.record({ kind: fc.constant("release" as const), target: fc.nat(60), targetKind }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("status" as const), suspend: fc.constantFrom(true, false, false) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("policy" as const), record: fc.constantFrom("object", "object", "object", "float", "array") }),
+  },
 );
 
 export const opArbitrary: fc.Arbitrary<Op> = fc.oneof(

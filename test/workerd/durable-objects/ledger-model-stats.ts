@@ -121,6 +121,7 @@ export function expectCoverage(stats: DriverStats): void {
     "alarm_none_scheduled",
     "checkpoint_signed",
     "alarm_signed_nothing",
+    "policy_sealed",
   ]) {
     expect(stats.events.get(event) ?? 0, event).toBeGreaterThan(0);
   }

@@ -54,8 +54,10 @@ class RecordingStore extends MemoryStore {
  * SqlLedgerStore's writes in an older layout: in v1 the tenant row has no `mode` column yet, in
  * v2 no `pack`. Every other table is the same in v1, v2 and v3.
  */
-function writeOld(sql: SqlStorage, write: LedgerWrite, version: 1 | 2): void {
-  if (version === 2 && write.table === "tenant") {
+function writeOld(sql: SqlStorage, write: LedgerWrite, version: 1 | 2 | 3): void {
+  // Before v4 there is no decision tally: an old object simply has no counts.
+  if (write.table === "tally") return;
+  if (version >= 2 && write.table === "tenant") {
     const t = write.row;
     sql.exec(
       `INSERT OR REPLACE INTO tenant (id, tenant_id, name, status, mode, allowed_provider_mask, rate_limit_per_minute, cost_cap_micros,
@@ -183,6 +185,7 @@ function decideCommand(decisionId: string, costMicros: number, nowMs: number): L
     candidates: [{ option: "model-a", costMicros }],
     record: { request: decisionId },
     learnerContext: { regime: "coding" },
+    tally: { regime: 0, propensity: null, shadow: null },
     reservationTtlMs: RESERVATION_TTL_MS,
     nowMs,
   };
@@ -264,6 +267,11 @@ function tableColumns(sql: SqlStorage, table: string): string[] {
     .map((row) => row.name);
 }
 
+/** Outbox rows without v4's seq column, to compare with rows written before it. */
+function withoutSeq(rows: readonly SqlRow[]): SqlRow[] {
+  return rows.map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => column !== "seq")) as SqlRow);
+}
+
 function appliedVersions(sql: SqlStorage): number[] {
   return sql
     .exec<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version")
@@ -272,7 +280,7 @@ function appliedVersions(sql: SqlStorage): number[] {
 }
 
 /** Makes `stub` a v1 (or v2) object holding `ledger`'s rows; returns its tables as written. */
-async function plantV1Object(stub: LedgerStub, ledger: V1Ledger, version: 1 | 2 = 1): Promise<Record<string, SqlRow[]>> {
+async function plantV1Object(stub: LedgerStub, ledger: V1Ledger, version: 1 | 2 | 3 = 1): Promise<Record<string, SqlRow[]>> {
   return runInDurableObject(stub, (_instance: TenantLedger, state) => {
     const sql = state.storage.sql;
     // A fresh object is vacant; drop anything all the same, so the schema is exactly v1's.
@@ -283,14 +291,15 @@ async function plantV1Object(stub: LedgerStub, ledger: V1Ledger, version: 1 | 2 
     }
     expect(isVacant(sql)).toBe(true);
     expect(migrate(state.storage, LEDGER_MIGRATIONS, Date.now(), version)).toEqual({ from: 0, to: version });
-    expect(tableColumns(sql, "tenant")).not.toContain(version === 1 ? "mode" : "pack");
+    if (version < 3) expect(tableColumns(sql, "tenant")).not.toContain(version === 1 ? "mode" : "pack");
+    else expect(tableColumns(sql, "outbox")).not.toContain("seq");
     for (const batch of ledger.store.batches) state.storage.transactionSync(() => batch.forEach((write) => writeOld(sql, write, version)));
     return dumpTables(sql);
   });
 }
 
 /** The migration steps this file tests, by version: a new migration must add its test and its version here. */
-const TESTED_STEPS = [1, 2, 3];
+const TESTED_STEPS = [1, 2, 3, 4];
 
 /** The tables of schema v1, in sqlite_master's name order (schema_migrations is migrate.ts's). */
 const V1_TABLES = ["checkpoints", "entries", "head", "keyed", "merkle_nodes", "outbox", "reservations", "schema_migrations", "tenant"];
@@ -358,7 +367,9 @@ describe("TenantLedger schema migrations", () => {
       const after =
         table === "tenant"
           ? v2Tables.tenant!.map(({ mode, pack, ...rest }) => (expect([mode, pack]).toEqual(["live", "llm"]), rest))
-          : v2Tables[table];
+          : table === "outbox"
+            ? withoutSeq(v2Tables.outbox!)
+            : v2Tables[table];
       expect(after, table).toEqual(rows);
     }
     const tenant = await stub.adminTenant();
@@ -377,6 +388,7 @@ describe("TenantLedger schema migrations", () => {
         candidates: [{ option: "model-a", costMicros: 500 }],
         record: { request: "dec-after" },
         learnerContext: { regime: "coding" },
+        tally: { regime: 0, propensity: null, shadow: null },
       }),
     );
     expect(decided.result).toMatchObject({ ok: true, seq: ledger.engine.head.size, budgetVerdict: "pass" });
@@ -396,6 +408,7 @@ describe("TenantLedger schema migrations", () => {
         candidates: [{ option: "model-a", costMicros: 4_000 }],
         record: { request: "dec-settled" },
         learnerContext: { regime: "coding" },
+        tally: { regime: 0, propensity: null, shadow: null },
       }),
     );
     expect(retried.result).toMatchObject({ ok: true, seq: 2, replayed: true });
@@ -421,12 +434,17 @@ describe("TenantLedger schema migrations", () => {
     await evictDurableObject(stub);
     expect(await stub.budget(API_KEY_HASH_HEX)).toEqual({ ok: true, budget: ledger.engine.budget(), entries: ledger.engine.head.size });
     const v3Tables = await runInDurableObject(stub, (_instance: TenantLedger, state) => {
-      expect(appliedVersions(state.storage.sql)).toEqual([1, 2, 3]);
+      expect(appliedVersions(state.storage.sql)).toEqual(TESTED_STEPS);
       return dumpTables(state.storage.sql);
     });
     for (const [table, rows] of Object.entries(v2Tables)) {
       if (table === "schema_migrations") continue;
-      const after = table === "tenant" ? v3Tables.tenant!.map(({ pack, ...rest }) => (expect(pack).toBe("llm"), rest)) : v3Tables[table];
+      const after =
+        table === "tenant"
+          ? v3Tables.tenant!.map(({ pack, ...rest }) => (expect(pack).toBe("llm"), rest))
+          : table === "outbox"
+            ? withoutSeq(v3Tables.outbox!)
+            : v3Tables[table];
       expect(after, table).toEqual(rows);
     }
     // The worker reads the pack from the tenant's view; a tenant from before packs is an LLM tenant.
@@ -441,9 +459,47 @@ describe("TenantLedger schema migrations", () => {
         candidates: [{ option: "model-a", costMicros: 500 }],
         record: { request: "dec-v3" },
         learnerContext: { regime: "coding" },
+        tally: { regime: 0, propensity: null, shadow: null },
       }),
     );
     expect(decided.result).toMatchObject({ ok: true, seq: ledger.engine.head.size, budgetVerdict: "pass" });
+    await expectChainVerifies(stub, tenantId, ledger.engine.head.size + 1);
+  });
+
+  it("0004_evaluation: migrates an object left at v3 with rows to v4: queued outcomes keep their order and go first, decisions are tallied", async () => {
+    const tenantId = freshName("v3");
+    const stub = ledgerStub(tenantId);
+    const ledger = await buildLedger(tenantId);
+    const v3Tables = await plantV1Object(stub, ledger, 3);
+    expect(v3Tables.schema_migrations!.map((row) => row.version)).toEqual([1, 2, 3]);
+    expect(v3Tables.outbox!.length).toBeGreaterThan(0);
+    await evictDurableObject(stub);
+    expect(await stub.budget(API_KEY_HASH_HEX)).toEqual({ ok: true, budget: ledger.engine.budget(), entries: ledger.engine.head.size });
+    const v4Tables = await runInDurableObject(stub, (_instance: TenantLedger, state) => {
+      expect(appliedVersions(state.storage.sql)).toEqual([1, 2, 3, 4]);
+      return dumpTables(state.storage.sql);
+    });
+    for (const [table, rows] of Object.entries(v3Tables)) {
+      if (table === "schema_migrations") continue;
+      // Outbox rows queued before v4 gained seq 0: they are delivered first, in id order, as before.
+      const after = table === "outbox" ? v4Tables.outbox!.map(({ seq, ...rest }) => (expect(seq).toBe(0), rest)) : v4Tables[table];
+      expect(after, table).toEqual(rows);
+    }
+    expect(v4Tables.decision_tally ?? []).toEqual([]);
+    const decided = await stub.decide(
+      API_KEY_HASH_HEX,
+      synthetic<DecideInput>({
+        decisionId: "dec-v4",
+        idempotencyKey: null,
+        requestDigestHex: "d",
+        candidates: [{ option: "model-a", costMicros: 500 }],
+        record: { request: "dec-v4" },
+        learnerContext: { regime: "coding" },
+        tally: { regime: 2, propensity: { numerator: 1, denominator: 40 }, shadow: null },
+      }),
+    );
+    expect(decided.result).toMatchObject({ ok: true, budgetVerdict: "pass" });
+    expect(await stub.decisionTally(API_KEY_HASH_HEX, null)).toEqual({ ok: true, rows: [{ regime: 2, decisions: 1, lowPropensity: 1 }] });
     await expectChainVerifies(stub, tenantId, ledger.engine.head.size + 1);
   });
 
@@ -514,6 +570,7 @@ describe("TenantLedger schema migrations", () => {
           candidates: [{ option: "model-a", costMicros: 1 }],
           record: {},
           learnerContext: null,
+          tally: { regime: 0, propensity: null, shadow: null },
         }),
       );
       expect(decided.result).toEqual(refused);

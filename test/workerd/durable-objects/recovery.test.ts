@@ -45,6 +45,7 @@ function decideInput(decisionId: string, costMicros: number): DecideInput {
     candidates: [{ option: "model-a", costMicros }],
     record: { request: decisionId },
     learnerContext: { regime: "coding" },
+    tally: { regime: 0, propensity: null, shadow: null },
   });
 }
 

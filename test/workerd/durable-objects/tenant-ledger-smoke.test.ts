@@ -30,6 +30,7 @@ describe("TenantLedger smoke", () => {
         candidates: [{ option: "m", costMicros: 400_000 }],
         record: { x: 1 },
         learnerContext: null,
+        tally: { regime: 0, propensity: null, shadow: null },
       }),
     );
     expect(answer.result.ok).toBe(true);
