@@ -1,8 +1,13 @@
 // The kernel's reusable output. decide() overwrites every field on each call, so one instance
 // serves millions of decisions without allocating. Copy it (explain.ts) before keeping it.
 
-import { FloorSource, GATE_COUNT, NOT_DECIDED, Verdict } from "./result-codes.ts";
-import { RANKED_MAX, UNSET } from "./units.ts";
+import * as codes from "./result-codes.ts";
+import * as units from "./units.ts";
+
+// Module consts, not imported bindings: reset() runs on every decision, and V8 folds a module's
+// own const into compiled code but reloads an import through its live cell on every use (kernel.ts).
+const { FloorSource, GATE_COUNT, NOT_DECIDED, Verdict } = codes;
+const { RANKED_MAX, UNSET } = units;
 
 /** Offsets into a terms array: the four utility terms of one option, all microcents. */
 export const TERM_QUALITY_ADJUSTED_VALUE = 0;

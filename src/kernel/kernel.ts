@@ -6,57 +6,48 @@ import { Xoshiro128StarStar } from "./prng.ts";
 import { popcount32, uniformBelowTrusted } from "./beta-sampler.ts";
 import type { KernelCatalog } from "./catalog.ts";
 import type { DecisionInput } from "./decision-input.ts";
-import { DecisionResult, TERM_COST, TERM_LATENCY_PENALTY, TERM_QUALITY_ADJUSTED_VALUE, TERM_RISK_PENALTY } from "./decision-result.ts";
+import * as results from "./decision-result.ts";
+import type { DecisionResult } from "./decision-result.ts";
 import { validateKernelPolicy, type KernelPolicy } from "./policy.ts";
+import { PolicyTables } from "./policy-tables.ts";
 import { requestInBounds } from "./request.ts";
-import { DecisionCode, FIRST_OPTION_GATE, FloorSource, GATE_COUNT, Verdict } from "./result-codes.ts";
-import {
-  BPS_SCALE,
-  COST_MICROS_MAX,
-  MASK_ALL,
-  PLAUSIBLE_SHARE_DENOMINATOR,
-  RANKED_MAX,
-  REGIMES_MAX,
-  RISK_CEILING_BPS,
-  TOKENS_PER_PRICE_UNIT,
-  UNSET,
-} from "./units.ts";
+import { catalogBounds, ScanLimits, type CatalogBounds } from "./scan-limits.ts";
+import { TOP_SLOTS, TopFour } from "./top-four.ts";
+import * as codes from "./result-codes.ts";
+import * as units from "./units.ts";
 
-interface ThetaBounds {
-  readonly low: Uint16Array;
-  readonly high: Uint16Array;
-  readonly ready: Uint8Array;
-}
+// The constants this module uses, as its own consts: V8 folds a module's own const into the code
+// it compiles, but reads an imported binding through its live cell on every use and cannot fold
+// it. A division by an imported BPS_SCALE compiled to a hardware division, by this copy to a
+// multiplication; an imported DecisionCode cost a load and a map check per option in the scan.
+const { BPS_SCALE, MASK_ALL, RANKED_MAX, REGIMES_MAX, RISK_CEILING_BPS, TOKENS_PER_PRICE_UNIT, UNSET } = units;
+const { DecisionCode, FIRST_OPTION_GATE, FloorSource, GATE_COUNT, Verdict } = codes;
+const { TERM_COST, TERM_LATENCY_PENALTY, TERM_QUALITY_ADJUSTED_VALUE, TERM_RISK_PENALTY } = results;
 
 export class Kernel {
   readonly catalog: KernelCatalog;
   private readonly rng = new Xoshiro128StarStar();
-  // Per-option scratch, valid after the last successful decide(): cost, latency penalty, feasibility.
+  // Per-option scratch, valid after the last successful decide(): the worst-case cost of every
+  // option that passed gates 5-8 (UNSET for one that did not) and its latency penalty.
   private readonly costMicros: Float64Array;
-  private readonly utilityMicros: Float64Array;
   private readonly latencyPenaltyMicros: Float64Array;
-  private readonly feasible: Int32Array;
+  /** The cost cap and floor the last scan judged: feasible = priced, cost <= cap, quality >= floor. */
+  private judgedCostCapMicros = 0;
+  private judgedFloorBps = 0;
   private feasibleCount = 0;
+  /** Whether an option that passes every other filter fell short of the judged floor. */
+  private shortOfFloor = false;
   // Feasible tiers as bits, and (computed only when needed) each tier's best option: the lowest
   // cost + latency penalty. Theta is shared within a tier, so no other option of it can win.
   private tierMask = 0;
   private tierBestsValid = false;
-  // Per-tier scratch for the sample k that decide() read.
-  private readonly tierValueMicros: Float64Array;
-  private readonly tierRiskMicros: Float64Array;
   private readonly tierBest: Int32Array;
   // Per-arm wins over the K samples and the plausibly best arms, valid while winsValid.
   private readonly armWins: Int32Array;
-  /** Per-option quality the floor gate reads, filled per request from the policy's learned quality. */
-  private readonly optionQuality: Int32Array;
-  /** Per option, the gate of 5-8 or 10 it stops at in the first scan pass, or 0. */
-  private readonly stopAt: Int8Array;
   private readonly armPlausible: Uint8Array;
   private plausibleCount = 0;
   private winsValid = false;
   private plausibleValid = false;
-  /** Per policy: each regime x arm's theta quantiles (thetaBounds), computed on first use. */
-  private readonly bounds = new WeakMap<KernelPolicy, ThetaBounds>();
   // Per-sample scratch of propensity(): each sample's running winner, its utility and cost.
   private sampleWinner = new Int32Array(0);
   private sampleUtility = new Float64Array(0);
@@ -65,40 +56,47 @@ export class Kernel {
   private readonly termsCache: Float64Array[] = [];
   private readonly termsKey = new Float64Array(2 * REGIMES_MAX);
   private readonly termsPolicy: (KernelPolicy | null)[] = [];
-  // Top-ranked options by (utility desc, cost asc, index asc).
-  private readonly topIndex = new Int32Array(RANKED_MAX);
+  // Top-ranked options by (utility desc, cost asc, index asc): the running best four of a scan,
+  // and the indexes it ended with.
+  private readonly top = new TopFour();
+  private readonly topIndex = new Int32Array(TOP_SLOTS);
   private topCount = 0;
   // The adopted policy and what it implies for this catalog.
   private policy: KernelPolicy | null = null;
-  /** Snapshots already validated: a worker serving many tenants switches policies often. */
-  private readonly validated = new WeakSet<KernelPolicy>();
+  /**
+   * Per snapshot, validated once, the tables derived from it: a worker serving many tenants
+   * switches policies often, and the lookup happens on a switch, never per decision.
+   */
+  private readonly tablesOf = new WeakMap<KernelPolicy, PolicyTables>();
+  private tables: PolicyTables | null = null;
   private readonly latencyBps: Int32Array;
+  /** Bounds of the catalog that tell when an option filter cannot bind (scanOptions). */
+  private readonly bounds: CatalogBounds;
+  private readonly limits = new ScanLimits();
   /** 32 - log2(K): shifting a uint32 right by it leaves a uniform index below K. */
   private sampleShift = 32;
-  // Request values shared by the option loop and propensity().
+  // Request values shared by the option loop, the terms and propensity().
   // The request's value split as mulBps splits it: value = valueHigh * 10^4 + valueLow.
   private valueHigh = 0;
   private valueLow = 0;
   // value * risk split the same way: the risk penalty is mulBps of it by (1 - theta).
   private riskHigh = 0;
   private riskLow = 0;
+  private regime = 0;
   private regimeBase = 0;
+  /** Where the thetas of sample k in the request's regime start in the bank. */
+  private thetaBase = 0;
 
   constructor(catalog: KernelCatalog) {
     this.catalog = catalog;
     const n = catalog.optionCount;
     this.costMicros = new Float64Array(n);
-    this.utilityMicros = new Float64Array(n);
     this.latencyPenaltyMicros = new Float64Array(n);
-    this.feasible = new Int32Array(n);
     this.latencyBps = new Int32Array(n);
-    this.tierValueMicros = new Float64Array(catalog.tierCount);
-    this.tierRiskMicros = new Float64Array(catalog.tierCount);
     this.tierBest = new Int32Array(catalog.tierCount);
     this.armWins = new Int32Array(catalog.tierCount);
-    this.optionQuality = new Int32Array(n);
-    this.stopAt = new Int8Array(n);
     this.armPlausible = new Uint8Array(catalog.tierCount);
+    this.bounds = catalogBounds(catalog);
   }
 
   /** Runs one decision into `out` and returns its code (DecisionCode). Never throws for request data. */
@@ -125,10 +123,10 @@ export class Kernel {
     const valueRisk = this.valueHigh * request.riskBps + (((this.valueLow * request.riskBps) / BPS_SCALE) | 0);
     this.riskHigh = Math.floor(valueRisk / BPS_SCALE);
     this.riskLow = valueRisk - this.riskHigh * BPS_SCALE;
+    this.regime = request.regimeIndex;
     this.regimeBase = request.regimeIndex * policy.sampleCount;
-    this.readTierTerms(k);
-    this.fillOptionQuality(policy, request.regimeIndex);
-    const firstFail = this.scanOptions(input, out);
+    this.thetaBase = (this.regimeBase + k) * this.catalog.tierCount;
+    const firstFail = this.judgeOptions(input, out);
     if (firstFail <= DecisionCode.cost_cap_exceeded) return this.fail(out, firstFail);
     for (let g = FIRST_OPTION_GATE; g <= DecisionCode.cost_cap_exceeded; g++) out.gateVerdicts[g - 1] = Verdict.pass;
     // The ledger settles the budget gate atomically when it reserves.
@@ -140,7 +138,7 @@ export class Kernel {
     const roll = uniformBelowTrusted(this.rng, BPS_SCALE);
     out.explored = roll < policy.explorationBps;
     let chosen = this.topIndex[0]!;
-    if (out.explored) chosen = this.exploredChoice(uniformBelowTrusted(this.rng, this.countPlausible(policy)));
+    if (out.explored) chosen = this.exploredChoice(uniformBelowTrusted(this.rng, this.countPlausible()));
     this.rank(chosen, out);
     out.code = DecisionCode.ok;
     return DecisionCode.ok;
@@ -177,121 +175,105 @@ export class Kernel {
     return DecisionCode.ok;
   }
 
-  /** Per-tier value and risk terms under sample k: they depend on theta, which is shared by a tier. */
-  private readTierTerms(k: number): void {
-    const policy = this.policy!;
-    const tiers = this.catalog.tierCount;
-    const base = (this.regimeBase + k) * tiers;
-    // mulBps with both values split once: the low parts are below 10^4, so the products below
-    // stay int32 and the division by a constant compiles to a multiply.
-    for (let t = 0; t < tiers; t++) {
-      const theta = policy.thetaBps[base + t]!;
-      const miss = BPS_SCALE - theta;
-      this.tierValueMicros[t] = this.valueHigh * theta + (((this.valueLow * theta) / BPS_SCALE) | 0);
-      this.tierRiskMicros[t] = this.riskHigh * miss + (((this.riskLow * miss) / BPS_SCALE) | 0);
-    }
+  /**
+   * Gates 5-10 and the ranking: one scan under the floor the request starts with. A learned or
+   * warm-start floor can then yield to an option that falls short of it (yieldFloor); only when
+   * it does is the catalog scanned again under the lowered floor. Returns the first gate that
+   * leaves no option, or 11 when some option passes them all.
+   */
+  private judgeOptions(input: DecisionInput, out: DecisionResult): number {
+    const furthest = this.scanOptions(input, out.floorBps);
+    // The option a floor yields to passes every other filter, so with none short of the floor there is nothing to yield to.
+    if (!this.shortOfFloor || out.floorSource === FloorSource.client || !this.yieldFloor(input, out)) return furthest;
+    return this.scanOptions(input, out.floorBps);
   }
 
   /**
-   * Two passes over the catalog. The first runs each option through the filters of gates 5-8 and
-   * prices the survivors (worst-case cost, latency penalty), noting the gate each stops at; the
-   * second applies the floor (gate 9) and the cost caps (gate 10) in gate order. Each option stops
-   * at the first filter it fails; the largest such stop over all options is the first gate that
-   * leaves no option (or 11 when some option passes all filters). Survivors get their utility,
-   * then rankTop() keeps the best four. Fields are read into locals once: the loops touch only
-   * typed arrays.
+   * One pass over the catalog judges gates 5-10 under `floorBps`. Each option stops at the first
+   * filter it fails (context, providers, capabilities, latency, floor, cost cap); the largest such
+   * stop over all options is the first gate that leaves no option, or 11 when some option passes
+   * all. Options past gates 5-8 are priced (worst-case cost, latency penalty); those past all six
+   * get their utility under sample k and are offered to the best four. Values are read into
+   * locals once, so the loop touches only typed arrays, and its arithmetic is written out: a
+   * double returned by a call the JIT did not inline is boxed, an allocation per option.
    */
-  private scanOptions(input: DecisionInput, out: DecisionResult): number {
-    const c = this.catalog;
-    const request = input.request;
-    const inputTokens = request.inputTokens;
-    const outputTokens = request.maxOutputTokens;
-    const totalTokens = inputTokens + outputTokens;
-    const allowed = request.providerAllowMask & input.tenant.allowedProviderMask & ~request.providerDenyMask;
-    const required = request.requiredCapabilityMask;
-    const latencyMax = request.maxLatencyMs === UNSET ? COST_MICROS_MAX : request.maxLatencyMs;
-    // Each cap can only lower the other: the client narrows the tenant's cap, never widens it.
-    const clientCap = request.maxCostMicros === UNSET ? COST_MICROS_MAX : request.maxCostMicros;
-    const tenantCap = input.tenant.costCapMicros === UNSET ? COST_MICROS_MAX : input.tenant.costCapMicros;
-    const costCap = clientCap < tenantCap ? clientCap : tenantCap;
-    const { contextTokens, maxOutputTokens, providerBit, capabilityMask, latencyMsP50, tier } = c;
-    const { inputPriceHigh, inputPriceLow, outputPriceHigh, outputPriceLow } = c;
-    const { costMicros, latencyPenaltyMicros, utilityMicros, feasible, latencyBps, tierValueMicros, tierRiskMicros, stopAt } = this;
-    const valueHigh = this.valueHigh;
-    const valueLow = this.valueLow;
-    for (let o = 0; o < c.optionCount; o++) {
-      if (totalTokens > contextTokens[o]! || outputTokens > maxOutputTokens[o]!) stopAt[o] = DecisionCode.context_window_exceeded;
-      else if ((providerBit[o]! & allowed) === 0) stopAt[o] = DecisionCode.provider_rules_exclude_all;
-      else if ((capabilityMask[o]! & required) !== required) stopAt[o] = DecisionCode.capabilities_unavailable;
-      else if (latencyMsP50[o]! > latencyMax) stopAt[o] = DecisionCode.latency_budget_unreachable;
-      else {
-        // Worst-case cost, ceil((in * inPrice + out * outPrice) / 10^6), inlined from
-        // exact-math.ts so no double crosses a call boundary (a boxed double is an allocation).
+  private scanOptions(input: DecisionInput, floorBps: number): number {
+    const limits = this.limits;
+    limits.set(input, floorBps, this.bounds, this.tables!.qualityMinBps[this.regime]!);
+    const { inputTokens, outputTokens, costCapMicros: costCap, checkFloor } = limits;
+    const { inputPriceHigh, inputPriceLow, outputPriceHigh, outputPriceLow, tier } = this.catalog;
+    const { costMicros, latencyPenaltyMicros, latencyBps, top } = this;
+    const { valueHigh, valueLow, riskHigh, riskLow, thetaBase } = this;
+    const quality = this.tables!.optionQualityBps;
+    const qualityBase = this.regime * this.catalog.optionCount;
+    const armPerOption = this.bounds.armPerOption;
+    const thetaBps = this.policy!.thetaBps;
+    let furthest = 0;
+    let feasibleCount = 0;
+    let tierMask = 0;
+    let shortOfFloor = false;
+    top.clear();
+    for (let o = 0; o < this.catalog.optionCount; o++) {
+      const stop = limits.filterStop(this.catalog, o);
+      if (stop !== 0) {
+        costMicros[o] = UNSET;
+        if (stop > furthest) furthest = stop;
+        continue;
+      }
+      // Worst-case cost, ceil((in * inPrice + out * outPrice) / 10^6), inlined from exact-math.ts:
+      // whole microcents, plus the ceiling of the fraction when prices are not whole (rare).
+      let cost = inputTokens * inputPriceHigh[o]! + outputTokens * outputPriceHigh[o]!;
+      const fraction = inputTokens * inputPriceLow[o]! + outputTokens * outputPriceLow[o]!;
+      if (fraction !== 0) {
         // ceil(fraction / 10^6) without a division: fraction * 1e-6 is within 2^-52 relative of the
         // quotient (fraction < 2^45), so its floor is off by at most one; exact products fix it.
-        const fraction = inputTokens * inputPriceLow[o]! + outputTokens * outputPriceLow[o]!;
         let micros = Math.floor(fraction * 1e-6);
         if (micros * TOKENS_PER_PRICE_UNIT > fraction) micros -= 1;
         else if ((micros + 1) * TOKENS_PER_PRICE_UNIT <= fraction) micros += 1;
         if (micros * TOKENS_PER_PRICE_UNIT !== fraction) micros += 1;
-        const cost = inputTokens * inputPriceHigh[o]! + outputTokens * outputPriceHigh[o]! + micros;
-        // mulBps(value, share) with the value split once per request.
-        const share = latencyBps[o]!;
-        costMicros[o] = cost;
-        latencyPenaltyMicros[o] = valueHigh * share + (((valueLow * share) / BPS_SCALE) | 0);
-        stopAt[o] = cost > costCap ? DecisionCode.cost_cap_exceeded : 0;
+        cost += micros;
       }
-    }
-    if (out.floorSource !== FloorSource.client) this.yieldFloor(input, out);
-    const floorBps = out.floorBps;
-    const qualityBps = this.optionQuality;
-    let furthest = 0;
-    let feasibleCount = 0;
-    let tierMask = 0;
-    for (let o = 0; o < c.optionCount; o++) {
-      const stop = stopAt[o]!;
-      if (stop !== 0 && stop < DecisionCode.quality_floor_unreachable) furthest = Math.max(furthest, stop);
-      else if (qualityBps[o]! < floorBps) furthest = Math.max(furthest, DecisionCode.quality_floor_unreachable);
-      else if (stop === DecisionCode.cost_cap_exceeded) furthest = Math.max(furthest, DecisionCode.cost_cap_exceeded);
-      else {
+      // mulBps(value, share) with the value split once per request.
+      const share = latencyBps[o]!;
+      const latencyPenalty = valueHigh * share + (((valueLow * share) / BPS_SCALE) | 0);
+      costMicros[o] = cost;
+      latencyPenaltyMicros[o] = latencyPenalty;
+      const capped = cost > costCap;
+      if (checkFloor && quality[qualityBase + o]! < floorBps) {
+        if (furthest < DecisionCode.quality_floor_unreachable) furthest = DecisionCode.quality_floor_unreachable;
+        shortOfFloor ||= !capped;
+      } else if (capped) {
+        if (furthest < DecisionCode.cost_cap_exceeded) furthest = DecisionCode.cost_cap_exceeded;
+      } else {
         furthest = DecisionCode.budget_exhausted;
-        const t = tier[o]!;
-        utilityMicros[o] = tierValueMicros[t]! - tierRiskMicros[t]! - costMicros[o]! - latencyPenaltyMicros[o]!;
-        feasible[feasibleCount++] = o;
+        feasibleCount++;
+        const t = armPerOption ? o : tier[o]!;
         tierMask |= 1 << t;
+        // Value x theta minus the risk penalty x (1 - theta) under sample k, as terms() computes
+        // them: the low parts are below 10^4, so the products stay int32 and dividing by the
+        // constant is a multiplication.
+        const theta = thetaBps[thetaBase + t]!;
+        const miss = BPS_SCALE - theta;
+        const value = valueHigh * theta + (((valueLow * theta) / BPS_SCALE) | 0);
+        top.offer(o, value - (riskHigh * miss + (((riskLow * miss) / BPS_SCALE) | 0)) - cost - latencyPenalty, cost);
       }
     }
-    this.feasibleCount = feasibleCount;
-    this.tierMask = tierMask;
-    this.tierBestsValid = false;
-    this.winsValid = false;
-    this.plausibleValid = false;
-    this.rankTop();
+    this.settle(limits, feasibleCount, tierMask, shortOfFloor);
     return furthest;
   }
 
-  /** Keeps the best four feasible options by (utility desc, cost asc, index asc) in topIndex. */
-  private rankTop(): void {
-    const { feasible, utilityMicros, costMicros, topIndex } = this;
-    let count = 0;
-    for (let i = 0; i < this.feasibleCount; i++) {
-      const o = feasible[i]!;
-      const utility = utilityMicros[o]!;
-      const cost = costMicros[o]!;
-      let slot = count;
-      // Strictly better only: feasible options are in index order, so among equals the earlier stays.
-      while (slot > 0) {
-        const other = topIndex[slot - 1]!;
-        const otherUtility = utilityMicros[other]!;
-        if (utility > otherUtility || (utility === otherUtility && cost < costMicros[other]!)) slot--;
-        else break;
-      }
-      if (slot >= RANKED_MAX) continue;
-      for (let s = count < RANKED_MAX ? count : RANKED_MAX - 1; s > slot; s--) topIndex[s] = topIndex[s - 1]!;
-      topIndex[slot] = o;
-      if (count < RANKED_MAX) count++;
-    }
-    this.topCount = count;
+  /** Records what the scan under `limits` judged, and drops what was derived from the last one. */
+  private settle(limits: ScanLimits, feasibleCount: number, tierMask: number, shortOfFloor: boolean): void {
+    this.judgedCostCapMicros = limits.costCapMicros;
+    this.judgedFloorBps = limits.floorBps;
+    this.feasibleCount = feasibleCount;
+    this.top.writeTo(this.topIndex);
+    this.topCount = feasibleCount < TOP_SLOTS ? feasibleCount : TOP_SLOTS;
+    this.tierMask = tierMask;
+    this.shortOfFloor = shortOfFloor;
+    this.tierBestsValid = false;
+    this.winsValid = false;
+    this.plausibleValid = false;
   }
 
   /** Writes the ranking: the chosen option, then the best others (explored choices may rank low). */
@@ -308,14 +290,17 @@ export class Kernel {
       count++;
     }
     out.rankedCount = count;
-    this.terms(chosen, out.chosenTerms);
-    out.chosenUtilityMicros = this.utilityMicros[chosen]!;
-    const t = this.catalog.tier[chosen]!;
-    out.chosenThetaBps = this.policy!.thetaBps[(this.regimeBase + out.sampleIndex) * this.catalog.tierCount + t]!;
+    const terms = out.chosenTerms;
+    this.terms(chosen, terms);
+    out.chosenUtilityMicros =
+      terms[TERM_QUALITY_ADJUSTED_VALUE]! - terms[TERM_RISK_PENALTY]! - terms[TERM_COST]! - terms[TERM_LATENCY_PENALTY]!;
+    out.chosenThetaBps = this.policy!.thetaBps[this.thetaBase + this.catalog.tier[chosen]!]!;
     if (count > 1) {
       out.runnerUp = out.ranked[1]!;
-      this.terms(out.runnerUp, out.runnerUpTerms);
-      out.runnerUpUtilityMicros = this.utilityMicros[out.runnerUp]!;
+      const runnerUp = out.runnerUpTerms;
+      this.terms(out.runnerUp, runnerUp);
+      out.runnerUpUtilityMicros =
+        runnerUp[TERM_QUALITY_ADJUSTED_VALUE]! - runnerUp[TERM_RISK_PENALTY]! - runnerUp[TERM_COST]! - runnerUp[TERM_LATENCY_PENALTY]!;
     }
   }
 
@@ -327,16 +312,20 @@ export class Kernel {
   rankedTerms(out: DecisionResult, rank: number, into: Float64Array): number {
     if (out.code !== DecisionCode.ok || !(rank >= 0 && rank < out.rankedCount))
       throw new RangeError(`"rank" expected a ranked position of an ok decision, got ${rank}`);
-    const o = out.ranked[rank]!;
-    this.terms(o, into);
-    return this.utilityMicros[o]!;
+    this.terms(out.ranked[rank]!, into);
+    return into[TERM_QUALITY_ADJUSTED_VALUE]! - into[TERM_RISK_PENALTY]! - into[TERM_COST]! - into[TERM_LATENCY_PENALTY]!;
   }
 
-  /** The four utility terms of option o; they sum to utilityMicros[o]. */
+  /**
+   * The four utility terms of option o under the last decision's sample k, as scanOptions computed
+   * them: value x theta and the risk penalty x (1 - theta) of its tier, its cost and latency
+   * penalty. Value minus the other three, in that order, is the utility the scan ranked by.
+   */
   private terms(o: number, into: Float64Array): void {
-    const t = this.catalog.tier[o]!;
-    into[TERM_QUALITY_ADJUSTED_VALUE] = this.tierValueMicros[t]!;
-    into[TERM_RISK_PENALTY] = this.tierRiskMicros[t]!;
+    const theta = this.policy!.thetaBps[this.thetaBase + this.catalog.tier[o]!]!;
+    const miss = BPS_SCALE - theta;
+    into[TERM_QUALITY_ADJUSTED_VALUE] = this.valueHigh * theta + (((this.valueLow * theta) / BPS_SCALE) | 0);
+    into[TERM_RISK_PENALTY] = this.riskHigh * miss + (((this.riskLow * miss) / BPS_SCALE) | 0);
     into[TERM_COST] = this.costMicros[o]!;
     into[TERM_LATENCY_PENALTY] = this.latencyPenaltyMicros[o]!;
   }
@@ -374,36 +363,25 @@ export class Kernel {
   }
 
   /**
-   * Each option's quality for the floor gate, into optionQuality: what the outcomes allow its arm's
-   * quality to be in the regime (the policy's armQualityBps: the upper 1/20 posterior quantile, so an
-   * arm is kept out only once the data show with confidence that it falls short), or the catalog's
-   * when the policy carries no learned quality.
-   */
-  private fillOptionQuality(policy: KernelPolicy, regime: number): void {
-    const learned = policy.armQualityBps;
-    const scratch = this.optionQuality;
-    const catalog = this.catalog.qualityBps;
-    const tier = this.catalog.tier;
-    const base = regime * policy.tierCount;
-    for (let o = 0; o < this.catalog.optionCount; o++) scratch[o] = learned === undefined ? catalog[o]! : learned[base + tier[o]!]!;
-  }
-
-  /**
    * A learned or warm-start floor never stops the learner from choosing the option that the data
    * show is best for the value at stake: among the options that pass every other filter, the one
    * with the highest utility at its gate quality (value x q - risk x (1 - q) - cost - latency,
    * ties to the lower cost, then index) passes the floor, which is lowered to its quality when
    * needed. Only a client's own floor is absolute. Options that fail it keep failing it.
+   * Returns whether the floor was lowered.
    */
-  private yieldFloor(input: DecisionInput, out: DecisionResult): void {
-    const { stopAt, costMicros, latencyPenaltyMicros } = this;
-    const quality = this.optionQuality;
+  private yieldFloor(input: DecisionInput, out: DecisionResult): boolean {
+    const { costMicros, latencyPenaltyMicros } = this;
+    const costCap = this.judgedCostCapMicros;
+    const quality = this.tables!.optionQualityBps;
+    const qualityBase = this.regime * this.catalog.optionCount;
     const { valueHigh, valueLow, riskHigh, riskLow } = this;
     let best = UNSET;
     let bestUtility = 0;
     for (let o = 0; o < this.catalog.optionCount; o++) {
-      if (stopAt[o] !== 0) continue;
-      const q = quality[o]!;
+      // Only options priced and within the cost cap: UNSET marks one that gates 5-8 kept out.
+      if (costMicros[o]! === UNSET || costMicros[o]! > costCap) continue;
+      const q = quality[qualityBase + o]!;
       const miss = BPS_SCALE - q;
       const utility =
         valueHigh * q +
@@ -416,17 +394,21 @@ export class Kernel {
         bestUtility = utility;
       }
     }
-    if (best === UNSET || quality[best]! >= out.floorBps) return;
-    out.floorBps = quality[best]!;
+    if (best === UNSET || quality[qualityBase + best]! >= out.floorBps) return false;
+    out.floorBps = quality[qualityBase + best]!;
     out.floorRaisedBps = Math.max(0, out.floorBps - input.policy.floorBps[input.request.regimeIndex]!);
+    return true;
   }
 
-  /** Validates a new snapshot once and precomputes its per-option latency penalty shares. */
+  /** Validates a new snapshot once, derives its tables once and precomputes its latency penalty shares. */
   private adopt(policy: KernelPolicy): void {
-    if (!this.validated.has(policy)) {
+    let tables = this.tablesOf.get(policy);
+    if (tables === undefined) {
       validateKernelPolicy(policy, this.catalog.tierCount);
-      this.validated.add(policy);
+      tables = new PolicyTables(policy, this.catalog);
+      this.tablesOf.set(policy, tables);
     }
+    this.tables = tables;
     for (let o = 0; o < this.catalog.optionCount; o++) {
       const bps = Math.floor((this.catalog.latencyMsP50[o]! * policy.latencyBpsPerSecond) / 1000);
       this.latencyBps[o] = bps > BPS_SCALE ? BPS_SCALE : bps;
@@ -446,7 +428,7 @@ export class Kernel {
   propensity(out: DecisionResult): void {
     if (out.code !== DecisionCode.ok) return;
     const policy = this.policy!;
-    const plausible = this.plausibleValid ? this.plausibleCount : this.countPlausible(policy);
+    const plausible = this.plausibleValid ? this.plausibleCount : this.countPlausible();
     if (!this.winsValid) this.countWins(policy);
     const t = this.catalog.tier[out.chosen]!;
     const isBest = this.tierBest[t] === out.chosen;
@@ -471,7 +453,7 @@ export class Kernel {
   probabilityOf(out: DecisionResult, option: number): [numerator: number, denominator: number] {
     if (out.code !== DecisionCode.ok || !Number.isInteger(option) || option < 0 || option >= this.catalog.optionCount) return [0, 1];
     const policy = this.policy!;
-    const plausible = this.plausibleValid ? this.plausibleCount : this.countPlausible(policy);
+    const plausible = this.plausibleValid ? this.plausibleCount : this.countPlausible();
     if (!this.winsValid) this.countWins(policy);
     const t = this.catalog.tier[option]!;
     if (this.tierBest[t] !== option) return [0, 1];
@@ -528,23 +510,25 @@ export class Kernel {
 
   /**
    * The plausibly best arms P, each served by its best option: an arm is plausible when its
-   * utility at the high end of its posterior (the 1/20 upper quantile of its K bank samples) reaches
-   * the best utility any arm has at the low end of its own (the 1/20 lower quantile). The arm that
-   * is best at the low end is always in P; as posteriors concentrate the quantiles meet and P
-   * shrinks to it. O(arms) per request: the quantiles are read once per policy and regime.
+   * utility at the high end of its posterior (the 1/20 upper quantile: the snapshot's own when it
+   * gives one, else that of its K bank samples) reaches the best utility any arm has at the low end
+   * of its own (the 1/20 lower quantile). The arm that is best at the low end is always in P; as
+   * posteriors concentrate the quantiles meet and P shrinks to it. O(arms) per request: the
+   * quantiles are read once per policy and regime (PolicyTables).
    * Returns |P|; armPlausible marks the members.
    */
-  private countPlausible(policy: KernelPolicy): number {
+  private countPlausible(): number {
     this.computeTierBests();
     const tiers = this.catalog.tierCount;
-    const bounds = this.thetaBounds(policy);
-    const base = (this.regimeBase / policy.sampleCount) * tiers;
+    const tables = this.tables!;
+    tables.ensureThetaBounds(this.regime);
+    const base = this.regime * tiers;
     const { valueHigh, valueLow, riskHigh, riskLow } = this;
     let bestLow = Number.NEGATIVE_INFINITY;
     for (let t = 0; t < tiers; t++) {
       const o = this.tierBest[t]!;
       if (o === UNSET) continue;
-      const th = bounds.low[base + t]!;
+      const th = tables.thetaLowBps[base + t]!;
       const miss = BPS_SCALE - th;
       const low = valueHigh * th + (((valueLow * th) / BPS_SCALE) | 0) - (riskHigh * miss + (((riskLow * miss) / BPS_SCALE) | 0));
       const utility = low - this.costMicros[o]! - this.latencyPenaltyMicros[o]!;
@@ -555,7 +539,7 @@ export class Kernel {
       const o = this.tierBest[t]!;
       let plausible = 0;
       if (o !== UNSET) {
-        const th = bounds.high[base + t]!;
+        const th = tables.thetaHighBps[base + t]!;
         const miss = BPS_SCALE - th;
         const high = valueHigh * th + (((valueLow * th) / BPS_SCALE) | 0) - (riskHigh * miss + (((riskLow * miss) / BPS_SCALE) | 0));
         plausible = high - this.costMicros[o]! - this.latencyPenaltyMicros[o]! >= bestLow ? 1 : 0;
@@ -569,46 +553,13 @@ export class Kernel {
   }
 
   /**
-   * Each arm's theta at the 1/20 lower and upper quantiles of its K bank samples, for the request's
-   * regime: the (floor(K / 20) + 1)-th smallest and largest. Computed once per policy and regime
-   * (a sort of K values per arm) and kept beside the policy.
-   */
-  private thetaBounds(policy: KernelPolicy): ThetaBounds {
-    let bounds = this.bounds.get(policy);
-    if (bounds === undefined) {
-      const cells = policy.regimeCount * policy.tierCount;
-      const { armLowBps, armQualityBps } = policy;
-      // The snapshot's own bounds when it gives them (validated beside each other), else the bank's.
-      bounds =
-        armLowBps !== undefined && armQualityBps !== undefined
-          ? { low: armLowBps, high: armQualityBps, ready: new Uint8Array(policy.regimeCount).fill(1) }
-          : { low: new Uint16Array(cells), high: new Uint16Array(cells), ready: new Uint8Array(policy.regimeCount) };
-      this.bounds.set(policy, bounds);
-    }
-    const regime = this.regimeBase / policy.sampleCount;
-    if (bounds.ready[regime] === 1) return bounds;
-    const K = policy.sampleCount;
-    const tiers = policy.tierCount;
-    const q = Math.floor(K / PLAUSIBLE_SHARE_DENOMINATOR);
-    const scratch = new Uint16Array(K);
-    for (let t = 0; t < tiers; t++) {
-      for (let k = 0; k < K; k++) scratch[k] = policy.thetaBps[(this.regimeBase + k) * tiers + t]!;
-      scratch.sort();
-      bounds.low[regime * tiers + t] = scratch[q]!;
-      bounds.high[regime * tiers + t] = scratch[K - 1 - q]!;
-    }
-    bounds.ready[regime] = 1;
-    return bounds;
-  }
-
-  /**
    * value x theta - risk penalty for every sample and tier of the request's regime, the integer
    * terms of readTierTerms. They depend on the request only through its value and risk, which
    * repeat from request to request, so the last ones computed are kept per regime until the
    * value, the risk or the policy changes: a repeat costs one comparison instead of K x tiers.
    */
   private regimeTerms(policy: KernelPolicy, tiers: number): Float64Array {
-    const regime = this.regimeBase / policy.sampleCount;
+    const regime = this.regime;
     const size = policy.sampleCount * tiers;
     let terms = this.termsCache[regime];
     const key = this.termsKey;
@@ -642,18 +593,22 @@ export class Kernel {
   /** Fills tierBest from the feasible options, once per decision and only when asked. */
   private computeTierBests(): void {
     if (this.tierBestsValid) return;
-    this.tierBest.fill(UNSET);
-    for (let i = 0; i < this.feasibleCount; i++) {
-      const o = this.feasible[i]!;
+    const { costMicros, latencyPenaltyMicros, tierBest } = this;
+    const costCap = this.judgedCostCapMicros;
+    const quality = this.tables!.optionQualityBps;
+    const qualityBase = this.regime * this.catalog.optionCount;
+    tierBest.fill(UNSET);
+    for (let o = 0; o < this.catalog.optionCount; o++) {
+      if (costMicros[o]! === UNSET || costMicros[o]! > costCap || quality[qualityBase + o]! < this.judgedFloorBps) continue;
       const t = this.catalog.tier[o]!;
-      const best = this.tierBest[t]!;
+      const best = tierBest[t]!;
       if (best !== UNSET) {
-        const load = this.costMicros[o]! + this.latencyPenaltyMicros[o]!;
-        const bestLoad = this.costMicros[best]! + this.latencyPenaltyMicros[best]!;
-        // Feasible options are in index order, so among equal (load, cost) the earlier one stays.
-        if (load > bestLoad || (load === bestLoad && this.costMicros[o]! >= this.costMicros[best]!)) continue;
+        const load = costMicros[o]! + latencyPenaltyMicros[o]!;
+        const bestLoad = costMicros[best]! + latencyPenaltyMicros[best]!;
+        // Options are visited in index order, so among equal (load, cost) the earlier one stays.
+        if (load > bestLoad || (load === bestLoad && costMicros[o]! >= costMicros[best]!)) continue;
       }
-      this.tierBest[t] = o;
+      tierBest[t] = o;
     }
     this.tierBestsValid = true;
   }

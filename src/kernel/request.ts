@@ -2,17 +2,12 @@
 // documented range; UNSET (-1) marks an optional field the client left out. The same table
 // serves the typed error at the boundary and gate 1 inside the kernel, so they cannot disagree.
 
-import {
-  BPS_SCALE,
-  COST_MICROS_MAX,
-  INPUT_TOKENS_MAX,
-  LATENCY_MS_MAX,
-  MASK_ALL,
-  OUTPUT_TOKENS_MAX,
-  REGIMES_MAX,
-  UNSET,
-  VALUE_MICROS_MAX,
-} from "./units.ts";
+import * as units from "./units.ts";
+
+// Module consts, not imported bindings: gate 1 runs on every decision, and V8 folds a module's own
+// const into compiled code but reloads an import through its live cell on every use (kernel.ts).
+const { BPS_SCALE, COST_MICROS_MAX, INPUT_TOKENS_MAX, LATENCY_MS_MAX, MASK_ALL, OUTPUT_TOKENS_MAX, REGIMES_MAX, UNSET, VALUE_MICROS_MAX } =
+  units;
 
 export interface KernelRequest {
   /** Index into the policy's regimes; UNSET when the domain did not recognise the regime. */
