@@ -1,0 +1,44 @@
+// Routing mix: decisions per hour by served option, for all regimes or one (a labelled select),
+// and each regime's split across options over the window.
+
+import type { UsageJson } from "../answers.ts";
+import { drawChart, pruneCharts } from "../charts.ts";
+import { el, fill, table } from "../dom.ts";
+import { percent } from "../format.ts";
+import { mixSeries, mixTotals } from "../series.ts";
+
+const count = (value: number): string => String(Math.round(value));
+
+export function renderMix(section: HTMLElement, usage: UsageJson): void {
+  const select = el("select", { id: "mix-regime" }, el("option", { value: "" }, "all regimes"));
+  const seen = new Set(usage.buckets.filter((b) => b.decisions > 0).map((b) => b.regime));
+  for (const regime of usage.regimes.filter((r) => seen.has(r))) select.append(el("option", { value: regime }, regime));
+  const host = el("div", { class: "chart" });
+  const totals = mixTotals(usage);
+  fill(
+    section,
+    el("label", { for: "mix-regime" }, "Regime shown "),
+    select,
+    host,
+    table(
+      "Decisions per regime and model over the window",
+      ["Regime", "Model", "Decisions", "Share of regime"],
+      totals.map((cell) => [cell.regime, cell.option, String(cell.decisions), percent(cell.share)]),
+    ),
+  );
+  const draw = (): void => {
+    const regime = select.value === "" ? null : select.value;
+    const mix = mixSeries(usage, regime);
+    const decisions = mix.series.reduce((sum, s) => sum + s.values.reduce((a, b) => a + b, 0), 0);
+    drawChart(host, {
+      id: "chart-mix",
+      caption: `Decisions per hour by model, ${regime ?? "all regimes"}`,
+      summary: `${decisions} decisions across ${mix.series.length} models over the last ${mix.x.length} hours.`,
+      x: mix.x,
+      series: mix.series.map((s) => ({ label: s.label, values: s.values, kind: "line", format: count })),
+    });
+    pruneCharts();
+  };
+  select.addEventListener("change", draw);
+  draw();
+}
