@@ -33,6 +33,11 @@ export interface EvaluationJson {
   };
 }
 
+export interface RegimesJson {
+  readonly outcomes: number;
+  readonly regimes: readonly RegimeJson[];
+}
+
 export interface RegimeJson {
   readonly regime: string;
   readonly floor_bps: number;

@@ -5,8 +5,8 @@
 import uPlot from "uplot";
 import { el, table } from "./dom.ts";
 
-const PALETTE = ["#2f6fdf", "#d9480f", "#1d8a4e", "#9c36b5", "#e8590c", "#0b7285", "#c2255c", "#5c940d", "#364fc7", "#862e9c"];
 const HEIGHT_PX = 220;
+const BUCKET_S = 3_600;
 const charts = new Set<uPlot>();
 let resizeBound = false;
 
@@ -16,6 +16,8 @@ export interface ChartSeries {
   readonly kind: "line" | "bars";
   /** Formats a value for the legend and the table. */
   readonly format: (value: number) => string;
+  /** What the legend and the table show instead of the drawn values (a stacked series' own counts). */
+  readonly own?: readonly number[];
 }
 
 export interface ChartSpec {
@@ -33,9 +35,22 @@ function widthOf(container: HTMLElement): number {
 }
 
 function seriesOptions(series: ChartSeries, index: number): uPlot.Series {
-  const color = PALETTE[index % PALETTE.length]!;
-  const bars = series.kind === "bars" ? { paths: uPlot.paths.bars!({ size: [0.7, 40] }), fill: `${color}99` } : {};
-  return { label: series.label, stroke: color, width: 2, value: (_u, value) => (value === null ? "-" : series.format(value)), ...bars };
+  // Hues a golden angle apart: neighbours in a stack of twenty models still differ.
+  const color = `hsl(${Math.round((215 + index * 137.508) % 360)} 65% 45%)`;
+  const bars =
+    series.kind === "bars"
+      ? {
+          paths: uPlot.paths.bars!({ size: [0.7, 40] }),
+          fill: `hsl(${Math.round((215 + index * 137.508) % 360)} 65% 55% / 0.75)`,
+          points: { show: false },
+        }
+      : {};
+  const own = series.own;
+  const value = (_u: uPlot, drawn: number | null, _series: number, index: number | null): string => {
+    const shown = own !== undefined && index !== null ? (own[index] ?? null) : drawn;
+    return shown === null ? "-" : series.format(shown);
+  };
+  return { label: series.label, stroke: color, width: 2, value, ...bars };
 }
 
 function hourText(seconds: number): string {
@@ -54,11 +69,14 @@ export function drawChart(host: HTMLElement, spec: ChartSpec): HTMLElement {
     el("details", null, el("summary", null, `${spec.caption}: the numbers`), dataTable(spec)),
   );
   host.replaceChildren(figure);
-  const data = [spec.x.slice(), ...spec.series.map((s) => s.values.slice())] as uPlot.AlignedData;
+  // A bar of zero is no bar: null draws nothing where a zero would draw a hairline.
+  const drawn = (s: ChartSeries): (number | null)[] => s.values.map((value) => (s.kind === "bars" && value === 0 ? null : value));
+  const data = [spec.x.slice(), ...spec.series.map(drawn)] as uPlot.AlignedData;
   const options: uPlot.Options = {
     width: widthOf(host),
     height: HEIGHT_PX,
-    scales: { x: { time: true } },
+    // Half a bucket of room on each side, so the first and last hours' bars are drawn whole.
+    scales: { x: { time: true, range: (_u, min, max) => [min - BUCKET_S / 2, max + BUCKET_S / 2] } },
     series: [
       { label: "hour (UTC)", value: (_u, seconds) => (seconds === null ? "-" : hourText(seconds)) },
       ...spec.series.map(seriesOptions),
@@ -76,8 +94,9 @@ export function drawChart(host: HTMLElement, spec: ChartSpec): HTMLElement {
 
 function dataTable(spec: ChartSpec): HTMLTableElement {
   const rows = spec.x
-    .map((seconds, i) => [hourText(seconds), ...spec.series.map((s) => s.format(s.values[i] ?? 0))])
-    .filter((cells, i) => spec.series.some((s) => (s.values[i] ?? 0) !== 0) || i === spec.x.length - 1 || cells.length === 0);
+    .map((seconds, i) => ({ i, cells: [hourText(seconds), ...spec.series.map((s) => s.format((s.own ?? s.values)[i] ?? 0))] }))
+    .filter(({ i }) => spec.series.some((s) => (s.values[i] ?? 0) !== 0))
+    .map(({ cells }) => cells);
   return table(spec.caption, ["Hour", ...spec.series.map((s) => s.label)], rows);
 }
 

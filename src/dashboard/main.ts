@@ -2,7 +2,7 @@
 // key (and optionally the admin token) kept in sessionStorage, then every section loaded from the
 // tenant's read endpoints. A section that fails says so in place; the others still render.
 
-import type { BudgetJson, EvaluationJson, KeysJson, PolicyJson, RecentJson, RegimeJson, UsageJson } from "./answers.ts";
+import type { BudgetJson, EvaluationJson, KeysJson, PolicyJson, RecentJson, RegimeJson, RegimesJson, UsageJson } from "./answers.ts";
 import {
   ApiError,
   forgetCredentials,
@@ -74,12 +74,13 @@ function adminActions(credentials: Credentials, reload: () => Promise<void>): Ad
 async function load(credentials: Credentials): Promise<void> {
   const key = credentials.apiKey;
   const tenant = tenantOfKey(key) ?? "";
-  const [budget, usage, evaluation, regimes] = await Promise.all([
+  const [budget, usage, evaluation, regimesAnswer] = await Promise.all([
     getJson<BudgetJson>("/v1/budget", key),
     getJson<UsageJson>("/v1/usage?hours=48", key),
     getJson<EvaluationJson>("/v1/evaluation", key),
-    getJson<RegimeJson[]>("/v1/regimes", key),
+    getJson<RegimesJson>("/v1/regimes", key),
   ]);
+  const regimes = regimesAnswer.regimes;
   byId("who").textContent = `Tenant ${tenant}${credentials.adminToken === null ? "" : " (operator)"}`;
   const reload = (): Promise<void> => load(credentials);
   await section("budget", async () => renderBudget(byId("budget"), budget, usage));

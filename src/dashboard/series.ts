@@ -23,16 +23,42 @@ export interface UsageJson {
   readonly buckets: readonly UsageBucket[];
 }
 
-/** The start of every bucket from from_ms to to_ms, in seconds (uPlot's time unit). */
+/** Hours an axis shows at least, so a young tenant's few hours of data still sit on a readable axis. */
+export const AXIS_HOURS_MIN = 6;
+
+/**
+ * The start of every bucket the charts show, in seconds (uPlot's time unit): from the first hour
+ * with data (or AXIS_HOURS_MIN before the end, if earlier) to to_ms, never before from_ms. Hours
+ * before a tenant's first decision would only squeeze its data against the right edge.
+ */
 export function hourAxis(usage: UsageJson): number[] {
   const count = Math.floor((usage.to_ms - usage.from_ms) / usage.bucket_ms);
   if (!Number.isSafeInteger(count) || count < 0 || count > AXIS_HOURS_MAX) throw new RangeError(`"usage" spans ${count} buckets`);
-  return Array.from({ length: count }, (_, i) => (usage.from_ms + i * usage.bucket_ms) / 1000);
+  const first = usage.buckets.reduce((min, bucket) => Math.min(min, bucket.hour_ms), usage.to_ms);
+  const start = Math.max(usage.from_ms, Math.min(first, usage.to_ms - AXIS_HOURS_MIN * usage.bucket_ms));
+  const shown = Math.floor((usage.to_ms - start) / usage.bucket_ms);
+  return Array.from({ length: shown }, (_, i) => (start + i * usage.bucket_ms) / 1000);
 }
 
-function slotOf(usage: UsageJson, bucket: UsageBucket, length: number): number | null {
-  const slot = Math.floor((bucket.hour_ms - usage.from_ms) / usage.bucket_ms);
-  return slot >= 0 && slot < length ? slot : null;
+function slotOf(x: readonly number[], usage: UsageJson, bucket: UsageBucket): number | null {
+  if (x.length === 0) return null;
+  const slot = Math.floor((bucket.hour_ms - x[0]! * 1000) / usage.bucket_ms);
+  return slot >= 0 && slot < x.length ? slot : null;
+}
+
+/**
+ * Series stacked for drawing as overlapping bars: each is the running sum of its own and every
+ * earlier series, drawn tallest first so each shorter bar paints over the bottom of the one
+ * before; `own` keeps each series' own values for the legend and the table.
+ */
+export function stacked(series: readonly NamedSeries[]): { label: string; values: number[]; own: number[] }[] {
+  const sums: { label: string; values: number[]; own: number[] }[] = [];
+  let running: number[] = series[0]?.values.map(() => 0) ?? [];
+  for (const s of series) {
+    running = running.map((sum, i) => sum + (s.values[i] ?? 0));
+    sums.push({ label: s.label, values: running, own: s.values.slice() });
+  }
+  return sums.reverse();
 }
 
 /** Settled spend per hour and its running total, in USD. */
@@ -40,7 +66,7 @@ export function spendSeries(usage: UsageJson): { x: number[]; perHourUsd: number
   const x = hourAxis(usage);
   const micros = new Array<number>(x.length).fill(0);
   for (const bucket of usage.buckets) {
-    const slot = slotOf(usage, bucket, x.length);
+    const slot = slotOf(x, usage, bucket);
     if (slot !== null) micros[slot]! += bucket.committed_micros;
   }
   let total = 0;
@@ -59,7 +85,7 @@ export function mixSeries(usage: UsageJson, regime: string | null): { x: number[
   const byOption = new Map<string, number[]>();
   for (const bucket of usage.buckets) {
     if (bucket.decisions === 0 || (regime !== null && bucket.regime !== regime)) continue;
-    const slot = slotOf(usage, bucket, x.length);
+    const slot = slotOf(x, usage, bucket);
     if (slot === null) continue;
     const label = bucket.option ?? "refused";
     const values = byOption.get(label) ?? new Array<number>(x.length).fill(0);

@@ -16,7 +16,8 @@ pre { white-space: pre-wrap; background: #8881; border: 1px solid var(--line); b
 header { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: baseline; justify-content: space-between; }
 .muted { color: var(--muted); }
 .warning { color: var(--warn); font-weight: 600; }
-#panels { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 30rem), 1fr)); }
+#panels { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 30rem), 1fr)); align-items: start; }
+#panels[hidden] { display: none; }
 section { border: 1px solid var(--line); border-radius: 6px; padding: .75rem; min-width: 0; }
 section.wide { grid-column: 1 / -1; }
 form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; }
@@ -28,7 +29,7 @@ button { font: inherit; padding: .35rem 1rem; border-radius: 4px; border: 1px so
 button.admin { background: transparent; color: inherit; }
 button:disabled { opacity: .6; }
 :focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
-.facts { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .15rem 1rem; margin: 0 0 .5rem; }
+.facts { display: grid; grid-template-columns: fit-content(45%) minmax(0, 1fr); gap: .15rem 1rem; margin: 0 0 .5rem; }
 .facts dt { font-weight: 600; } .facts dd { margin: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0; display: block; overflow-x: auto; }
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }

@@ -25,6 +25,6 @@ export const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Hours of GET /v1/usage, at most (a week of hourly buckets), and by default. */
 export const USAGE_HOURS_MAX = 168;
 export const USAGE_HOURS_DEFAULT = 48;
-/** Decisions of GET /v1/decisions/recent, at most and by default; it reads at most 4 entries per decision asked for. */
+/** Decisions of GET /v1/decisions/recent, at most and by default; it reads at most 8 entries per decision asked for. */
 export const RECENT_DECISIONS_MAX = 50;
 export const RECENT_DECISIONS_DEFAULT = 20;

@@ -5,9 +5,25 @@ import type { UsageJson } from "../answers.ts";
 import { drawChart, pruneCharts } from "../charts.ts";
 import { el, fill, table } from "../dom.ts";
 import { percent } from "../format.ts";
-import { mixSeries, mixTotals } from "../series.ts";
+import { mixSeries, mixTotals, stacked, type MixCell } from "../series.ts";
 
 const count = (value: number): string => String(Math.round(value));
+
+/** Models down, regimes across: each cell the model's decisions in the regime and its share there. */
+function mixTable(totals: readonly MixCell[]): HTMLTableElement {
+  const regimes = [...new Set(totals.map((cell) => cell.regime))];
+  const models = [...new Set(totals.map((cell) => cell.option))].sort();
+  const rows = models.map((model) => [
+    model,
+    ...regimes.map((regime) => {
+      const cell = totals.find((c) => c.regime === regime && c.option === model);
+      return cell === undefined
+        ? "-"
+        : el("span", { "data-decisions": String(cell.decisions) }, `${cell.decisions} (${percent(cell.share)})`);
+    }),
+  ]);
+  return table("Decisions per model and regime over the window (share of the regime)", ["Model", ...regimes], rows);
+}
 
 export function renderMix(section: HTMLElement, usage: UsageJson): void {
   const select = el("select", { id: "mix-regime" }, el("option", { value: "" }, "all regimes"));
@@ -15,17 +31,7 @@ export function renderMix(section: HTMLElement, usage: UsageJson): void {
   for (const regime of usage.regimes.filter((r) => seen.has(r))) select.append(el("option", { value: regime }, regime));
   const host = el("div", { class: "chart" });
   const totals = mixTotals(usage);
-  fill(
-    section,
-    el("label", { for: "mix-regime" }, "Regime shown "),
-    select,
-    host,
-    table(
-      "Decisions per regime and model over the window",
-      ["Regime", "Model", "Decisions", "Share of regime"],
-      totals.map((cell) => [cell.regime, cell.option, String(cell.decisions), percent(cell.share)]),
-    ),
-  );
+  fill(section, el("label", { for: "mix-regime" }, "Regime shown "), select, host, mixTable(totals));
   const draw = (): void => {
     const regime = select.value === "" ? null : select.value;
     const mix = mixSeries(usage, regime);
@@ -33,9 +39,9 @@ export function renderMix(section: HTMLElement, usage: UsageJson): void {
     drawChart(host, {
       id: "chart-mix",
       caption: `Decisions per hour by model, ${regime ?? "all regimes"}`,
-      summary: `${decisions} decisions across ${mix.series.length} models over the last ${mix.x.length} hours.`,
+      summary: `${decisions} decisions across ${mix.series.length} models over the last ${mix.x.length} hours, stacked per hour.`,
       x: mix.x,
-      series: mix.series.map((s) => ({ label: s.label, values: s.values, kind: "line", format: count })),
+      series: stacked(mix.series).map((s) => ({ label: s.label, values: s.values, own: s.own, kind: "bars", format: count })),
     });
     pruneCharts();
   };

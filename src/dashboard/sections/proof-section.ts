@@ -23,7 +23,9 @@ export function verdictText(verdict: EntryVerdict): string {
 /** Renders the section; `verify` runs one check and answers its verdict. Returns a function that verifies a given seq. */
 export function renderProof(section: HTMLElement, view: ProofView, verify: (seq: number) => Promise<EntryVerdict>): (seq: number) => void {
   const input = el("input", { id: "verify-seq", type: "number", min: "0", step: "1", inputmode: "numeric", required: "" });
-  input.value = String(Math.max(0, view.chainSize - 1));
+  // By default the newest entry a signed checkpoint covers: its proof ties it to a signature.
+  const signedSize = Number(view.checkpoint?.split("\n")[1] ?? "0");
+  input.value = String(Math.max(0, (Number.isSafeInteger(signedSize) && signedSize > 0 ? signedSize : view.chainSize) - 1));
   const result = el("p", { id: "verify-result", role: "status", "aria-live": "polite" });
   const form = el(
     "form",

@@ -11,8 +11,13 @@ import { RECENT_DECISIONS_DEFAULT, RECENT_DECISIONS_MAX, USAGE_HOURS_DEFAULT, US
 import { problem } from "../problem.ts";
 import { authenticate } from "../tenant-access.ts";
 
-/** Entries read per decision asked for: outcomes, checkpoints and policy events sit between decisions. */
-const ENTRIES_PER_DECISION = 4;
+/**
+ * Entries read per decision asked for, and the window's bounds: outcomes, checkpoints and policy
+ * events sit between decisions (about two entries per decision with its outcome), so a window of
+ * eight per decision nearly always holds enough; it answers fewer rather than read further back.
+ */
+const ENTRIES_PER_DECISION = 8;
+const WINDOW_ENTRIES_MIN = 32;
 
 /** An integer query parameter in [1, max], its default when absent, or null when malformed. */
 function countParam(text: string | undefined, fallback: number, max: number): number | null {
@@ -60,7 +65,7 @@ export async function recentDecisionsRoute(c: AppContext): Promise<Response> {
   if (limit === null) return problem(c, "request_malformed", `"limit" expected an integer in [1, ${RECENT_DECISIONS_MAX}]`);
   const budget = await tenant.ledger.budget(tenant.key.secretHashHex);
   if (!budget.ok) return problem(c, budget.code, budget.detail);
-  const window = limit * ENTRIES_PER_DECISION;
+  const window = Math.max(WINDOW_ENTRIES_MIN, limit * ENTRIES_PER_DECISION);
   const from = Math.max(0, budget.entries - window);
   const page = await tenant.ledger.chainPage(tenant.key.secretHashHex, from, window);
   if (!page.ok) return problem(c, page.code, page.detail);
