@@ -6,7 +6,7 @@
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { openCheckpoint } from "../ledger/checkpoint.ts";
 import { canonicalOfLine, fingerprint, fpOfLine } from "../ledger/entry.ts";
-import { equalBytes, leafHash } from "../ledger/merkle.ts";
+import { leafHash } from "../ledger/merkle.ts";
 import { verifyInclusion } from "../ledger/merkle-proofs.ts";
 import { parseVerifierKey } from "../ledger/signed-note.ts";
 
@@ -74,6 +74,32 @@ function recomputedFingerprint(line: string, seq: number): string | null {
 }
 
 /**
+ * RFC 9162 section 2.1.3.2 on hex as the API sends it: is `leafHex` leaf `index` of the tree of
+ * `size` leaves with root `rootHex`, by this audit path? Anything malformed answers false.
+ */
+export function checkInclusion(leafHex: unknown, index: unknown, size: unknown, pathHex: unknown, rootHex: unknown): boolean {
+  if (!isHex32(leafHex) || !isCount(index) || !isCount(size) || !isProof(pathHex) || !isHex32(rootHex)) return false;
+  return verifyInclusion(hexToBytes(leafHex), index, size, pathHex.map(hexToBytes), hexToBytes(rootHex));
+}
+
+/**
+ * A checkpoint note opened with the verifier key's text (C2SP signed-note, then tlog-checkpoint):
+ * its size, root (hex) and signer, or why it does not verify.
+ */
+export function openSignedCheckpoint(
+  note: string,
+  verifierKeyText: string,
+  origin?: string,
+): { ok: true; treeSize: number; rootHex: string; signedBy: string } | { ok: false; step: "key" | "checkpoint"; detail: string } {
+  const key = parseVerifierKey(verifierKeyText);
+  if (!key.ok) return { ok: false, step: "key", detail: `the verifier key is not usable: ${key.detail}` };
+  const opened = openCheckpoint(note, key.key, origin);
+  if (!opened.ok) return { ok: false, step: "checkpoint", detail: `the checkpoint does not verify: ${opened.detail}` };
+  const { treeSize, rootHash } = opened.checkpoint;
+  return { ok: true, treeSize, rootHex: bytesToHex(rootHash), signedBy: opened.verifiedBy[0] ?? key.key.name };
+}
+
+/**
  * Checks that the proof's entry is leaf `seq` of the tree whose root a checkpoint signed by
  * `verifierKeyText` commits to (C2SP tlog-checkpoint; RFC 9162 section 2.1.3.2). `origin`, when
  * given, is the log the checkpoint must name. A proof against the live root (no checkpoint yet)
@@ -92,16 +118,14 @@ export function verifyEntryProof(proof: ProofJson, verifierKeyText: string, orig
   let signedBy: string | null = null;
   if (checkpoint !== null) {
     if (typeof checkpoint !== "string") return failed("shape", "the checkpoint is not note text");
-    const opened = openCheckpoint(checkpoint, key.key, origin);
-    if (!opened.ok) return failed("checkpoint", `the checkpoint does not verify: ${opened.detail}`);
-    const signed = opened.checkpoint;
-    if (signed.treeSize !== treeSize || !equalBytes(signed.rootHash, hexToBytes(root))) {
+    const opened = openSignedCheckpoint(checkpoint, verifierKeyText, origin);
+    if (!opened.ok) return opened;
+    if (opened.treeSize !== treeSize || opened.rootHex !== root) {
       return failed("checkpoint", "the proof's tree size and root are not the ones the checkpoint signed");
     }
-    signedBy = opened.verifiedBy[0] ?? key.key.name;
+    signedBy = opened.signedBy;
   }
-  if (!verifyInclusion(hexToBytes(leaf), seq, treeSize, path.map(hexToBytes), hexToBytes(root))) {
+  if (!checkInclusion(leaf, seq, treeSize, path, root))
     return failed("inclusion", `the audit path does not lead from leaf ${seq} to the root`);
-  }
   return { ok: true, seq, treeSize, signedBy, fingerprint: fp };
 }
