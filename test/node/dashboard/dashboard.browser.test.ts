@@ -95,6 +95,12 @@ describe.skipIf(!HAS_CHROMIUM)("the dashboard in chromium", { timeout: 120_000 }
     await expect(page.locator("#regimes details.regime").count()).resolves.toBe(8);
     await expect(page.locator("#policy").innerText()).resolves.toContain("Decisions in shadow");
     await expect(page.locator("#money").innerText()).resolves.toContain("Regret per decision");
+    // A decision's explanation: its gate verdicts, and the utility terms of the served model and the runner-up.
+    const first = page.locator("#decisions li").first();
+    await first.locator("summary").click();
+    await expect(first.locator("ol.gates li").count()).resolves.toBe(11);
+    await expect(first.locator("table").innerText()).resolves.toMatch(/\(served\)[\s\S]*(runner-up|no runner-up)/);
+    await first.screenshot({ path: `${SHOTS}/dashboard-1280-decision.png` });
     await page.screenshot({ path: `${SHOTS}/dashboard-1280.png`, fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
@@ -170,6 +176,9 @@ describe.skipIf(!HAS_CHROMIUM)("the dashboard in chromium", { timeout: 120_000 }
         .evaluate((canvas) => canvas.getBoundingClientRect().width);
       expect(chartWidth).toBeLessThanOrEqual(width);
       await page.screenshot({ path: `${SHOTS}/dashboard-${width}-layout.png`, fullPage: true });
+      for (const section of ["budget", "mix", "money", "proof", "decisions"]) {
+        await page.locator(`#${section}`).screenshot({ path: `${SHOTS}/dashboard-${width}-${section}.png` });
+      }
       expect(errors).toEqual([]);
       await page.close();
     }
