@@ -122,8 +122,10 @@ async function start(credentials: Credentials): Promise<void> {
     status.textContent = "Signed in.";
   } catch (error) {
     showSignedIn(false);
-    status.textContent =
-      error instanceof ApiError && error.status === 401 ? "That API key was not accepted." : `Could not load: ${String(error)}`;
+    const refused = error instanceof ApiError && error.status === 401;
+    // A key the API refuses is not kept: the next visit asks again instead of failing again.
+    if (refused) forgetCredentials();
+    status.textContent = refused ? "That API key was not accepted." : `Could not load: ${String(error)}`;
   }
 }
 

@@ -152,6 +152,28 @@ describe.skipIf(!HAS_CHROMIUM)("the dashboard in chromium", { timeout: 120_000 }
     await page.close();
   });
 
+  it("refuses a wrong key without keeping it, and keeps a good one for the tab only", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${worker.baseUrl}/dashboard`);
+    const wrong = demo.tenant.apiKey.replace(/.$/, (last) => (last === "A" ? "B" : "A"));
+    await page.getByLabel("API key").fill(wrong);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByText("That API key was not accepted.").waitFor();
+    expect(await page.evaluate(() => [sessionStorage.length, localStorage.length])).toEqual([0, 0]);
+    await expect(page.locator("#panels").isHidden()).resolves.toBe(true);
+    await page.getByLabel("API key").fill(demo.tenant.apiKey);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator("#decisions li").first().waitFor();
+    expect(await page.evaluate(() => [sessionStorage.getItem("calybris.apiKey") !== null, localStorage.length, document.cookie])).toEqual([
+      true,
+      0,
+      "",
+    ]);
+    // The field does not keep the key once it is stored.
+    await expect(page.getByLabel("API key").inputValue()).resolves.toBe("");
+    await page.close();
+  });
+
   it("shows the operator's controls only with the admin token", async () => {
     const plain = await signedIn(1280, false);
     await expect(plain.page.locator("button.admin").count()).resolves.toBe(0);
