@@ -103,6 +103,27 @@ describe.skipIf(!HAS_CHROMIUM)("the dashboard in chromium", { timeout: 120_000 }
     await first.screenshot({ path: `${SHOTS}/dashboard-1280-decision.png` });
     await page.screenshot({ path: `${SHOTS}/dashboard-1280.png`, fullPage: true });
     expect(errors).toEqual([]);
+    // The policy is enforced in this browser, so "no errors" above means uPlot and the page kept it:
+    // an HTML string into a sink throws under Trusted Types 'none', and an inline script does not run.
+    const sinks = await page.evaluate(() => {
+      const probe = document.createElement("div");
+      let html = "assigned";
+      try {
+        probe.innerHTML = "<b>x</b>";
+      } catch (error) {
+        html = (error as Error).name;
+      }
+      const script = document.createElement("script");
+      let inline = "assigned";
+      try {
+        script.textContent = "window.inlineRan = true";
+        document.body.append(script);
+      } catch (error) {
+        inline = (error as Error).name;
+      }
+      return { html, inline, ran: (window as unknown as { inlineRan?: boolean }).inlineRan === true };
+    });
+    expect(sinks).toEqual({ html: "TypeError", inline: "TypeError", ran: false });
     await page.close();
   });
 
