@@ -36,6 +36,7 @@ caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: .2rem .4rem; text-align: left; vertical-align: top; }
 figure { margin: 0; } figcaption { font-weight: 600; }
 .plot { width: 100%; overflow: hidden; }
+.u-legend { font-size: 13px; } .u-legend .u-label { overflow-wrap: anywhere; }
 .bar { position: relative; display: inline-block; width: 8rem; height: .7rem; background: #8882; border-radius: 3px; }
 .bar .range { position: absolute; top: 0; bottom: 0; background: var(--accent); opacity: .55; border-radius: 3px; }
 .bar .tick { position: absolute; top: -2px; bottom: -2px; width: 2px; background: currentColor; }

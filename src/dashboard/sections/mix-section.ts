@@ -41,7 +41,14 @@ export function renderMix(section: HTMLElement, usage: UsageJson): void {
       caption: `Decisions per hour by model, ${regime ?? "all regimes"}`,
       summary: `${decisions} decisions across ${mix.series.length} models over the last ${mix.x.length} hours, stacked per hour.`,
       x: mix.x,
-      series: stacked(mix.series).map((s) => ({ label: s.label, values: s.values, own: s.own, kind: "bars", format: count })),
+      // The legend drops a host prefix ("meta-llama/"), so a phone's width holds each name on one line; the table keeps full ids.
+      series: stacked(mix.series).map((s) => ({
+        label: s.label.split("/").at(-1)!,
+        values: s.values,
+        own: s.own,
+        kind: "bars",
+        format: count,
+      })),
     });
     pruneCharts();
   };

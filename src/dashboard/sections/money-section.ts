@@ -20,7 +20,10 @@ export function renderMoney(section: HTMLElement, evaluation: EvaluationJson, sa
         "Savings against always-best, per decision",
         savings.meanMicros === null ? "not enough outcomes yet" : `${usd(savings.meanMicros)} (DR, mean over regimes weighted by outcomes)`,
       ],
-      ["Savings against always-best, over the evaluated outcomes", usd(savings.totalMicros)],
+      [
+        "Savings against always-best, over the evaluated outcomes",
+        savings.meanMicros === null ? "not enough outcomes yet" : usd(savings.totalMicros),
+      ],
       ["Regret per decision, 95% interval", estimateText(regret)],
       ["Production value per decision (DR)", estimateText(evaluation.production.dr)],
       ["Holdout baseline per decision (DR)", estimateText(evaluation.holdout.dr)],
@@ -31,11 +34,13 @@ export function renderMoney(section: HTMLElement, evaluation: EvaluationJson, sa
       { class: "muted" },
       "Always-best serves each regime's option of highest posterior quality. Values are net value per decision: outcome × quality − cost − latency penalty, estimated off-policy from the sealed log.",
     ),
-    table(
-      "Savings per regime against always-best",
-      ["Regime", "Always-best model", "Production (DR)", "Always-best (DR)", "Savings per decision"],
-      savings.perRegime.map((r) => [r.regime, r.best, estimateText(r.production), estimateText(r.alwaysBest), usd(r.savingsMicros)]),
-    ),
+    savings.perRegime.length === 0
+      ? el("p", null, "No regime has outcomes of both production and its always-best model yet, so there is nothing to compare.")
+      : table(
+          "Savings per regime against always-best",
+          ["Regime", "Always-best model", "Production (DR)", "Always-best (DR)", "Savings per decision"],
+          savings.perRegime.map((r) => [r.regime, r.best, estimateText(r.production), estimateText(r.alwaysBest), usd(r.savingsMicros)]),
+        ),
     table(
       "Regret per regime against the best fixed model",
       ["Regime", "Best fixed model", "Regret per decision, 95% interval"],
