@@ -15,6 +15,7 @@ import type {
   ReservationRow,
   TenantRow,
 } from "../src/ledger/store.ts";
+import { addUsage, emptyUsageCells, usageRows, type UsageRow } from "../src/ledger/usage.ts";
 import {
   addShadowTally,
   addTally,
@@ -43,6 +44,7 @@ export class AppendStore implements LedgerStore {
   private readonly outbox = new Map<string, OutboxRow>();
   private readonly tally = new Map<string, { day: number; regime: number; decisions: number; lowPropensity: number }>();
   private readonly shadow = emptyShadowCells();
+  private readonly usage = emptyUsageCells();
   private readonly checkpoints: CheckpointRow[] = [];
   commits = 0;
 
@@ -91,6 +93,10 @@ export class AppendStore implements LedgerStore {
 
   readShadowTally(configHash: string): ShadowTallyRow[] {
     return shadowRows(this.shadow, configHash);
+  }
+
+  readUsage(sinceHour: number): UsageRow[] {
+    return usageRows(this.usage, sinceHour);
   }
 
   readOutboxDue(nowMs: number, limit: number): OutboxRow[] {
@@ -155,6 +161,9 @@ export class AppendStore implements LedgerStore {
         return;
       case "shadow_tally":
         addShadowTally(this.shadow, write);
+        return;
+      case "usage":
+        addUsage(this.usage, write.step);
         return;
       case "truncate_entries":
         return;

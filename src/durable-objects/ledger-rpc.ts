@@ -9,6 +9,7 @@ import type { LedgerFailure } from "../ledger/ledger-codes.ts";
 import type { TallyRow, TenantRow } from "../ledger/store.ts";
 import type { RateDecision } from "./rate-limit.ts";
 import type { WebhookHeaders } from "../ledger/webhook-signature.ts";
+import type { UsageRow } from "../ledger/usage.ts";
 
 export type Unauthorized = { readonly ok: false; readonly code: "unauthorized"; readonly detail: string };
 export type WebhookRefused = {
@@ -57,6 +58,11 @@ export type ReleaseAnswer = RateLimitedAnswer<ReleaseResult>;
 export type BudgetAnswer = { readonly ok: true; readonly budget: BudgetView; readonly entries: number } | Unauthorized | LedgerFailure;
 /** Sealed decisions per regime over the days asked for: the evaluation's counts. */
 export type TallyAnswer = { readonly ok: true; readonly rows: readonly TallyRow[] } | Unauthorized | LedgerFailure;
+/** Hourly usage buckets from an hour on (the dashboard's series), and the hour the ledger is in now. */
+export type UsageAnswer =
+  | { readonly ok: true; readonly rows: readonly UsageRow[]; readonly nowHour: number; readonly entries: number }
+  | Unauthorized
+  | LedgerFailure;
 export type TenantAnswer = { readonly ok: true; readonly tenant: TenantView } | Unauthorized | LedgerFailure;
 export type ChainPageAnswer =
   { readonly ok: true; readonly lines: string[]; readonly nextSeq: number | null; readonly size: number } | Unauthorized | LedgerFailure;

@@ -3,6 +3,7 @@
 // until the write is durable. All SQL of the TenantLedger lives here.
 
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { addUsage, emptyUsageCells, type UsageRow } from "../ledger/usage.ts";
 import type {
   CheckpointRow,
   EntryRow,
@@ -183,6 +184,19 @@ export class SqlLedgerStore implements LedgerStore {
     }));
   }
 
+  readUsage(sinceHour: number): UsageRow[] {
+    return this.rows(
+      "SELECT hour, regime, option, decisions, committed_micros FROM usage_hourly WHERE hour >= ? ORDER BY hour, regime, option",
+      sinceHour,
+    ).map((row) => ({
+      hour: num(row, "hour"),
+      regime: num(row, "regime"),
+      option: str(row, "option"),
+      decisions: num(row, "decisions"),
+      committedMicros: num(row, "committed_micros"),
+    }));
+  }
+
   readOutboxDue(nowMs: number, limit: number): OutboxRow[] {
     const rows = this.rows("SELECT * FROM outbox ORDER BY seq, id LIMIT ?", limit).map(toOutbox);
     return rows.length > 0 && rows[0]!.nextAttemptMs <= nowMs ? rows : [];
@@ -210,12 +224,17 @@ export class SqlLedgerStore implements LedgerStore {
   commit(writes: readonly LedgerWrite[]): void {
     this.storage.transactionSync(() => {
       const grouped: Record<BulkTable, (string | number)[][]> = { entry: [], node: [], reservation: [], keyed: [] };
+      // Every decision adds to an hour's usage bucket; a batch's steps are summed per bucket first,
+      // so a batch of decisions in one hour costs one statement per regime and option, not one each.
+      const usage = emptyUsageCells();
       for (const write of writes) {
         const row = bulkRow(write);
-        if (row === null) this.apply(write);
+        if (write.table === "usage") addUsage(usage, write.step);
+        else if (row === null) this.apply(write);
         else grouped[write.table as BulkTable].push(row);
       }
       for (const table of BULK_TABLES) this.insertRows(table, grouped[table]);
+      for (const bucket of usage.values()) this.addUsage(bucket);
     });
   }
 
@@ -227,6 +246,19 @@ export class SqlLedgerStore implements LedgerStore {
       const chunk = rows.slice(start, start + rowsPerStatement);
       this.sql.exec(`${prefix} VALUES ${new Array(chunk.length).fill(placeholders).join(", ")}`, ...chunk.flat());
     }
+  }
+
+  private addUsage(u: UsageRow): void {
+    this.sql.exec(
+      "INSERT INTO usage_hourly (hour, regime, option, decisions, committed_micros) VALUES (?, ?, ?, ?, ?) " +
+        "ON CONFLICT (hour, regime, option) DO UPDATE SET decisions = decisions + excluded.decisions, " +
+        "committed_micros = committed_micros + excluded.committed_micros",
+      u.hour,
+      u.regime,
+      u.option,
+      u.decisions,
+      u.committedMicros,
+    );
   }
 
   private apply(write: LedgerWrite): void {
@@ -329,6 +361,9 @@ export class SqlLedgerStore implements LedgerStore {
           write.regime,
           write.lowPropensity ? 1 : 0,
         );
+        return;
+      case "usage":
+        this.addUsage(write.step);
         return;
       case "checkpoint": {
         const c = write.row;

@@ -37,7 +37,9 @@ import type {
   TenantAnswer,
   TenantView,
   Unauthorized,
+  UsageAnswer,
 } from "./ledger-rpc.ts";
+import { hourOf } from "../ledger/usage.ts";
 import { isVacant, migrate } from "./migrate.ts";
 import { newBucket, peekTokens, takeToken, type Bucket, type RateDecision, type WriteRoute } from "./rate-limit.ts";
 import { SqlLedgerStore } from "./sql-ledger-store.ts";
@@ -259,6 +261,13 @@ export class TenantLedger extends DurableObject<Env> {
   async decisionTally(secretHashHex: string, sinceDay: number | null): Promise<TallyAnswer> {
     const engine = this.authorized(secretHashHex);
     return engine instanceof LedgerEngine ? { ok: true, rows: engine.store.readDecisionTally(sinceDay) } : engine;
+  }
+
+  /** Hourly usage buckets of the hours from `sinceHour` on: a bounded read, never a log scan. */
+  async usage(secretHashHex: string, sinceHour: number): Promise<UsageAnswer> {
+    const engine = this.authorized(secretHashHex);
+    if (!(engine instanceof LedgerEngine)) return engine;
+    return { ok: true, rows: engine.store.readUsage(sinceHour), nowHour: hourOf(Date.now()), entries: engine.head.size };
   }
 
   async chainPage(secretHashHex: string, fromSeq: number, limit: number): Promise<ChainPageAnswer> {

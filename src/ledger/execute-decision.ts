@@ -10,6 +10,7 @@ import { ledgerFailure } from "./ledger-codes.ts";
 import { checkMicros } from "./money.ts";
 import type { LedgerTxn } from "./txn.ts";
 import type { CanonicalValue } from "./canonical.ts";
+import { NO_OPTION, UNKNOWN_REGIME, usageStep } from "./usage.ts";
 
 interface StoredDecision {
   readonly seq: number;
@@ -25,6 +26,8 @@ interface StoredDecision {
    */
   readonly offered?: readonly string[];
   readonly context: CanonicalValue;
+  /** The decision's regime, for the hourly spend of its outcome; absent in decisions stored before usage buckets. */
+  readonly regime?: number;
 }
 
 type DecideSuccess = Extract<DecideResult, { ok: true }>;
@@ -77,6 +80,9 @@ export function applyDecide(txn: LedgerTxn, cmd: DecideCommand): DecideResult {
   });
   txn.setBudget(budget);
   txn.tally(cmd.nowMs, cmd.tally.regime, rank === 0 ? cmd.tally.propensity : null);
+  txn.usage(
+    usageStep(cmd.nowMs, cmd.tally.regime, rank < 0 ? NO_OPTION : cmd.candidates[rank]!.option, { decisions: 1, committedMicros: 0 }),
+  );
   const shadow = cmd.tally.shadow;
   if (shadow !== null) {
     // Judged against the budget production's options were: what the candidate ranked, did any fit?
@@ -105,6 +111,7 @@ export function applyDecide(txn: LedgerTxn, cmd: DecideCommand): DecideResult {
     servedRank: rank,
     offered,
     context: cmd.learnerContext,
+    regime: cmd.tally.regime,
   };
   txn.putKeyed("decision_fp", entry.fpHex, JSON.stringify(stored));
   const result: DecideSuccess = {
@@ -199,6 +206,9 @@ export function applyOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult
   txn.setBudget(settlement.budget);
   if (!late) txn.putReservation({ ...reservation, status: "committed", resolvedSeq: entry.seq });
   txn.putKeyed("decision_outcome", cmd.decisionFingerprint, entry.fpHex);
+  // Spend lands in the hour it was settled, under the option that ran (which may be a fallback).
+  const charge = { decisions: 0 as const, committedMicros: settlement.chargedMicros };
+  txn.usage(usageStep(cmd.nowMs, decision.regime ?? UNKNOWN_REGIME, cmd.model, charge));
   queueForLearner(txn, cmd, decision, settlement.chargedMicros, entry.seq);
   const result: OutcomeSuccess = {
     ok: true,

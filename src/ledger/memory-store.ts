@@ -13,6 +13,7 @@ import type {
   ReservationRow,
   TenantRow,
 } from "./store.ts";
+import { addUsage, emptyUsageCells, usageRows, type UsageRow } from "./usage.ts";
 import {
   addShadowTally,
   addTally,
@@ -35,6 +36,7 @@ interface Tables {
   checkpoints: CheckpointRow[];
   tally: Map<string, { day: number; regime: number; decisions: number; lowPropensity: number }>;
   shadow: ReturnType<typeof emptyShadowCells>;
+  usage: ReturnType<typeof emptyUsageCells>;
 }
 
 function emptyTables(): Tables {
@@ -49,6 +51,7 @@ function emptyTables(): Tables {
     checkpoints: [],
     tally: new Map(),
     shadow: emptyShadowCells(),
+    usage: emptyUsageCells(),
   };
 }
 
@@ -101,6 +104,10 @@ export class MemoryStore implements LedgerStore {
 
   readShadowTally(configHash: string): ShadowTallyRow[] {
     return shadowRows(this.tables.shadow, configHash);
+  }
+
+  readUsage(sinceHour: number): UsageRow[] {
+    return usageRows(this.tables.usage, sinceHour);
   }
 
   readOutboxDue(nowMs: number, limit: number): OutboxRow[] {
@@ -186,6 +193,8 @@ function apply(t: Tables, write: LedgerWrite): () => void {
       return addTally(t.tally, write);
     case "shadow_tally":
       return addShadowTally(t.shadow, write);
+    case "usage":
+      return addUsage(t.usage, write.step);
     case "truncate_entries": {
       const removed = t.entries.slice(write.fromSeq);
       t.entries.length = Math.min(t.entries.length, write.fromSeq);

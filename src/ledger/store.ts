@@ -2,6 +2,8 @@
 // batch. The Durable Object implements it on SQLite (transactionSync), tests and the CLI on
 // memory. Reads are synchronous because both backends are; writes happen only in transaction().
 
+import type { UsageRow, UsageStep } from "./usage.ts";
+
 export interface HeadRow {
   /** Number of entries in the chain: the next entry's seq. */
   readonly size: number;
@@ -113,6 +115,8 @@ export type LedgerWrite =
     }
   /** One more sealed decision of a regime on a UTC day; lowPropensity when it served with a chance under 1/20. */
   | { readonly table: "tally"; readonly day: number; readonly regime: number; readonly lowPropensity: boolean }
+  /** One more decision or settled charge in an hour's usage bucket (the dashboard's series, src/ledger/usage.ts). */
+  | { readonly table: "usage"; readonly step: UsageStep }
   /** Recovery only: drops entries at or after fromSeq that no committed head ever covered. */
   | { readonly table: "truncate_entries"; readonly fromSeq: number };
 
@@ -140,6 +144,8 @@ export interface LedgerStore {
   readDecisionTally(sinceDay: number | null): TallyRow[];
   /** A candidate configuration's shadow counts per regime, by regime. */
   readShadowTally(configHash: string): ShadowTallyRow[];
+  /** Hourly usage buckets of hours >= sinceHour, by hour, regime and option. */
+  readUsage(sinceHour: number): UsageRow[];
   /** Applies every write or none: a throw from any write rolls the whole batch back. */
   commit(writes: readonly LedgerWrite[]): void;
 }

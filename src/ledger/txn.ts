@@ -6,6 +6,7 @@ import { hexToBytes } from "@noble/hashes/utils.js";
 import type { Budget } from "./budget.ts";
 import { sealEntry, type EntryKind, type EntryRecord, type SealedEntry } from "./entry.ts";
 import { appendLeaf, leafHash } from "./merkle.ts";
+import type { UsageStep } from "./usage.ts";
 import type { CheckpointRow, HeadRow, KeyedScope, LedgerStore, LedgerWrite, OutboxRow, ReservationRow, TenantRow } from "./store.ts";
 
 /** The small state the engine keeps in memory between batches. */
@@ -111,6 +112,11 @@ export class LedgerTxn {
   tally(nowMs: number, regime: number, propensity: { readonly numerator: number; readonly denominator: number } | null): void {
     const lowPropensity = propensity !== null && propensity.denominator > 0 && propensity.numerator * 20 < propensity.denominator;
     this.writes.push({ table: "tally", day: Math.floor(nowMs / 86_400_000), regime, lowPropensity });
+  }
+
+  /** Adds a decision or a settled charge to its hour's usage bucket (the dashboard's series). */
+  usage(step: UsageStep): void {
+    this.writes.push({ table: "usage", step });
   }
 
   /** Counts one shadowed decision of a candidate configuration (the promotion gate's counts). */

@@ -15,6 +15,7 @@ import type {
   ReservationRow,
   TenantRow,
 } from "../ledger/store.ts";
+import type { UsageRow } from "../ledger/usage.ts";
 import {
   addShadowTally,
   addTally,
@@ -108,6 +109,10 @@ export class ReplayStore implements LedgerStore {
     return shadowRows(this.shadow, configHash);
   }
 
+  readUsage(): UsageRow[] {
+    return [];
+  }
+
   readOutboxDue(nowMs: number, limit: number): OutboxRow[] {
     const rows = [...this.outbox.values()].sort(byChainOrder);
     return rows.length > 0 && rows[0]!.nextAttemptMs <= nowMs ? rows.slice(0, limit) : [];
@@ -162,6 +167,9 @@ export class ReplayStore implements LedgerStore {
         return;
       case "shadow_tally":
         addShadowTally(this.shadow, write);
+        return;
+      // The replay serves no dashboard: its hourly buckets would only cost memory and time.
+      case "usage":
         return;
       case "outbox_delete":
         this.outbox.delete(write.id);

@@ -22,11 +22,20 @@ import {
 import { decideRoute } from "./routes/decide.ts";
 import { outcomesRoute, releaseRoute } from "./routes/outcomes.ts";
 import { evaluationRoute } from "./routes/evaluation.ts";
-import { currentCandidateRoute, discardCandidateRoute, promoteRoute, rollbackRoute, stageCandidateRoute } from "./routes/lifecycle.ts";
+import {
+  currentCandidateRoute,
+  discardCandidateRoute,
+  policyRoute,
+  promoteRoute,
+  rollbackRoute,
+  stageCandidateRoute,
+} from "./routes/lifecycle.ts";
 import { apprenticeRoute, budgetRoute, chainRoute, checkpointRoute, keysRoute, proofRoute, regimesRoute } from "./routes/reads.ts";
 import { docsRoute, openApiRoute } from "./routes/docs.ts";
 import { checkDeployment, healthRoute } from "./routes/health.ts";
 import { landingRoute } from "./routes/landing.ts";
+import { dashboardRoute, dashboardScriptRoute } from "./routes/dashboard.ts";
+import { recentDecisionsRoute, usageRoute } from "./routes/dashboard-reads.ts";
 
 type Handler = (c: AppContext) => Response | Promise<Response>;
 type Method = "GET" | "POST" | "PATCH" | "DELETE";
@@ -84,6 +93,11 @@ export function buildApp(): Hono<AppEnv> {
   route(app, "/v1/regimes", { GET: regimesRoute });
   route(app, "/v1/evaluation", { GET: evaluationRoute });
   route(app, "/v1/apprentice", { GET: apprenticeRoute });
+  route(app, "/v1/usage", { GET: usageRoute });
+  route(app, "/v1/decisions/recent", { GET: recentDecisionsRoute });
+  route(app, "/v1/policy", { GET: policyRoute });
+  route(app, "/dashboard", { GET: dashboardRoute });
+  route(app, "/dashboard/app.js", { GET: dashboardScriptRoute });
   app.use("/admin/*", requireAdmin);
   route(app, "/admin/tenants", { POST: createTenantRoute });
   route(app, "/admin/tenants/:id", { GET: adminTenantRoute, PATCH: tenantSettingsRoute });

@@ -22,3 +22,9 @@ export const RATE_LIMIT_PER_MINUTE_MAX = 1_000_000;
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Request-Id accepted from a client and echoed; anything else is replaced by a fresh UUID. */
 export const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Hours of GET /v1/usage, at most (a week of hourly buckets), and by default. */
+export const USAGE_HOURS_MAX = 168;
+export const USAGE_HOURS_DEFAULT = 48;
+/** Decisions of GET /v1/decisions/recent, at most and by default; it reads at most 8 entries per decision asked for. */
+export const RECENT_DECISIONS_MAX = 50;
+export const RECENT_DECISIONS_DEFAULT = 20;

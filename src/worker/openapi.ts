@@ -15,7 +15,11 @@ import {
   IDEMPOTENCY_KEY,
   RATE_LIMIT_PER_MINUTE_MAX,
   RATE_LIMIT_PER_MINUTE_MIN,
+  RECENT_DECISIONS_DEFAULT,
+  RECENT_DECISIONS_MAX,
   REQUEST_ID,
+  USAGE_HOURS_DEFAULT,
+  USAGE_HOURS_MAX,
 } from "./limits.ts";
 import { PROBLEM_TYPE_BASE, PROBLEMS, type ProblemCode } from "./problem.ts";
 import {
@@ -250,6 +254,56 @@ const local = {
       ),
     }),
   }),
+  UsageResponse: z.object({
+    bucket_ms: z.int().describe("the width of a bucket: one hour"),
+    from_ms: z.int().describe("start of the first hour asked for (UTC, ms)"),
+    to_ms: z.int().describe("end of the current hour (exclusive)"),
+    regimes: z.array(z.string()).describe("the regimes of the tenant's pack, in order"),
+    buckets: z.array(
+      z.object({
+        hour_ms: z.int().describe("start of the bucket's hour"),
+        regime: z.string().describe("the regime; unknown for spend of a decision sealed before buckets were kept"),
+        option: z.string().nullable().describe("the served option (for spend: the one that ran); null for refused decisions"),
+        decisions: z.int().describe("decisions sealed in the hour"),
+        committed_micros: z.int().describe("charges settled in the hour, integer microcents"),
+      }),
+    ),
+  }),
+  RecentDecisionsResponse: z.object({
+    chain_size: z.int(),
+    scanned_from_seq: z.int().describe("the first entry of the window read at the chain's tail"),
+    decisions: z.array(
+      z.looseObject({
+        seq: z.int(),
+        ts_ms: z.int(),
+        regime: z.string(),
+        served: z.boolean(),
+        answer: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .describe("served: the /v1/decide answer the entry proves (model, utility, gates...)"),
+        code: z.string().optional().describe("refused: the problem code"),
+        detail: z.string().optional(),
+        fingerprint: hex64.optional(),
+        gates: z.array(z.object({ gate: z.int(), name: z.string(), verdict: z.string() })).optional(),
+      }),
+    ),
+  }),
+  PolicyResponse: z.object({
+    tenant_id: z.string(),
+    current: z
+      .object({ config: z.record(z.string(), z.unknown()), hash: hex64, version: z.int(), promoted_at_ms: z.int() })
+      .nullable()
+      .describe("null before the first lifecycle event: the tenant runs its initial configuration"),
+    candidate: z.object({ config: z.record(z.string(), z.unknown()), hash: hex64, staged_at_ms: z.int() }).nullable(),
+    history: z.array(z.object({ hash: hex64, version: z.int(), promoted_at_ms: z.int() })),
+    judgement: z
+      .looseObject({ shadow: z.looseObject({ decisions: z.int(), mismatches: z.int() }), gate: z.looseObject({ promotable: z.boolean() }) })
+      .nullable()
+      .describe(
+        "the staged candidate's shadow counts, paired estimate and gate, as GET /admin/tenants/{id}/candidates/current answers them; null when none is staged",
+      ),
+  }),
   VerifierKeyResponse: z.object({
     verifier_key: z.string().describe("C2SP signed-note verifier key: <name>+<key id hex>+<base64 key>"),
     key_name: z.string(),
@@ -293,6 +347,9 @@ const SCHEMAS = {
   PromoteRequest: [PromoteRequest, "input"],
   LifecycleResponse: [local.LifecycleResponse, "output"],
   CandidateStatusResponse: [local.CandidateStatusResponse, "output"],
+  UsageResponse: [local.UsageResponse, "output"],
+  RecentDecisionsResponse: [local.RecentDecisionsResponse, "output"],
+  PolicyResponse: [local.PolicyResponse, "output"],
 } as const satisfies Record<string, readonly [z.ZodType, Io]>;
 type SchemaName = keyof typeof SCHEMAS;
 
@@ -435,6 +492,20 @@ const PARAMETERS = {
     required: false,
     description: "Entries to return at most.",
     schema: intSchema(1, CHAIN_LIMIT_MAX, { default: CHAIN_LIMIT_DEFAULT }),
+  },
+  UsageHours: {
+    name: "hours",
+    in: "query",
+    required: false,
+    description: "Hours to cover, the current one included.",
+    schema: intSchema(1, USAGE_HOURS_MAX, { default: USAGE_HOURS_DEFAULT }),
+  },
+  RecentLimit: {
+    name: "limit",
+    in: "query",
+    required: false,
+    description: "Decisions to return at most.",
+    schema: intSchema(1, RECENT_DECISIONS_MAX, { default: RECENT_DECISIONS_DEFAULT }),
   },
   Seq: {
     name: "seq",
@@ -603,6 +674,33 @@ const OPERATIONS: readonly Operation[] = [
       content: { "text/html": { schema: { type: "string" } } },
       headers: ["ContentSecurityPolicy"],
     },
+    problems: [],
+  },
+  {
+    method: "get",
+    path: "/dashboard",
+    id: "getDashboard",
+    tag: "system",
+    summary: "The dashboard (HTML): budget, savings and regret, routing mix, regimes, policy, proofs, recent decisions",
+    description:
+      "Asks for an API key (kept in sessionStorage, sent as a Bearer token) and optionally the admin token, which adds promote, roll back and discard. Its script is /dashboard/app.js; it verifies inclusion proofs and checkpoint signatures in the browser. Content-Security-Policy: no inline script, Trusted Types with no policy.",
+    auth: "none",
+    ok: {
+      status: "200",
+      description: "The page.",
+      content: { "text/html": { schema: { type: "string" } } },
+      headers: ["ContentSecurityPolicy"],
+    },
+    problems: [],
+  },
+  {
+    method: "get",
+    path: "/dashboard/app.js",
+    id: "getDashboardScript",
+    tag: "system",
+    summary: "The dashboard's script (bundled from src/dashboard with uPlot)",
+    auth: "none",
+    ok: { status: "200", description: "JavaScript.", content: { "text/javascript": { schema: { type: "string" } } } },
     problems: [],
   },
   {
@@ -777,6 +875,44 @@ const OPERATIONS: readonly Operation[] = [
     auth: "api_key",
     ok: { status: "200", description: "The apprentice report.", content: json("ApprenticeResponse") },
     problems: [],
+  },
+  {
+    method: "get",
+    path: "/v1/usage",
+    id: "getUsage",
+    tag: "ledger",
+    summary: "Decisions and settled spend per hour, regime and model",
+    description:
+      "Hourly buckets the ledger keeps in the transaction that seals each decision and settles each outcome (the dashboard's spend and routing-mix series). A decision counts in the hour it was sealed under the option served (null when refused); a settlement adds its charge to the hour it settled in, under the model that ran. Reads a bounded range of hours, never the log. Hours without activity have no bucket.",
+    auth: "api_key",
+    parameters: ["UsageHours"],
+    ok: { status: "200", description: "The buckets of the hours asked for.", content: json("UsageResponse") },
+    problems: ["request_malformed"],
+  },
+  {
+    method: "get",
+    path: "/v1/decisions/recent",
+    id: "getRecentDecisions",
+    tag: "decisions",
+    summary: "The latest decisions with their explanation",
+    description:
+      "Newest first, read from a bounded window at the chain's tail (8 entries per decision asked for, at least 32), so it may answer fewer than `limit`. Each served decision carries the /v1/decide answer its entry proves: gate verdicts, the served model's utility terms and the runner-up; a refused one its problem code and gate verdicts.",
+    auth: "api_key",
+    parameters: ["RecentLimit"],
+    ok: { status: "200", description: "The decisions.", content: json("RecentDecisionsResponse") },
+    problems: ["request_malformed"],
+  },
+  {
+    method: "get",
+    path: "/v1/policy",
+    id: "getPolicy",
+    tag: "learning",
+    summary: "The policy lifecycle: configuration in force, history, staged candidate and its gate",
+    description:
+      "Read only, with the tenant's API key: staging, promoting, rolling back and discarding stay admin routes (/admin/tenants/{id}/candidates...).",
+    auth: "api_key",
+    ok: { status: "200", description: "The lifecycle.", content: json("PolicyResponse") },
+    problems: ["policy_unavailable"],
   },
   {
     method: "get",

@@ -30,6 +30,7 @@ per-tenant budget. It seals every decision into a hash-chained log with signed c
 that anyone can later prove what was decided and why.</p>
 <ul>
 <li><a href="/docs">/docs</a>: the interactive API reference</li>
+<li><a href="/dashboard">/dashboard</a>: a tenant's budget, savings, routing, policy and proofs (sign in with an API key)</li>
 <li><a href="/openapi.json">/openapi.json</a>: the OpenAPI 3.1 document</li>
 <li><a href="/health">/health</a>: whether this deployment is up and configured</li>
 </ul>

@@ -11,7 +11,8 @@ import type { AppContext } from "../app-env.ts";
 import { readJson } from "../body.ts";
 import { problem, isProblemCode } from "../problem.ts";
 import { CandidateRequest, PromoteRequest } from "../schemas.ts";
-import { forgetTenant, learnerStub, ledgerStub } from "../tenant-access.ts";
+import { authenticate, forgetTenant, learnerStub, ledgerStub } from "../tenant-access.ts";
+import type { TenantView } from "../../durable-objects/ledger-rpc.ts";
 import { TENANT_ID } from "../api-keys.ts";
 
 function tenantParam(c: AppContext): string | Response {
@@ -90,41 +91,49 @@ export async function rollbackRoute(c: AppContext): Promise<Response> {
   return transition(c, tenantId, { op: "rollback" });
 }
 
-/** The staged candidate's shadow counts and the gate's verdict on it, or a problem when none is staged. */
-async function judged(c: AppContext, tenantId: string) {
-  const ledger = ledgerStub(c.env, tenantId);
-  const view = await ledger.adminTenant();
-  if (!view.ok) return problem(c, view.code, view.detail);
+type LedgerStub = ReturnType<typeof ledgerStub>;
+
+/**
+ * The lifecycle with the staged candidate's shadow counts and the gate's verdict on it; candidate
+ * null when none is staged. Shared by the admin's candidate route and the tenant's GET /v1/policy.
+ */
+async function judgedWith(c: AppContext, ledger: LedgerStub, view: TenantView) {
   const lifecycle = await ledger.lifecycle();
   if (!lifecycle.ok) return problem(c, lifecycle.code, lifecycle.detail);
   const candidate = lifecycle.state?.candidate ?? null;
-  if (lifecycle.state === null || candidate === null) return problem(c, "no_candidate_staged", "no candidate is staged");
+  if (lifecycle.state === null || candidate === null) return { view, state: lifecycle.state, candidate: null } as const;
   const shadow = await ledger.shadowTally(candidate.hash);
   if (!shadow.ok) return problem(c, shadow.code, shadow.detail);
   const extraRefusals = shadow.rows.reduce((sum, row) => sum + row.extraRefusals, 0);
   let gate;
   try {
-    gate = await learnerStub(c.env, tenantId).gate(view.tenant.pack, candidate.hash, extraRefusals);
+    gate = await learnerStub(c.env, view.tenantId).gate(view.pack, candidate.hash, extraRefusals);
   } catch {
     return problem(c, "policy_unavailable", "the tenant's Learner could not be reached");
   }
-  return { view: view.tenant, state: lifecycle.state, candidate, shadow: shadow.rows, gate };
+  return { view, state: lifecycle.state, candidate, shadow: shadow.rows, gate };
 }
 
-/** GET /admin/tenants/:id/candidates/current: decisions seen, mismatches per regime, the paired OPE and the gate. */
-export async function currentCandidateRoute(c: AppContext): Promise<Response> {
-  const tenantId = tenantParam(c);
-  if (tenantId instanceof Response) return tenantId;
-  const judgedNow = await judged(c, tenantId);
+/** The staged candidate's shadow counts and the gate's verdict on it, or a problem when none is staged. */
+async function judged(c: AppContext, tenantId: string) {
+  const ledger = ledgerStub(c.env, tenantId);
+  const view = await ledger.adminTenant();
+  if (!view.ok) return problem(c, view.code, view.detail);
+  const judgedNow = await judgedWith(c, ledger, view.tenant);
   if (judgedNow instanceof Response) return judgedNow;
-  const { view, state, shadow, gate } = judgedNow;
+  if (judgedNow.candidate === null) return problem(c, "no_candidate_staged", "no candidate is staged");
+  return judgedNow;
+}
+
+type Judged = Exclude<Awaited<ReturnType<typeof judged>>, Response>;
+
+/** The candidate's shadow counts per regime, its paired OPE against production and the gate, as JSON. */
+function candidateJson({ view, shadow, gate }: Judged) {
   const pack = packOf(view.pack);
   const decisions = shadow.reduce((sum, row) => sum + row.decisions, 0);
   const mismatches = shadow.reduce((sum, row) => sum + row.mismatches, 0);
   const share = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
-  return c.json({
-    tenant_id: tenantId,
-    ...lifecycleJson(state),
+  return {
     shadow: {
       decisions,
       mismatches,
@@ -141,7 +150,32 @@ export async function currentCandidateRoute(c: AppContext): Promise<Response> {
     outcomes_in_shadow: gate.report.counts.shadowOutcomes,
     candidate_vs_production: estimateJson(gate.report.candidateVsProduction),
     gate: { promotable: gate.verdict.promotable, criteria: gate.verdict.criteria },
-  });
+  };
+}
+
+/** GET /admin/tenants/:id/candidates/current: decisions seen, mismatches per regime, the paired OPE and the gate. */
+export async function currentCandidateRoute(c: AppContext): Promise<Response> {
+  const tenantId = tenantParam(c);
+  if (tenantId instanceof Response) return tenantId;
+  const judgedNow = await judged(c, tenantId);
+  if (judgedNow instanceof Response) return judgedNow;
+  return c.json({ tenant_id: tenantId, ...lifecycleJson(judgedNow.state), ...candidateJson(judgedNow) });
+}
+
+/**
+ * GET /v1/policy (API key): the tenant's own lifecycle as the dashboard shows it: the current
+ * configuration, the history, and the staged candidate with its shadow counts and the gate's
+ * verdict. Read only: promoting, rolling back and discarding stay admin routes.
+ */
+export async function policyRoute(c: AppContext): Promise<Response> {
+  const tenant = await authenticate(c);
+  if (tenant instanceof Response) return tenant;
+  const judgedNow = await judgedWith(c, tenant.ledger, tenant.view);
+  if (judgedNow instanceof Response) return judgedNow;
+  const { state } = judgedNow;
+  const lifecycle = state === null ? { current: null, candidate: null, history: [] } : lifecycleJson(state);
+  const staged = judgedNow.candidate === null ? null : candidateJson(judgedNow);
+  return c.json({ tenant_id: tenant.view.tenantId, ...lifecycle, judgement: staged });
 }
 
 /** POST /admin/tenants/:id/candidates/current/promote: through the gate, or by force with a reason. */

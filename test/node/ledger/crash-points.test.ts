@@ -57,6 +57,8 @@ function observe(store: LedgerStore, writes: readonly LedgerWrite[]): string {
         return store.readDecisionTally(null);
       case "shadow_tally":
         return store.readShadowTally(write.configHash);
+      case "usage":
+        return store.readUsage(write.step.hour);
       case "head":
         return store.readHead();
       case "tenant":
@@ -94,6 +96,8 @@ function writeKey(write: LedgerWrite): string {
       return `tally ${write.day}:${write.regime} ${write.lowPropensity}`;
     case "shadow_tally":
       return `shadow_tally ${write.configHash}:${write.regime} ${write.mismatch} ${write.extraRefusal}`;
+    case "usage":
+      return `usage ${JSON.stringify(write.step)}`;
     case "head":
       return `head ${JSON.stringify(write.row)}`;
     case "tenant":

@@ -22,7 +22,7 @@ describe("GET /", () => {
     expect(paragraph).toContain("Calybris is a decision engine");
     expect(paragraph.split(/(?<=\.) /)).toHaveLength(2);
     const links = [...html.matchAll(/<a href="([^"]*)"/g)].map((match) => match[1]);
-    expect(links).toEqual(["/docs", "/openapi.json", "/health"]);
+    expect(links).toEqual(["/docs", "/dashboard", "/openapi.json", "/health"]);
     for (const link of links) expect((await call(link!)).status, link).toBe(200);
   });
 

@@ -55,8 +55,8 @@ class RecordingStore extends MemoryStore {
  * v2 no `pack`. Every other table is the same in v1, v2 and v3.
  */
 function writeOld(sql: SqlStorage, write: LedgerWrite, version: 1 | 2 | 3): void {
-  // Before v4 there is no decision tally: an old object simply has no counts.
-  if (write.table === "tally") return;
+  // Before v4 there is no decision tally, before v5 no usage buckets: an old object simply has no counts.
+  if (write.table === "tally" || write.table === "usage") return;
   if (version >= 2 && write.table === "tenant") {
     const t = write.row;
     sql.exec(
@@ -299,7 +299,7 @@ async function plantV1Object(stub: LedgerStub, ledger: V1Ledger, version: 1 | 2 
 }
 
 /** The migration steps this file tests, by version: a new migration must add its test and its version here. */
-const TESTED_STEPS = [1, 2, 3, 4];
+const TESTED_STEPS = [1, 2, 3, 4, 5];
 
 /** The tables of schema v1, in sqlite_master's name order (schema_migrations is migrate.ts's). */
 const V1_TABLES = ["checkpoints", "entries", "head", "keyed", "merkle_nodes", "outbox", "reservations", "schema_migrations", "tenant"];
@@ -476,7 +476,7 @@ describe("TenantLedger schema migrations", () => {
     await evictDurableObject(stub);
     expect(await stub.budget(API_KEY_HASH_HEX)).toEqual({ ok: true, budget: ledger.engine.budget(), entries: ledger.engine.head.size });
     const v4Tables = await runInDurableObject(stub, (_instance: TenantLedger, state) => {
-      expect(appliedVersions(state.storage.sql)).toEqual([1, 2, 3, 4]);
+      expect(appliedVersions(state.storage.sql)).toEqual(LEDGER_MIGRATIONS.map((migration) => migration.version));
       return dumpTables(state.storage.sql);
     });
     for (const [table, rows] of Object.entries(v3Tables)) {
@@ -486,6 +486,7 @@ describe("TenantLedger schema migrations", () => {
       expect(after, table).toEqual(rows);
     }
     expect(v4Tables.decision_tally ?? []).toEqual([]);
+    expect(v4Tables.usage_hourly ?? []).toEqual([]);
     const decided = await stub.decide(
       API_KEY_HASH_HEX,
       synthetic<DecideInput>({
@@ -500,6 +501,48 @@ describe("TenantLedger schema migrations", () => {
     );
     expect(decided.result).toMatchObject({ ok: true, budgetVerdict: "pass" });
     expect(await stub.decisionTally(API_KEY_HASH_HEX, null)).toEqual({ ok: true, rows: [{ regime: 2, decisions: 1, lowPropensity: 1 }] });
+    await expectChainVerifies(stub, tenantId, ledger.engine.head.size + 1);
+  });
+
+  it("0005_usage: migrates an object with rows to v5: nothing else changes, buckets start empty and count from then on", async () => {
+    const tenantId = freshName("v4");
+    const stub = ledgerStub(tenantId);
+    const ledger = await buildLedger(tenantId);
+    const v3Tables = await plantV1Object(stub, ledger, 3);
+    // v3 to v4 is tested above; here v4 is applied on its own first, so 0005 meets a v4 object with rows.
+    const v4Tables = await runInDurableObject(stub, (_instance: TenantLedger, state) => {
+      expect(migrate(state.storage, LEDGER_MIGRATIONS, Date.now(), 4)).toEqual({ from: 3, to: 4 });
+      return dumpTables(state.storage.sql);
+    });
+    expect(Object.keys(v4Tables).length).toBeGreaterThan(Object.keys(v3Tables).length);
+    await evictDurableObject(stub);
+    expect(await stub.budget(API_KEY_HASH_HEX)).toEqual({ ok: true, budget: ledger.engine.budget(), entries: ledger.engine.head.size });
+    const v5Tables = await runInDurableObject(stub, (_instance: TenantLedger, state) => {
+      expect(appliedVersions(state.storage.sql)).toEqual([1, 2, 3, 4, 5]);
+      return dumpTables(state.storage.sql);
+    });
+    for (const [table, rows] of Object.entries(v4Tables)) {
+      if (table !== "schema_migrations") expect(v5Tables[table], table).toEqual(rows);
+    }
+    expect(v5Tables.usage_hourly ?? []).toEqual([]);
+    const nowHour = Math.floor(Date.now() / 3_600_000);
+    const decided = await stub.decide(
+      API_KEY_HASH_HEX,
+      synthetic<DecideInput>({
+        decisionId: "dec-v5",
+        idempotencyKey: null,
+        requestDigestHex: "d",
+        candidates: [{ option: "model-a", costMicros: 500 }],
+        record: { request: "dec-v5" },
+        learnerContext: { regime: "coding" },
+        tally: { regime: 3, propensity: null, shadow: null },
+      }),
+    );
+    expect(decided.result).toMatchObject({ ok: true, budgetVerdict: "pass" });
+    const usage = await stub.usage(API_KEY_HASH_HEX, nowHour - 1);
+    expect(usage.ok && usage.rows.map(({ hour: _hour, ...row }) => row)).toEqual([
+      { regime: 3, option: "model-a", decisions: 1, committedMicros: 0 },
+    ]);
     await expectChainVerifies(stub, tenantId, ledger.engine.head.size + 1);
   });
 
