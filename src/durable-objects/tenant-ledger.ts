@@ -27,7 +27,12 @@ import type {
   CreateTenantInput,
   DecideAnswer,
   DecideInput,
+  ExecutionAnswer,
+  ExecutionInput,
+  FeedbackAnswer,
+  FeedbackInput,
   OutcomeAnswer,
+  ProviderKeysAnswer,
   OutcomeInput,
   PolicyEventAnswer,
   ProofAnswer,
@@ -235,10 +240,17 @@ export class TenantLedger extends DurableObject<Env> {
     if (!rate.ok) return { result: rateLimited(rate, "outcomes"), rate };
     const check = verifyWebhook(engine.tenant!.webhookSecret, input.headers, input.body, Math.floor(nowMs / 1000));
     if (!check.ok) return { result: check, rate };
+    const requestDigestHex = bytesToHex(sha256(utf8ToBytes(input.body)));
+    if ("feedback" in input) {
+      const decisionFingerprint = input.decisionFingerprint;
+      const result = await engine.submit({ type: "feedback", feedbackId: id!, requestDigestHex, decisionFingerprint, result: input.feedback, nowMs });
+      await this.armAlarm();
+      return { result, rate };
+    }
     const result = await engine.submit({
       type: "outcome",
       webhookId: id!,
-      requestDigestHex: bytesToHex(sha256(utf8ToBytes(input.body))),
+      requestDigestHex,
       decisionFingerprint: input.decisionFingerprint,
       model: input.model,
       actualCostMicros: input.actualCostMicros,
@@ -248,6 +260,53 @@ export class TenantLedger extends DurableObject<Env> {
     });
     await this.armAlarm();
     return { result, rate };
+  }
+
+  /** Seals the proxy's attempts at a decision and settles its reservation from their usage. */
+  async execution(secretHashHex: string, input: ExecutionInput): Promise<ExecutionAnswer> {
+    const engine = this.authorized(secretHashHex);
+    if (!(engine instanceof LedgerEngine)) return engine;
+    const result = await engine.submit({ type: "execution", ...input, nowMs: Date.now() });
+    await this.armAlarm();
+    return result;
+  }
+
+  /** Quality feedback on a decision the proxy executed (API key; the outcome bucket's rate limit). */
+  async feedback(secretHashHex: string, input: FeedbackInput): Promise<FeedbackAnswer> {
+    const engine = this.authorized(secretHashHex);
+    if (!(engine instanceof LedgerEngine)) return { result: engine, rate: null };
+    const nowMs = Date.now();
+    const feedbackId = `feedback:${input.decisionFingerprint}`;
+    const rate = this.rate("outcome", engine, engine.store.readKeyed("webhook", feedbackId) !== null, nowMs);
+    if (!rate.ok) return { result: rateLimited(rate, "outcomes"), rate };
+    const result = await engine.submit({ type: "feedback", feedbackId, ...input, nowMs });
+    await this.armAlarm();
+    return { result, rate };
+  }
+
+  /** The ciphertexts of the tenant's provider keys (API key): only the worker holds the key that opens them. */
+  async providerKeys(secretHashHex: string): Promise<ProviderKeysAnswer> {
+    const engine = this.authorized(secretHashHex);
+    if (!(engine instanceof LedgerEngine)) return engine;
+    return { ok: true, cipherTexts: this.storedProviderKeys(engine) };
+  }
+
+  /** Admin: sets (or with null removes) a provider key's ciphertext; answers which providers have one. */
+  async setProviderKey(provider: string, cipherText: string | null): Promise<ProviderKeysAnswer> {
+    const engine = this.ready();
+    if (!(engine instanceof LedgerEngine)) return engine;
+    const result = await engine.submit({ type: "provider_key", provider, cipherText, nowMs: Date.now() });
+    if (!result.ok) return result;
+    return { ok: true, cipherTexts: this.storedProviderKeys(engine) };
+  }
+
+  private storedProviderKeys(engine: LedgerEngine): Record<string, string> {
+    const keys: Record<string, string> = {};
+    for (const provider of packOf(engine.tenant!.pack).providers) {
+      const cipherText = engine.store.readKeyed("provider_key", provider);
+      if (cipherText !== null && cipherText !== "") keys[provider] = cipherText;
+    }
+    return keys;
   }
 
   async budget(secretHashHex: string | null): Promise<BudgetAnswer> {

@@ -91,7 +91,17 @@ export interface CheckpointRow {
 }
 
 /** Keyed records: idempotency keys, decision fingerprints, webhook ids, operation ids. */
-export type KeyedScope = "decision_key" | "decision_fp" | "decision_outcome" | "webhook" | "operation" | "lifecycle";
+export type KeyedScope =
+  | "decision_key"
+  | "decision_fp"
+  | "decision_outcome"
+  | "webhook"
+  | "operation"
+  | "lifecycle"
+  /** A proxied decision's settled execution (src/ledger/execute-execution.ts), by decision fingerprint. */
+  | "decision_execution"
+  /** A provider API key, AES-GCM ciphertext only (src/worker/provider-keys.ts), by provider. Never sealed. */
+  | "provider_key";
 
 export type LedgerWrite =
   | { readonly table: "head"; readonly row: HeadRow }
