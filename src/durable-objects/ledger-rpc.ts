@@ -74,8 +74,12 @@ export type ExecutionAnswer = ExecutionResult | Unauthorized;
 export type FeedbackInput = Omit<FeedbackCommand, "type" | "nowMs" | "feedbackId">;
 export type FeedbackAnswer = RateLimitedAnswer<OutcomeResult>;
 
-/** Provider key ciphertexts by provider (only those set), for the worker to decrypt. */
-export type ProviderKeysAnswer = { readonly ok: true; readonly cipherTexts: Readonly<Record<string, string>> } | Unauthorized | LedgerFailure;
+/** The tenant's proxy settings: its default regime and its provider keys' ciphertexts (only those set). */
+export interface ProxySettings {
+  readonly defaultRegime: string | null;
+  readonly cipherTexts: Readonly<Record<string, string>>;
+}
+export type ProxySettingsAnswer = { readonly ok: true; readonly settings: ProxySettings } | Unauthorized | LedgerFailure;
 export type ReleaseAnswer = RateLimitedAnswer<ReleaseResult>;
 
 export type BudgetAnswer = { readonly ok: true; readonly budget: BudgetView; readonly entries: number } | Unauthorized | LedgerFailure;

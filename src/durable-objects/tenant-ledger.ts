@@ -32,7 +32,8 @@ import type {
   FeedbackAnswer,
   FeedbackInput,
   OutcomeAnswer,
-  ProviderKeysAnswer,
+  ProxySettings,
+  ProxySettingsAnswer,
   OutcomeInput,
   PolicyEventAnswer,
   ProofAnswer,
@@ -243,7 +244,14 @@ export class TenantLedger extends DurableObject<Env> {
     const requestDigestHex = bytesToHex(sha256(utf8ToBytes(input.body)));
     if ("feedback" in input) {
       const decisionFingerprint = input.decisionFingerprint;
-      const result = await engine.submit({ type: "feedback", feedbackId: id!, requestDigestHex, decisionFingerprint, result: input.feedback, nowMs });
+      const result = await engine.submit({
+        type: "feedback",
+        feedbackId: id!,
+        requestDigestHex,
+        decisionFingerprint,
+        result: input.feedback,
+        nowMs,
+      });
       await this.armAlarm();
       return { result, rate };
     }
@@ -284,29 +292,37 @@ export class TenantLedger extends DurableObject<Env> {
     return { result, rate };
   }
 
-  /** The ciphertexts of the tenant's provider keys (API key): only the worker holds the key that opens them. */
-  async providerKeys(secretHashHex: string): Promise<ProviderKeysAnswer> {
+  /** The tenant's proxy settings (API key): key ciphertexts only the worker's secret opens. */
+  async proxySettings(secretHashHex: string): Promise<ProxySettingsAnswer> {
     const engine = this.authorized(secretHashHex);
     if (!(engine instanceof LedgerEngine)) return engine;
-    return { ok: true, cipherTexts: this.storedProviderKeys(engine) };
+    return { ok: true, settings: this.storedProxySettings(engine) };
   }
 
-  /** Admin: sets (or with null removes) a provider key's ciphertext; answers which providers have one. */
-  async setProviderKey(provider: string, cipherText: string | null): Promise<ProviderKeysAnswer> {
+  /** Admin: the tenant's proxy settings (the worker checked the admin token and answers only which keys exist). */
+  async adminProxySettings(): Promise<ProxySettingsAnswer> {
     const engine = this.ready();
     if (!(engine instanceof LedgerEngine)) return engine;
-    const result = await engine.submit({ type: "provider_key", provider, cipherText, nowMs: Date.now() });
-    if (!result.ok) return result;
-    return { ok: true, cipherTexts: this.storedProviderKeys(engine) };
+    return { ok: true, settings: this.storedProxySettings(engine) };
   }
 
-  private storedProviderKeys(engine: LedgerEngine): Record<string, string> {
-    const keys: Record<string, string> = {};
+  /** Admin: sets (or with null removes) one proxy setting; answers the settings after it. */
+  async setProxySetting(name: string, value: string | null): Promise<ProxySettingsAnswer> {
+    const engine = this.ready();
+    if (!(engine instanceof LedgerEngine)) return engine;
+    const result = await engine.submit({ type: "proxy_setting", name, value, nowMs: Date.now() });
+    if (!result.ok) return result;
+    return { ok: true, settings: this.storedProxySettings(engine) };
+  }
+
+  private storedProxySettings(engine: LedgerEngine): ProxySettings {
+    const cipherTexts: Record<string, string> = {};
     for (const provider of packOf(engine.tenant!.pack).providers) {
-      const cipherText = engine.store.readKeyed("provider_key", provider);
-      if (cipherText !== null && cipherText !== "") keys[provider] = cipherText;
+      const cipherText = engine.store.readKeyed("proxy", `provider_key:${provider}`);
+      if (cipherText !== null && cipherText !== "") cipherTexts[provider] = cipherText;
     }
-    return keys;
+    const regime = engine.store.readKeyed("proxy", "default_regime");
+    return { defaultRegime: regime === null || regime === "" ? null : regime, cipherTexts };
   }
 
   async budget(secretHashHex: string | null): Promise<BudgetAnswer> {

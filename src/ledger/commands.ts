@@ -116,11 +116,15 @@ export interface FeedbackCommand {
   readonly nowMs: number;
 }
 
-/** Stores (or with null removes) a provider key's ciphertext. Not sealed: no secret enters the chain. */
-export interface ProviderKeyCommand {
-  readonly type: "provider_key";
-  readonly provider: string;
-  readonly cipherText: string | null;
+/**
+ * Stores (or with null removes) one proxy setting: `default_regime`, or `provider_key:<provider>`
+ * whose value is AES-GCM ciphertext (src/worker/provider-keys.ts). Not sealed: no secret, not
+ * even encrypted, enters the chain.
+ */
+export interface ProxySettingCommand {
+  readonly type: "proxy_setting";
+  readonly name: string;
+  readonly value: string | null;
   readonly nowMs: number;
 }
 
@@ -188,7 +192,7 @@ export type LedgerCommand =
   | OutcomeCommand
   | ExecutionCommand
   | FeedbackCommand
-  | ProviderKeyCommand
+  | ProxySettingCommand
   | ReleaseCommand
   | ExpireCommand
   | CheckpointCommand
@@ -234,7 +238,7 @@ export type ExecutionResult =
       uncollectedMicros: number;
     } & Sealed)
   | LedgerFailure;
-export type ProviderKeyResult = { ok: true } | LedgerFailure;
+export type ProxySettingResult = { ok: true } | LedgerFailure;
 export type ReleaseResult = ({ ok: true; releasedMicros: number; replayed: boolean } & Sealed) | LedgerFailure;
 export type ExpireResult = { ok: true; expired: number; releasedMicros: number; seq: number | null };
 export type CheckpointResult = { ok: true; treeSize: number; note: string; signed: boolean } | LedgerFailure;
@@ -249,7 +253,7 @@ export interface ResultOf {
   outcome: OutcomeResult;
   execution: ExecutionResult;
   feedback: OutcomeResult;
-  provider_key: ProviderKeyResult;
+  proxy_setting: ProxySettingResult;
   release: ReleaseResult;
   expire: ExpireResult;
   checkpoint: CheckpointResult;

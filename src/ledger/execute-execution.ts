@@ -1,11 +1,18 @@
 // Proxy mode in the ledger (issue 14): the attempts the worker made at providers for one decision,
 // each sealed as an `execution` entry, the last one settling the reservation from reported usage;
 // later quality feedback on that execution, sealed as an `outcome` that moves no money; and the
-// ciphertext of provider keys. Pure steps on a batch; no secret and no plaintext key ever enters here.
+// tenant's proxy settings (default regime, provider key ciphertexts). Pure steps on a batch; no secret and no plaintext key ever enters here.
 
 import { settle } from "./budget.ts";
 import { budgetRecord } from "./budget-view.ts";
-import type { ExecutionCommand, ExecutionResult, FeedbackCommand, OutcomeResult, ProviderKeyCommand, ProviderKeyResult } from "./commands.ts";
+import type {
+  ExecutionCommand,
+  ExecutionResult,
+  FeedbackCommand,
+  OutcomeResult,
+  ProxySettingCommand,
+  ProxySettingResult,
+} from "./commands.ts";
 import type { EntryRecord } from "./entry.ts";
 import { queueForLearner, type StoredDecision } from "./execute-decision.ts";
 import { ledgerFailure, type LedgerFailure } from "./ledger-codes.ts";
@@ -47,7 +54,10 @@ function executionRefusal(txn: LedgerTxn, cmd: ExecutionCommand, decision: Store
       return ledgerFailure("outcome_model_not_offered", `attempted option ${JSON.stringify(attempt.option.slice(0, 128))} was not offered`);
     }
   }
-  if (txn.keyed("decision_execution", cmd.decisionFingerprint) !== null || txn.keyed("decision_outcome", cmd.decisionFingerprint) !== null) {
+  if (
+    txn.keyed("decision_execution", cmd.decisionFingerprint) !== null ||
+    txn.keyed("decision_outcome", cmd.decisionFingerprint) !== null
+  ) {
     return ledgerFailure("outcome_already_recorded", "this decision was already executed or has an outcome");
   }
   return null;
@@ -82,9 +92,7 @@ export function applyExecution(txn: LedgerTxn, cmd: ExecutionCommand): Execution
         decision_fp: cmd.decisionFingerprint,
         decision_seq: decision.seq,
         settlement:
-          index === finalIndex
-            ? { ...settled, budget: budgetRecord(settlement.budget), late, reservation_id: reservation.id }
-            : null,
+          index === finalIndex ? { ...settled, budget: budgetRecord(settlement.budget), late, reservation_id: reservation.id } : null,
       },
     });
   }
@@ -176,9 +184,9 @@ export function applyFeedback(txn: LedgerTxn, cmd: FeedbackCommand): OutcomeResu
   return result;
 }
 
-/** Keeps a provider key's ciphertext; an empty value marks a removed key. */
-export function applyProviderKey(txn: LedgerTxn, cmd: ProviderKeyCommand): ProviderKeyResult {
+/** Keeps one proxy setting; an empty value marks a removed one (the keyed table has no delete). */
+export function applyProxySetting(txn: LedgerTxn, cmd: ProxySettingCommand): ProxySettingResult {
   if (txn.tenant === null) return ledgerFailure("tenant_unknown", "no tenant in this ledger");
-  txn.putKeyed("provider_key", cmd.provider, cmd.cipherText ?? "");
+  txn.putKeyed("proxy", cmd.name, cmd.value ?? "");
   return { ok: true };
 }

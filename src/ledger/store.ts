@@ -100,8 +100,8 @@ export type KeyedScope =
   | "lifecycle"
   /** A proxied decision's settled execution (src/ledger/execute-execution.ts), by decision fingerprint. */
   | "decision_execution"
-  /** A provider API key, AES-GCM ciphertext only (src/worker/provider-keys.ts), by provider. Never sealed. */
-  | "provider_key";
+  /** Proxy settings: `default_regime`, and `provider_key:<provider>` as AES-GCM ciphertext only. Never sealed. */
+  | "proxy";
 
 export type LedgerWrite =
   | { readonly table: "head"; readonly row: HeadRow }

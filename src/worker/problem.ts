@@ -85,7 +85,10 @@ export const PROBLEMS = {
   no_previous_configuration: { status: 409, title: "There is no previous configuration to return to." },
   lifecycle_active: { status: 409, title: "This tenant's configuration changes only through the candidates lifecycle now." },
   // Proxy mode (POST /v1/chat/completions).
-  parameter_unsupported: { status: 400, title: "The request uses a Chat Completions parameter the proxy does not support; detail names it." },
+  parameter_unsupported: {
+    status: 400,
+    title: "The request uses a Chat Completions parameter the proxy does not support; detail names it.",
+  },
   model_unknown: { status: 400, title: "model must be calybris/auto or calybris/<regime>." },
   provider_unknown: { status: 404, title: "The tenant's pack has no provider with this name." },
   provider_error: {

@@ -1,0 +1,181 @@
+// POST /v1/chat/completions: proxy mode (issue 14). An OpenAI Chat Completions request is decided
+// through the same path as /v1/decide (../decision-call.ts: the kernel, then the ledger's
+// reservation of max_tokens at the chosen model's price), sent to the chosen provider through its
+// adapter, falling back down the kernel's ranking on 429, 5xx and timeouts, and answered in
+// OpenAI's format with the decision's fingerprint in Calybris-Decision. Every attempt is sealed
+// as an `execution` entry, the last one settling the reservation from the usage reported.
+
+import type { AppContext } from "../app-env.ts";
+import { z } from "zod";
+import { attemptPlan, executionInput, fallsBack, usageOf, type AttemptReport } from "../../decision/execution-step.ts";
+import type { DomainPack } from "../../domain/domain-pack.ts";
+import { LLM_PACK } from "../../domain/llm/pack.ts";
+import type { ChatRequest } from "../../providers/chat.ts";
+import { completionBody, type CompletionMeta } from "../../providers/openai-format.ts";
+import { readJson, schemaProblem } from "../body.ts";
+import { makeDecision, servedOrProblem, withDecisionRate, type DecisionMade } from "../decision-call.ts";
+import { PROXY_BODY_LIMIT_BYTES } from "../limits.ts";
+import { problem, providerProblem } from "../problem.ts";
+import { proxyAccess, type ProxyAccess } from "../proxy-providers.ts";
+import { proxyStream, type StreamEnd } from "../proxy-stream.ts";
+import { ATTEMPT_TIMEOUT_HEADER, chatOf, decideBodyOf, regimeOf, TERM_HEADERS, unsupportedParameter } from "../proxy-terms.ts";
+import { ChatCompletionRequest } from "../schemas.ts";
+import { authenticate, type TenantContext } from "../tenant-access.ts";
+import { attempt, type AttemptResult } from "../upstream.ts";
+
+const PROVIDER_TIMEOUT_MS_DEFAULT = 30_000;
+
+/** The deployment's attempt deadline, shortened (never lengthened) by the request's header. */
+function timeoutMs(c: AppContext): number | Response {
+  const configured = Number(c.env.PROVIDER_TIMEOUT_MS);
+  const deployment = Number.isSafeInteger(configured) && configured > 0 ? configured : PROVIDER_TIMEOUT_MS_DEFAULT;
+  const asked = c.req.header(ATTEMPT_TIMEOUT_HEADER);
+  if (asked === undefined) return deployment;
+  if (!/^[1-9][0-9]{0,8}$/.test(asked))
+    return problem(c, "request_malformed", `${ATTEMPT_TIMEOUT_HEADER} must be a positive integer of milliseconds`);
+  return Math.min(Number(asked), deployment);
+}
+
+interface Proxied {
+  readonly tenant: TenantContext;
+  readonly made: DecisionMade;
+  readonly fingerprint: string;
+  readonly modelId: string;
+  readonly chat: ChatRequest;
+  readonly estimatedInputTokens: number;
+}
+
+export async function chatCompletionsRoute(c: AppContext): Promise<Response> {
+  const tenant = await authenticate(c);
+  if (tenant instanceof Response) return tenant;
+  if (tenant.view.pack !== LLM_PACK.id)
+    return problem(c, "request_malformed", `proxy mode serves tenants of the llm pack, not ${tenant.view.pack}`);
+  const raw = await readJson(c, z.unknown(), PROXY_BODY_LIMIT_BYTES);
+  if (!raw.ok) return raw.response;
+  const unsupported = unsupportedParameter(raw.value);
+  if (unsupported !== null)
+    return problem(c, "parameter_unsupported", `${unsupported} is not supported by the proxy`, { parameter: unsupported });
+  const parsed = ChatCompletionRequest.safeParse(raw.value);
+  if (!parsed.success) return schemaProblem(c, parsed.error);
+  const deadline = timeoutMs(c);
+  if (deadline instanceof Response) return deadline;
+  const providers = await proxyAccess(c.env, tenant, LLM_PACK.providers);
+  if (!providers.ok) return problem(c, providers.code, providers.detail);
+  const regime = regimeOf(parsed.data.model, c.req.header(TERM_HEADERS.regime), providers.defaultRegime);
+  if (!regime.ok) return problem(c, "model_unknown", regime.detail);
+  const chat = chatOf(parsed.data);
+  const terms = decideBodyOf({
+    regime: regime.value,
+    header: (name) => c.req.header(name),
+    chat,
+    unavailable: LLM_PACK.providers.filter((provider) => !providers.targets.has(provider)),
+  });
+  if (!terms.ok) return problem(c, "request_malformed", terms.detail);
+  const made = await makeDecision(c, tenant, { body: terms.value, digestText: raw.text, idempotencyKey: null });
+  if (made instanceof Response) return made;
+  const served = servedOrProblem(c, made);
+  if (served instanceof Response) return served;
+  const proxied: Proxied = {
+    tenant,
+    made,
+    fingerprint: served.result.fingerprint,
+    modelId: served.modelId,
+    chat,
+    estimatedInputTokens: terms.value.input_tokens ?? 0,
+  };
+  const plan = attemptPlan(made.record, served.result.servedRank, served.result.reservedMicros);
+  const stream = parsed.data.stream === true;
+  const run = await runAttempts(providers, made.pack, plan, { chat, stream, timeoutMs: deadline });
+  const meta: CompletionMeta = { id: `chatcmpl-${served.result.decisionId}`, created: Math.floor(Date.now() / 1000), model: run.option };
+  if (run.answered === null) {
+    await settle(c, proxied, run.reports);
+    const last = run.reports.at(-1);
+    const status = last?.status === "timeout" ? 504 : (last?.httpStatus ?? 502);
+    const detail = `${last?.provider ?? "no provider"} ${last === undefined ? "could be called" : `failed (${last.status})`} after ${run.reports.length} attempt(s)`;
+    return decided(providerProblem(c, detail, last?.provider ?? "none", status), proxied, proxied.modelId);
+  }
+  if (run.answered.kind === "answer") {
+    const answer = run.answered.answer;
+    const usage = usageOf(
+      { inputTokens: answer.usage?.inputTokens ?? null, outputTokens: answer.usage?.outputTokens ?? null },
+      proxied.estimatedInputTokens,
+      answer.content.length,
+      true,
+    );
+    run.reports.push({ ...run.last!, usage, finishReason: answer.finishReason });
+    await settle(c, proxied, run.reports);
+    return decided(c.json(completionBody(meta, answer, usage), 200), proxied, run.option);
+  }
+  const target = providers.targets.get(run.last!.provider)!;
+  const body = proxyStream(run.answered.body, {
+    meta,
+    adapter: target.adapter,
+    provider: target.provider,
+    includeUsage: parsed.data.stream_options?.include_usage === true,
+    idleTimeoutMs: deadline,
+    estimatedInputTokens: proxied.estimatedInputTokens,
+    onEnd: (end: StreamEnd) => {
+      run.reports.push({ ...run.last!, status: end.status, usage: end.usage, finishReason: end.finishReason });
+      c.executionCtx.waitUntil(settle(c, proxied, run.reports));
+    },
+  });
+  const response = new Response(body, {
+    status: 200,
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
+  });
+  return decided(response, proxied, run.option);
+}
+
+interface Run {
+  readonly reports: AttemptReport[];
+  readonly answered: AttemptResult["answered"];
+  /** The answering attempt's report, before its usage is known. */
+  readonly last: AttemptResult["report"] | null;
+  readonly option: string;
+}
+
+/** Tries the plan in order until an attempt answers, fails without fallback, or the plan ends. */
+async function runAttempts(
+  access: ProxyAccess,
+  pack: DomainPack,
+  plan: readonly string[],
+  call: { readonly chat: ChatRequest; readonly stream: boolean; readonly timeoutMs: number },
+): Promise<Run> {
+  const reports: AttemptReport[] = [];
+  for (const option of plan) {
+    const provider = pack.options.find((candidate) => candidate.id === option)?.provider ?? "unknown";
+    const target = access.targets.get(provider);
+    if (target === undefined) {
+      // Only an apprentice's own choice can name a provider the proxy cannot call.
+      reports.push({ option, provider, status: "refused", httpStatus: null, latencyMs: 0, usage: null, finishReason: null });
+      break;
+    }
+    const result = await attempt(target, option, call);
+    if (result.answered !== null) return { reports, answered: result.answered, last: result.report, option };
+    reports.push({ ...result.report, usage: null, finishReason: null });
+    if (!fallsBack(result.report.status)) break;
+  }
+  return { reports, answered: null, last: null, option: plan[0] ?? "none" };
+}
+
+/** Seals the attempts and settles the reservation; a failure is logged (the reservation then expires). */
+async function settle(c: AppContext, proxied: Proxied, reports: readonly AttemptReport[]): Promise<void> {
+  if (reports.length === 0) return;
+  const input = executionInput(proxied.made.pack, proxied.fingerprint, reports);
+  try {
+    const answer = await proxied.tenant.ledger.execution(proxied.tenant.key.secretHashHex, input);
+    if (answer.ok) return;
+    console.error(JSON.stringify({ requestId: c.get("requestId"), proxy: "settlement_refused", code: answer.code }));
+  } catch (error) {
+    console.error(JSON.stringify({ requestId: c.get("requestId"), proxy: "settlement_failed", error: String(error) }));
+  }
+}
+
+/**
+ * Every proxied answer names its decision like /v1/decide's (model = the option that answered,
+ * a fallback after a failed attempt) and carries the decide bucket's rate headers.
+ */
+function decided(response: Response, proxied: Proxied, model: string): Response {
+  response.headers.set("calybris-decision", `model=${model}; fp=${proxied.fingerprint}`);
+  return withDecisionRate(response, proxied.made);
+}
