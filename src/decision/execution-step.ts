@@ -15,20 +15,17 @@ export const PROXY_ATTEMPTS_MAX = 3;
 
 /**
  * The options to try, in order: the option the ledger served, then the kernel's ranked options
- * after it whose worst-case cost fits the reservation. The reservation is the budget's promise
- * for this request, so a fallback that could cost more is never tried. An apprentice decision
- * serves the tenant's own choice only.
+ * after it (those before it did not fit the budget when the decision was sealed). Every ranked
+ * option passed the gates, the client's cost cap among them. A fallback dearer than the
+ * reservation is charged its actual cost at settlement like any outcome: from the available budget,
+ * never below zero, the rest sealed as uncollected_micros. An apprentice decision serves the
+ * tenant's own choice only.
  */
-export function attemptPlan(record: DecisionRecord, servedRank: number, reservedMicros: number): string[] {
+export function attemptPlan(record: DecisionRecord, servedRank: number): string[] {
   const result = record.result;
   if (record.apprentice !== null) return [record.apprentice.tenant_choice];
-  const served = result.ranked[servedRank];
-  if (served === undefined) return [];
-  const plan = [served];
-  for (let rank = servedRank + 1; rank < result.ranked.length && plan.length < PROXY_ATTEMPTS_MAX; rank++) {
-    if (result.ranked_cost_micros[rank]! <= reservedMicros) plan.push(result.ranked[rank]!);
-  }
-  return plan;
+  if (result.ranked[servedRank] === undefined) return [];
+  return result.ranked.slice(servedRank, servedRank + PROXY_ATTEMPTS_MAX);
 }
 
 /** How an attempt ended. Only `ok` and `cut` used tokens; the four after them fall back. */

@@ -83,7 +83,7 @@ export async function chatCompletionsRoute(c: AppContext): Promise<Response> {
     chat,
     estimatedInputTokens: terms.value.input_tokens ?? 0,
   };
-  const plan = attemptPlan(made.record, served.result.servedRank, served.result.reservedMicros);
+  const plan = attemptPlan(made.record, served.result.servedRank);
   const stream = parsed.data.stream === true;
   const run = await runAttempts(providers, made.pack, plan, { chat, stream, timeoutMs: deadline });
   const meta: CompletionMeta = { id: `chatcmpl-${served.result.decisionId}`, created: Math.floor(Date.now() / 1000), model: run.option };

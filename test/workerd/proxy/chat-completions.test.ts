@@ -176,16 +176,14 @@ describe("streaming", () => {
       const decision = decisionHeader(response);
       const data = sseData(await bodyText(response));
       expect(data.at(-1)).toBe("[DONE]");
-      const chunks = data
-        .slice(0, -1)
-        .map(
-          (line) =>
-            JSON.parse(line) as {
-              object: string;
-              choices: { delta: { content?: string }; finish_reason: string | null }[];
-              usage?: Record<string, number>;
-            },
-        );
+      const chunks = data.slice(0, -1).map(
+        (line) =>
+          JSON.parse(line) as {
+            object: string;
+            choices: { delta: { content?: string }; finish_reason: string | null }[];
+            usage?: Record<string, number>;
+          },
+      );
       expect(chunks.every((chunk) => chunk.object === "chat.completion.chunk")).toBe(true);
       expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("")).toBe(pieces.join(""));
       expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe("stop");
