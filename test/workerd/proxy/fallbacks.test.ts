@@ -5,8 +5,8 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { bodyText, createTenant, readBudget, readChain, verifyChain, type ChainEntry } from "../api/helpers.ts";
-import { answerFor, errorResponse, hang, installUpstream, type UpstreamMock } from "./upstream-mock.ts";
-import { chat, chatBody, decisionHeader, executionsOf, listPriceCostMicros } from "./proxy-helpers.ts";
+import { answerFor, errorResponse, hang, installUpstream, streamEvents, streamResponse, type UpstreamMock } from "./upstream-mock.ts";
+import { chat, chatBody, decisionHeader, executionsOf, listPriceCostMicros, sseData } from "./proxy-helpers.ts";
 
 let upstream: UpstreamMock | null = null;
 afterEach(() => {
@@ -81,13 +81,15 @@ describe("fallback to the next ranked option", () => {
 
   it("a streaming request falls back before its first byte", async () => {
     const tenant = await createTenant("pxf-stream");
-    upstream = installUpstream((call) => (upstream!.calls.length === 1 ? errorResponse(429) : answerFor(call, "x", USAGE)));
-    // The mock answers the second call without streaming: the proxy must not treat a JSON body as a stream it understands.
+    upstream = installUpstream((call) =>
+      upstream!.calls.length === 1 ? errorResponse(429) : streamResponse(streamEvents(call, ["fall", "back"], USAGE)),
+    );
     const response = await chat(tenant, chatBody({ stream: true }));
     expect(response.status).toBe(200);
-    const text = await bodyText(response);
+    const data = sseData(await bodyText(response));
+    expect(data.at(-1)).toBe("[DONE]");
     expect(upstream.calls).toHaveLength(2);
-    expect(text).toContain("stream_cut");
+    expect(decisionHeader(response).model).toBe(upstream.calls[1]!.model);
   });
 });
 
