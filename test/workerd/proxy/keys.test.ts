@@ -7,7 +7,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { decryptProviderKey, encryptProviderKey } from "../../../src/worker/provider-keys.ts";
 import { ADMIN_HEADERS, bodyText, call, createTenant, ledgerStubOf, readChain, type Tenant } from "../api/helpers.ts";
-import { answerFor, errorResponse, installUpstream, streamEvents, streamResponse, type UpstreamMock } from "./upstream-mock.ts";
+import { answerFor, installUpstream, streamEvents, streamResponse, type UpstreamMock } from "./upstream-mock.ts";
 import { chat, chatBody, decisionHeader } from "./proxy-helpers.ts";
 
 let upstream: UpstreamMock | null = null;
