@@ -303,6 +303,11 @@ const local = {
   }),
 };
 
+/** The evaluation's answer (GET /v1/evaluation), for the typed client (src/client). */
+export type EvaluationResponse = z.infer<typeof local.EvaluationResponse>;
+/** The proxy's non-streaming answer (POST /v1/chat/completions), for the typed client. */
+export type ChatCompletionResponse = z.infer<typeof local.ChatCompletionResponse>;
+
 type Io = "input" | "output";
 const SCHEMAS = {
   DecideRequest: [DecideRequest, "input"],
