@@ -103,7 +103,10 @@ export async function chatCompletionsRoute(c: AppContext): Promise<Response> {
       true,
     );
     run.reports.push({ ...run.last!, usage, finishReason: answer.finishReason });
-    await settle(c, proxied, run.reports);
+    // The decision and its reservation are durable already; the settlement's commit need not hold
+    // the answer (a second storage round trip would halve what a tenant's ledger serves).
+    // waitUntil keeps the invocation alive for it; if it is lost, the reservation expires.
+    c.executionCtx.waitUntil(settle(c, proxied, run.reports));
     return decided(c.json(completionBody(meta, answer, usage), 200), proxied, run.option);
   }
   const target = providers.targets.get(run.last!.provider)!;

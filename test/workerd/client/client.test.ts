@@ -6,7 +6,7 @@ import { afterEach, expect, it } from "vitest";
 import { CalybrisClient, decisionFingerprint } from "../../../src/client/index.ts";
 import { createTenant, ORIGIN } from "../api/helpers.ts";
 import { answerFor, installUpstream, type UpstreamMock } from "../proxy/upstream-mock.ts";
-import { chatBody, chatOk } from "../proxy/proxy-helpers.ts";
+import { chatBody, chatOk, settled } from "../proxy/proxy-helpers.ts";
 
 let upstream: UpstreamMock | null = null;
 afterEach(() => {
@@ -35,6 +35,7 @@ it("decides, reports a signed outcome, sends proxy feedback and reads the evalua
 
   upstream = installUpstream((call) => answerFor(call, "ok", { inputTokens: 5, outputTokens: 5 }));
   const { response } = await chatOk(tenant, chatBody());
+  await settled(tenant);
   const fingerprint = decisionFingerprint(response.headers.get("calybris-decision"));
   expect(fingerprint).not.toBeNull();
   expect(await client.feedback({ decision_fingerprint: fingerprint!, outcome: { quality_bps: 8_500 } })).toMatchObject({ ok: true });

@@ -4,9 +4,9 @@
 // to each worst case, the budget ends fully committed, to the microcent.
 
 import { afterEach, expect, it } from "vitest";
-import { bodyText, createTenant, expectConserved, readBudget, readChain, verifyChain } from "../api/helpers.ts";
+import { bodyText, createTenant, expectConserved, readChain, verifyChain } from "../api/helpers.ts";
 import { answerFor, installUpstream, type UpstreamMock } from "./upstream-mock.ts";
-import { chat, chatBody, listPriceCostMicros } from "./proxy-helpers.ts";
+import { chat, chatBody, listPriceCostMicros, settled } from "./proxy-helpers.ts";
 
 let upstream: UpstreamMock | null = null;
 afterEach(() => {
@@ -40,7 +40,7 @@ it(
     }
     expect(Object.fromEntries(statuses)).toEqual({ 200: COVERED, 402: REQUESTS - COVERED });
     expect(upstream.calls).toHaveLength(COVERED);
-    const budget = await readBudget(tenant);
+    const budget = await settled(tenant);
     expectConserved(budget);
     expect(budget).toMatchObject({ committed_micros: COVERED * worstCase, reserved_micros: 0, available_micros: 0 });
     const chain = await readChain(tenant, "?limit=10000");

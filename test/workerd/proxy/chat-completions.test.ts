@@ -3,9 +3,9 @@
 // and a budget that settles to exactly the usage the provider reported at list prices.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { bodyText, createTenant, readBudget, readChain, verifyChain, type Tenant } from "../api/helpers.ts";
+import { bodyText, createTenant, readChain, verifyChain } from "../api/helpers.ts";
 import { answerFor, installUpstream, streamEvents, streamResponse, type UpstreamMock } from "./upstream-mock.ts";
-import { chat, chatBody, chatOk, decisionHeader, executionsOf, listPriceCostMicros, sseData } from "./proxy-helpers.ts";
+import { chat, chatBody, chatOk, decisionHeader, executionsOf, listPriceCostMicros, settled, sseData } from "./proxy-helpers.ts";
 
 let upstream: UpstreamMock | null = null;
 afterEach(() => {
@@ -44,16 +44,6 @@ const PROVIDERS = [
   },
 ] as const;
 
-/** Waits (bounded) until the settlement that a stream's end hands to waitUntil has committed. */
-async function settled(tenant: Tenant): Promise<Awaited<ReturnType<typeof readBudget>>> {
-  for (let i = 0; i < 100; i++) {
-    const budget = await readBudget(tenant);
-    if (budget.reserved_micros === 0) return budget;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error("the reservation was not settled within 1 s");
-}
-
 describe("non-streaming", () => {
   for (const p of PROVIDERS) {
     it(`${p.provider}: translates the request, answers in OpenAI's format, seals the execution and settles to usage`, async () => {
@@ -81,7 +71,7 @@ describe("non-streaming", () => {
       expect(answer.choices[0]!.finish_reason).toBe("stop");
       expect(answer.usage).toEqual({ prompt_tokens: 37, completion_tokens: 211, total_tokens: 248 });
       const cost = listPriceCostMicros(decision.model, USAGE.inputTokens, USAGE.outputTokens);
-      const budget = await readBudget(tenant);
+      const budget = await settled(tenant);
       expect(budget).toMatchObject({ reserved_micros: 0, committed_micros: cost });
       const chain = await readChain(tenant);
       expect(verifyChain(chain.bytes, tenant.tenantId).ok).toBe(true);
@@ -139,6 +129,7 @@ describe("non-streaming", () => {
     upstream = installUpstream((call) => answerFor(call, "ok", USAGE));
     const { response } = await chatOk(tenant, chatBody({ max_tokens: undefined }), { "calybris-providers-allow": "openai" });
     expect(upstream.calls[0]!.body.max_completion_tokens).toBe(1_024);
+    await settled(tenant);
     const chain = await readChain(tenant);
     const fingerprint = decisionHeader(response).fingerprint;
     const decision = chain.entries.find((entry) => entry.fp === fingerprint)!.record as {

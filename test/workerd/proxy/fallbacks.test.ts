@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { bodyText, createTenant, readBudget, readChain, verifyChain, type ChainEntry } from "../api/helpers.ts";
 import { answerFor, errorResponse, hang, installUpstream, streamEvents, streamResponse, type UpstreamMock } from "./upstream-mock.ts";
-import { chat, chatBody, decisionHeader, executionsOf, listPriceCostMicros, sseData } from "./proxy-helpers.ts";
+import { chat, chatBody, decisionHeader, executionsOf, listPriceCostMicros, settled, sseData } from "./proxy-helpers.ts";
 
 let upstream: UpstreamMock | null = null;
 afterEach(() => {
@@ -44,6 +44,7 @@ describe("fallback to the next ranked option", () => {
       const text = await bodyText(response);
       expect(response.status, text).toBe(200);
       const { fingerprint, model } = decisionHeader(response);
+      await settled(tenant);
       const chain = await readChain(tenant);
       const plan = expectedPlan(chain.entries, fingerprint);
       expect(plan.length, "the kernel ranked a fallback").toBeGreaterThanOrEqual(2);
@@ -59,7 +60,7 @@ describe("fallback to the next ranked option", () => {
       // The fallback's cost is charged whether or not it exceeds the reservation (the budget covers it here).
       const cost = listPriceCostMicros(plan[1]!, USAGE.inputTokens, USAGE.outputTokens);
       expect(executions[1]!.ledger.settlement).toMatchObject({ actual_cost_micros: cost, charged_micros: cost });
-      expect(await readBudget(tenant)).toMatchObject({ reserved_micros: 0, committed_micros: cost });
+      expect(await settled(tenant)).toMatchObject({ reserved_micros: 0, committed_micros: cost });
       expect(verifyChain(chain.bytes, tenant.tenantId).ok).toBe(true);
     });
   }
@@ -71,6 +72,7 @@ describe("fallback to the next ranked option", () => {
     expect(response.status, await bodyText(response)).toBe(200);
     const { fingerprint } = decisionHeader(response);
     expect(upstream.calls[0]!.signal?.aborted).toBe(true);
+    await settled(tenant);
     const executions = executionsOf((await readChain(tenant)).entries, fingerprint);
     expect(executions.map((e) => [e.execution.status, e.execution.http_status])).toEqual([
       ["timeout", null],

@@ -18,7 +18,7 @@ import {
 } from "../api/helpers.ts";
 import { drainOutbox, regimes } from "../learner/learner-helpers.ts";
 import { answerFor, installUpstream, type UpstreamMock } from "./upstream-mock.ts";
-import { chatBody, chatOk, decisionHeader, listPriceCostMicros } from "./proxy-helpers.ts";
+import { chatBody, chatOk, decisionHeader, listPriceCostMicros, settled } from "./proxy-helpers.ts";
 
 let upstream: UpstreamMock | null = null;
 afterEach(() => {
@@ -39,6 +39,7 @@ function feedback(tenant: Tenant, fingerprint: string, outcome: Record<string, u
 async function proxied(tenant: Tenant): Promise<{ fingerprint: string; model: string }> {
   upstream ??= installUpstream((c) => answerFor(c, "answer", USAGE));
   const { response } = await chatOk(tenant, chatBody());
+  await settled(tenant);
   return decisionHeader(response);
 }
 

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { decryptProviderKey, encryptProviderKey } from "../../../src/worker/provider-keys.ts";
 import { ADMIN_HEADERS, bodyText, call, createTenant, ledgerStubOf, readChain, type Tenant } from "../api/helpers.ts";
 import { answerFor, installUpstream, streamEvents, streamResponse, type UpstreamMock } from "./upstream-mock.ts";
-import { chat, chatBody, decisionHeader } from "./proxy-helpers.ts";
+import { chat, chatBody, decisionHeader, settled } from "./proxy-helpers.ts";
 
 let upstream: UpstreamMock | null = null;
 afterEach(() => {
@@ -81,6 +81,7 @@ describe("a tenant's own provider key", () => {
     await keep(await chat(tenant, chatBody({ stream: true }), { "calybris-providers-allow": "anthropic" }));
     expect(upstream.calls.at(-1)!.headers["x-api-key"]).toBe(DEPLOYMENT_KEYS[1]);
 
+    await settled(tenant);
     const chain = await readChain(tenant);
     texts.push(new TextDecoder().decode(chain.bytes));
     const stored = await runInDurableObject(ledgerStubOf(tenant.tenantId), async (_instance, state) =>

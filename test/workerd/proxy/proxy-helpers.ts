@@ -4,7 +4,7 @@
 
 import { expect } from "vitest";
 import { MODELS } from "../../../src/domain/llm/models.ts";
-import { bodyText, call, type ChainEntry, type Tenant } from "../api/helpers.ts";
+import { bodyText, call, readBudget, type Budget, type ChainEntry, type Tenant } from "../api/helpers.ts";
 
 export const TERMS = { "calybris-value-micros": "5000000", "calybris-risk-bps": "1000" } as const;
 
@@ -84,4 +84,17 @@ export function sseData(text: string): string[] {
     .split("\n\n")
     .filter((block) => block.startsWith("data: "))
     .map((block) => block.slice("data: ".length));
+}
+
+/**
+ * Waits (bounded) until no reservation is open: the proxy hands a request's settlement to
+ * waitUntil, so it commits just after the answer leaves.
+ */
+export async function settled(tenant: Tenant): Promise<Budget> {
+  for (let i = 0; i < 200; i++) {
+    const budget = await readBudget(tenant);
+    if (budget.reserved_micros === 0) return budget;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error("the reservations were not settled within 2 s");
 }
