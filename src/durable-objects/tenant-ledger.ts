@@ -270,13 +270,18 @@ export class TenantLedger extends DurableObject<Env> {
     return { result, rate };
   }
 
-  /** Seals the proxy's attempts at a decision and settles its reservation from their usage. */
-  async execution(secretHashHex: string, input: ExecutionInput): Promise<ExecutionAnswer> {
+  /**
+   * Seals the proxy's attempts at decisions and settles their reservations from their usage, one
+   * result per input in order. The worker batches the settlements of concurrent requests, and the
+   * engine commits them in one transaction.
+   */
+  async executions(secretHashHex: string, inputs: readonly ExecutionInput[]): Promise<readonly ExecutionAnswer[]> {
     const engine = this.authorized(secretHashHex);
-    if (!(engine instanceof LedgerEngine)) return engine;
-    const result = await engine.submit({ type: "execution", ...input, nowMs: Date.now() });
+    if (!(engine instanceof LedgerEngine)) return inputs.map(() => engine);
+    const nowMs = Date.now();
+    const results = await Promise.all(inputs.map((input) => engine.submit({ type: "execution", ...input, nowMs })));
     await this.armAlarm();
-    return result;
+    return results;
   }
 
   /** Quality feedback on a decision the proxy executed (API key; the outcome bucket's rate limit). */

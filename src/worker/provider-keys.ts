@@ -6,8 +6,9 @@
 
 import { decodeBase64, encodeBase64 } from "../ledger/base64.ts";
 
-/** HKDF needs input keying material with real entropy: 32 random characters carry at least 128 bits. */
-export const PROVIDER_KEY_SECRET_LENGTH_MIN = 32;
+import { PROVIDER_KEY_SECRET_LENGTH_MIN } from "./provider-env.ts";
+
+export { PROVIDER_KEY_SECRET_LENGTH_MIN };
 /** Provider keys are tokens of some dozens of characters; anything this long is not one. */
 export const PROVIDER_KEY_CHARS_MAX = 512;
 const VERSION = "v1";

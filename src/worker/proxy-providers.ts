@@ -7,6 +7,7 @@ import type { LedgerFailure } from "../ledger/ledger-codes.ts";
 import { adapterFor } from "../providers/adapters.ts";
 import type { ProviderAdapter } from "../providers/chat.ts";
 import type { Unauthorized } from "../durable-objects/ledger-rpc.ts";
+import { providerEnv } from "./provider-env.ts";
 import { decryptProviderKey, secretUsable } from "./provider-keys.ts";
 import { CACHE_TTL_MS, type TenantContext } from "./tenant-access.ts";
 
@@ -24,20 +25,8 @@ export interface ProxyAccess {
   readonly targets: ReadonlyMap<string, ProviderTarget>;
 }
 
-type ProviderEnvNames = { readonly baseUrl: keyof Env; readonly apiKey: keyof Env };
-
-/** The vars and secrets of each provider (wrangler.toml, .dev.vars.example). */
-export const PROVIDER_ENV: Readonly<Record<string, ProviderEnvNames>> = {
-  openai: { baseUrl: "OPENAI_BASE_URL", apiKey: "OPENAI_API_KEY" },
-  anthropic: { baseUrl: "ANTHROPIC_BASE_URL", apiKey: "ANTHROPIC_API_KEY" },
-  google: { baseUrl: "GOOGLE_BASE_URL", apiKey: "GOOGLE_API_KEY" },
-  deepseek: { baseUrl: "DEEPSEEK_BASE_URL", apiKey: "DEEPSEEK_API_KEY" },
-  mistral: { baseUrl: "MISTRAL_BASE_URL", apiKey: "MISTRAL_API_KEY" },
-  meta: { baseUrl: "META_BASE_URL", apiKey: "META_API_KEY" },
-};
-
-function envString(env: Env, name: keyof Env): string {
-  const value: unknown = env[name];
+function envString(env: Env, name: string): string {
+  const value: unknown = (env as unknown as Record<string, unknown>)[name];
   return typeof value === "string" ? value : "";
 }
 
@@ -57,7 +46,7 @@ export async function proxyAccess(
   if (!answer.ok) return answer;
   const targets = new Map<string, ProviderTarget>();
   for (const provider of providers) {
-    const names = PROVIDER_ENV[provider];
+    const names = providerEnv(provider);
     const adapter = adapterFor(provider);
     if (names === undefined || adapter === null) continue;
     const baseUrl = envString(env, names.baseUrl).replace(/\/+$/, "");

@@ -21,6 +21,7 @@ import { proxyStream, type StreamEnd } from "../proxy-stream.ts";
 import { ATTEMPT_TIMEOUT_HEADER, chatOf, decideBodyOf, regimeOf, TERM_HEADERS, unsupportedParameter } from "../proxy-terms.ts";
 import { ChatCompletionRequest } from "../schemas.ts";
 import { authenticate, type TenantContext } from "../tenant-access.ts";
+import { queueSettlement } from "../settlement-batch.ts";
 import { attempt, type AttemptResult } from "../upstream.ts";
 
 const PROVIDER_TIMEOUT_MS_DEFAULT = 30_000;
@@ -88,7 +89,7 @@ export async function chatCompletionsRoute(c: AppContext): Promise<Response> {
   const run = await runAttempts(providers, made.pack, plan, { chat, stream, timeoutMs: deadline });
   const meta: CompletionMeta = { id: `chatcmpl-${served.result.decisionId}`, created: Math.floor(Date.now() / 1000), model: run.option };
   if (run.answered === null) {
-    await settle(c, proxied, run.reports);
+    settle(c, proxied, run.reports);
     const last = run.reports.at(-1);
     const status = last?.status === "timeout" ? 504 : (last?.httpStatus ?? 502);
     const detail = `${last?.provider ?? "no provider"} ${last === undefined ? "could be called" : `failed (${last.status})`} after ${run.reports.length} attempt(s)`;
@@ -105,8 +106,8 @@ export async function chatCompletionsRoute(c: AppContext): Promise<Response> {
     run.reports.push({ ...run.last!, usage, finishReason: answer.finishReason });
     // The decision and its reservation are durable already; the settlement's commit need not hold
     // the answer (a second storage round trip would halve what a tenant's ledger serves).
-    // waitUntil keeps the invocation alive for it; if it is lost, the reservation expires.
-    c.executionCtx.waitUntil(settle(c, proxied, run.reports));
+    // waitUntil keeps an invocation alive for it; if it is lost, the reservation expires.
+    settle(c, proxied, run.reports);
     return decided(c.json(completionBody(meta, answer, usage), 200), proxied, run.option);
   }
   const target = providers.targets.get(run.last!.provider)!;
@@ -119,7 +120,7 @@ export async function chatCompletionsRoute(c: AppContext): Promise<Response> {
     estimatedInputTokens: proxied.estimatedInputTokens,
     onEnd: (end: StreamEnd) => {
       run.reports.push({ ...run.last!, status: end.status, usage: end.usage, finishReason: end.finishReason });
-      c.executionCtx.waitUntil(settle(c, proxied, run.reports));
+      settle(c, proxied, run.reports);
     },
   });
   const response = new Response(body, {
@@ -161,17 +162,18 @@ async function runAttempts(
   return { reports, answered: null, last: null, option: plan[0] ?? "none" };
 }
 
-/** Seals the attempts and settles the reservation; a failure is logged (the reservation then expires). */
-async function settle(c: AppContext, proxied: Proxied, reports: readonly AttemptReport[]): Promise<void> {
+/**
+ * Seals the attempts and settles the reservation, batched with other requests' settlements
+ * (../settlement-batch.ts); a refusal or a failure is logged, and the reservation then expires.
+ */
+function settle(c: AppContext, proxied: Proxied, reports: readonly AttemptReport[]): void {
   if (reports.length === 0) return;
+  const requestId = c.get("requestId");
   const input = executionInput(proxied.made.pack, proxied.fingerprint, reports);
-  try {
-    const answer = await proxied.tenant.ledger.execution(proxied.tenant.key.secretHashHex, input);
-    if (answer.ok) return;
-    console.error(JSON.stringify({ requestId: c.get("requestId"), proxy: "settlement_refused", code: answer.code }));
-  } catch (error) {
-    console.error(JSON.stringify({ requestId: c.get("requestId"), proxy: "settlement_failed", error: String(error) }));
-  }
+  const sending = queueSettlement(c.env, proxied.tenant.view.tenantId, proxied.tenant.key.secretHashHex, input, (answer) => {
+    if (!answer.ok) console.error(JSON.stringify({ requestId, proxy: "settlement_refused", code: answer.code, detail: answer.detail }));
+  });
+  if (sending !== null) c.executionCtx.waitUntil(sending);
 }
 
 /**

@@ -8,7 +8,8 @@ import type { ProxySettings } from "../../durable-objects/ledger-rpc.ts";
 import { readJson } from "../body.ts";
 import { problem } from "../problem.ts";
 import { encryptProviderKey, PROVIDER_KEY_SECRET_LENGTH_MIN, secretUsable } from "../provider-keys.ts";
-import { forgetProxyAccess, PROVIDER_ENV } from "../proxy-providers.ts";
+import { providerEnv } from "../provider-env.ts";
+import { forgetProxyAccess } from "../proxy-providers.ts";
 import { ProviderKeyRequest, ProxySettingsRequest } from "../schemas.ts";
 import { ledgerStub } from "../tenant-access.ts";
 import { tenantParam } from "./admin.ts";
@@ -32,13 +33,14 @@ function settingsBody(c: AppContext, tenantId: string, settings: ProxySettings):
     tenant_id: tenantId,
     default_regime: settings.defaultRegime,
     providers: PROXY_PROVIDERS.map((provider) => {
-      const names = PROVIDER_ENV[provider]!;
-      const deploymentKey: unknown = c.env[names.apiKey];
+      const names = providerEnv(provider)!;
+      const vars = c.env as unknown as Record<string, unknown>;
+      const deploymentKey = vars[names.apiKey];
       return {
         provider,
         tenant_key: Object.hasOwn(settings.cipherTexts, provider),
         deployment_key: typeof deploymentKey === "string" && deploymentKey !== "",
-        base_url: c.env[names.baseUrl],
+        base_url: String(vars[names.baseUrl] ?? ""),
       };
     }),
   };

@@ -5,8 +5,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { DURATION_MS_MAX } from "../../../src/durable-objects/ledger-config.ts";
-import { PROVIDER_ENV } from "../../../src/worker/proxy-providers.ts";
-import { PROVIDER_KEY_SECRET_LENGTH_MIN } from "../../../src/worker/provider-keys.ts";
+import { PROVIDER_ENV, PROVIDER_KEY_SECRET_LENGTH_MIN } from "../../../src/worker/provider-env.ts";
 import {
   ADMIN_TOKEN_LENGTH_MIN,
   API_KEY_PEPPER_LENGTH_MIN,

@@ -4,7 +4,7 @@
 // the answer keeps the last provider's status and names it, and the reservation is released.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { bodyText, createTenant, readBudget, readChain, verifyChain, type ChainEntry } from "../api/helpers.ts";
+import { bodyText, createTenant, readChain, verifyChain, type ChainEntry } from "../api/helpers.ts";
 import { answerFor, errorResponse, hang, installUpstream, streamEvents, streamResponse, type UpstreamMock } from "./upstream-mock.ts";
 import { chat, chatBody, decisionHeader, executionsOf, listPriceCostMicros, settled, sseData } from "./proxy-helpers.ts";
 
@@ -104,7 +104,7 @@ describe("no fallback", () => {
     const problem = JSON.parse(await bodyText(response)) as { code: string; provider: string; upstream_status: number };
     expect(problem).toMatchObject({ code: "provider_error", upstream_status: 400, provider: upstream.calls[0]!.provider });
     expect(upstream.calls).toHaveLength(1);
-    const budget = await readBudget(tenant);
+    const budget = await settled(tenant);
     expect(budget).toMatchObject({ reserved_micros: 0, committed_micros: 0 });
   });
 
@@ -116,13 +116,14 @@ describe("no fallback", () => {
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     const problem = JSON.parse(await bodyText(response)) as { code: string; provider: string; upstream_status: number; status: number };
     const { fingerprint } = decisionHeader(response);
+    await settled(tenant);
     expect(problem).toMatchObject({ code: "provider_error", upstream_status: 429, status: 429 });
     expect(problem.provider).toBe(upstream.calls.at(-1)!.provider);
     const executions = executionsOf((await readChain(tenant)).entries, fingerprint);
     expect(executions.length).toBe(upstream.calls.length);
     expect(executions.every((e) => e.execution.status === "rate_limited")).toBe(true);
     expect(executions.at(-1)!.ledger.settlement).toMatchObject({ actual_cost_micros: 0, charged_micros: 0 });
-    expect(await readBudget(tenant)).toMatchObject({ reserved_micros: 0, committed_micros: 0 });
+    expect(await settled(tenant)).toMatchObject({ reserved_micros: 0, committed_micros: 0 });
   });
 
   it("a timeout on the last attempt answers 504", async () => {
