@@ -19,7 +19,7 @@ import { problem, providerProblem } from "../problem.ts";
 import { proxyAccess, type ProxyAccess } from "../proxy-providers.ts";
 import { proxyStream, type StreamEnd } from "../proxy-stream.ts";
 import { ATTEMPT_TIMEOUT_HEADER, chatOf, decideBodyOf, regimeOf, TERM_HEADERS, unsupportedParameter } from "../proxy-terms.ts";
-import { ChatCompletionRequest } from "../schemas.ts";
+import { ChatCompletionRequest, type DecideRequest } from "../schemas.ts";
 import { authenticate, type TenantContext } from "../tenant-access.ts";
 import { queueSettlement } from "../settlement-batch.ts";
 import { attempt, type AttemptResult } from "../upstream.ts";
@@ -42,59 +42,39 @@ interface Proxied {
   readonly made: DecisionMade;
   readonly fingerprint: string;
   readonly modelId: string;
-  readonly chat: ChatRequest;
   readonly estimatedInputTokens: number;
 }
 
+/** A proxied request as read: the chat, its decision terms, its deadline and the tenant's providers. */
+interface ChatCall {
+  readonly tenant: TenantContext;
+  readonly request: ChatCompletionRequest;
+  readonly rawText: string;
+  readonly chat: ChatRequest;
+  readonly terms: DecideRequest;
+  readonly deadlineMs: number;
+  readonly providers: ProxyAccess;
+}
+
 export async function chatCompletionsRoute(c: AppContext): Promise<Response> {
-  const tenant = await authenticate(c);
-  if (tenant instanceof Response) return tenant;
-  if (tenant.view.pack !== LLM_PACK.id)
-    return problem(c, "request_malformed", `proxy mode serves tenants of the llm pack, not ${tenant.view.pack}`);
-  const raw = await readJson(c, z.unknown(), PROXY_BODY_LIMIT_BYTES);
-  if (!raw.ok) return raw.response;
-  const unsupported = unsupportedParameter(raw.value);
-  if (unsupported !== null)
-    return problem(c, "parameter_unsupported", `${unsupported} is not supported by the proxy`, { parameter: unsupported });
-  const parsed = ChatCompletionRequest.safeParse(raw.value);
-  if (!parsed.success) return schemaProblem(c, parsed.error);
-  const deadline = timeoutMs(c);
-  if (deadline instanceof Response) return deadline;
-  const providers = await proxyAccess(c.env, tenant, LLM_PACK.providers);
-  if (!providers.ok) return problem(c, providers.code, providers.detail);
-  const regime = regimeOf(parsed.data.model, c.req.header(TERM_HEADERS.regime), providers.defaultRegime);
-  if (!regime.ok) return problem(c, "model_unknown", regime.detail);
-  const chat = chatOf(parsed.data);
-  const terms = decideBodyOf({
-    regime: regime.value,
-    header: (name) => c.req.header(name),
-    chat,
-    unavailable: LLM_PACK.providers.filter((provider) => !providers.targets.has(provider)),
-  });
-  if (!terms.ok) return problem(c, "request_malformed", terms.detail);
-  const made = await makeDecision(c, tenant, { body: terms.value, digestText: raw.text, idempotencyKey: null });
+  const call = await readChatCall(c);
+  if (call instanceof Response) return call;
+  const made = await makeDecision(c, call.tenant, { body: call.terms, digestText: call.rawText, idempotencyKey: null });
   if (made instanceof Response) return made;
   const served = servedOrProblem(c, made);
   if (served instanceof Response) return served;
   const proxied: Proxied = {
-    tenant,
+    tenant: call.tenant,
     made,
     fingerprint: served.result.fingerprint,
     modelId: served.modelId,
-    chat,
-    estimatedInputTokens: terms.value.input_tokens ?? 0,
+    estimatedInputTokens: call.terms.input_tokens ?? 0,
   };
   const plan = attemptPlan(made.record, served.result.servedRank);
-  const stream = parsed.data.stream === true;
-  const run = await runAttempts(providers, made.pack, plan, { chat, stream, timeoutMs: deadline });
+  const stream = call.request.stream === true;
+  const run = await runAttempts(call.providers, made.pack, plan, { chat: call.chat, stream, timeoutMs: call.deadlineMs });
   const meta: CompletionMeta = { id: `chatcmpl-${served.result.decisionId}`, created: Math.floor(Date.now() / 1000), model: run.option };
-  if (run.answered === null) {
-    settle(c, proxied, run.reports);
-    const last = run.reports.at(-1);
-    const status = last?.status === "timeout" ? 504 : (last?.httpStatus ?? 502);
-    const detail = `${last?.provider ?? "no provider"} ${last === undefined ? "could be called" : `failed (${last.status})`} after ${run.reports.length} attempt(s)`;
-    return decided(providerProblem(c, detail, last?.provider ?? "none", status), proxied, proxied.modelId);
-  }
+  if (run.answered === null) return failed(c, proxied, run);
   if (run.answered.kind === "answer") {
     const answer = run.answered.answer;
     const usage = usageOf(
@@ -110,24 +90,62 @@ export async function chatCompletionsRoute(c: AppContext): Promise<Response> {
     settle(c, proxied, run.reports);
     return decided(c.json(completionBody(meta, answer, usage), 200), proxied, run.option);
   }
-  const target = providers.targets.get(run.last!.provider)!;
+  const target = call.providers.targets.get(run.last!.provider)!;
   const body = proxyStream(run.answered.body, {
     meta,
     adapter: target.adapter,
     provider: target.provider,
-    includeUsage: parsed.data.stream_options?.include_usage === true,
-    idleTimeoutMs: deadline,
+    includeUsage: call.request.stream_options?.include_usage === true,
+    idleTimeoutMs: call.deadlineMs,
     estimatedInputTokens: proxied.estimatedInputTokens,
     onEnd: (end: StreamEnd) => {
       run.reports.push({ ...run.last!, status: end.status, usage: end.usage, finishReason: end.finishReason });
       settle(c, proxied, run.reports);
     },
   });
-  const response = new Response(body, {
-    status: 200,
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
+  const headers = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
+  return decided(new Response(body, { status: 200, headers }), proxied, run.option);
+}
+
+/** Authentication, the body (unsupported parameters named first, then the schema), the deadline and the terms. */
+async function readChatCall(c: AppContext): Promise<ChatCall | Response> {
+  const tenant = await authenticate(c);
+  if (tenant instanceof Response) return tenant;
+  if (tenant.view.pack !== LLM_PACK.id) {
+    return problem(c, "request_malformed", `proxy mode serves tenants of the llm pack, not ${tenant.view.pack}`);
+  }
+  const raw = await readJson(c, z.unknown(), PROXY_BODY_LIMIT_BYTES);
+  if (!raw.ok) return raw.response;
+  const unsupported = unsupportedParameter(raw.value);
+  if (unsupported !== null) {
+    return problem(c, "parameter_unsupported", `${unsupported} is not supported by the proxy`, { parameter: unsupported });
+  }
+  const parsed = ChatCompletionRequest.safeParse(raw.value);
+  if (!parsed.success) return schemaProblem(c, parsed.error);
+  const deadlineMs = timeoutMs(c);
+  if (deadlineMs instanceof Response) return deadlineMs;
+  const providers = await proxyAccess(c.env, tenant, LLM_PACK.providers);
+  if (!providers.ok) return problem(c, providers.code, providers.detail);
+  const regime = regimeOf(parsed.data.model, c.req.header(TERM_HEADERS.regime), providers.defaultRegime);
+  if (!regime.ok) return problem(c, "model_unknown", regime.detail);
+  const chat = chatOf(parsed.data);
+  const terms = decideBodyOf({
+    regime: regime.value,
+    header: (name) => c.req.header(name),
+    chat,
+    unavailable: LLM_PACK.providers.filter((provider) => !providers.targets.has(provider)),
   });
-  return decided(response, proxied, run.option);
+  if (!terms.ok) return problem(c, "request_malformed", terms.detail);
+  return { tenant, request: parsed.data, rawText: raw.text, chat, terms: terms.value, deadlineMs, providers };
+}
+
+/** Every attempt failed: settle (release) and pass the last provider's status on, naming it. */
+function failed(c: AppContext, proxied: Proxied, run: Run): Response {
+  settle(c, proxied, run.reports);
+  const last = run.reports.at(-1);
+  const status = last?.status === "timeout" ? 504 : (last?.httpStatus ?? 502);
+  const detail = `${last?.provider ?? "no provider"} ${last === undefined ? "could be called" : `failed (${last.status})`} after ${run.reports.length} attempt(s)`;
+  return decided(providerProblem(c, detail, last?.provider ?? "none", status), proxied, proxied.modelId);
 }
 
 interface Run {
