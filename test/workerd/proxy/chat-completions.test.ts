@@ -153,6 +153,57 @@ describe("non-streaming", () => {
   });
 });
 
+describe("streaming: the client goes away", () => {
+  it("a client that cancels mid-stream stops the provider, and what it received is settled", async () => {
+    const tenant = await createTenant("pxs-cancel");
+    let cancelled = false;
+    const encoder = new TextEncoder();
+    upstream = installUpstream((call) => {
+      const events = streamEvents(call, ["z".repeat(120)], USAGE, 1);
+      let index = 0;
+      // Sends its events, then holds the stream open until the proxy cancels it.
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller): Promise<void> | void {
+          if (index < events.length) {
+            controller.enqueue(encoder.encode(events[index++]!));
+            return;
+          }
+          return new Promise<void>(() => undefined);
+        },
+        cancel() {
+          cancelled = true;
+        },
+      });
+      return new Response(body, { headers: { "content-type": "text/event-stream" } });
+    });
+    const response = await chat(tenant, chatBody({ stream: true }), { "calybris-providers-allow": "openai" });
+    const decision = decisionHeader(response);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!text.includes("z".repeat(120))) text += decoder.decode((await reader.read()).value);
+    await reader.cancel();
+    const budget = await settled(tenant);
+    expect(cancelled).toBe(true);
+    const [execution] = executionsOf((await readChain(tenant)).entries, decision.fingerprint);
+    expect(execution!.execution).toMatchObject({ status: "cut", output_tokens: 30 });
+    expect(budget.committed_micros).toBe(listPriceCostMicros(decision.model, execution!.execution.input_tokens, 30));
+  });
+});
+
+describe("apprentice mode", () => {
+  it("calls the tenant's own choice (Calybris-Tenant-Choice) and requires it", async () => {
+    const tenant = await createTenant("px-apprentice", { mode: "apprentice" });
+    upstream = installUpstream((call) => answerFor(call, "mine", USAGE));
+    const { response } = await chatOk(tenant, chatBody(), { "calybris-tenant-choice": "claude-sonnet-4-20250514" });
+    expect(decisionHeader(response).model).toBe("claude-sonnet-4-20250514");
+    expect(upstream.calls.map((call) => [call.provider, call.model])).toEqual([["anthropic", "claude-sonnet-4-20250514"]]);
+    const refused = await chat(tenant, chatBody());
+    expect(refused.status).toBe(400);
+    expect(upstream.calls).toHaveLength(1);
+  });
+});
+
 describe("streaming", () => {
   for (const p of PROVIDERS) {
     it(`${p.provider}: re-serves the provider's stream as chat.completion.chunk events and settles to its usage`, async () => {
