@@ -601,7 +601,8 @@ const HEADERS = {
     schema: { type: "string" },
   },
   CalybrisDecision: {
-    description: "model=<chosen model id>; fp=<decision fingerprint>",
+    description:
+      "model=<chosen model id>; fp=<decision fingerprint>. In proxy mode the model is the one that answered (a fallback after a failed attempt).",
     schema: { type: "string", pattern: "^model=[^;]+; fp=[0-9a-f]{64}$" },
   },
   RateLimitLimit: { description: "Requests of this route allowed per window (draft-ietf-httpapi-ratelimit-headers).", schema: integerText },

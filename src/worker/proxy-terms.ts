@@ -22,12 +22,12 @@ export const TERM_HEADERS = {
   tenant_choice: "Calybris-Tenant-Choice",
   request_id: "Calybris-Request-Id",
 } as const;
-/** Every request header proxy mode reads, lower-case (the CORS allow list). */
-export const PROXY_REQUEST_HEADERS: readonly string[] = [...Object.values(TERM_HEADERS), "Calybris-Attempt-Timeout-Ms"].map((name) =>
-  name.toLowerCase(),
-);
 /** Shortens (never lengthens) the deployment's PROVIDER_TIMEOUT_MS for this request's attempts. */
 export const ATTEMPT_TIMEOUT_HEADER = "Calybris-Attempt-Timeout-Ms";
+/** Every request header proxy mode reads, lower-case (the CORS allow list). */
+export const PROXY_REQUEST_HEADERS: readonly string[] = [...Object.values(TERM_HEADERS), ATTEMPT_TIMEOUT_HEADER].map((name) =>
+  name.toLowerCase(),
+);
 
 /**
  * Chat Completions parameters OpenAI defines that the proxy does not translate to every provider.
