@@ -191,6 +191,42 @@ describe("streaming: the client goes away", () => {
   });
 });
 
+describe("streaming: the provider stalls", () => {
+  it("a stream idle past the attempt deadline is cut, ends with an error event, and is settled", async () => {
+    const tenant = await createTenant("pxs-stall");
+    const encoder = new TextEncoder();
+    let cancelled = false;
+    upstream = installUpstream((call) => {
+      const events = streamEvents(call, ["w".repeat(40)], USAGE, 1);
+      let index = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller): Promise<void> | void {
+          if (index < events.length) {
+            controller.enqueue(encoder.encode(events[index++]!));
+            return;
+          }
+          return new Promise<void>(() => undefined);
+        },
+        cancel() {
+          cancelled = true;
+        },
+      });
+      return new Response(body, { headers: { "content-type": "text/event-stream" } });
+    });
+    const response = await chat(tenant, chatBody({ stream: true }), {
+      "calybris-providers-allow": "openai",
+      "calybris-attempt-timeout-ms": "100",
+    });
+    const decision = decisionHeader(response);
+    const data = sseData(await bodyText(response));
+    expect(JSON.parse(data.at(-1)!)).toMatchObject({ error: { code: "stream_cut", message: "openai sent nothing for 100 ms" } });
+    await settled(tenant);
+    expect(cancelled).toBe(true);
+    const [execution] = executionsOf((await readChain(tenant)).entries, decision.fingerprint);
+    expect(execution!.execution).toMatchObject({ status: "cut", output_tokens: 10 });
+  });
+});
+
 describe("apprentice mode", () => {
   it("calls the tenant's own choice (Calybris-Tenant-Choice) and requires it", async () => {
     const tenant = await createTenant("px-apprentice", { mode: "apprentice" });
