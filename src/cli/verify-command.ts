@@ -16,8 +16,9 @@ import { formatVerdict, verdictJson, verdictOf, type Written } from "./verify-ou
 export const VERIFY_USAGE = `Usage: calybris verify <file> [options]
 
 Verifies a JSONL chain export offline: framing, seq order, prev links, every fingerprint, the
-RFC 6962 Merkle root at each checkpoint, each policy lifecycle event's shape and continuity
-(docs/chain-format.md) and, with --key, each checkpoint's Ed25519 signature.
+RFC 6962 Merkle root at each checkpoint, each policy lifecycle event's shape and continuity, each
+proxy execution entry's envelope (docs/chain-format.md) and, with --key, each checkpoint's
+Ed25519 signature.
 
 Options:
   --key <key | file>       verifier key text (<name>+<key id>+<base64>) or a file holding it;

@@ -1,5 +1,6 @@
 // A typed client of the decision API: decide, report an outcome (signed the Standard Webhooks way
-// with the tenant's webhook secret), and read the evaluation. Bodies are checked with the zod
+// with the tenant's webhook secret), send quality feedback on a proxied answer, and read the
+// evaluation. Bodies are checked with the zod
 // schemas the worker itself validates with, before sending and on the answer, so a caller's type
 // error is a thrown CalybrisClientError and never a round trip; answers that are problems are
 // thrown as CalybrisProblemError carrying the problem. Runs wherever fetch and crypto do (Workers,
@@ -8,12 +9,21 @@
 import type { z } from "zod";
 import type { EvaluationAnswerJson } from "../decision/evaluation-answer.ts";
 import { signWebhook } from "../ledger/webhook-signature.ts";
-import { BudgetResponse, DecideRequest, DecideResponse, OutcomeRequest, OutcomeResponse, Problem } from "../worker/schemas.ts";
+import {
+  BudgetResponse,
+  DecideRequest,
+  DecideResponse,
+  FeedbackRequest,
+  OutcomeRequest,
+  OutcomeResponse,
+  Problem,
+} from "../worker/schemas.ts";
 import { CalybrisClientError, CalybrisProblemError } from "./problem-error.ts";
 
 export type DecideInput = z.input<typeof DecideRequest>;
 export type Decision = z.infer<typeof DecideResponse>;
 export type OutcomeInput = z.input<typeof OutcomeRequest>;
+export type FeedbackInput = z.input<typeof FeedbackRequest>;
 export type OutcomeReceipt = z.infer<typeof OutcomeResponse>;
 export type Budget = z.infer<typeof BudgetResponse>;
 export type Evaluation = EvaluationAnswerJson;
@@ -77,6 +87,16 @@ export class CalybrisClient {
     const signature = signWebhook(this.webhookSecret, webhookId, timestamp, text);
     const headers = { "webhook-id": webhookId, "webhook-timestamp": String(timestamp), "webhook-signature": signature };
     return this.answer(await this.call("POST", "/v1/outcomes", text, headers), OutcomeResponse, "reportOutcome");
+  }
+
+  /**
+   * Quality of an answer proxy mode served and settled (POST /v1/feedback, API key only): names the
+   * decision by its Calybris-Decision fingerprint (decisionFingerprint reads the header). It moves
+   * no money; the learner learns it once.
+   */
+  async feedback(input: FeedbackInput): Promise<OutcomeReceipt> {
+    const text = JSON.stringify(checked(FeedbackRequest, input, "feedback"));
+    return this.answer(await this.call("POST", "/v1/feedback", text), OutcomeResponse, "feedback");
   }
 
   /** Off-policy estimates, regret with its interval, calibration and counts (GET /v1/evaluation). */

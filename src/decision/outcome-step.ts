@@ -62,3 +62,15 @@ export function prepareOutcome(execution: Execution, result: Result): PreparedOu
     },
   };
 }
+
+/**
+ * The result fields of an outcome as quality feedback on an execution the proxy already settled
+ * (src/ledger/execute-execution.ts merges them into the execution's outcome record), keys in JCS order.
+ */
+export function feedbackRecord(result: Result): {
+  business_outcome_micros: number | null;
+  quality_bps: number | null;
+  success: boolean | null;
+} {
+  return { business_outcome_micros: result.businessOutcomeMicros, quality_bps: result.qualityBps, success: result.success };
+}

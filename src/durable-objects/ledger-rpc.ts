@@ -1,7 +1,17 @@
 // The TenantLedger's RPC contract: inputs and result unions shared by the worker and the object.
 // Everything here crosses Durable Object RPC, so it is plain data; refusals are values.
 
-import type { BudgetView, DecideCommand, DecideResult, OutcomeResult, PolicyResult, ReleaseResult } from "../ledger/commands.ts";
+import type {
+  BudgetView,
+  DecideCommand,
+  DecideResult,
+  ExecutionCommand,
+  ExecutionResult,
+  FeedbackCommand,
+  OutcomeResult,
+  PolicyResult,
+  ReleaseResult,
+} from "../ledger/commands.ts";
 import type { PreparedDecision } from "../decision/decide-step.ts";
 import type { PreparedOutcome } from "../decision/outcome-step.ts";
 import type { EntryProofResult } from "../ledger/entry-proof.ts";
@@ -36,8 +46,11 @@ export type DecideAnswer =
   | { readonly result: RateLimited; readonly rate: RateDecision }
   | { readonly result: Unauthorized | LedgerFailure; readonly rate: null };
 
-/** An outcome as the worker sends it: a prepared outcome and the webhook that carried it. */
-export type OutcomeInput = PreparedOutcome & {
+/**
+ * An outcome as the worker sends it: a prepared outcome (or, for a decision the proxy executed,
+ * only its quality feedback) and the webhook that carried it.
+ */
+export type OutcomeInput = (PreparedOutcome | { readonly feedback: FeedbackCommand["result"] }) & {
   readonly headers: WebhookHeaders;
   /** The raw body exactly as received: the signature covers these bytes. */
   readonly body: string;
@@ -53,6 +66,21 @@ export type RateLimitedAnswer<Result> =
   | { readonly result: Unauthorized | LedgerFailure; readonly rate: null };
 
 export type OutcomeAnswer = RateLimitedAnswer<OutcomeResult | WebhookRefused>;
+
+/** What the proxy did with a decision; the object adds its clock. Not rate-limited: its decision was. */
+export type ExecutionInput = Omit<ExecutionCommand, "type" | "nowMs">;
+export type ExecutionAnswer = ExecutionResult | Unauthorized;
+
+/** Quality feedback by API key (POST /v1/feedback); its id is `feedback:<fingerprint>`. */
+export type FeedbackInput = Omit<FeedbackCommand, "type" | "nowMs" | "feedbackId">;
+export type FeedbackAnswer = RateLimitedAnswer<OutcomeResult>;
+
+/** The tenant's proxy settings: its default regime and its provider keys' ciphertexts (only those set). */
+export interface ProxySettings {
+  readonly defaultRegime: string | null;
+  readonly cipherTexts: Readonly<Record<string, string>>;
+}
+export type ProxySettingsAnswer = { readonly ok: true; readonly settings: ProxySettings } | Unauthorized | LedgerFailure;
 export type ReleaseAnswer = RateLimitedAnswer<ReleaseResult>;
 
 export type BudgetAnswer = { readonly ok: true; readonly budget: BudgetView; readonly entries: number } | Unauthorized | LedgerFailure;

@@ -27,7 +27,13 @@ import type {
   CreateTenantInput,
   DecideAnswer,
   DecideInput,
+  ExecutionAnswer,
+  ExecutionInput,
+  FeedbackAnswer,
+  FeedbackInput,
   OutcomeAnswer,
+  ProxySettings,
+  ProxySettingsAnswer,
   OutcomeInput,
   PolicyEventAnswer,
   ProofAnswer,
@@ -237,10 +243,24 @@ export class TenantLedger extends DurableObject<Env> {
     if (!rate.ok) return { result: rateLimited(rate, "outcomes"), rate };
     const check = verifyWebhook(engine.tenant!.webhookSecret, input.headers, input.body, Math.floor(nowMs / 1000));
     if (!check.ok) return { result: check, rate };
+    const requestDigestHex = bytesToHex(sha256(utf8ToBytes(input.body)));
+    if ("feedback" in input) {
+      const decisionFingerprint = input.decisionFingerprint;
+      const result = await engine.submit({
+        type: "feedback",
+        feedbackId: id!,
+        requestDigestHex,
+        decisionFingerprint,
+        result: input.feedback,
+        nowMs,
+      });
+      await this.armAlarm();
+      return { result, rate };
+    }
     const result = await engine.submit({
       type: "outcome",
       webhookId: id!,
-      requestDigestHex: bytesToHex(sha256(utf8ToBytes(input.body))),
+      requestDigestHex,
       decisionFingerprint: input.decisionFingerprint,
       model: input.model,
       actualCostMicros: input.actualCostMicros,
@@ -250,6 +270,66 @@ export class TenantLedger extends DurableObject<Env> {
     });
     await this.armAlarm();
     return { result, rate };
+  }
+
+  /**
+   * Seals the proxy's attempts at decisions and settles their reservations from their usage, one
+   * result per input in order. The worker batches the settlements of concurrent requests, and the
+   * engine commits them in one transaction.
+   */
+  async executions(secretHashHex: string, inputs: readonly ExecutionInput[]): Promise<readonly ExecutionAnswer[]> {
+    const engine = this.authorized(secretHashHex);
+    if (!(engine instanceof LedgerEngine)) return inputs.map(() => engine);
+    const nowMs = Date.now();
+    const results = await Promise.all(inputs.map((input) => engine.submit({ type: "execution", ...input, nowMs })));
+    await this.armAlarm();
+    return results;
+  }
+
+  /** Quality feedback on a decision the proxy executed (API key; the outcome bucket's rate limit). */
+  async feedback(secretHashHex: string, input: FeedbackInput): Promise<FeedbackAnswer> {
+    const engine = this.authorized(secretHashHex);
+    if (!(engine instanceof LedgerEngine)) return { result: engine, rate: null };
+    const nowMs = Date.now();
+    const feedbackId = `feedback:${input.decisionFingerprint}`;
+    const rate = this.rate("outcome", engine, engine.store.readKeyed("webhook", feedbackId) !== null, nowMs);
+    if (!rate.ok) return { result: rateLimited(rate, "outcomes"), rate };
+    const result = await engine.submit({ type: "feedback", feedbackId, ...input, nowMs });
+    await this.armAlarm();
+    return { result, rate };
+  }
+
+  /** The tenant's proxy settings (API key): key ciphertexts only the worker's secret opens. */
+  async proxySettings(secretHashHex: string): Promise<ProxySettingsAnswer> {
+    const engine = this.authorized(secretHashHex);
+    if (!(engine instanceof LedgerEngine)) return engine;
+    return { ok: true, settings: this.storedProxySettings(engine) };
+  }
+
+  /** Admin: the tenant's proxy settings (the worker checked the admin token and answers only which keys exist). */
+  async adminProxySettings(): Promise<ProxySettingsAnswer> {
+    const engine = this.ready();
+    if (!(engine instanceof LedgerEngine)) return engine;
+    return { ok: true, settings: this.storedProxySettings(engine) };
+  }
+
+  /** Admin: sets (or with null removes) one proxy setting; answers the settings after it. */
+  async setProxySetting(name: string, value: string | null): Promise<ProxySettingsAnswer> {
+    const engine = this.ready();
+    if (!(engine instanceof LedgerEngine)) return engine;
+    const result = await engine.submit({ type: "proxy_setting", name, value, nowMs: Date.now() });
+    if (!result.ok) return result;
+    return { ok: true, settings: this.storedProxySettings(engine) };
+  }
+
+  private storedProxySettings(engine: LedgerEngine): ProxySettings {
+    const cipherTexts: Record<string, string> = {};
+    for (const provider of packOf(engine.tenant!.pack).providers) {
+      const cipherText = engine.store.readKeyed("proxy", `provider_key:${provider}`);
+      if (cipherText !== null && cipherText !== "") cipherTexts[provider] = cipherText;
+    }
+    const regime = engine.store.readKeyed("proxy", "default_regime");
+    return { defaultRegime: regime === null || regime === "" ? null : regime, cipherTexts };
   }
 
   async budget(secretHashHex: string | null): Promise<BudgetAnswer> {

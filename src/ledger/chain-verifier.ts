@@ -174,6 +174,10 @@ export class ChainVerifier {
       const problem = this.checkCheckpoint(record as Record<string, unknown>);
       if (problem !== null) return problem;
     }
+    if (kind === "execution") {
+      const problem = executionProblem(record as Record<string, unknown>, this.seq);
+      if (problem !== null) return problem;
+    }
     // Last of all the entry's checks: a policy check that accepts has folded the event into its state.
     if (kind === "policy") {
       const problem = this.checkPolicy(record as Record<string, unknown>);
@@ -259,4 +263,34 @@ export function verifyExportBytes(bytes: Uint8Array, options: ChainVerifierOptio
   }
   const tail = bytes.length - start;
   return verifier.report(tail > 0 ? { seq: verifier.seq, bytes: tail } : null);
+}
+
+/** How an attempt ended (src/decision/execution-step.ts AttemptStatus), as docs/chain-format.md lists them. */
+const EXECUTION_STATUSES = ["ok", "cut", "rate_limited", "upstream_error", "timeout", "network_error", "refused"];
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The envelope of an `execution` entry (src/ledger/execute-execution.ts): one proxy attempt at a
+ * decision sealed earlier in the chain, with its status, and the settlement on the last attempt only.
+ */
+function executionProblem(record: Record<string, unknown>, seq: number): string | null {
+  const { execution, ledger } = record;
+  if (Object.keys(record).length !== 2 || !isObject(execution) || !isObject(ledger)) {
+    return 'execution entry record expected exactly { "execution": <object>, "ledger": <object> }';
+  }
+  if (typeof execution.status !== "string" || !EXECUTION_STATUSES.includes(execution.status)) {
+    return `execution status ${JSON.stringify(execution.status)} is not one of ${EXECUTION_STATUSES.join(", ")}`;
+  }
+  if (typeof execution.model !== "string") return "execution model is not a string";
+  const decisionSeq = ledger.decision_seq;
+  if (!Number.isSafeInteger(decisionSeq) || (decisionSeq as number) < 0 || (decisionSeq as number) >= seq) {
+    return "execution decision_seq does not name an earlier entry";
+  }
+  if (typeof ledger.decision_fp !== "string" || !HEX.test(ledger.decision_fp)) return "execution decision_fp malformed";
+  if (!Number.isSafeInteger(ledger.attempt) || (ledger.attempt as number) < 0) return "execution attempt is not a non-negative integer";
+  if (ledger.settlement !== null && !isObject(ledger.settlement)) return "execution settlement is neither null nor an object";
+  return null;
 }

@@ -79,6 +79,55 @@ export interface OutcomeCommand {
   readonly nowMs: number;
 }
 
+/**
+ * What the proxy did with a decision (issue 14): every attempt at a provider, in order, each
+ * sealed as an `execution` entry; the last one settles the reservation with the usage the
+ * providers reported, exactly as an outcome would (release, then charge up to what is available).
+ * A decision is executed at most once.
+ */
+export interface ExecutionCommand {
+  readonly type: "execution";
+  readonly decisionFingerprint: string;
+  /** At least one attempt; `option` must be one the decision offered, `record` is sealed as is. */
+  readonly attempts: readonly { readonly option: string; readonly record: EntryRecord }[];
+  /** What all attempts cost at catalog prices (a refused attempt costs nothing, a cut stream what it used). */
+  readonly actualCostMicros: number;
+  /**
+   * The attempt that answered, as an outcome record without its result fields (model, tokens,
+   * latency) and as the Learner takes it; quality feedback adds the result later. Null when no
+   * attempt answered: such a decision takes no feedback.
+   */
+  readonly served: { readonly record: EntryRecord; readonly learnerExecution: EntryRecord } | null;
+  readonly nowMs: number;
+}
+
+/**
+ * Quality feedback on a decision the proxy executed: sealed as an `outcome` entry that carries
+ * the execution's settlement (settled_seq) and moves no money, and queued for the Learner.
+ */
+export interface FeedbackCommand {
+  readonly type: "feedback";
+  /** The signed webhook's webhook-id, or `feedback:<fingerprint>` for POST /v1/feedback. */
+  readonly feedbackId: string;
+  readonly requestDigestHex: string;
+  readonly decisionFingerprint: string;
+  /** success, quality_bps and business_outcome_micros, each possibly null. */
+  readonly result: EntryRecord;
+  readonly nowMs: number;
+}
+
+/**
+ * Stores (or with null removes) one proxy setting: `default_regime`, or `provider_key:<provider>`
+ * whose value is AES-GCM ciphertext (src/worker/provider-keys.ts). Not sealed: no secret, not
+ * even encrypted, enters the chain.
+ */
+export interface ProxySettingCommand {
+  readonly type: "proxy_setting";
+  readonly name: string;
+  readonly value: string | null;
+  readonly nowMs: number;
+}
+
 export interface ReleaseCommand {
   readonly type: "release";
   readonly reservationId: string;
@@ -141,6 +190,9 @@ export type LedgerCommand =
   | TopUpCommand
   | DecideCommand
   | OutcomeCommand
+  | ExecutionCommand
+  | FeedbackCommand
+  | ProxySettingCommand
   | ReleaseCommand
   | ExpireCommand
   | CheckpointCommand
@@ -177,6 +229,16 @@ export type OutcomeResult =
       replayed: boolean;
     } & Sealed)
   | LedgerFailure;
+export type ExecutionResult =
+  | ({
+      ok: true;
+      decisionFingerprint: string;
+      committedMicros: number;
+      releasedMicros: number;
+      uncollectedMicros: number;
+    } & Sealed)
+  | LedgerFailure;
+export type ProxySettingResult = { ok: true } | LedgerFailure;
 export type ReleaseResult = ({ ok: true; releasedMicros: number; replayed: boolean } & Sealed) | LedgerFailure;
 export type ExpireResult = { ok: true; expired: number; releasedMicros: number; seq: number | null };
 export type CheckpointResult = { ok: true; treeSize: number; note: string; signed: boolean } | LedgerFailure;
@@ -189,6 +251,9 @@ export interface ResultOf {
   top_up: TopUpResult;
   decide: DecideResult;
   outcome: OutcomeResult;
+  execution: ExecutionResult;
+  feedback: OutcomeResult;
+  proxy_setting: ProxySettingResult;
   release: ReleaseResult;
   expire: ExpireResult;
   checkpoint: CheckpointResult;

@@ -7,7 +7,7 @@ import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { canonicalJson, type CanonicalValue } from "./canonical.ts";
 
 /** `policy` (issue 12): one policy lifecycle event (stage, promote, rollback, discard) per entry. */
-export const ENTRY_KINDS = ["decision", "outcome", "budget", "checkpoint", "policy"] as const;
+export const ENTRY_KINDS = ["decision", "outcome", "budget", "checkpoint", "policy", "execution"] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 export type EntryRecord = { readonly [key: string]: CanonicalValue };

@@ -12,7 +12,7 @@ import type { LedgerTxn } from "./txn.ts";
 import type { CanonicalValue } from "./canonical.ts";
 import { NO_OPTION, UNKNOWN_REGIME, usageStep } from "./usage.ts";
 
-interface StoredDecision {
+export interface StoredDecision {
   readonly seq: number;
   readonly decisionId: string;
   readonly reservationId: string | null;
@@ -169,6 +169,13 @@ function outcomeRefusal(txn: LedgerTxn, cmd: OutcomeCommand, decision: StoredDec
   if (txn.keyed("decision_outcome", cmd.decisionFingerprint) !== null) {
     return ledgerFailure("outcome_already_recorded", "this decision already has an outcome");
   }
+  // The proxy already settled its cost from the provider's usage: a second settlement would charge twice.
+  if (txn.keyed("decision_execution", cmd.decisionFingerprint) !== null) {
+    return ledgerFailure(
+      "outcome_already_recorded",
+      "the proxy executed this decision and settled its cost; send quality as feedback (an outcome without execution)",
+    );
+  }
   return null;
 }
 
@@ -226,7 +233,13 @@ export function applyOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult
 }
 
 /** The outbox row the alarm hands to the Learner: the outcome with its decision's context. */
-function queueForLearner(txn: LedgerTxn, cmd: OutcomeCommand, decision: StoredDecision, chargedMicros: number, seq: number): void {
+export function queueForLearner(
+  txn: LedgerTxn,
+  cmd: Pick<OutcomeCommand, "webhookId" | "nowMs" | "decisionFingerprint" | "learnerOutcome">,
+  decision: StoredDecision,
+  chargedMicros: number,
+  seq: number,
+): void {
   txn.putOutbox({
     id: cmd.webhookId,
     seq,

@@ -5,6 +5,7 @@ import type { LedgerCommand, ResultOf } from "./commands.ts";
 import { CanonicalError } from "./canonical.ts";
 import { applyCheckpoint } from "./execute-checkpoint.ts";
 import { applyDecide, applyOutcome } from "./execute-decision.ts";
+import { applyExecution, applyFeedback, applyProxySetting } from "./execute-execution.ts";
 import { applyExpire, applyRelease, applyTopUp, createTenant, updateTenant } from "./execute-account.ts";
 import { applyPolicy } from "./execute-policy.ts";
 import { ledgerFailure } from "./ledger-codes.ts";
@@ -29,6 +30,12 @@ function dispatch(txn: LedgerTxn, command: LedgerCommand): ResultOf[LedgerComman
       return applyDecide(txn, command);
     case "outcome":
       return applyOutcome(txn, command);
+    case "execution":
+      return applyExecution(txn, command);
+    case "feedback":
+      return applyFeedback(txn, command);
+    case "proxy_setting":
+      return applyProxySetting(txn, command);
     case "release":
       return applyRelease(txn, command);
     case "expire":

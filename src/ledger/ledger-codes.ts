@@ -21,6 +21,7 @@ export const LedgerCode = {
   tenant_suspended: 114,
   webhook_id_reused: 115,
   outcome_model_not_offered: 116,
+  decision_not_executed: 117,
 } as const;
 
 export type LedgerCodeName = keyof typeof LedgerCode;

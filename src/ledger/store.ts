@@ -93,7 +93,17 @@ export interface CheckpointRow {
 }
 
 /** Keyed records: idempotency keys, decision fingerprints, webhook ids, operation ids. */
-export type KeyedScope = "decision_key" | "decision_fp" | "decision_outcome" | "webhook" | "operation" | "lifecycle";
+export type KeyedScope =
+  | "decision_key"
+  | "decision_fp"
+  | "decision_outcome"
+  | "webhook"
+  | "operation"
+  | "lifecycle"
+  /** A proxied decision's settled execution (src/ledger/execute-execution.ts), by decision fingerprint. */
+  | "decision_execution"
+  /** Proxy settings: `default_regime`, and `provider_key:<provider>` as AES-GCM ciphertext only. Never sealed. */
+  | "proxy";
 
 export type LedgerWrite =
   | { readonly table: "head"; readonly row: HeadRow }

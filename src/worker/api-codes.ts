@@ -31,6 +31,11 @@ export const ApiCode = {
   candidate_still_staged: 225,
   no_previous_configuration: 226,
   lifecycle_active: 227,
+  // Proxy mode.
+  parameter_unsupported: 228,
+  model_unknown: 229,
+  provider_unknown: 230,
+  provider_error: 231,
 } as const;
 
 export type ApiCodeName = keyof typeof ApiCode;

@@ -36,9 +36,13 @@ import { checkDeployment, healthRoute } from "./routes/health.ts";
 import { landingRoute } from "./routes/landing.ts";
 import { dashboardRoute, dashboardScriptRoute } from "./routes/dashboard.ts";
 import { recentDecisionsRoute, usageRoute } from "./routes/dashboard-reads.ts";
+import { chatCompletionsRoute } from "./routes/chat-completions.ts";
+import { feedbackRoute } from "./routes/feedback.ts";
+import { deleteProviderKeyRoute, proxySettingsRoute, putProviderKeyRoute, readProxySettingsRoute } from "./routes/proxy-admin.ts";
+import { PROXY_REQUEST_HEADERS } from "./proxy-terms.ts";
 
 type Handler = (c: AppContext) => Response | Promise<Response>;
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export function buildApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -61,8 +65,9 @@ export function buildApp(): Hono<AppEnv> {
         "webhook-id",
         "webhook-timestamp",
         "webhook-signature",
+        ...PROXY_REQUEST_HEADERS,
       ],
-      allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
       exposeHeaders: [
         "calybris-decision",
         "request-id",
@@ -84,6 +89,8 @@ export function buildApp(): Hono<AppEnv> {
   route(app, "/docs", { GET: docsRoute });
   route(app, "/v1/decide", { POST: decideRoute });
   route(app, "/v1/outcomes", { POST: outcomesRoute });
+  route(app, "/v1/chat/completions", { POST: chatCompletionsRoute });
+  route(app, "/v1/feedback", { POST: feedbackRoute });
   route(app, "/v1/decisions/:id/release", { POST: releaseRoute });
   route(app, "/v1/budget", { GET: budgetRoute });
   route(app, "/v1/chain", { GET: chainRoute });
@@ -112,6 +119,8 @@ export function buildApp(): Hono<AppEnv> {
   route(app, "/admin/tenants/:id/candidates/current", { GET: currentCandidateRoute, DELETE: discardCandidateRoute });
   route(app, "/admin/tenants/:id/candidates/current/promote", { POST: promoteRoute });
   route(app, "/admin/tenants/:id/rollback", { POST: rollbackRoute });
+  route(app, "/admin/tenants/:id/proxy", { GET: readProxySettingsRoute, PATCH: proxySettingsRoute });
+  route(app, "/admin/tenants/:id/provider-keys/:provider", { PUT: putProviderKeyRoute, DELETE: deleteProviderKeyRoute });
   app.notFound((c) => problem(c, "not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`));
   app.onError((error, c) => {
     console.error(JSON.stringify({ requestId: c.get("requestId"), error: String(error) }));

@@ -16,7 +16,7 @@ const ISSUES_SHOWN = 8;
 export type Parsed<T> =
   { readonly ok: true; readonly value: T; readonly text: string } | { readonly ok: false; readonly response: Response };
 
-async function readCapped(request: Request): Promise<Uint8Array | null> {
+async function readCapped(request: Request, limitBytes: number): Promise<Uint8Array | null> {
   const reader = request.body?.getReader();
   if (reader === undefined) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
@@ -25,7 +25,7 @@ async function readCapped(request: Request): Promise<Uint8Array | null> {
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total > BODY_LIMIT_BYTES) {
+    if (total > limitBytes) {
       await reader.cancel();
       return null;
     }
@@ -40,14 +40,25 @@ async function readCapped(request: Request): Promise<Uint8Array | null> {
   return bytes;
 }
 
-export async function readJson<Schema extends z.ZodType>(c: Context, schema: Schema): Promise<Parsed<z.infer<Schema>>> {
+/** A 400 naming the first schema issues (at most ISSUES_SHOWN, in an `issues` extension). */
+export function schemaProblem(c: Context, error: z.ZodError): Response {
+  const issues = error.issues.slice(0, ISSUES_SHOWN).map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+  const first = issues[0];
+  return problem(c, "request_malformed", first === undefined ? "invalid body" : `${first.path || "body"}: ${first.message}`, { issues });
+}
+
+export async function readJson<Schema extends z.ZodType>(
+  c: Context,
+  schema: Schema,
+  limitBytes: number = BODY_LIMIT_BYTES,
+): Promise<Parsed<z.infer<Schema>>> {
   const fail = (response: Response): Parsed<z.infer<Schema>> => ({ ok: false, response });
   const typeRefusal = jsonContentTypeRefusal(c.req.header("content-type"));
   if (typeRefusal !== null) return fail(problem(c, "content_type_unsupported", typeRefusal));
   const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > BODY_LIMIT_BYTES) return fail(problem(c, "body_too_large", `bodies are limited to ${BODY_LIMIT_BYTES} bytes`));
-  const bytes = await readCapped(c.req.raw);
-  if (bytes === null) return fail(problem(c, "body_too_large", `bodies are limited to ${BODY_LIMIT_BYTES} bytes`));
+  if (declared > limitBytes) return fail(problem(c, "body_too_large", `bodies are limited to ${limitBytes} bytes`));
+  const bytes = await readCapped(c.req.raw, limitBytes);
+  if (bytes === null) return fail(problem(c, "body_too_large", `bodies are limited to ${limitBytes} bytes`));
   let text: string;
   try {
     text = UTF8.decode(bytes);
@@ -65,14 +76,6 @@ export async function readJson<Schema extends z.ZodType>(c: Context, schema: Sch
   const defect = jsonDefect(text);
   if (defect !== null) return fail(problem(c, "request_malformed", defect));
   const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, ISSUES_SHOWN)
-      .map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
-    const first = issues[0];
-    return fail(
-      problem(c, "request_malformed", first === undefined ? "invalid body" : `${first.path || "body"}: ${first.message}`, { issues }),
-    );
-  }
+  if (!parsed.success) return fail(schemaProblem(c, parsed.error));
   return { ok: true, value: parsed.data, text };
 }

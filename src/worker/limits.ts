@@ -3,6 +3,11 @@
 
 /** JSON bodies are limited to this many bytes. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/**
+ * POST /v1/chat/completions bodies (conversations with their history) are limited to this many
+ * bytes; the proxy estimates input tokens from them, and every provider's own limit is far above.
+ */
+export const PROXY_BODY_LIMIT_BYTES = 1024 * 1024;
 /** Lines per answer of GET /v1/chain, at most, and by default. */
 export const CHAIN_LIMIT_MAX = 10_000;
 export const CHAIN_LIMIT_DEFAULT = 1_000;

@@ -9,6 +9,7 @@ import { TENANT_ID } from "./api-keys.ts";
 import { SETTING_CODES } from "./deployment-check.ts";
 import {
   BODY_LIMIT_BYTES,
+  PROXY_BODY_LIMIT_BYTES,
   CHAIN_LIMIT_DEFAULT,
   CHAIN_LIMIT_MAX,
   DEFAULT_RATE_LIMIT_PER_MINUTE,
@@ -22,8 +23,14 @@ import {
   USAGE_HOURS_MAX,
 } from "./limits.ts";
 import { PROBLEM_TYPE_BASE, PROBLEMS, type ProblemCode } from "./problem.ts";
+import { LLM_PROXY_DEFAULTS } from "../domain/llm/pack.ts";
+import { UNSUPPORTED_PARAMETERS } from "./proxy-terms.ts";
 import {
   BudgetResponse,
+  ChatCompletionRequest,
+  FeedbackRequest,
+  ProviderKeyRequest,
+  ProxySettingsRequest,
   CreateTenantRequest,
   DecideRequest,
   DecideResponse,
@@ -84,6 +91,42 @@ const local = {
       .optional()
       .describe("configuration_invalid: each setting that is missing or invalid"),
   }).loose(),
+  ChatCompletionResponse: z
+    .object({
+      id: z.string().describe("chatcmpl-<decision id>"),
+      object: z.literal("chat.completion"),
+      created: z.int().describe("Unix seconds"),
+      model: z.string().describe("the catalog model that answered (a fallback after a failed attempt)"),
+      choices: z
+        .array(
+          z.object({
+            index: z.literal(0),
+            message: z.object({ role: z.literal("assistant"), content: z.string(), refusal: z.null() }),
+            logprobs: z.null(),
+            finish_reason: z.enum(["stop", "length", "content_filter"]),
+          }),
+        )
+        .length(1),
+      usage: z.object({ prompt_tokens: z.int(), completion_tokens: z.int(), total_tokens: z.int() }),
+    })
+    .describe(
+      "OpenAI's chat.completion object. With stream: true the answer is text/event-stream: chat.completion.chunk events, a usage chunk when stream_options.include_usage, then data: [DONE]; a stream the provider cut ends with an error event instead ({ error: { code: stream_cut, provider } }).",
+    ),
+  ProxySettingsResponse: z.object({
+    tenant_id: tenantId,
+    default_regime: z
+      .string()
+      .nullable()
+      .describe(`calybris/auto's regime without a Calybris-Regime header; null: ${LLM_PROXY_DEFAULTS.regime}`),
+    providers: z.array(
+      z.object({
+        provider: z.string(),
+        tenant_key: z.boolean().describe("the tenant has its own key (stored encrypted; never answered)"),
+        deployment_key: z.boolean().describe("the deployment has a key for this provider (a secret)"),
+        base_url: z.string(),
+      }),
+    ),
+  }),
   CreateTenantResponse: z.object({
     tenant_id: tenantId,
     pack: packId,
@@ -314,6 +357,11 @@ const local = {
   }),
 };
 
+/** The evaluation's answer (GET /v1/evaluation), for the typed client (src/client). */
+export type EvaluationResponse = z.infer<typeof local.EvaluationResponse>;
+/** The proxy's non-streaming answer (POST /v1/chat/completions), for the typed client. */
+export type ChatCompletionResponse = z.infer<typeof local.ChatCompletionResponse>;
+
 type Io = "input" | "output";
 const SCHEMAS = {
   DecideRequest: [DecideRequest, "input"],
@@ -350,6 +398,12 @@ const SCHEMAS = {
   UsageResponse: [local.UsageResponse, "output"],
   RecentDecisionsResponse: [local.RecentDecisionsResponse, "output"],
   PolicyResponse: [local.PolicyResponse, "output"],
+  ChatCompletionRequest: [ChatCompletionRequest, "input"],
+  ChatCompletionResponse: [local.ChatCompletionResponse, "output"],
+  FeedbackRequest: [FeedbackRequest, "input"],
+  ProviderKeyRequest: [ProviderKeyRequest, "input"],
+  ProxySettingsRequest: [ProxySettingsRequest, "input"],
+  ProxySettingsResponse: [local.ProxySettingsResponse, "output"],
 } as const satisfies Record<string, readonly [z.ZodType, Io]>;
 type SchemaName = keyof typeof SCHEMAS;
 
@@ -361,6 +415,13 @@ const REFINEMENTS: Partial<Record<SchemaName, (schema: Record<string, Json>) => 
   OutcomeRequest: (schema) => {
     const outcome = (schema.properties as Record<string, Record<string, Json>>).outcome!;
     outcome.anyOf = [{ required: ["success"] }, { required: ["quality_bps"] }];
+  },
+  FeedbackRequest: (schema) => {
+    const outcome = (schema.properties as Record<string, Record<string, Json>>).outcome!;
+    outcome.anyOf = [{ required: ["success"] }, { required: ["quality_bps"] }];
+  },
+  ChatCompletionRequest: (schema) => {
+    schema.not = { required: ["max_tokens", "max_completion_tokens"] };
   },
 };
 
@@ -523,6 +584,76 @@ const PARAMETERS = {
     schema: { type: "string", format: "uuid" },
     example: "0b7f4b1e-4c59-4e51-9d60-5b9b8f5e2a10",
   },
+  CalybrisRegime: header(
+    "Calybris-Regime",
+    `The regime of a calybris/auto request; else the tenant's default regime, else ${LLM_PROXY_DEFAULTS.regime}.`,
+    { type: "string" },
+    "coding",
+  ),
+  CalybrisValueMicros: {
+    ...header(
+      "Calybris-Value-Micros",
+      "Required. What a successful answer is worth to you, integer microcents (as value_micros of /v1/decide).",
+      { type: "string", pattern: "^(0|[1-9][0-9]{0,15})$" },
+      "5000000",
+    ),
+    required: true,
+  },
+  CalybrisRiskBps: {
+    ...header(
+      "Calybris-Risk-Bps",
+      "Required. How much of the value a failure puts at risk, basis points (as risk_bps).",
+      { type: "string", pattern: "^(0|[1-9][0-9]{0,4})$" },
+      "1000",
+    ),
+    required: true,
+  },
+  CalybrisQualityFloorBps: header(
+    "Calybris-Quality-Floor-Bps",
+    "Your own quality floor, basis points; it always wins over a learned one.",
+    { type: "string", pattern: "^[0-9]+$" },
+  ),
+  CalybrisMaxCostMicros: header("Calybris-Max-Cost-Micros", "A cap on the worst-case cost, integer microcents.", {
+    type: "string",
+    pattern: "^[0-9]+$",
+  }),
+  CalybrisMaxLatencyMs: header("Calybris-Max-Latency-Ms", "A cap on the model's typical latency, milliseconds.", {
+    type: "string",
+    pattern: "^[0-9]+$",
+  }),
+  CalybrisCapabilities: header(
+    "Calybris-Capabilities",
+    "Comma-separated capabilities every candidate must have (tools, json, vision, reasoning, long_context, code).",
+    { type: "string" },
+    "json,code",
+  ),
+  CalybrisProvidersAllow: header(
+    "Calybris-Providers-Allow",
+    "Comma-separated providers to choose among.",
+    { type: "string" },
+    "openai,anthropic",
+  ),
+  CalybrisProvidersDeny: header("Calybris-Providers-Deny", "Comma-separated providers never to choose.", { type: "string" }, "meta"),
+  CalybrisTenantChoice: header(
+    "Calybris-Tenant-Choice",
+    "Apprentice mode: the catalog model your own routing chose; it is what is called.",
+    { type: "string" },
+  ),
+  CalybrisRequestId: header("Calybris-Request-Id", "Your id of the request, sealed in the decision (as request_id).", { type: "string" }),
+  CalybrisAttemptTimeoutMs: header(
+    "Calybris-Attempt-Timeout-Ms",
+    "Shortens (never lengthens) the deployment's PROVIDER_TIMEOUT_MS for each provider attempt, milliseconds.",
+    { type: "string", pattern: "^[1-9][0-9]{0,8}$" },
+    "10000",
+  ),
+  ProviderName: {
+    name: "provider",
+    in: "path",
+    required: true,
+    description: "A provider of the llm pack: openai, anthropic, google, deepseek, meta or mistral.",
+    schema: { type: "string", enum: ["openai", "anthropic", "google", "deepseek", "meta", "mistral"] },
+    example: "openai",
+  },
   TenantId: {
     name: "id",
     in: "path",
@@ -541,7 +672,8 @@ const HEADERS = {
     schema: { type: "string" },
   },
   CalybrisDecision: {
-    description: "model=<chosen model id>; fp=<decision fingerprint>",
+    description:
+      "model=<chosen model id>; fp=<decision fingerprint>. In proxy mode the model is the one that answered (a fallback after a failed attempt).",
     schema: { type: "string", pattern: "^model=[^;]+; fp=[0-9a-f]{64}$" },
   },
   RateLimitLimit: { description: "Requests of this route allowed per window (draft-ietf-httpapi-ratelimit-headers).", schema: integerText },
@@ -577,7 +709,7 @@ type Auth = "none" | "api_key" | "admin";
 const SECURITY: Record<Auth, Json> = { none: [], api_key: [{ ApiKey: [] }], admin: [{ AdminToken: [] }] };
 
 interface Operation {
-  readonly method: "get" | "post" | "patch" | "delete";
+  readonly method: "get" | "post" | "put" | "patch" | "delete";
   readonly path: string;
   readonly id: string;
   readonly tag: "system" | "decisions" | "ledger" | "learning" | "admin";
@@ -585,7 +717,7 @@ interface Operation {
   readonly description?: string;
   readonly auth: Auth;
   readonly parameters?: readonly ParameterName[];
-  readonly body?: { readonly schema: SchemaName; readonly example: Json };
+  readonly body?: { readonly schema: SchemaName; readonly example: Json; readonly limitBytes?: number };
   readonly ok: {
     readonly status: "200" | "201";
     readonly description: string;
@@ -767,6 +899,77 @@ const OPERATIONS: readonly Operation[] = [
         toleranceSeconds: WEBHOOK_TOLERANCE_SECONDS,
       },
     },
+  },
+  {
+    method: "post",
+    path: "/v1/chat/completions",
+    id: "chatCompletions",
+    tag: "decisions",
+    summary: "Proxy mode: an OpenAI Chat Completions request, decided, called and settled",
+    description: [
+      "Decides exactly as POST /v1/decide does, on the terms in the Calybris-* headers: `model` is calybris/auto (regime from Calybris-Regime, else the tenant's default) or calybris/<regime>; the reservation covers max_tokens (or max_completion_tokens; without either, the llm pack's default bound of " +
+        `${LLM_PROXY_DEFAULTS.maxOutputTokens} tokens, which is also sent to the provider) at the chosen model's list price. Only providers with a key (the tenant's own, else the deployment's) are offered to the kernel.`,
+      "Then it calls the chosen model's provider (OpenAI-compatible, Anthropic Messages or Gemini, translated both ways) and answers in OpenAI's format, JSON or (stream: true) Server-Sent Events. On 429, 5xx or a timeout it falls back to the kernel's next ranked option, at most three attempts. Every attempt is sealed as an `execution` entry (docs/chain-format.md); the last settles the reservation from the usage the provider reported, at list prices. A stream cut midway settles what it delivered. Calybris-Decision names the model that answered and the decision's fingerprint: send quality feedback to POST /v1/feedback.",
+      `Refused by name (400 parameter_unsupported): ${UNSUPPORTED_PARAMETERS.join(", ")}, n other than 1, tool messages and non-text content parts. When every attempt fails, 4xx/5xx provider_error keeps the last provider's status (upstream_status) and names it (provider); a provider's 4xx other than 429 is passed through without fallback; a timeout is 504.`,
+    ].join("\n\n"),
+    auth: "api_key",
+    parameters: [
+      "CalybrisRegime",
+      "CalybrisValueMicros",
+      "CalybrisRiskBps",
+      "CalybrisQualityFloorBps",
+      "CalybrisMaxCostMicros",
+      "CalybrisMaxLatencyMs",
+      "CalybrisCapabilities",
+      "CalybrisProvidersAllow",
+      "CalybrisProvidersDeny",
+      "CalybrisTenantChoice",
+      "CalybrisRequestId",
+      "CalybrisAttemptTimeoutMs",
+    ],
+    rateLimited: true,
+    body: {
+      schema: "ChatCompletionRequest",
+      example: { model: "calybris/auto", messages: [{ role: "user", content: "How do I reset my password?" }], max_tokens: 400 },
+      limitBytes: PROXY_BODY_LIMIT_BYTES,
+    },
+    ok: {
+      status: "200",
+      description: "The provider's answer in OpenAI's format (application/json, or text/event-stream with stream: true).",
+      content: { ...json("ChatCompletionResponse"), "text/event-stream": { schema: { type: "string" } } },
+      headers: ["CalybrisDecision"],
+    },
+    problems: [
+      "tenant_suspended",
+      ...GATES,
+      "parameter_unsupported",
+      "model_unknown",
+      "provider_error",
+      "rate_limited",
+      "policy_unavailable",
+      ...WRITE,
+    ],
+  },
+  {
+    method: "post",
+    path: "/v1/feedback",
+    id: "recordFeedback",
+    tag: "decisions",
+    summary: "Quality feedback on a decision the proxy executed (API key alone)",
+    description:
+      "Names the decision by the fingerprint of its Calybris-Decision header. The proxy already settled the cost, so nothing here moves money: the feedback is sealed as an outcome carrying the execution's settlement (settled_seq) and learned once. The same body again answers the first result (replayed: true); another body is 409 outcome_already_recorded. A signed POST /v1/outcomes without execution does the same.",
+    auth: "api_key",
+    rateLimited: true,
+    body: {
+      schema: "FeedbackRequest",
+      example: { decision_fingerprint: FINGERPRINT_EXAMPLE, outcome: { success: true, quality_bps: 9000 } },
+    },
+    ok: {
+      status: "200",
+      description: "The sealed feedback (committed_micros and released_micros are 0).",
+      content: json("OutcomeResponse"),
+    },
+    problems: ["decision_unknown", "decision_not_executed", "outcome_already_recorded", "rate_limited", ...WRITE],
   },
   {
     method: "post",
@@ -1126,6 +1329,54 @@ const OPERATIONS: readonly Operation[] = [
     },
     problems: ["tenant_unknown", "idempotency_key_reused", "balance_limit_exceeded", ...WRITE],
   },
+  {
+    method: "get",
+    path: "/admin/tenants/{id}/proxy",
+    id: "getProxySettings",
+    tag: "admin",
+    summary: "Proxy mode: the tenant's default regime and which providers have a key",
+    auth: "admin",
+    parameters: ["TenantId"],
+    ok: { status: "200", description: "The settings; never a key or its ciphertext.", content: json("ProxySettingsResponse") },
+    problems: ["tenant_unknown", "storage_unavailable", "ledger_integrity_failed"],
+  },
+  {
+    method: "patch",
+    path: "/admin/tenants/{id}/proxy",
+    id: "setProxySettings",
+    tag: "admin",
+    summary: "Proxy mode: set the tenant's default regime (null: the pack's)",
+    auth: "admin",
+    parameters: ["TenantId"],
+    body: { schema: "ProxySettingsRequest", example: { default_regime: "coding" } },
+    ok: { status: "200", description: "The settings after the change.", content: json("ProxySettingsResponse") },
+    problems: ["tenant_unknown", ...WRITE],
+  },
+  {
+    method: "put",
+    path: "/admin/tenants/{id}/provider-keys/{provider}",
+    id: "putProviderKey",
+    tag: "admin",
+    summary: "Proxy mode: set the tenant's own key for a provider",
+    description:
+      "Stored AES-256-GCM encrypted (key derived with HKDF-SHA256 from the PROVIDER_KEY_SECRET secret, the tenant and provider as associated data) in the tenant's ledger; never answered, logged or sealed. It takes the place of the deployment's key for this tenant. 503 configuration_invalid when PROVIDER_KEY_SECRET is missing or shorter than 32 characters.",
+    auth: "admin",
+    parameters: ["TenantId", "ProviderName"],
+    body: { schema: "ProviderKeyRequest", example: { api_key: "sk-proj-0123456789abcdef" } },
+    ok: { status: "200", description: "The settings after the change.", content: json("ProxySettingsResponse") },
+    problems: ["tenant_unknown", "provider_unknown", "configuration_invalid", ...WRITE],
+  },
+  {
+    method: "delete",
+    path: "/admin/tenants/{id}/provider-keys/{provider}",
+    id: "deleteProviderKey",
+    tag: "admin",
+    summary: "Proxy mode: remove the tenant's own key for a provider (the deployment's key serves again)",
+    auth: "admin",
+    parameters: ["TenantId", "ProviderName"],
+    ok: { status: "200", description: "The settings after the change.", content: json("ProxySettingsResponse") },
+    problems: ["tenant_unknown", "provider_unknown", ...WRITE],
+  },
 ];
 
 function impliedProblems(op: Operation): ProblemCode[] {
@@ -1179,8 +1430,8 @@ function operationObject(op: Operation): JsonObject {
       : {
           requestBody: {
             required: true,
-            "x-body-limit-bytes": BODY_LIMIT_BYTES,
-            description: `UTF-8 JSON with Content-Type application/json, at most ${BODY_LIMIT_BYTES} bytes. Unknown fields are refused.`,
+            "x-body-limit-bytes": op.body.limitBytes ?? BODY_LIMIT_BYTES,
+            description: `UTF-8 JSON with Content-Type application/json, at most ${op.body.limitBytes ?? BODY_LIMIT_BYTES} bytes. Unknown fields are refused.`,
             content: { "application/json": { schema: ref("schemas", op.body.schema), example: op.body.example } },
           },
         };

@@ -10,7 +10,7 @@ import type { ApiCodeName } from "./api-codes.ts";
 export type ProblemCode = Exclude<DecisionCodeName, "ok"> | LedgerCodeName | ApiCodeName;
 
 interface ProblemSpec {
-  readonly status: 400 | 401 | 402 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+  readonly status: 400 | 401 | 402 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503;
   readonly title: string;
 }
 
@@ -48,6 +48,10 @@ export const PROBLEMS = {
   outcome_already_recorded: { status: 409, title: "This decision already has an outcome." },
   webhook_id_reused: { status: 422, title: "This webhook-id was already used with a different body." },
   outcome_model_not_offered: { status: 422, title: "execution.model is neither the decision's served option nor one of its fallbacks." },
+  decision_not_executed: {
+    status: 409,
+    title: "The proxy did not execute this decision (or no provider answered), so it takes no feedback; report an outcome with execution.",
+  },
   // API.
   request_malformed: { status: 400, title: "The request does not match the documented schema." },
   body_too_large: { status: 413, title: "The body is larger than the documented limit." },
@@ -80,6 +84,17 @@ export const PROBLEMS = {
   candidate_still_staged: { status: 409, title: "A candidate is staged against this production: discard it before a rollback." },
   no_previous_configuration: { status: 409, title: "There is no previous configuration to return to." },
   lifecycle_active: { status: 409, title: "This tenant's configuration changes only through the candidates lifecycle now." },
+  // Proxy mode (POST /v1/chat/completions).
+  parameter_unsupported: {
+    status: 400,
+    title: "The request uses a Chat Completions parameter the proxy does not support; detail names it.",
+  },
+  model_unknown: { status: 400, title: "model must be calybris/auto or calybris/<regime>." },
+  provider_unknown: { status: 404, title: "The tenant's pack has no provider with this name." },
+  provider_error: {
+    status: 502,
+    title: "Every provider attempt failed; the answer keeps the last provider's status (upstream_status) and names it.",
+  },
 } as const satisfies Record<ProblemCode, ProblemSpec>;
 
 export type ProblemExtensions = Record<string, unknown>;
@@ -107,6 +122,18 @@ export function problem(c: Context, code: ProblemCode, detail: string, extension
   const requestId = (c.var as { readonly requestId?: string }).requestId ?? "unknown";
   const body = problemBody(code, detail, requestId, extensions);
   return c.body(JSON.stringify(body), PROBLEMS[code].status, { "content-type": "application/problem+json" });
+}
+
+/**
+ * A provider's failure passed through: the problem names the provider and keeps its HTTP status
+ * (RFC 9457 lets a problem's status mirror the origin's), so a client retries a 429 or a 503 as
+ * it would have retried the provider itself. Statuses outside 400-599 become 502.
+ */
+export function providerProblem(c: Context, detail: string, provider: string, upstreamStatus: number): Response {
+  const requestId = (c.var as { readonly requestId?: string }).requestId ?? "unknown";
+  const status = upstreamStatus >= 400 && upstreamStatus <= 599 ? upstreamStatus : PROBLEMS.provider_error.status;
+  const body = { ...problemBody("provider_error", detail, requestId, { provider, upstream_status: upstreamStatus }), status };
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/problem+json" } });
 }
 
 export function isProblemCode(code: string): code is ProblemCode {

@@ -55,22 +55,92 @@ export const DecideRequest = z
   });
 export type DecideRequest = z.infer<typeof DecideRequest>;
 
+/** Chat Completions messages: text only (a content part of another type is refused as unsupported first). */
+const ChatMessage = z.strictObject({
+  role: z.enum(["system", "developer", "user", "assistant"]).describe("developer is sent as system"),
+  content: z.union([
+    z.string(),
+    z
+      .array(z.strictObject({ type: z.literal("text"), text: z.string() }))
+      .min(1)
+      .max(MESSAGES_MAX),
+  ]),
+  name: z.string().min(1).max(64).optional().describe("accepted and not forwarded"),
+});
+
+/**
+ * POST /v1/chat/completions: OpenAI's Chat Completions request, in the subset the proxy translates
+ * to every provider. Parameters OpenAI defines and the proxy does not translate are refused by
+ * name (parameter_unsupported) before this schema runs; anything else unknown is malformed.
+ */
+export const ChatCompletionRequest = z
+  .strictObject({
+    model: z
+      .string()
+      .min(1)
+      .max(128)
+      .describe("calybris/auto (regime from the Calybris-Regime header, else the tenant's default) or calybris/<regime>"),
+    messages: z.array(ChatMessage).min(1).max(MESSAGES_MAX),
+    max_tokens: integer(1, OUTPUT_TOKENS_MAX).optional().describe("output bound; the reservation covers it at the chosen model's price"),
+    max_completion_tokens: integer(1, OUTPUT_TOKENS_MAX).optional().describe("the same bound under OpenAI's newer name"),
+    temperature: z.number().min(0).max(2).optional().describe("Anthropic's maximum is 1: larger values are sent as 1"),
+    top_p: z.number().min(0).max(1).optional(),
+    stop: z.union([z.string().min(1).max(256), z.array(z.string().min(1).max(256)).max(4)]).optional(),
+    stream: z.boolean().optional(),
+    stream_options: z.strictObject({ include_usage: z.boolean().optional() }).optional(),
+    n: z.literal(1).optional().describe("one choice only"),
+    user: z.string().max(256).optional().describe("accepted and not forwarded"),
+  })
+  .refine((body) => body.max_tokens === undefined || body.max_completion_tokens === undefined, {
+    message: "give at most one of max_tokens and max_completion_tokens",
+    path: ["max_tokens"],
+  });
+export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
+
+/** POST /v1/feedback: quality feedback on a decision the proxy executed, named by its fingerprint. */
+const OutcomeResult = z
+  .strictObject({
+    success: z.boolean().optional(),
+    quality_bps: bps.optional(),
+    business_outcome_micros: micros.optional().describe("value the answer actually produced"),
+  })
+  .refine((o) => o.success !== undefined || o.quality_bps !== undefined, { message: "give success or quality_bps" });
+
+export const FeedbackRequest = z.strictObject({ decision_fingerprint: hex64, outcome: OutcomeResult });
+export type FeedbackRequest = z.infer<typeof FeedbackRequest>;
+
+/** PUT /admin/tenants/:id/provider-keys/:provider: the key is stored encrypted and never answered again. */
+export const ProviderKeyRequest = z.strictObject({
+  api_key: z
+    .string()
+    .regex(/^[\x21-\x7e]{8,512}$/, "expected 8-512 visible ASCII characters")
+    .describe("the provider's API key; stored AES-256-GCM encrypted in the tenant's ledger, never returned, logged or sealed"),
+});
+
+/** PATCH /admin/tenants/:id/proxy */
+export const ProxySettingsRequest = z.strictObject({
+  default_regime: z
+    .string()
+    .regex(/^[a-z0-9_]{1,64}$/)
+    .nullable()
+    .describe("the regime of calybris/auto requests without a Calybris-Regime header; null: the pack's default (support)"),
+});
+
 export const OutcomeRequest = z.strictObject({
   decision_fingerprint: hex64,
-  execution: z.strictObject({
-    model: z.string().min(1).max(128),
-    input_tokens: integer(0, INPUT_TOKENS_MAX),
-    output_tokens: integer(0, OUTPUT_TOKENS_MAX),
-    latency_ms: integer(0, LATENCY_MS_MAX),
-    actual_cost_micros: micros,
-  }),
-  outcome: z
+  execution: z
     .strictObject({
-      success: z.boolean().optional(),
-      quality_bps: bps.optional(),
-      business_outcome_micros: micros.optional().describe("value the answer actually produced"),
+      model: z.string().min(1).max(128),
+      input_tokens: integer(0, INPUT_TOKENS_MAX),
+      output_tokens: integer(0, OUTPUT_TOKENS_MAX),
+      latency_ms: integer(0, LATENCY_MS_MAX),
+      actual_cost_micros: micros,
     })
-    .refine((o) => o.success !== undefined || o.quality_bps !== undefined, { message: "give success or quality_bps" }),
+    .optional()
+    .describe(
+      "what ran and what it cost; leave it out for a decision the proxy executed (its cost is settled): the outcome is then its quality feedback",
+    ),
+  outcome: OutcomeResult,
 });
 export type OutcomeRequest = z.infer<typeof OutcomeRequest>;
 

@@ -34,3 +34,12 @@ export const LLM_PACK: DomainPack = buildPack({
     outputPriceMicrosPerMTok: model.outputPriceMicrosPerMTok,
   }),
 });
+
+/**
+ * Proxy mode's defaults for the LLM pack (docs/catalog.md, "Proxy defaults"). A Chat Completions
+ * request without max_tokens is bounded at `maxOutputTokens`: the reservation must cover a worst
+ * case, the provider is sent the same bound, so the answer can never cost more than reserved for
+ * its output. 1,024 tokens is about 750 English words, a long chat answer; a client wanting more
+ * says so. `regime` decides calybris/auto requests of a tenant that set no default regime.
+ */
+export const LLM_PROXY_DEFAULTS = { maxOutputTokens: 1_024, regime: "support" } as const;

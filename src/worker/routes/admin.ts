@@ -30,7 +30,7 @@ export async function requireAdmin(c: AppContext, next: () => Promise<void>): Pr
   await next();
 }
 
-function tenantParam(c: AppContext): string | Response {
+export function tenantParam(c: AppContext): string | Response {
   const id = c.req.param("id") ?? "";
   return TENANT_ID.test(id) ? id : problem(c, "tenant_unknown", "no such tenant");
 }

@@ -2,9 +2,11 @@
 // tenant's webhook secret. The tenant's ledger applies its rate limit, checks the signature and
 // the timestamp, answers a repeated webhook-id with its first result (or refuses it when the body
 // differs), settles the reservation and queues the outcome for the Learner, in one transaction.
+// For a decision the proxy executed (its cost already settled) an outcome without `execution` is
+// its quality feedback, as POST /v1/feedback takes it with the API key alone.
 
 import type { AppContext } from "../app-env.ts";
-import { prepareOutcome } from "../../decision/outcome-step.ts";
+import { feedbackRecord, prepareOutcome } from "../../decision/outcome-step.ts";
 import { readJson } from "../body.ts";
 import { problem } from "../problem.ts";
 import { withRateHeaders } from "../rate-headers.ts";
@@ -17,20 +19,25 @@ export async function outcomesRoute(c: AppContext): Promise<Response> {
   const body = await readJson(c, OutcomeRequest);
   if (!body.ok) return body.response;
   const { decision_fingerprint, execution, outcome } = body.value;
-  const prepared = prepareOutcome(
-    {
-      model: execution.model,
-      inputTokens: execution.input_tokens,
-      outputTokens: execution.output_tokens,
-      latencyMs: execution.latency_ms,
-      actualCostMicros: execution.actual_cost_micros,
-    },
-    {
-      success: outcome.success ?? null,
-      qualityBps: outcome.quality_bps ?? null,
-      businessOutcomeMicros: outcome.business_outcome_micros ?? null,
-    },
-  );
+  const result = {
+    success: outcome.success ?? null,
+    qualityBps: outcome.quality_bps ?? null,
+    businessOutcomeMicros: outcome.business_outcome_micros ?? null,
+  };
+  // Without execution, the outcome is quality feedback on a decision the proxy executed and settled.
+  const prepared =
+    execution === undefined
+      ? { feedback: feedbackRecord(result) }
+      : prepareOutcome(
+          {
+            model: execution.model,
+            inputTokens: execution.input_tokens,
+            outputTokens: execution.output_tokens,
+            latencyMs: execution.latency_ms,
+            actualCostMicros: execution.actual_cost_micros,
+          },
+          result,
+        );
   const { result: answer, rate } = await tenant.ledger.outcome(tenant.key.secretHashHex, {
     headers: {
       id: c.req.header("webhook-id") ?? null,

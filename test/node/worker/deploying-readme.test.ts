@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { DURATION_MS_MAX } from "../../../src/durable-objects/ledger-config.ts";
+import { PROVIDER_ENV, PROVIDER_KEY_SECRET_LENGTH_MIN } from "../../../src/worker/provider-env.ts";
 import {
   ADMIN_TOKEN_LENGTH_MIN,
   API_KEY_PEPPER_LENGTH_MIN,
@@ -17,6 +18,9 @@ const readme = readFileSync(new URL("README.md", root), "utf8");
 const deploying = readme.slice(readme.indexOf("## Deploying"), readme.indexOf("\n## ", readme.indexOf("## Deploying") + 1));
 const wranglerToml = readFileSync(new URL("wrangler.toml", root), "utf8");
 const SECRETS = ["ADMIN_TOKEN", "API_KEY_PEPPER", "CHECKPOINT_SIGNING_KEY"];
+/** Proxy mode's settings: optional, listed in their own paragraph rather than the checked list. */
+const PROXY_VARS = [...Object.values(PROVIDER_ENV).map((names) => names.baseUrl), "PROVIDER_TIMEOUT_MS"];
+const PROXY_SECRETS = ["PROVIDER_KEY_SECRET", ...Object.values(PROVIDER_ENV).map((names) => names.apiKey)];
 
 /** `NAME = "value"` lines of wrangler.toml's [vars] table. */
 function tomlVars(): Record<string, string> {
@@ -25,6 +29,17 @@ function tomlVars(): Record<string, string> {
 }
 
 describe("README, Deploying", () => {
+  test("names every proxy mode variable (as wrangler.toml has it) and secret, with the secret's bound", () => {
+    const vars = tomlVars();
+    for (const name of PROXY_VARS) {
+      expect(deploying, name).toContain(`\`${name}\``);
+      expect(Object.keys(vars), name).toContain(name);
+    }
+    for (const name of PROXY_SECRETS) expect(deploying, name).toContain(`\`${name}\``);
+    expect(deploying).toContain(`\`PROVIDER_TIMEOUT_MS\` (variable, default \`${vars.PROVIDER_TIMEOUT_MS}\`)`);
+    expect(deploying).toContain(`(secret, ${PROVIDER_KEY_SECRET_LENGTH_MIN} characters or more)`);
+  });
+
   test("has a checklist item for every setting the deployment check reads", () => {
     const items = [...deploying.matchAll(/^- \[ \] \*\*`([A-Z_]+)`\*\*/gm)].map((match) => match[1]);
     expect(items).toEqual([...CHECKED_SETTINGS]);
@@ -39,7 +54,11 @@ describe("README, Deploying", () => {
 
   test("lists the variables of wrangler.toml with their committed defaults, which pass the check", () => {
     const vars = tomlVars();
-    expect(Object.keys(vars).sort()).toEqual(CHECKED_SETTINGS.filter((name) => !SECRETS.includes(name)).sort());
+    expect(
+      Object.keys(vars)
+        .filter((name) => !(PROXY_VARS as string[]).includes(name))
+        .sort(),
+    ).toEqual(CHECKED_SETTINGS.filter((name) => !SECRETS.includes(name)).sort());
     expect(deploying).toContain(`\`${vars.RESERVATION_TTL_MS}\``);
     expect(deploying).toContain(`\`${vars.CHECKPOINT_INTERVAL_MS}\``);
     expect(deploying).toContain(`\`${vars.CHECKPOINT_ORIGIN_PREFIX}\``);

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
 import { signWebhook } from "../../../src/ledger/webhook-signature.ts";
-import { BODY_LIMIT_BYTES } from "../../../src/worker/limits.ts";
+import { BODY_LIMIT_BYTES, PROXY_BODY_LIMIT_BYTES } from "../../../src/worker/limits.ts";
 import { DOCS_HTML, DOCS_SCRIPT, DOCS_STYLE } from "../../../src/worker/docs-page.ts";
 import { openApiDocument } from "../../../src/worker/openapi.ts";
 import { PROBLEM_TYPE_BASE, PROBLEMS } from "../../../src/worker/problem.ts";
@@ -20,6 +20,10 @@ import {
   CandidateRequest,
   PromoteRequest,
   TopUpRequest,
+  ChatCompletionRequest,
+  FeedbackRequest,
+  ProviderKeyRequest,
+  ProxySettingsRequest,
 } from "../../../src/worker/schemas.ts";
 
 interface Media {
@@ -194,7 +198,8 @@ describe("OpenAPI document: problems", () => {
       if (expected[0] === "ApiKey") expect(unauthorized).toContain("unauthorized");
       if (expected[0] === "AdminToken") expect(unauthorized).toContain("admin_unauthorized");
       if (op.requestBody !== undefined) {
-        expect(op.requestBody["x-body-limit-bytes"]).toBe(BODY_LIMIT_BYTES);
+        // Proxy mode takes whole conversations: its own, larger limit.
+        expect(op.requestBody["x-body-limit-bytes"]).toBe(path === "/v1/chat/completions" ? PROXY_BODY_LIMIT_BYTES : BODY_LIMIT_BYTES);
         expect(op.responses["413"]?.["x-problem-codes"]).toEqual(["body_too_large"]);
         expect(op.responses["415"]?.["x-problem-codes"]).toEqual(["content_type_unsupported"]);
       }
@@ -213,6 +218,10 @@ describe("OpenAPI document: schemas and headers", () => {
     PolicySettingsRequest,
     CandidateRequest,
     PromoteRequest,
+    ChatCompletionRequest,
+    FeedbackRequest,
+    ProviderKeyRequest,
+    ProxySettingsRequest,
   } as const;
 
   test.each(Object.entries(bodies))("%s is the zod schema's input JSON Schema", (name, schema) => {
@@ -225,7 +234,7 @@ describe("OpenAPI document: schemas and headers", () => {
 
   test("every request body example passes its zod schema", () => {
     const withBody = operations.filter(({ op }) => op.requestBody !== undefined);
-    expect(withBody.length).toBe(9);
+    expect(withBody.length).toBe(13);
     for (const { path, op } of withBody) {
       const media = op.requestBody!.content["application/json"]!;
       const name = media.schema.$ref!.replace("#/components/schemas/", "") as keyof typeof bodies;

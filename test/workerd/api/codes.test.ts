@@ -33,6 +33,7 @@ import {
   type Tenant,
 } from "./helpers.ts";
 import { DEFAULT_HOLDOUT_BPS } from "../../../src/learning/warm-start.ts";
+import { errorResponse, installUpstream } from "../proxy/upstream-mock.ts";
 
 type Provoke = () => Promise<Response>;
 interface Reachable {
@@ -119,6 +120,9 @@ function liveKey(tenantId: string): string {
   for (let i = 0; i < 100; i++) if (!isHoldout(tenantId, `live-${i}`, DEFAULT_HOLDOUT_BPS)) return `live-${i}`;
   throw new Error("no live key in 100 tries (probability 0.2^100)");
 }
+
+const PROXY_TERMS = { "calybris-value-micros": "5000000", "calybris-risk-bps": "1000" };
+const proxyChat = { model: "calybris/auto", messages: [{ role: "user", content: "Hi" }], max_tokens: 50 };
 
 async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, UnreachableCode>, Case>; main: Tenant }> {
   const main = await createTenant("codes", { budgetMicros: 100 * ONE_USD_MICROS, rateLimitPerMinute: 100_000 });
@@ -378,6 +382,37 @@ async function buildCases(): Promise<{ cases: Record<Exclude<ProblemCode, Unreac
         await evictDurableObject(learner);
         return decide(tenant, decideBody(), { "idempotency-key": liveKey(tenant.tenantId) });
       },
+    },
+    // Proxy mode (POST /v1/chat/completions, POST /v1/feedback, the provider key admin API).
+    decision_not_executed: {
+      provoke: () => post("/v1/feedback", json({ decision_fingerprint: served.fingerprint, outcome: { success: true } }), main.headers),
+    },
+    parameter_unsupported: {
+      provoke: () => post("/v1/chat/completions", json({ ...proxyChat, tools: [] }), { ...main.headers, ...PROXY_TERMS }),
+      check: (body) => expect(body.parameter).toBe("tools"),
+    },
+    model_unknown: {
+      provoke: () => post("/v1/chat/completions", json({ ...proxyChat, model: "gpt-4o" }), { ...main.headers, ...PROXY_TERMS }),
+    },
+    provider_unknown: {
+      provoke: () =>
+        call(`/admin/tenants/${main.tenantId}/provider-keys/acme`, {
+          method: "PUT",
+          headers: ADMIN_HEADERS,
+          body: json({ api_key: "sk-0123456789" }),
+        }),
+    },
+    // The provider's status is kept (src/worker/problem.ts providerProblem); a 502 upstream shows the table's status.
+    provider_error: {
+      provoke: async () => {
+        const upstream = installUpstream(() => errorResponse(502));
+        try {
+          return await post("/v1/chat/completions", json(proxyChat), { ...main.headers, ...PROXY_TERMS });
+        } finally {
+          upstream.restore();
+        }
+      },
+      check: (body) => expect(body).toMatchObject({ upstream_status: 502 }),
     },
   } satisfies Record<Exclude<ProblemCode, UnreachableCode>, Case>;
   return { cases, main };

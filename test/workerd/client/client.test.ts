@@ -4,9 +4,23 @@
 // schema refuses is never sent.
 
 import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { CalybrisClient, CalybrisClientError, CalybrisProblemError, type DecideInput } from "../../../src/client/index.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  CalybrisClient,
+  CalybrisClientError,
+  CalybrisProblemError,
+  decisionFingerprint,
+  type DecideInput,
+} from "../../../src/client/index.ts";
 import { createTenant, ORIGIN, type Tenant } from "../api/helpers.ts";
+import { answerFor, installUpstream, type UpstreamMock } from "../proxy/upstream-mock.ts";
+import { chatBody, chatOk, settled } from "../proxy/proxy-helpers.ts";
+
+let upstream: UpstreamMock | null = null;
+afterEach(() => {
+  upstream?.restore();
+  upstream = null;
+});
 
 const SUPPORT: DecideInput = { regime: "support", input_tokens: 1_200, max_output_tokens: 800, value_micros: 5_000_000, risk_bps: 1_000 };
 
@@ -65,6 +79,24 @@ describe("CalybrisClient", () => {
     const evaluation = await client.evaluation({ regime: "support" });
     expect(evaluation.regime).toBe("support");
     expect(evaluation.counts.decisions).toBe(1);
+  });
+
+  it("sends feedback on a proxied answer, named by its Calybris-Decision header; a decision never executed is refused", async () => {
+    const tenant = await createTenant("client-feedback");
+    const { client } = clientOf(tenant);
+    upstream = installUpstream((call) => answerFor(call, "ok", { inputTokens: 5, outputTokens: 5 }));
+    const { response } = await chatOk(tenant, chatBody());
+    await settled(tenant);
+    const fingerprint = decisionFingerprint(response.headers.get("calybris-decision"));
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    const before = await client.budget();
+    const receipt = await client.feedback({ decision_fingerprint: fingerprint!, outcome: { quality_bps: 8_500 } });
+    expect(receipt).toMatchObject({ decision_fingerprint: fingerprint, committed_micros: 0, replayed: false });
+    expect(await client.budget()).toMatchObject({ committed_micros: before.committed_micros, reserved_micros: before.reserved_micros });
+
+    const decided = await client.decide(SUPPORT);
+    const refused = await problemOf(client.feedback({ decision_fingerprint: decided.fingerprint, outcome: { success: true } }));
+    expect(refused).toMatchObject({ status: 409, problem: { code: "decision_not_executed" } });
   });
 
   it("throws the API's problem with its code and status", async () => {

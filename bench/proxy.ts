@@ -1,0 +1,152 @@
+// npm run bench:proxy — what proxy mode costs over deciding and calling yourself. A local mock
+// provider (bench/mock-upstream.ts, its own process) answers at once; `wrangler dev` runs the
+// worker (bench/wrangler.http.toml, the providers' base URLs and keys from a temporary env file
+// pointing at the mock, so no real provider can be reached). At 1, 16 and 64 connections, one
+// driver (bench/load.ts) measures (a) POST /v1/chat/completions through the proxy, (b) POST
+// /v1/decide followed by the same call straight to the mock, and (c) the mock alone. Prints one
+// JSON line; ratio_64 = proxy rps / decide_then_call rps at 64 connections.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { drive, post, type Figures } from "./load.ts";
+
+const PORT = Number(process.env.BENCH_PORT ?? 8798);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const LEVELS = [1, 16, 64] as const;
+const ADMIN = "bench-admin-token-0123456789";
+const BASE = `http://127.0.0.1:${PORT}`;
+const TERMS = { regime: "support", value_micros: 5_000_000, risk_bps: 1_000 };
+const MESSAGES = [{ role: "user", content: "How do I reset my password?" }];
+const MAX_TOKENS = 100;
+
+function startMock(): Promise<{ child: ChildProcess; origin: string }> {
+  const child = spawn(process.execPath, ["bench/mock-upstream-main.ts"], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once("line", (line) => resolve({ child, origin: (JSON.parse(line) as { origin: string }).origin }));
+    child.once("exit", (code) => reject(new Error(`the mock upstream exited with ${code}`)));
+  });
+}
+
+async function waitForHealth(deadlineMs: number): Promise<void> {
+  while (Date.now() < deadlineMs) {
+    try {
+      if ((await fetch(`${BASE}/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error("wrangler dev did not answer /health in time");
+}
+
+async function createTenant(): Promise<string> {
+  const response = await fetch(`${BASE}/admin/tenants`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "Bench proxy", initial_budget_micros: 2 ** 52, rate_limit_per_minute: 1_000_000 }),
+  });
+  if (response.status !== 201) throw new Error(`tenant creation answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { api_key: string }).api_key;
+}
+
+const mock = await startMock();
+const dir = mkdtempSync(join(tmpdir(), "calybris-bench-proxy-"));
+const envFile = join(dir, "proxy.env");
+// Only OpenAI-compatible calls are measured (the providers allow list below); every provider points at the mock anyway.
+const providers = {
+  openai: "/openai/v1",
+  anthropic: "/anthropic/v1",
+  google: "/google/v1beta",
+  deepseek: "/deepseek/v1",
+  mistral: "/mistral/v1",
+  meta: "/meta/v1",
+};
+writeFileSync(
+  envFile,
+  [
+    "PROVIDER_KEY_SECRET=bench-provider-key-secret-0123456789",
+    "PROVIDER_TIMEOUT_MS=30000",
+    ...Object.entries(providers).flatMap(([name, prefix]) => [
+      `${name.toUpperCase()}_BASE_URL=${mock.origin}${prefix}`,
+      `${name.toUpperCase()}_API_KEY=bench-${name}-key`,
+    ]),
+  ].join("\n"),
+);
+const wrangler = spawn(
+  process.execPath,
+  [
+    "node_modules/wrangler/bin/wrangler.js",
+    "dev",
+    "-c",
+    "bench/wrangler.http.toml",
+    "--env-file",
+    envFile,
+    "--port",
+    String(PORT),
+    "--ip",
+    "127.0.0.1",
+    "--persist-to",
+    join(dir, "state"),
+    "--log-level",
+    "error",
+    "--show-interactive-dev-session=false",
+  ],
+  { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } },
+);
+try {
+  await waitForHealth(Date.now() + 120_000);
+  const key = await createTenant();
+  const auth = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+  const proxyCall = {
+    url: `${BASE}/v1/chat/completions`,
+    headers: {
+      ...auth,
+      "calybris-regime": TERMS.regime,
+      "calybris-value-micros": String(TERMS.value_micros),
+      "calybris-risk-bps": String(TERMS.risk_bps),
+      "calybris-providers-allow": "openai",
+    },
+    body: JSON.stringify({ model: "calybris/auto", messages: MESSAGES, max_tokens: MAX_TOKENS }),
+  };
+  const decideCall = {
+    url: `${BASE}/v1/decide`,
+    headers: auth,
+    body: JSON.stringify({ ...TERMS, messages: MESSAGES, max_output_tokens: MAX_TOKENS, providers: { allow: ["openai"] } }),
+  };
+  const directCall = (model: string) => ({
+    url: `${mock.origin}/openai/v1/chat/completions`,
+    headers: { authorization: "Bearer bench-openai-key", "content-type": "application/json" },
+    body: JSON.stringify({ model, messages: MESSAGES, max_completion_tokens: MAX_TOKENS }),
+  });
+  const scenarios = {
+    proxy: async (agent: Parameters<typeof post>[0]) => void (await post(agent, proxyCall)),
+    decide_then_call: async (agent: Parameters<typeof post>[0]) => {
+      const decision = JSON.parse(await post(agent, decideCall)) as { model: { id: string } };
+      await post(agent, directCall(decision.model.id));
+    },
+    direct: async (agent: Parameters<typeof post>[0]) => void (await post(agent, directCall("gpt-4.1-mini"))),
+  };
+  // Warm every path: JIT, SQLite pages, isolate caches.
+  for (const scenario of Object.values(scenarios)) await drive(scenario, 8, 2);
+  const results: Record<string, Record<string, Figures>> = { proxy: {}, decide_then_call: {}, direct: {} };
+  for (const connections of LEVELS) {
+    for (const [name, scenario] of Object.entries(scenarios)) results[name]![connections] = await drive(scenario, connections, SECONDS);
+  }
+  console.log(
+    JSON.stringify({
+      ...results,
+      ratio_64: Number((results.proxy![64]!.rps / results.decide_then_call![64]!.rps).toFixed(3)),
+      seconds_per_level: SECONDS,
+      host: "wrangler dev (local workerd), mock provider on loopback",
+      node: process.version,
+    }),
+  );
+} finally {
+  wrangler.kill("SIGTERM");
+  mock.child.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+}
