@@ -4,7 +4,7 @@
 // policy at all: neither the page's code nor uPlot writes HTML strings, so no sink needs one.
 
 import type { Context } from "hono";
-import { hashSource } from "./docs.ts";
+import { hashSource, strictPolicy } from "./docs.ts";
 import { DASHBOARD_STYLE, dashboardHtml } from "../dashboard-page.ts";
 import { DASHBOARD_SCRIPT, UPLOT_STYLE } from "../generated/dashboard-assets.ts";
 
@@ -12,17 +12,7 @@ let page: { html: string; policy: string } | null = null;
 
 function dashboardPage(): { html: string; policy: string } {
   const styles = [UPLOT_STYLE, DASHBOARD_STYLE];
-  const policy = [
-    "default-src 'none'",
-    "script-src 'self'",
-    `style-src ${styles.map(hashSource).join(" ")}`,
-    "connect-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-    "require-trusted-types-for 'script'",
-    "trusted-types 'none'",
-  ].join("; ");
+  const policy = strictPolicy("'self'", styles.map(hashSource).join(" "));
   return { html: dashboardHtml(styles), policy };
 }
 

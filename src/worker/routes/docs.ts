@@ -20,10 +20,15 @@ export const hashSource = (text: string): string => `'sha256-${encodeBase64(sha2
  * Trusted Types forbid every HTML-string sink, so a document string can never become markup.
  */
 function docsPolicy(): string {
+  return strictPolicy(hashSource(DOCS_SCRIPT), hashSource(DOCS_STYLE));
+}
+
+/** The pages' policy: only the given script and style sources, fetches to this origin, no framing, no HTML sinks. */
+export function strictPolicy(scriptSource: string, styleSource: string): string {
   return [
     "default-src 'none'",
-    `script-src ${hashSource(DOCS_SCRIPT)}`,
-    `style-src ${hashSource(DOCS_STYLE)}`,
+    `script-src ${scriptSource}`,
+    `style-src ${styleSource}`,
     "connect-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",

@@ -12,6 +12,7 @@ import { problem } from "../problem.ts";
 import { withRateHeaders } from "../rate-headers.ts";
 import { FeedbackRequest } from "../schemas.ts";
 import { authenticate } from "../tenant-access.ts";
+import { outcomeJson } from "./outcomes.ts";
 
 export async function feedbackRoute(c: AppContext): Promise<Response> {
   const tenant = await authenticate(c);
@@ -29,16 +30,5 @@ export async function feedbackRoute(c: AppContext): Promise<Response> {
     }),
   });
   if (!answer.ok) return withRateHeaders(problem(c, answer.code, answer.detail), rate);
-  return withRateHeaders(
-    c.json({
-      outcome_fingerprint: answer.fingerprint,
-      seq: answer.seq,
-      decision_fingerprint: answer.decisionFingerprint,
-      committed_micros: answer.committedMicros,
-      released_micros: answer.releasedMicros,
-      uncollected_micros: answer.uncollectedMicros,
-      replayed: answer.replayed,
-    }),
-    rate,
-  );
+  return withRateHeaders(c.json(outcomeJson(answer)), rate);
 }

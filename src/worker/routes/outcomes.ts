@@ -12,6 +12,20 @@ import { problem } from "../problem.ts";
 import { withRateHeaders } from "../rate-headers.ts";
 import { OutcomeRequest } from "../schemas.ts";
 import { authenticate } from "../tenant-access.ts";
+import type { OutcomeResult } from "../../ledger/commands.ts";
+
+/** A settled outcome as both /v1/outcomes and /v1/feedback answer it (OutcomeResponse). */
+export function outcomeJson(answer: Extract<OutcomeResult, { ok: true }>) {
+  return {
+    outcome_fingerprint: answer.fingerprint,
+    seq: answer.seq,
+    decision_fingerprint: answer.decisionFingerprint,
+    committed_micros: answer.committedMicros,
+    released_micros: answer.releasedMicros,
+    uncollected_micros: answer.uncollectedMicros,
+    replayed: answer.replayed,
+  };
+}
 
 export async function outcomesRoute(c: AppContext): Promise<Response> {
   const tenant = await authenticate(c);
@@ -49,18 +63,7 @@ export async function outcomesRoute(c: AppContext): Promise<Response> {
     ...prepared,
   });
   if (!answer.ok) return withRateHeaders(problem(c, answer.code, answer.detail), rate);
-  return withRateHeaders(
-    c.json({
-      outcome_fingerprint: answer.fingerprint,
-      seq: answer.seq,
-      decision_fingerprint: answer.decisionFingerprint,
-      committed_micros: answer.committedMicros,
-      released_micros: answer.releasedMicros,
-      uncollected_micros: answer.uncollectedMicros,
-      replayed: answer.replayed,
-    }),
-    rate,
-  );
+  return withRateHeaders(c.json(outcomeJson(answer)), rate);
 }
 
 /**
