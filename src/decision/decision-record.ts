@@ -6,6 +6,8 @@ import { BPS_SCALE } from "../kernel/units.ts";
 import type { DomainPack } from "../domain/domain-pack.ts";
 import { TERM_COUNT, type DecisionResult } from "../kernel/decision-result.ts";
 import type { Kernel } from "../kernel/kernel.ts";
+import type { DecisionInput } from "../kernel/decision-input.ts";
+import type { KernelPolicy } from "../kernel/policy.ts";
 import type { KernelRequest } from "../kernel/request.ts";
 import { FLOOR_SOURCE_NAMES, decisionCodeName, type DecisionCodeName } from "../kernel/result-codes.ts";
 import { UNSET } from "../kernel/units.ts";
@@ -234,10 +236,26 @@ export function buildDecisionRecord(x: RecordInputs): DecisionRecord {
 }
 
 /** The kernel's four seed words from the record's 32-hex-digit seed (big-endian words). */
-export function seedWordsOfRecord(record: DecisionRecord): Uint32Array {
+function seedWordsOfRecord(record: DecisionRecord): Uint32Array {
   const words = new Uint32Array(4);
   for (let i = 0; i < 4; i++) words[i] = Number.parseInt(record.seed.slice(i * 8, i * 8 + 8), 16);
   return words;
+}
+
+/**
+ * The kernel input a sealed decision ran on, given the request as the kernel saw it (value weight
+ * applied) and the policy to run: the tenant's sealed status, provider mask and cost cap, the
+ * record's seed and its floor raise. Reproduction and the replay's shadow re-decide with it.
+ */
+export function kernelInputOfRecord(record: DecisionRecord, request: KernelRequest, policy: KernelPolicy): DecisionInput {
+  const t = record.tenant;
+  return {
+    request,
+    tenant: { suspended: t.status !== "active", allowedProviderMask: t.allowed_provider_mask, costCapMicros: t.cost_cap_micros },
+    policy,
+    seedWords: seedWordsOfRecord(record),
+    floorRaiseBps: record.floor_raise_bps,
+  };
 }
 
 /** Reads the decision record back out of a sealed chain line. */

@@ -5,7 +5,7 @@
 import type { DomainPack } from "../domain/domain-pack.ts";
 import { BPS_SCALE } from "../kernel/units.ts";
 import { weighted } from "./decide-step.ts";
-import { buildDecisionRecord, withShadow, seedWordsOfRecord, type DecisionRecord } from "./decision-record.ts";
+import { buildDecisionRecord, kernelInputOfRecord, withShadow, type DecisionRecord } from "./decision-record.ts";
 import { DecisionResult } from "../kernel/decision-result.ts";
 import { Kernel } from "../kernel/kernel.ts";
 import { DecisionCode } from "../kernel/result-codes.ts";
@@ -32,19 +32,11 @@ export function reproduceDecision(pack: DomainPack, record: DecisionRecord, snap
   const kernel = new Kernel(pack.catalog);
   const out = new DecisionResult();
   const t = record.tenant;
-  // The kernel saw the client's value under the configuration's weight, sealed in the settings.
+  // The kernel saw the client's value under the configuration's weight, sealed in the settings,
+  // and the tenant's exploration share, sealed there too.
   const valueWeightBps = record.settings.value_weight_bps ?? BPS_SCALE;
-  const code = kernel.decide(
-    {
-      request: weighted(request, valueWeightBps),
-      tenant: { suspended: t.status !== "active", allowedProviderMask: t.allowed_provider_mask, costCapMicros: t.cost_cap_micros },
-      // The exploration share the decision ran with is the tenant's, sealed in its settings.
-      policy: toKernelPolicy(snapshot, record.settings.exploration_bps),
-      seedWords: seedWordsOfRecord(record),
-      floorRaiseBps: record.floor_raise_bps,
-    },
-    out,
-  );
+  const policy = toKernelPolicy(snapshot, record.settings.exploration_bps);
+  const code = kernel.decide(kernelInputOfRecord(record, weighted(request, valueWeightBps), policy), out);
   if (code === DecisionCode.ok) kernel.propensity(out);
   const again = buildDecisionRecord({
     pack,

@@ -16,6 +16,11 @@ export const TERM_COST = 2;
 export const TERM_LATENCY_PENALTY = 3;
 export const TERM_COUNT = 4;
 
+/** An option's utility from its four terms, in the order the scan subtracts them: value - risk - cost - latency. */
+export function utilityOfTerms(terms: Float64Array): number {
+  return terms[TERM_QUALITY_ADJUSTED_VALUE]! - terms[TERM_RISK_PENALTY]! - terms[TERM_COST]! - terms[TERM_LATENCY_PENALTY]!;
+}
+
 export class DecisionResult {
   /** DecisionCode of the last decide(), or NOT_DECIDED while none completed. */
   code: number = NOT_DECIDED;

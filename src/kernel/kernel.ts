@@ -22,7 +22,7 @@ import * as units from "./units.ts";
 // multiplication; an imported DecisionCode cost a load and a map check per option in the scan.
 const { BPS_SCALE, MASK_ALL, RANKED_MAX, REGIMES_MAX, RISK_CEILING_BPS, TOKENS_PER_PRICE_UNIT, UNSET } = units;
 const { DecisionCode, FIRST_OPTION_GATE, FloorSource, GATE_COUNT, Verdict } = codes;
-const { TERM_COST, TERM_LATENCY_PENALTY, TERM_QUALITY_ADJUSTED_VALUE, TERM_RISK_PENALTY } = results;
+const { TERM_COST, TERM_LATENCY_PENALTY, TERM_QUALITY_ADJUSTED_VALUE, TERM_RISK_PENALTY, utilityOfTerms } = results;
 
 export class Kernel {
   readonly catalog: KernelCatalog;
@@ -292,15 +292,13 @@ export class Kernel {
     out.rankedCount = count;
     const terms = out.chosenTerms;
     this.terms(chosen, terms);
-    out.chosenUtilityMicros =
-      terms[TERM_QUALITY_ADJUSTED_VALUE]! - terms[TERM_RISK_PENALTY]! - terms[TERM_COST]! - terms[TERM_LATENCY_PENALTY]!;
+    out.chosenUtilityMicros = utilityOfTerms(terms);
     out.chosenThetaBps = this.policy!.thetaBps[this.thetaBase + this.catalog.tier[chosen]!]!;
     if (count > 1) {
       out.runnerUp = out.ranked[1]!;
       const runnerUp = out.runnerUpTerms;
       this.terms(out.runnerUp, runnerUp);
-      out.runnerUpUtilityMicros =
-        runnerUp[TERM_QUALITY_ADJUSTED_VALUE]! - runnerUp[TERM_RISK_PENALTY]! - runnerUp[TERM_COST]! - runnerUp[TERM_LATENCY_PENALTY]!;
+      out.runnerUpUtilityMicros = utilityOfTerms(runnerUp);
     }
   }
 
@@ -313,7 +311,7 @@ export class Kernel {
     if (out.code !== DecisionCode.ok || !(rank >= 0 && rank < out.rankedCount))
       throw new RangeError(`"rank" expected a ranked position of an ok decision, got ${rank}`);
     this.terms(out.ranked[rank]!, into);
-    return into[TERM_QUALITY_ADJUSTED_VALUE]! - into[TERM_RISK_PENALTY]! - into[TERM_COST]! - into[TERM_LATENCY_PENALTY]!;
+    return utilityOfTerms(into);
   }
 
   /**

@@ -6,7 +6,7 @@
 // keeps, it records the candidate's exact probability of every option per record: with the
 // table's outcomes, the exact value the gate's estimate estimates.
 
-import { seedWordsOfRecord, type DecisionRecord } from "../decision/decision-record.ts";
+import { kernelInputOfRecord, type DecisionRecord } from "../decision/decision-record.ts";
 import { weighted } from "../decision/decide-step.ts";
 import type { ShadowPolicy } from "../decision/shadow-step.ts";
 import type { DomainPack } from "../domain/domain-pack.ts";
@@ -96,15 +96,7 @@ export class CandidateShadow {
    * choice, which is asserted), and keeps the candidate's exact probability of every option.
    */
   private recordProbabilities(index: number, record: DecisionRecord, request: KernelRequest): void {
-    const policy = this.current!.entry.policy;
-    const t = record.tenant;
-    const input = {
-      request: weighted(request, this.config.value_weight_bps),
-      tenant: { suspended: t.status !== "active", allowedProviderMask: t.allowed_provider_mask, costCapMicros: t.cost_cap_micros },
-      policy,
-      seedWords: seedWordsOfRecord(record),
-      floorRaiseBps: record.floor_raise_bps,
-    };
+    const input = kernelInputOfRecord(record, weighted(request, this.config.value_weight_bps), this.current!.entry.policy);
     const code = this.kernel.decide(input, this.out);
     if (code !== DecisionCode.ok || this.pack.options[this.out.chosen]!.id !== record.shadow!.chosen) {
       throw new Error(`record ${index}: the shadow's decision did not repeat (code ${code})`);
