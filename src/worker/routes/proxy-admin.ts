@@ -81,7 +81,7 @@ export async function deleteProviderKeyRoute(c: AppContext): Promise<Response> {
 export async function readProxySettingsRoute(c: AppContext): Promise<Response> {
   const tenantId = tenantParam(c);
   if (tenantId instanceof Response) return tenantId;
-  const answer = await ledgerStub(c.env, tenantId).adminProxySettings();
+  const answer = await ledgerStub(c.env, tenantId).proxySettings(null);
   if (!answer.ok) return problem(c, answer.code, answer.detail);
   return c.json(settingsBody(c, tenantId, answer.settings));
 }
