@@ -15,7 +15,7 @@ import {
 } from "./chat.ts";
 
 /** The API version every request names (Anthropic requires the header). */
-export const ANTHROPIC_VERSION = "2023-06-01";
+const ANTHROPIC_VERSION = "2023-06-01";
 const TEMPERATURE_MAX = 1;
 
 function finishReasonOf(value: unknown): FinishReason | null {

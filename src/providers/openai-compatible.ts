@@ -16,7 +16,7 @@ import {
 /** OpenAI's own API counts output with max_completion_tokens (max_tokens is refused by its reasoning models). */
 type MaxTokensField = "max_tokens" | "max_completion_tokens";
 
-export function finishReasonOf(value: unknown): FinishReason | null {
+function finishReasonOf(value: unknown): FinishReason | null {
   if (value === "stop" || value === "length" || value === "content_filter") return value;
   // Tool calls are refused before any call, so any other reason the host adds ends the text normally.
   return typeof value === "string" ? "stop" : null;
