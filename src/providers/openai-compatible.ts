@@ -6,6 +6,8 @@ import {
   count,
   EMPTY_PIECE,
   isRecord,
+  parsedOrNull,
+  reportedUsage,
   type ChatAnswer,
   type ChatRequest,
   type FinishReason,
@@ -45,23 +47,16 @@ function answerOf(body: unknown): ChatAnswer | null {
   const content = choice.message.content;
   if (typeof content !== "string" && content !== null) return null;
   const usage = isRecord(body.usage) ? body.usage : null;
-  const inputTokens = count(usage?.prompt_tokens);
-  const outputTokens = count(usage?.completion_tokens);
   return {
     content: content ?? "",
     finishReason: finishReasonOf(choice.finish_reason) ?? "stop",
-    usage: inputTokens === null || outputTokens === null ? null : { inputTokens, outputTokens },
+    usage: reportedUsage(count(usage?.prompt_tokens), count(usage?.completion_tokens)),
   };
 }
 
 function streamPieceOf(data: string): StreamPiece | null {
   if (data === "[DONE]") return { ...EMPTY_PIECE, done: true };
-  let chunk: unknown;
-  try {
-    chunk = JSON.parse(data);
-  } catch {
-    return null;
-  }
+  const chunk = parsedOrNull(data);
   if (!isRecord(chunk)) return null;
   const choice: unknown = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
   const delta = isRecord(choice) && isRecord(choice.delta) ? choice.delta : null;
