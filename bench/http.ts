@@ -3,16 +3,15 @@
 // autocannon at 1, 16 and 64 connections, then the floor route (one Durable Object round trip with
 // one SQLite insert) the same way, in the same run. Prints one JSON line.
 
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { createTenant, startWranglerDev, waitForHealth } from "./wrangler-dev.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 8799);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const LEVELS = [1, 16, 64] as const;
-const ADMIN = "bench-admin-token-0123456789";
 const BASE = `http://127.0.0.1:${PORT}`;
 
 interface Figures {
@@ -21,18 +20,6 @@ interface Figures {
   p99_ms: number;
   errors: number;
   requests: number;
-}
-
-async function waitForHealth(deadlineMs: number): Promise<void> {
-  while (Date.now() < deadlineMs) {
-    try {
-      if ((await fetch(`${BASE}/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error("wrangler dev did not answer /health in time");
 }
 
 function drive(options: autocannon.Options): Promise<Figures> {
@@ -50,39 +37,11 @@ function drive(options: autocannon.Options): Promise<Figures> {
   });
 }
 
-async function createTenant(): Promise<string> {
-  const response = await fetch(`${BASE}/admin/tenants`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
-    body: JSON.stringify({ name: "Bench", initial_budget_micros: 2 ** 52, rate_limit_per_minute: 1_000_000 }),
-  });
-  if (response.status !== 201) throw new Error(`tenant creation answered ${response.status}: ${await response.text()}`);
-  return ((await response.json()) as { api_key: string }).api_key;
-}
-
 const persist = mkdtempSync(join(tmpdir(), "calybris-bench-http-"));
-const wrangler = spawn(
-  process.execPath,
-  [
-    "node_modules/wrangler/bin/wrangler.js",
-    "dev",
-    "-c",
-    "bench/wrangler.http.toml",
-    "--port",
-    String(PORT),
-    "--ip",
-    "127.0.0.1",
-    "--persist-to",
-    persist,
-    "--log-level",
-    "error",
-    "--show-interactive-dev-session=false",
-  ],
-  { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } },
-);
+const wrangler = startWranglerDev({ port: PORT, persistTo: persist });
 try {
-  await waitForHealth(Date.now() + 120_000);
-  const key = await createTenant();
+  await waitForHealth(BASE, Date.now() + 120_000);
+  const key = await createTenant(BASE, "Bench");
   const decideBody = JSON.stringify({
     regime: "coding",
     input_tokens: 1200,

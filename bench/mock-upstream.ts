@@ -5,6 +5,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { PROVIDER_ENV } from "../src/worker/provider-env.ts";
 
 export const PROVIDER_PREFIXES = {
   openai: "/openai/v1",
@@ -14,6 +15,16 @@ export const PROVIDER_PREFIXES = {
   mistral: "/mistral/v1",
   meta: "/meta/v1",
 } as const;
+
+/** The base URL vars that point every provider at a mock listening on `origin`. */
+export function baseUrlVars(origin: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(PROVIDER_PREFIXES).map(([provider, prefix]) => [
+      PROVIDER_ENV[provider as keyof typeof PROVIDER_PREFIXES].baseUrl,
+      `${origin}${prefix}`,
+    ]),
+  );
+}
 
 export interface MockUpstream {
   readonly origin: string;
@@ -163,10 +174,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
   return {
     origin,
     calls,
-    baseUrlVars: () =>
-      Object.fromEntries(
-        Object.entries(PROVIDER_PREFIXES).map(([provider, prefix]) => [`${provider.toUpperCase()}_BASE_URL`, `${origin}${prefix}`]),
-      ),
+    baseUrlVars: () => baseUrlVars(origin),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

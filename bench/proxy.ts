@@ -11,12 +11,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { PROVIDER_ENV } from "../src/worker/provider-env.ts";
 import { drive, post, type Figures } from "./load.ts";
+import { baseUrlVars } from "./mock-upstream.ts";
+import { createTenant, startWranglerDev, waitForHealth } from "./wrangler-dev.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 8798);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const LEVELS = [1, 16, 64] as const;
-const ADMIN = "bench-admin-token-0123456789";
 const BASE = `http://127.0.0.1:${PORT}`;
 const TERMS = { regime: "support", value_micros: 5_000_000, risk_bps: 1_000 };
 const MESSAGES = [{ role: "user", content: "How do I reset my password?" }];
@@ -31,75 +33,23 @@ function startMock(): Promise<{ child: ChildProcess; origin: string }> {
   });
 }
 
-async function waitForHealth(deadlineMs: number): Promise<void> {
-  while (Date.now() < deadlineMs) {
-    try {
-      if ((await fetch(`${BASE}/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error("wrangler dev did not answer /health in time");
-}
-
-async function createTenant(): Promise<string> {
-  const response = await fetch(`${BASE}/admin/tenants`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
-    body: JSON.stringify({ name: "Bench proxy", initial_budget_micros: 2 ** 52, rate_limit_per_minute: 1_000_000 }),
-  });
-  if (response.status !== 201) throw new Error(`tenant creation answered ${response.status}: ${await response.text()}`);
-  return ((await response.json()) as { api_key: string }).api_key;
-}
-
 const mock = await startMock();
 const dir = mkdtempSync(join(tmpdir(), "calybris-bench-proxy-"));
 const envFile = join(dir, "proxy.env");
 // Only OpenAI-compatible calls are measured (the providers allow list below); every provider points at the mock anyway.
-const providers = {
-  openai: "/openai/v1",
-  anthropic: "/anthropic/v1",
-  google: "/google/v1beta",
-  deepseek: "/deepseek/v1",
-  mistral: "/mistral/v1",
-  meta: "/meta/v1",
-};
 writeFileSync(
   envFile,
   [
     "PROVIDER_KEY_SECRET=bench-provider-key-secret-0123456789",
     "PROVIDER_TIMEOUT_MS=30000",
-    ...Object.entries(providers).flatMap(([name, prefix]) => [
-      `${name.toUpperCase()}_BASE_URL=${mock.origin}${prefix}`,
-      `${name.toUpperCase()}_API_KEY=bench-${name}-key`,
-    ]),
+    ...Object.entries(baseUrlVars(mock.origin)).map(([name, url]) => `${name}=${url}`),
+    ...Object.entries(PROVIDER_ENV).map(([provider, names]) => `${names.apiKey}=bench-${provider}-key`),
   ].join("\n"),
 );
-const wrangler = spawn(
-  process.execPath,
-  [
-    "node_modules/wrangler/bin/wrangler.js",
-    "dev",
-    "-c",
-    "bench/wrangler.http.toml",
-    "--env-file",
-    envFile,
-    "--port",
-    String(PORT),
-    "--ip",
-    "127.0.0.1",
-    "--persist-to",
-    join(dir, "state"),
-    "--log-level",
-    "error",
-    "--show-interactive-dev-session=false",
-  ],
-  { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } },
-);
+const wrangler = startWranglerDev({ port: PORT, persistTo: join(dir, "state"), envFile });
 try {
-  await waitForHealth(Date.now() + 120_000);
-  const key = await createTenant();
+  await waitForHealth(BASE, Date.now() + 120_000);
+  const key = await createTenant(BASE, "Bench proxy");
   const auth = { authorization: `Bearer ${key}`, "content-type": "application/json" };
   const proxyCall = {
     url: `${BASE}/v1/chat/completions`,

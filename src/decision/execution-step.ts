@@ -76,7 +76,7 @@ export function usageOf(
 }
 
 /** One attempt as sealed in its `execution` entry, keys in JCS order. */
-export function executionRecord(report: AttemptReport): EntryRecord {
+function executionRecord(report: AttemptReport): EntryRecord {
   return {
     finish_reason: report.finishReason,
     http_status: report.httpStatus,

@@ -299,16 +299,12 @@ export class TenantLedger extends DurableObject<Env> {
     return { result, rate };
   }
 
-  /** The tenant's proxy settings (API key): key ciphertexts only the worker's secret opens. */
-  async proxySettings(secretHashHex: string): Promise<ProxySettingsAnswer> {
-    const engine = this.authorized(secretHashHex);
-    if (!(engine instanceof LedgerEngine)) return engine;
-    return { ok: true, settings: this.storedProxySettings(engine) };
-  }
-
-  /** Admin: the tenant's proxy settings (the worker checked the admin token and answers only which keys exist). */
-  async adminProxySettings(): Promise<ProxySettingsAnswer> {
-    const engine = this.ready();
+  /**
+   * The tenant's proxy settings: key ciphertexts only the worker's secret opens. By API key, or
+   * with null for the admin (the worker checked the admin token and answers only which keys exist).
+   */
+  async proxySettings(secretHashHex: string | null): Promise<ProxySettingsAnswer> {
+    const engine = secretHashHex === null ? this.ready() : this.authorized(secretHashHex);
     if (!(engine instanceof LedgerEngine)) return engine;
     return { ok: true, settings: this.storedProxySettings(engine) };
   }

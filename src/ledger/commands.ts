@@ -219,25 +219,15 @@ export type DecideResult =
       replayed: boolean;
     } & Sealed)
   | LedgerFailure;
-export type OutcomeResult =
-  | ({
-      ok: true;
-      decisionFingerprint: string;
-      committedMicros: number;
-      releasedMicros: number;
-      uncollectedMicros: number;
-      replayed: boolean;
-    } & Sealed)
-  | LedgerFailure;
-export type ExecutionResult =
-  | ({
-      ok: true;
-      decisionFingerprint: string;
-      committedMicros: number;
-      releasedMicros: number;
-      uncollectedMicros: number;
-    } & Sealed)
-  | LedgerFailure;
+/** What settling a decision's reservation moved, as outcomes and executions answer it. */
+type Settled = {
+  decisionFingerprint: string;
+  committedMicros: number;
+  releasedMicros: number;
+  uncollectedMicros: number;
+} & Sealed;
+export type OutcomeResult = ({ ok: true; replayed: boolean } & Settled) | LedgerFailure;
+export type ExecutionResult = ({ ok: true } & Settled) | LedgerFailure;
 export type ProxySettingResult = { ok: true } | LedgerFailure;
 export type ReleaseResult = ({ ok: true; releasedMicros: number; replayed: boolean } & Sealed) | LedgerFailure;
 export type ExpireResult = { ok: true; expired: number; releasedMicros: number; seq: number | null };

@@ -3,11 +3,12 @@
 // an outcome settles that reservation once and queues the outcome for the Learner. Both are
 // idempotent by a client key and refuse a key reused for another request.
 
-import { firstFitting, reserve, settle } from "./budget.ts";
+import { firstFitting, reserve, settle, type Settlement } from "./budget.ts";
 import { budgetRecord } from "./budget-view.ts";
 import type { DecideCommand, DecideResult, OutcomeCommand, OutcomeResult } from "./commands.ts";
-import { ledgerFailure } from "./ledger-codes.ts";
+import { ledgerFailure, type LedgerFailure } from "./ledger-codes.ts";
 import { checkMicros } from "./money.ts";
+import type { ReservationRow } from "./store.ts";
 import type { LedgerTxn } from "./txn.ts";
 import type { CanonicalValue } from "./canonical.ts";
 import { NO_OPTION, UNKNOWN_REGIME, usageStep } from "./usage.ts";
@@ -179,22 +180,49 @@ function outcomeRefusal(txn: LedgerTxn, cmd: OutcomeCommand, decision: StoredDec
   return null;
 }
 
+/** A sealed decision by its fingerprint, as applyDecide stored it. */
+export function storedDecision(txn: LedgerTxn, fingerprint: string): StoredDecision | LedgerFailure {
+  const text = txn.keyed("decision_fp", fingerprint);
+  if (text === null) return ledgerFailure("decision_unknown", "no decision with this fingerprint in this tenant's chain");
+  return JSON.parse(text) as StoredDecision;
+}
+
+/** A reserved decision's settlement at its actual cost, not yet written. */
+export interface ReservationSettlement {
+  readonly reservation: ReservationRow;
+  /** The reservation had expired or was released: nothing is released again. */
+  readonly late: boolean;
+  readonly settlement: Settlement;
+}
+
+/**
+ * Settles a reserved decision's reservation (an outcome's or the proxy's execution's). Settling
+ * after expiry or release still costs money: it is charged from what is available.
+ */
+export function settleReservation(txn: LedgerTxn, decision: StoredDecision, actualCostMicros: number): ReservationSettlement {
+  const reservation = txn.reservation(decision.reservationId!);
+  if (reservation === null) throw new Error("decision without its reservation row (ledger bug)");
+  const late = reservation.status !== "open";
+  return { reservation, late, settlement: settle(txn.budget(), late ? 0 : reservation.amountMicros, actualCostMicros) };
+}
+
+/** Writes a settlement: the budget, and an open reservation committed by the entry at `seq`. */
+export function commitSettlement(txn: LedgerTxn, settled: ReservationSettlement, seq: number): void {
+  txn.setBudget(settled.settlement.budget);
+  if (!settled.late) txn.putReservation({ ...settled.reservation, status: "committed", resolvedSeq: seq });
+}
+
 export function applyOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult {
   if (txn.tenant === null) return ledgerFailure("tenant_unknown", "no tenant in this ledger");
   const prior = priorOutcome(txn, cmd);
   if (prior !== null) return prior;
-  const storedText = txn.keyed("decision_fp", cmd.decisionFingerprint);
-  if (storedText === null) return ledgerFailure("decision_unknown", "no decision with this fingerprint in this tenant's chain");
+  const decision = storedDecision(txn, cmd.decisionFingerprint);
+  if ("ok" in decision) return decision;
   const actual = checkMicros(cmd.actualCostMicros, "actualCostMicros");
   if (typeof actual !== "number") return actual;
-  const decision = JSON.parse(storedText) as StoredDecision;
   const refusal = outcomeRefusal(txn, cmd, decision);
   if (refusal !== null) return refusal;
-  const reservation = txn.reservation(decision.reservationId!);
-  if (reservation === null) throw new Error("decision without its reservation row (ledger bug)");
-  // An outcome after expiry or release still costs money: it is charged from what is available.
-  const late = reservation.status !== "open";
-  const settlement = settle(txn.budget(), late ? 0 : reservation.amountMicros, actual);
+  const { reservation, late, settlement } = settleReservation(txn, decision, actual);
   const entry = txn.append("outcome", cmd.nowMs, {
     ledger: {
       actual_cost_micros: actual,
@@ -210,8 +238,7 @@ export function applyOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult
     },
     outcome: cmd.record,
   });
-  txn.setBudget(settlement.budget);
-  if (!late) txn.putReservation({ ...reservation, status: "committed", resolvedSeq: entry.seq });
+  commitSettlement(txn, { reservation, late, settlement }, entry.seq);
   txn.putKeyed("decision_outcome", cmd.decisionFingerprint, entry.fpHex);
   // Spend lands in the hour it was settled, under the option that ran (which may be a fallback).
   const charge = { decisions: 0 as const, committedMicros: settlement.chargedMicros };

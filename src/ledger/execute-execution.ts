@@ -3,7 +3,6 @@
 // later quality feedback on that execution, sealed as an `outcome` that moves no money; and the
 // tenant's proxy settings (default regime, provider key ciphertexts). Pure steps on a batch; no secret and no plaintext key ever enters here.
 
-import { settle } from "./budget.ts";
 import { budgetRecord } from "./budget-view.ts";
 import type {
   ExecutionCommand,
@@ -14,7 +13,7 @@ import type {
   ProxySettingResult,
 } from "./commands.ts";
 import type { EntryRecord } from "./entry.ts";
-import { queueForLearner, type StoredDecision } from "./execute-decision.ts";
+import { commitSettlement, queueForLearner, settleReservation, storedDecision, type StoredDecision } from "./execute-decision.ts";
 import { ledgerFailure, type LedgerFailure } from "./ledger-codes.ts";
 import { checkMicros } from "./money.ts";
 import type { LedgerTxn } from "./txn.ts";
@@ -35,12 +34,6 @@ interface Settled {
   readonly charged_micros: number;
   readonly released_micros: number;
   readonly uncollected_micros: number;
-}
-
-function decisionOf(txn: LedgerTxn, fingerprint: string): StoredDecision | LedgerFailure {
-  const text = txn.keyed("decision_fp", fingerprint);
-  if (text === null) return ledgerFailure("decision_unknown", "no decision with this fingerprint in this tenant's chain");
-  return JSON.parse(text) as StoredDecision;
 }
 
 /** The checks before an execution may settle, in order; null when it may. */
@@ -65,17 +58,15 @@ function executionRefusal(txn: LedgerTxn, cmd: ExecutionCommand, decision: Store
 
 export function applyExecution(txn: LedgerTxn, cmd: ExecutionCommand): ExecutionResult {
   if (txn.tenant === null) return ledgerFailure("tenant_unknown", "no tenant in this ledger");
-  const decision = decisionOf(txn, cmd.decisionFingerprint);
+  const decision = storedDecision(txn, cmd.decisionFingerprint);
   if ("ok" in decision) return decision;
   const actual = checkMicros(cmd.actualCostMicros, "actualCostMicros");
   if (typeof actual !== "number") return actual;
   const refusal = executionRefusal(txn, cmd, decision);
   if (refusal !== null) return refusal;
-  const reservation = txn.reservation(decision.reservationId!);
-  if (reservation === null) throw new Error("decision without its reservation row (ledger bug)");
-  const late = reservation.status !== "open";
-  const settlement = settle(txn.budget(), late ? 0 : reservation.amountMicros, actual);
-  const settled: Settled = {
+  const settled = settleReservation(txn, decision, actual);
+  const { reservation, late, settlement } = settled;
+  const record: Settled = {
     actual_cost_micros: actual,
     charged_micros: settlement.chargedMicros,
     released_micros: settlement.releasedMicros,
@@ -92,13 +83,12 @@ export function applyExecution(txn: LedgerTxn, cmd: ExecutionCommand): Execution
         decision_fp: cmd.decisionFingerprint,
         decision_seq: decision.seq,
         settlement:
-          index === finalIndex ? { ...settled, budget: budgetRecord(settlement.budget), late, reservation_id: reservation.id } : null,
+          index === finalIndex ? { ...record, budget: budgetRecord(settlement.budget), late, reservation_id: reservation.id } : null,
       },
     });
   }
-  txn.setBudget(settlement.budget);
-  if (!late) txn.putReservation({ ...reservation, status: "committed", resolvedSeq: last.seq });
-  const stored: StoredExecution = { seq: last.seq, settlement: settled, served: cmd.served };
+  commitSettlement(txn, settled, last.seq);
+  const stored: StoredExecution = { seq: last.seq, settlement: record, served: cmd.served };
   txn.putKeyed("decision_execution", cmd.decisionFingerprint, JSON.stringify(stored));
   return {
     ok: true,
@@ -134,7 +124,7 @@ export function applyFeedback(txn: LedgerTxn, cmd: FeedbackCommand): OutcomeResu
   if (txn.tenant === null) return ledgerFailure("tenant_unknown", "no tenant in this ledger");
   const prior = priorFeedback(txn, cmd);
   if (prior !== null) return prior;
-  const decision = decisionOf(txn, cmd.decisionFingerprint);
+  const decision = storedDecision(txn, cmd.decisionFingerprint);
   if ("ok" in decision) return decision;
   const text = txn.keyed("decision_execution", cmd.decisionFingerprint);
   const execution = text === null ? null : (JSON.parse(text) as StoredExecution);

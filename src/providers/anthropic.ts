@@ -7,6 +7,8 @@ import {
   count,
   EMPTY_PIECE,
   isRecord,
+  parsedOrNull,
+  reportedUsage,
   type ChatAnswer,
   type ChatRequest,
   type FinishReason,
@@ -15,7 +17,7 @@ import {
 } from "./chat.ts";
 
 /** The API version every request names (Anthropic requires the header). */
-export const ANTHROPIC_VERSION = "2023-06-01";
+const ANTHROPIC_VERSION = "2023-06-01";
 const TEMPERATURE_MAX = 1;
 
 function finishReasonOf(value: unknown): FinishReason | null {
@@ -46,22 +48,15 @@ function answerOf(body: unknown): ChatAnswer | null {
   let content = "";
   for (const block of body.content) if (isRecord(block) && block.type === "text" && typeof block.text === "string") content += block.text;
   const usage = isRecord(body.usage) ? body.usage : null;
-  const inputTokens = count(usage?.input_tokens);
-  const outputTokens = count(usage?.output_tokens);
   return {
     content,
     finishReason: finishReasonOf(body.stop_reason) ?? "stop",
-    usage: inputTokens === null || outputTokens === null ? null : { inputTokens, outputTokens },
+    usage: reportedUsage(count(usage?.input_tokens), count(usage?.output_tokens)),
   };
 }
 
 function streamPieceOf(type: string, data: string): StreamPiece | null {
-  let event: unknown;
-  try {
-    event = JSON.parse(data);
-  } catch {
-    return null;
-  }
+  const event = parsedOrNull(data);
   if (!isRecord(event)) return null;
   switch (type === "message" && typeof event.type === "string" ? event.type : type) {
     case "message_start": {

@@ -1,6 +1,7 @@
 // The proxy's provider-neutral shapes: one chat request as every adapter takes it, one answer and
 // one stream piece as every adapter gives it back, and the request an adapter asks the shell to
-// send. Types only; nothing here knows a wire format, a key store or the network.
+// send, and the checks every adapter shares. Nothing here knows a wire format, a key store or the
+// network.
 
 export type ChatRole = "system" | "user" | "assistant";
 
@@ -76,6 +77,20 @@ export const EMPTY_PIECE: StreamPiece = { text: "", finishReason: null, inputTok
 /** A non-negative safe integer or null: usage counts from a provider are checked, never trusted. */
 export function count(value: unknown): number | null {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
+/** An answer's usage: both counts, or null when either is missing. */
+export function reportedUsage(inputTokens: number | null, outputTokens: number | null): Usage | null {
+  return inputTokens === null || outputTokens === null ? null : { inputTokens, outputTokens };
+}
+
+/** A stream event's JSON, or null when it is not JSON (such an event carries nothing). */
+export function parsedOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

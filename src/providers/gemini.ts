@@ -7,6 +7,8 @@ import {
   count,
   EMPTY_PIECE,
   isRecord,
+  parsedOrNull,
+  reportedUsage,
   type ChatAnswer,
   type ChatRequest,
   type FinishReason,
@@ -69,22 +71,15 @@ function answerOf(body: unknown): ChatAnswer | null {
   if (!isRecord(body) || !Array.isArray(body.candidates)) return null;
   const partial = partialOf(body);
   if (partial === null) return null;
-  const { inputTokens, outputTokens } = partial;
   return {
     content: partial.text,
     finishReason: partial.finishReason ?? "stop",
-    usage: inputTokens === null || outputTokens === null ? null : { inputTokens, outputTokens },
+    usage: reportedUsage(partial.inputTokens, partial.outputTokens),
   };
 }
 
 function streamPieceOf(data: string): StreamPiece | null {
-  let body: unknown;
-  try {
-    body = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  const partial = partialOf(body);
+  const partial = partialOf(parsedOrNull(data));
   return partial === null ? null : { ...EMPTY_PIECE, ...partial };
 }
 

@@ -6,6 +6,8 @@ import {
   count,
   EMPTY_PIECE,
   isRecord,
+  parsedOrNull,
+  reportedUsage,
   type ChatAnswer,
   type ChatRequest,
   type FinishReason,
@@ -16,7 +18,7 @@ import {
 /** OpenAI's own API counts output with max_completion_tokens (max_tokens is refused by its reasoning models). */
 type MaxTokensField = "max_tokens" | "max_completion_tokens";
 
-export function finishReasonOf(value: unknown): FinishReason | null {
+function finishReasonOf(value: unknown): FinishReason | null {
   if (value === "stop" || value === "length" || value === "content_filter") return value;
   // Tool calls are refused before any call, so any other reason the host adds ends the text normally.
   return typeof value === "string" ? "stop" : null;
@@ -45,23 +47,16 @@ function answerOf(body: unknown): ChatAnswer | null {
   const content = choice.message.content;
   if (typeof content !== "string" && content !== null) return null;
   const usage = isRecord(body.usage) ? body.usage : null;
-  const inputTokens = count(usage?.prompt_tokens);
-  const outputTokens = count(usage?.completion_tokens);
   return {
     content: content ?? "",
     finishReason: finishReasonOf(choice.finish_reason) ?? "stop",
-    usage: inputTokens === null || outputTokens === null ? null : { inputTokens, outputTokens },
+    usage: reportedUsage(count(usage?.prompt_tokens), count(usage?.completion_tokens)),
   };
 }
 
 function streamPieceOf(data: string): StreamPiece | null {
   if (data === "[DONE]") return { ...EMPTY_PIECE, done: true };
-  let chunk: unknown;
-  try {
-    chunk = JSON.parse(data);
-  } catch {
-    return null;
-  }
+  const chunk = parsedOrNull(data);
   if (!isRecord(chunk)) return null;
   const choice: unknown = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
   const delta = isRecord(choice) && isRecord(choice.delta) ? choice.delta : null;

@@ -97,8 +97,17 @@ export function servedOrProblem(c: AppContext, made: DecisionMade): Served | Res
   return { result, body: decided.body, modelId: decided.modelId };
 }
 
+/**
+ * A served answer names its decision, model = the option that answered (for the proxy, perhaps a
+ * fallback), and carries the decide bucket's rate headers.
+ */
+export function withServedDecision(response: Response, made: DecisionMade, model: string, fingerprint: string): Response {
+  response.headers.set("calybris-decision", `model=${model}; fp=${fingerprint}`);
+  return withDecisionRate(response, made);
+}
+
 /** Sets the RateLimit headers of the decide bucket on an answer. */
-export function withDecisionRate(response: Response, made: DecisionMade): Response {
+function withDecisionRate(response: Response, made: DecisionMade): Response {
   const rate = made.answer.rate;
   if (rate !== null) for (const [name, value] of Object.entries(rateHeaders(rate))) response.headers.set(name, value);
   return response;

@@ -11,7 +11,7 @@ export const PROVIDER_ENV = {
   meta: { baseUrl: "META_BASE_URL", apiKey: "META_API_KEY" },
 } as const satisfies Record<string, { readonly baseUrl: string; readonly apiKey: string }>;
 
-export type ProxyProvider = keyof typeof PROVIDER_ENV;
+type ProxyProvider = keyof typeof PROVIDER_ENV;
 
 /** HKDF needs input keying material with real entropy: 32 random characters carry at least 128 bits. */
 export const PROVIDER_KEY_SECRET_LENGTH_MIN = 32;

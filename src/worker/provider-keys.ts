@@ -5,12 +5,8 @@
 // logged or sealed, and nothing here ever puts it in an error message.
 
 import { decodeBase64, encodeBase64 } from "../ledger/base64.ts";
-
 import { PROVIDER_KEY_SECRET_LENGTH_MIN } from "./provider-env.ts";
 
-export { PROVIDER_KEY_SECRET_LENGTH_MIN };
-/** Provider keys are tokens of some dozens of characters; anything this long is not one. */
-export const PROVIDER_KEY_CHARS_MAX = 512;
 const VERSION = "v1";
 const IV_BYTES = 12;
 const INFO = new TextEncoder().encode("calybris/provider-key/v1");

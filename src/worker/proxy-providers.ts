@@ -25,7 +25,8 @@ export interface ProxyAccess {
   readonly targets: ReadonlyMap<string, ProviderTarget>;
 }
 
-function envString(env: Env, name: string): string {
+/** A string var or secret by name; "" when unset. */
+export function envString(env: Env, name: string): string {
   const value: unknown = (env as unknown as Record<string, unknown>)[name];
   return typeof value === "string" ? value : "";
 }

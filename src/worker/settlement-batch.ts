@@ -7,7 +7,7 @@ import type { ExecutionAnswer, ExecutionInput } from "../durable-objects/ledger-
 import { ledgerStub } from "./tenant-access.ts";
 
 /** How long a batch collects settlements; bounded again by BATCH_MAX. */
-export const BATCH_WINDOW_MS = 2;
+const BATCH_WINDOW_MS = 2;
 export const BATCH_MAX = 64;
 
 /** What becomes of one settlement, for the log: the ledger's answer, or the RPC's failure. */

@@ -41,10 +41,11 @@ export async function attempt(
   const timer = setTimeout(() => controller.abort(), call.timeoutMs);
   const startedMs = Date.now();
   const base = { option, provider: target.provider };
-  const failed = (status: AttemptStatus, httpStatus: number | null): AttemptResult => ({
+  const ended = (status: AttemptStatus, httpStatus: number | null, answered: Answered | null): AttemptResult => ({
     report: { ...base, status, httpStatus, latencyMs: Date.now() - startedMs },
-    answered: null,
+    answered,
   });
+  const failed = (status: AttemptStatus, httpStatus: number | null): AttemptResult => ended(status, httpStatus, null);
   try {
     const response = await fetch(`${target.baseUrl}${request.path}`, {
       method: "POST",
@@ -58,10 +59,7 @@ export async function attempt(
     }
     if (call.stream) {
       if (response.body === null) return failed("upstream_error", response.status);
-      return {
-        report: { ...base, status: "ok", httpStatus: response.status, latencyMs: Date.now() - startedMs },
-        answered: { kind: "stream", body: response.body },
-      };
+      return ended("ok", response.status, { kind: "stream", body: response.body });
     }
     let json: unknown;
     try {
@@ -71,10 +69,7 @@ export async function attempt(
     }
     const answer = target.adapter.answer(json);
     if (answer === null) return failed("upstream_error", response.status);
-    return {
-      report: { ...base, status: "ok", httpStatus: response.status, latencyMs: Date.now() - startedMs },
-      answered: { kind: "answer", answer },
-    };
+    return ended("ok", response.status, { kind: "answer", answer });
   } catch {
     return failed(controller.signal.aborted ? "timeout" : "network_error", null);
   } finally {

@@ -13,7 +13,7 @@ import { LLM_PACK } from "../../domain/llm/pack.ts";
 import type { ChatRequest } from "../../providers/chat.ts";
 import { completionBody, type CompletionMeta } from "../../providers/openai-format.ts";
 import { readJson, schemaProblem } from "../body.ts";
-import { makeDecision, servedOrProblem, withDecisionRate, type DecisionMade } from "../decision-call.ts";
+import { makeDecision, servedOrProblem, withServedDecision, type DecisionMade } from "../decision-call.ts";
 import { PROXY_BODY_LIMIT_BYTES } from "../limits.ts";
 import { problem, providerProblem } from "../problem.ts";
 import { proxyAccess, type ProxyAccess } from "../proxy-providers.ts";
@@ -194,11 +194,7 @@ function settle(c: AppContext, proxied: Proxied, reports: readonly AttemptReport
   if (sending !== null) c.executionCtx.waitUntil(sending);
 }
 
-/**
- * Every proxied answer names its decision like /v1/decide's (model = the option that answered,
- * a fallback after a failed attempt) and carries the decide bucket's rate headers.
- */
+/** Every proxied answer, a failure's too, names its decision like /v1/decide's. */
 function decided(response: Response, proxied: Proxied, model: string): Response {
-  response.headers.set("calybris-decision", `model=${model}; fp=${proxied.fingerprint}`);
-  return withDecisionRate(response, proxied.made);
+  return withServedDecision(response, proxied.made, model, proxied.fingerprint);
 }

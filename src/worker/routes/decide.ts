@@ -7,7 +7,7 @@
 
 import type { AppContext } from "../app-env.ts";
 import { readJson } from "../body.ts";
-import { makeDecision, servedOrProblem, withDecisionRate } from "../decision-call.ts";
+import { makeDecision, servedOrProblem, withServedDecision } from "../decision-call.ts";
 import { IDEMPOTENCY_KEY } from "../limits.ts";
 import { problem } from "../problem.ts";
 import { DecideRequest } from "../schemas.ts";
@@ -26,7 +26,5 @@ export async function decideRoute(c: AppContext): Promise<Response> {
   if (made instanceof Response) return made;
   const served = servedOrProblem(c, made);
   if (served instanceof Response) return served;
-  const response = c.json(served.body, 200);
-  response.headers.set("calybris-decision", `model=${served.modelId}; fp=${served.result.fingerprint}`);
-  return withDecisionRate(response, made);
+  return withServedDecision(c.json(served.body, 200), made, served.modelId, served.result.fingerprint);
 }

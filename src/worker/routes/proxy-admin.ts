@@ -7,9 +7,9 @@ import { PACKS } from "../../domain/packs.ts";
 import type { ProxySettings } from "../../durable-objects/ledger-rpc.ts";
 import { readJson } from "../body.ts";
 import { problem } from "../problem.ts";
-import { encryptProviderKey, PROVIDER_KEY_SECRET_LENGTH_MIN, secretUsable } from "../provider-keys.ts";
-import { providerEnv } from "../provider-env.ts";
-import { forgetProxyAccess } from "../proxy-providers.ts";
+import { encryptProviderKey, secretUsable } from "../provider-keys.ts";
+import { PROVIDER_KEY_SECRET_LENGTH_MIN, providerEnv } from "../provider-env.ts";
+import { envString, forgetProxyAccess } from "../proxy-providers.ts";
 import { ProviderKeyRequest, ProxySettingsRequest } from "../schemas.ts";
 import { ledgerStub } from "../tenant-access.ts";
 import { tenantParam } from "./admin.ts";
@@ -34,13 +34,11 @@ function settingsBody(c: AppContext, tenantId: string, settings: ProxySettings):
     default_regime: settings.defaultRegime,
     providers: PROXY_PROVIDERS.map((provider) => {
       const names = providerEnv(provider)!;
-      const vars = c.env as unknown as Record<string, unknown>;
-      const deploymentKey = vars[names.apiKey];
       return {
         provider,
         tenant_key: Object.hasOwn(settings.cipherTexts, provider),
-        deployment_key: typeof deploymentKey === "string" && deploymentKey !== "",
-        base_url: String(vars[names.baseUrl] ?? ""),
+        deployment_key: envString(c.env, names.apiKey) !== "",
+        base_url: envString(c.env, names.baseUrl),
       };
     }),
   };
@@ -81,7 +79,7 @@ export async function deleteProviderKeyRoute(c: AppContext): Promise<Response> {
 export async function readProxySettingsRoute(c: AppContext): Promise<Response> {
   const tenantId = tenantParam(c);
   if (tenantId instanceof Response) return tenantId;
-  const answer = await ledgerStub(c.env, tenantId).adminProxySettings();
+  const answer = await ledgerStub(c.env, tenantId).proxySettings(null);
   if (!answer.ok) return problem(c, answer.code, answer.detail);
   return c.json(settingsBody(c, tenantId, answer.settings));
 }
