@@ -206,10 +206,25 @@ export function settleReservation(txn: LedgerTxn, decision: StoredDecision, actu
   return { reservation, late, settlement: settle(txn.budget(), late ? 0 : reservation.amountMicros, actualCostMicros) };
 }
 
-/** Writes a settlement: the budget, and an open reservation committed by the entry at `seq`. */
-export function commitSettlement(txn: LedgerTxn, settled: ReservationSettlement, seq: number): void {
+/** Who was charged, and when: the hourly spend buckets file the charge under them. */
+export interface SettledSpend {
+  readonly nowMs: number;
+  readonly decision: StoredDecision;
+  /** The option that ran and was charged: the served one, or a fallback. */
+  readonly option: string;
+}
+
+/**
+ * Writes a settlement: the budget, an open reservation committed by the entry at `seq`, and the
+ * charge in the hour it settled, under its regime and the option that ran. Every path that moves
+ * money (a webhook's outcome, the proxy's execution) settles here, so the dashboard's spend can
+ * never miss one of them.
+ */
+export function commitSettlement(txn: LedgerTxn, settled: ReservationSettlement, seq: number, spend: SettledSpend): void {
   txn.setBudget(settled.settlement.budget);
   if (!settled.late) txn.putReservation({ ...settled.reservation, status: "committed", resolvedSeq: seq });
+  const charge = { decisions: 0 as const, committedMicros: settled.settlement.chargedMicros };
+  txn.usage(usageStep(spend.nowMs, spend.decision.regime ?? UNKNOWN_REGIME, spend.option, charge));
 }
 
 export function applyOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult {
@@ -238,11 +253,8 @@ export function applyOutcome(txn: LedgerTxn, cmd: OutcomeCommand): OutcomeResult
     },
     outcome: cmd.record,
   });
-  commitSettlement(txn, { reservation, late, settlement }, entry.seq);
+  commitSettlement(txn, { reservation, late, settlement }, entry.seq, { nowMs: cmd.nowMs, decision, option: cmd.model });
   txn.putKeyed("decision_outcome", cmd.decisionFingerprint, entry.fpHex);
-  // Spend lands in the hour it was settled, under the option that ran (which may be a fallback).
-  const charge = { decisions: 0 as const, committedMicros: settlement.chargedMicros };
-  txn.usage(usageStep(cmd.nowMs, decision.regime ?? UNKNOWN_REGIME, cmd.model, charge));
   queueForLearner(txn, cmd, decision, settlement.chargedMicros, entry.seq);
   const result: OutcomeSuccess = {
     ok: true,

@@ -87,7 +87,8 @@ export function applyExecution(txn: LedgerTxn, cmd: ExecutionCommand): Execution
       },
     });
   }
-  commitSettlement(txn, settled, last.seq);
+  // The charge is filed under the last attempt's option: only the last attempt can have been served.
+  commitSettlement(txn, settled, last.seq, { nowMs: cmd.nowMs, decision, option: cmd.attempts[finalIndex]!.option });
   const stored: StoredExecution = { seq: last.seq, settlement: record, served: cmd.served };
   txn.putKeyed("decision_execution", cmd.decisionFingerprint, JSON.stringify(stored));
   return {

@@ -11,6 +11,7 @@ import type { LedgerEngine } from "../../../src/ledger/engine.ts";
 import { ATTEMPTS_MAX } from "../../../src/ledger/execute-execution.ts";
 import { genesisHash, sealEntry, type EntryKind, type EntryRecord } from "../../../src/ledger/entry.ts";
 import { MemoryStore } from "../../../src/ledger/memory-store.ts";
+import { HOUR_MS } from "../../../src/ledger/usage.ts";
 import {
   createTenantCommand,
   decideCommand,
@@ -79,6 +80,15 @@ describe("execution", () => {
       late: false,
     });
     expect(verifyExportBytes(exportBytes(store), { sha256: nodeSha256 })).toMatchObject({ ok: true });
+  });
+
+  test("its charge lands in the hour's spend, under the decision's regime and the option that ran, as an outcome's does", async () => {
+    const { engine, store, fp } = await decided();
+    const decisionRows = store.readUsage(0);
+    expect(decisionRows.map((row) => [row.decisions, row.committedMicros])).toEqual([[1, 0]]);
+    await engine.submit(execution(fp, { nowMs: 2 * HOUR_MS + 5 }));
+    const spend = store.readUsage(0).filter((row) => row.committedMicros > 0);
+    expect(spend).toEqual([{ hour: 2, regime: decisionRows[0]!.regime, option: "model-1", decisions: 0, committedMicros: 70 }]);
   });
 
   test("a cost above the reservation is charged from the available budget, and beyond it sealed as uncollected", async () => {
