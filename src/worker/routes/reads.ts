@@ -7,12 +7,8 @@ import { problem } from "../problem.ts";
 import { authenticate, learnerStub } from "../tenant-access.ts";
 
 import { CHAIN_LIMIT_DEFAULT, CHAIN_LIMIT_MAX } from "../limits.ts";
+import { nonNegativeInteger } from "../query-integer.ts";
 const RPC_PAGE = 1_000;
-
-function nonNegativeInteger(text: string | undefined, fallback: number): number | null {
-  if (text === undefined) return fallback;
-  return /^(0|[1-9][0-9]{0,15})$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : null;
-}
 
 export async function budgetRoute(c: AppContext): Promise<Response> {
   const tenant = await authenticate(c);
