@@ -6,7 +6,7 @@
 import type { Estimate, UsageBucket, UsageJson } from "./answers.ts";
 
 export const MICROS_PER_USD = 100_000_000;
-/** The most hours an axis may span: GET /v1/usage answers a week at most. */
+/** The most hours an axis may span: GET /v1/usage answers a week at most, so more is a malformed answer. */
 const AXIS_HOURS_MAX = 24 * 31;
 
 /** Hours an axis shows at least, so a young tenant's few hours of data still sit on a readable axis. */
