@@ -10,10 +10,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-export const DASHBOARD_ASSETS_PATH = `${ROOT}src/worker/generated/dashboard-assets.ts`;
+const DASHBOARD_ASSETS_PATH = `${ROOT}src/worker/generated/dashboard-assets.ts`;
 
 /** The generated module's text: deterministic for a given source tree and esbuild version. */
-export async function dashboardAssetsModule(): Promise<string> {
+async function dashboardAssetsModule(): Promise<string> {
   const bundle = await build({
     entryPoints: [`${ROOT}src/dashboard/main.ts`],
     bundle: true,

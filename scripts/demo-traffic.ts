@@ -44,7 +44,7 @@ const REGIME_OF_TASK: Record<number, { regime: string; valueMicros: number }> = 
 };
 
 /** The demo's records: RouterBench from the shared data when present, else synthetic ones. */
-export async function demoRecords(count: number, log: (line: string) => void): Promise<{ records: DemoRecord[]; source: string }> {
+async function demoRecords(count: number, log: (line: string) => void): Promise<{ records: DemoRecord[]; source: string }> {
   const dataDir = defaultDataDir();
   if (!existsSync(`${dataDir}/routerbench_subset`)) {
     log(`RouterBench data not found at ${dataDir} (set CALYBRIS_DATA): using ${count} synthetic records instead`);
@@ -64,7 +64,7 @@ export async function demoRecords(count: number, log: (line: string) => void): P
 }
 
 /** Synthetic records from a fixed seed: pricier models are right more often. */
-export function syntheticRecords(count: number): DemoRecord[] {
+function syntheticRecords(count: number): DemoRecord[] {
   let state = 0x2545f491;
   const next = (): number => {
     state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x9e3779b9) | 0;
@@ -82,14 +82,16 @@ export function syntheticRecords(count: number): DemoRecord[] {
   });
 }
 
+/** The LLM pack's models, cheapest input first: sorted once, not per outcome. */
+const MODELS_BY_PRICE = [...MODELS].sort((a, b) => a.inputPriceMicrosPerMTok - b.inputPriceMicrosPerMTok);
+
 /** The RouterBench model whose price rank matches the LLM model's: its correctness stands in for the served model's. */
 function correctFor(record: DemoRecord, modelId: string): boolean {
-  const byPrice = [...MODELS].sort((a, b) => a.inputPriceMicrosPerMTok - b.inputPriceMicrosPerMTok);
   const rank = Math.max(
     0,
-    byPrice.findIndex((m) => m.id === modelId),
+    MODELS_BY_PRICE.findIndex((m) => m.id === modelId),
   );
-  const slot = Math.min(record.correctByPrice.length - 1, Math.floor((rank / byPrice.length) * record.correctByPrice.length));
+  const slot = Math.min(record.correctByPrice.length - 1, Math.floor((rank / MODELS_BY_PRICE.length) * record.correctByPrice.length));
   return record.correctByPrice[slot] ?? false;
 }
 
@@ -116,7 +118,7 @@ async function call(
   return { status: response.status, json: (text === "" ? null : JSON.parse(text)) as Record<string, unknown> | null };
 }
 
-export async function createDemoTenant(baseUrl: string, adminToken: string, tenantId: string): Promise<DemoTenant> {
+async function createDemoTenant(baseUrl: string, adminToken: string, tenantId: string): Promise<DemoTenant> {
   const created = await call(baseUrl, "/admin/tenants", {
     method: "POST",
     token: adminToken,
@@ -173,7 +175,7 @@ async function oneRequest(baseUrl: string, tenant: DemoTenant, record: DemoRecor
 }
 
 /** Sends the records with `concurrency` requests in flight. */
-export async function driveTraffic(
+async function driveTraffic(
   baseUrl: string,
   tenant: DemoTenant,
   records: readonly DemoRecord[],
@@ -189,7 +191,7 @@ export async function driveTraffic(
 }
 
 /** Stages a candidate that explores more and holds out more, so the shadow disagrees with production now and then. */
-export async function stageDemoCandidate(baseUrl: string, adminToken: string, tenantId: string): Promise<void> {
+async function stageDemoCandidate(baseUrl: string, adminToken: string, tenantId: string): Promise<void> {
   const staged = await call(baseUrl, `/admin/tenants/${tenantId}/candidates`, {
     method: "POST",
     token: adminToken,
@@ -199,7 +201,7 @@ export async function stageDemoCandidate(baseUrl: string, adminToken: string, te
 }
 
 /** Waits until a signed checkpoint covers at least `size` entries (the alarm signs one every few seconds). */
-export async function awaitCheckpoint(baseUrl: string, apiKey: string, size: number, timeoutMs: number): Promise<number> {
+async function awaitCheckpoint(baseUrl: string, apiKey: string, size: number, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; Date.now() < deadline; attempt++) {
     const response = await fetch(`${baseUrl}/v1/checkpoints/latest`, { headers: { authorization: `Bearer ${apiKey}` } });

@@ -1,9 +1,27 @@
 // The shapes of the API answers the dashboard reads, as far as it reads them. The worker's
 // OpenAPI document (src/worker/openapi.ts) is the contract; these name only the fields used.
 
-import type { Estimate, UsageJson } from "./series.ts";
+export interface UsageBucket {
+  readonly hour_ms: number;
+  readonly regime: string;
+  readonly option: string | null;
+  readonly decisions: number;
+  readonly committed_micros: number;
+}
 
-export type { Estimate, UsageJson };
+export interface UsageJson {
+  readonly bucket_ms: number;
+  readonly from_ms: number;
+  readonly to_ms: number;
+  readonly regimes: readonly string[];
+  readonly buckets: readonly UsageBucket[];
+}
+
+export interface Estimate {
+  readonly estimate_micros: number;
+  readonly ci95_micros: readonly [number, number];
+  readonly n: number;
+}
 
 export interface BudgetJson {
   readonly credited_micros: number;

@@ -36,12 +36,12 @@ function widthOf(container: HTMLElement): number {
 
 function seriesOptions(series: ChartSeries, index: number): uPlot.Series {
   // Hues a golden angle apart: neighbours in a stack of twenty models still differ.
-  const color = `hsl(${Math.round((215 + index * 137.508) % 360)} 65% 45%)`;
+  const hue = Math.round((215 + index * 137.508) % 360);
   const bars =
     series.kind === "bars"
       ? {
           paths: uPlot.paths.bars!({ size: [0.7, 40] }),
-          fill: `hsl(${Math.round((215 + index * 137.508) % 360)} 65% 55% / 0.75)`,
+          fill: `hsl(${hue} 65% 55% / 0.75)`,
           points: { show: false },
         }
       : {};
@@ -50,7 +50,7 @@ function seriesOptions(series: ChartSeries, index: number): uPlot.Series {
     const shown = own !== undefined && index !== null ? (own[index] ?? null) : drawn;
     return shown === null ? "-" : series.format(shown);
   };
-  return { label: series.label, stroke: color, width: 2, value, ...bars };
+  return { label: series.label, stroke: `hsl(${hue} 65% 45%)`, width: 2, value, ...bars };
 }
 
 function hourText(seconds: number): string {

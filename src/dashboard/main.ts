@@ -83,28 +83,35 @@ async function load(credentials: Credentials): Promise<void> {
   const regimes = regimesAnswer.regimes;
   byId("who").textContent = `Tenant ${tenant}${credentials.adminToken === null ? "" : " (operator)"}`;
   const reload = (): Promise<void> => load(credentials);
-  await section("budget", async () => renderBudget(byId("budget"), budget, usage));
-  await section("mix", async () => renderMix(byId("mix"), usage));
-  await section("money", async () => renderMoney(byId("money"), evaluation, await savings(key, evaluation, regimes)));
-  await section("regimes", async () => renderRegimes(byId("regimes"), regimes, evaluation));
-  await section("policy", async () =>
-    renderPolicy(byId("policy"), await getJson<PolicyJson>("/v1/policy", key), adminActions(credentials, reload)),
-  );
   let verify: (seq: number) => void = () => undefined;
-  await section("proof", async () => {
-    const keys = await getJson<KeysJson>("/v1/keys", key);
-    const checkpoint = await getText("/v1/checkpoints/latest", key).catch((error: unknown) => {
-      if (error instanceof ApiError && error.code === "checkpoint_not_found") return null;
-      throw error;
-    });
-    const origin = `${keys.origin_prefix}/${tenant}`;
-    const check = async (seq: number) =>
-      verifyEntryProof(await getJson<ProofJson>(`/v1/chain/proof/${seq}`, key), keys.verifier_key, origin);
-    verify = renderProof(byId("proof"), { chainSize: budget.entries, checkpoint, verifierKey: keys.verifier_key }, check);
-  });
-  await section("decisions", async () =>
-    renderDecisions(byId("decisions"), await getJson<RecentJson>("/v1/decisions/recent?limit=20", key), (seq) => verify(seq)),
-  );
+  // The sections fetch apart from one another, so a slow one (savings: one evaluation per regime)
+  // holds up none of the others. A decision's verify button looks the proof section's check up
+  // only when clicked, so the decisions may render before it.
+  await Promise.all([
+    section("budget", async () => renderBudget(byId("budget"), budget, usage)),
+    section("mix", async () => renderMix(byId("mix"), usage)),
+    section("money", async () => renderMoney(byId("money"), evaluation, await savings(key, evaluation, regimes))),
+    section("regimes", async () => renderRegimes(byId("regimes"), regimes, evaluation)),
+    section("policy", async () =>
+      renderPolicy(byId("policy"), await getJson<PolicyJson>("/v1/policy", key), adminActions(credentials, reload)),
+    ),
+    section("proof", async () => {
+      const [keys, checkpoint] = await Promise.all([
+        getJson<KeysJson>("/v1/keys", key),
+        getText("/v1/checkpoints/latest", key).catch((error: unknown) => {
+          if (error instanceof ApiError && error.code === "checkpoint_not_found") return null;
+          throw error;
+        }),
+      ]);
+      const origin = `${keys.origin_prefix}/${tenant}`;
+      const check = async (seq: number) =>
+        verifyEntryProof(await getJson<ProofJson>(`/v1/chain/proof/${seq}`, key), keys.verifier_key, origin);
+      verify = renderProof(byId("proof"), { chainSize: budget.entries, checkpoint, verifierKey: keys.verifier_key }, check);
+    }),
+    section("decisions", async () =>
+      renderDecisions(byId("decisions"), await getJson<RecentJson>("/v1/decisions/recent?limit=20", key), (seq) => verify(seq)),
+    ),
+  ]);
   pruneCharts();
 }
 

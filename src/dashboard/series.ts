@@ -3,28 +3,14 @@
 // against always-best from GET /v1/evaluation. Floats are fine here: these are reports, and
 // nothing a decision depends on is computed in the page.
 
+import type { Estimate, UsageBucket, UsageJson } from "./answers.ts";
+
 export const MICROS_PER_USD = 100_000_000;
-/** The most hours an axis may span: GET /v1/usage answers a week at most. */
+/** The most hours an axis may span: GET /v1/usage answers a week at most, so more is a malformed answer. */
 const AXIS_HOURS_MAX = 24 * 31;
 
-export interface UsageBucket {
-  readonly hour_ms: number;
-  readonly regime: string;
-  readonly option: string | null;
-  readonly decisions: number;
-  readonly committed_micros: number;
-}
-
-export interface UsageJson {
-  readonly bucket_ms: number;
-  readonly from_ms: number;
-  readonly to_ms: number;
-  readonly regimes: readonly string[];
-  readonly buckets: readonly UsageBucket[];
-}
-
 /** Hours an axis shows at least, so a young tenant's few hours of data still sit on a readable axis. */
-export const AXIS_HOURS_MIN = 6;
+const AXIS_HOURS_MIN = 6;
 
 /**
  * The start of every bucket the charts show, in seconds (uPlot's time unit): from the first hour
@@ -133,12 +119,6 @@ export function betaInterval(alpha: number, beta: number): { mean: number; low: 
   const mean = alpha / n;
   const sd = Math.sqrt((alpha * beta) / (n * n * (n + 1)));
   return { mean, low: Math.max(0, mean - 1.96 * sd), high: Math.min(1, mean + 1.96 * sd) };
-}
-
-export interface Estimate {
-  readonly estimate_micros: number;
-  readonly ci95_micros: readonly [number, number];
-  readonly n: number;
 }
 
 /** One regime's production value against always routing to its best option, both by DR. */

@@ -88,9 +88,7 @@ export type BudgetAnswer = { readonly ok: true; readonly budget: BudgetView; rea
 export type TallyAnswer = { readonly ok: true; readonly rows: readonly TallyRow[] } | Unauthorized | LedgerFailure;
 /** Hourly usage buckets from an hour on (the dashboard's series), and the hour the ledger is in now. */
 export type UsageAnswer =
-  | { readonly ok: true; readonly rows: readonly UsageRow[]; readonly nowHour: number; readonly entries: number }
-  | Unauthorized
-  | LedgerFailure;
+  { readonly ok: true; readonly rows: readonly UsageRow[]; readonly nowHour: number } | Unauthorized | LedgerFailure;
 export type TenantAnswer = { readonly ok: true; readonly tenant: TenantView } | Unauthorized | LedgerFailure;
 export type ChainPageAnswer =
   { readonly ok: true; readonly lines: string[]; readonly nextSeq: number | null; readonly size: number } | Unauthorized | LedgerFailure;

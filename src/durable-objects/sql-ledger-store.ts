@@ -228,13 +228,16 @@ export class SqlLedgerStore implements LedgerStore {
       // so a batch of decisions in one hour costs one statement per regime and option, not one each.
       const usage = emptyUsageCells();
       for (const write of writes) {
+        if (write.table === "usage") {
+          addUsage(usage, write.step);
+          continue;
+        }
         const row = bulkRow(write);
-        if (write.table === "usage") addUsage(usage, write.step);
-        else if (row === null) this.apply(write);
+        if (row === null) this.apply(write);
         else grouped[write.table as BulkTable].push(row);
       }
       for (const table of BULK_TABLES) this.insertRows(table, grouped[table]);
-      for (const bucket of usage.values()) this.addUsage(bucket);
+      for (const bucket of usage.values()) this.upsertUsage(bucket);
     });
   }
 
@@ -248,7 +251,7 @@ export class SqlLedgerStore implements LedgerStore {
     }
   }
 
-  private addUsage(u: UsageRow): void {
+  private upsertUsage(u: UsageRow): void {
     this.sql.exec(
       "INSERT INTO usage_hourly (hour, regime, option, decisions, committed_micros) VALUES (?, ?, ?, ?, ?) " +
         "ON CONFLICT (hour, regime, option) DO UPDATE SET decisions = decisions + excluded.decisions, " +
@@ -261,6 +264,7 @@ export class SqlLedgerStore implements LedgerStore {
     );
   }
 
+  /** One write of a rare table; usage writes never come here, commit() sums them per bucket first. */
   private apply(write: LedgerWrite): void {
     const sql = this.sql;
     switch (write.table) {
@@ -361,9 +365,6 @@ export class SqlLedgerStore implements LedgerStore {
           write.regime,
           write.lowPropensity ? 1 : 0,
         );
-        return;
-      case "usage":
-        this.addUsage(write.step);
         return;
       case "checkpoint": {
         const c = write.row;

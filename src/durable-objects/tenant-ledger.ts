@@ -343,7 +343,7 @@ export class TenantLedger extends DurableObject<Env> {
   async usage(secretHashHex: string, sinceHour: number): Promise<UsageAnswer> {
     const engine = this.authorized(secretHashHex);
     if (!(engine instanceof LedgerEngine)) return engine;
-    return { ok: true, rows: engine.store.readUsage(sinceHour), nowHour: hourOf(Date.now()), entries: engine.head.size };
+    return { ok: true, rows: engine.store.readUsage(sinceHour), nowHour: hourOf(Date.now()) };
   }
 
   async chainPage(secretHashHex: string, fromSeq: number, limit: number): Promise<ChainPageAnswer> {

@@ -2,6 +2,7 @@
 // batch. The Durable Object implements it on SQLite (transactionSync), tests and the CLI on
 // memory. Reads are synchronous because both backends are; writes happen only in transaction().
 
+import { addToCell } from "./counter-cells.ts";
 import type { UsageRow, UsageStep } from "./usage.ts";
 
 export interface HeadRow {
@@ -170,16 +171,8 @@ export function addTally(
   tally: Map<string, { day: number; regime: number; decisions: number; lowPropensity: number }>,
   write: { readonly day: number; readonly regime: number; readonly lowPropensity: boolean },
 ): () => void {
-  const key = `${write.day}:${write.regime}`;
-  const row = tally.get(key) ?? { day: write.day, regime: write.regime, decisions: 0, lowPropensity: 0 };
-  row.decisions += 1;
-  if (write.lowPropensity) row.lowPropensity += 1;
-  tally.set(key, row);
-  return () => {
-    row.decisions -= 1;
-    if (write.lowPropensity) row.lowPropensity -= 1;
-    if (row.decisions === 0) tally.delete(key);
-  };
+  const fresh = () => ({ day: write.day, regime: write.regime, decisions: 0, lowPropensity: 0 });
+  return addToCell(tally, `${write.day}:${write.regime}`, fresh, { decisions: 1, lowPropensity: write.lowPropensity ? 1 : 0 });
 }
 
 /** The per-regime sums of in-memory tallies from sinceDay on, by regime. */
@@ -205,19 +198,9 @@ export function addShadowTally(
   tally: ShadowCells,
   write: { readonly configHash: string; readonly regime: number; readonly mismatch: boolean; readonly extraRefusal: boolean },
 ): () => void {
-  const key = `${write.configHash}:${write.regime}`;
-  const row = tally.get(key) ?? { configHash: write.configHash, regime: write.regime, decisions: 0, mismatches: 0, extraRefusals: 0 };
+  const fresh = () => ({ configHash: write.configHash, regime: write.regime, decisions: 0, mismatches: 0, extraRefusals: 0 });
   const step = { decisions: 1, mismatches: write.mismatch ? 1 : 0, extraRefusals: write.extraRefusal ? 1 : 0 };
-  row.decisions += step.decisions;
-  row.mismatches += step.mismatches;
-  row.extraRefusals += step.extraRefusals;
-  tally.set(key, row);
-  return () => {
-    row.decisions -= step.decisions;
-    row.mismatches -= step.mismatches;
-    row.extraRefusals -= step.extraRefusals;
-    if (row.decisions === 0) tally.delete(key);
-  };
+  return addToCell(tally, `${write.configHash}:${write.regime}`, fresh, step);
 }
 
 /** One configuration's rows of in-memory shadow counts, by regime. */

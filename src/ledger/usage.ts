@@ -2,6 +2,8 @@
 // dashboard's series. Pure: the counting rule and the in-memory table the Memory store keeps;
 // the SQL store keeps the same sums in usage_hourly. Never a float, never a log scan.
 
+import { addToCell } from "./counter-cells.ts";
+
 export const HOUR_MS = 3_600_000;
 /** The option of a refused decision: nothing was served. */
 export const NO_OPTION = "";
@@ -54,16 +56,9 @@ export function emptyUsageCells(): UsageCells {
 
 /** Adds one step into in-memory buckets keyed by hour, regime and option; returns its undo. */
 export function addUsage(cells: UsageCells, step: UsageStep): () => void {
-  const key = `${step.hour}\u0000${step.regime}\u0000${step.option}`;
-  const cell = cells.get(key) ?? { hour: step.hour, regime: step.regime, option: step.option, decisions: 0, committedMicros: 0 };
-  cell.decisions += step.decisions;
-  cell.committedMicros += step.committedMicros;
-  cells.set(key, cell);
-  return () => {
-    cell.decisions -= step.decisions;
-    cell.committedMicros -= step.committedMicros;
-    if (cell.decisions === 0 && cell.committedMicros === 0) cells.delete(key);
-  };
+  const { hour, regime, option, decisions, committedMicros } = step;
+  const fresh = () => ({ hour, regime, option, decisions: 0, committedMicros: 0 });
+  return addToCell(cells, `${hour}\u0000${regime}\u0000${option}`, fresh, { decisions, committedMicros });
 }
 
 /** The buckets of hours >= sinceHour, ordered by hour, regime, option (the SQL store's order). */

@@ -3,7 +3,7 @@
 
 import type { GateJson, RecentDecisionJson, RecentJson } from "../answers.ts";
 import { el, fill, table } from "../dom.ts";
-import { usd, utc } from "../format.ts";
+import { percentFromBps, usd, utc } from "../format.ts";
 
 type Terms = NonNullable<Extract<RecentDecisionJson, { served: true }>["answer"]["utility"]["chosen"]>;
 
@@ -31,7 +31,7 @@ function explanation(decision: RecentDecisionJson): HTMLElement[] {
     el(
       "p",
       null,
-      `Floor ${(a.floor.bps / 100).toFixed(2)}% (${a.floor.source}); propensity ${(a.propensity.ppm / 10_000).toFixed(2)}%${a.propensity.explored ? ", explored" : ""}.`,
+      `Floor ${percentFromBps(a.floor.bps)} (${a.floor.source}); propensity ${(a.propensity.ppm / 10_000).toFixed(2)}%${a.propensity.explored ? ", explored" : ""}.`,
     ),
     table(
       `Utility terms of decision ${decision.seq}`,

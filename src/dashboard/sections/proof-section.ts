@@ -11,7 +11,7 @@ export interface ProofView {
   readonly verifierKey: string;
 }
 
-export function verdictText(verdict: EntryVerdict): string {
+function verdictText(verdict: EntryVerdict): string {
   if (!verdict.ok) return `Failed (${verdict.step}): ${verdict.detail}`;
   const signed =
     verdict.signedBy === null

@@ -3,12 +3,13 @@
 // the chain's tail; no request reads the whole log.
 
 import { packOf } from "../../domain/packs.ts";
-import { explainDecisionLine } from "../../decision/explain-line.ts";
-import { HOUR_MS, NO_OPTION, type UsageRow } from "../../ledger/usage.ts";
+import { explainDecisionLine, type ExplainedDecision } from "../../decision/explain-line.ts";
+import { HOUR_MS, NO_OPTION, hourOf, type UsageRow } from "../../ledger/usage.ts";
 import type { DomainPack } from "../../domain/domain-pack.ts";
 import type { AppContext } from "../app-env.ts";
 import { RECENT_DECISIONS_DEFAULT, RECENT_DECISIONS_MAX, USAGE_HOURS_DEFAULT, USAGE_HOURS_MAX } from "../limits.ts";
 import { problem } from "../problem.ts";
+import { nonNegativeInteger } from "../query-integer.ts";
 import { authenticate } from "../tenant-access.ts";
 
 /**
@@ -21,10 +22,8 @@ const WINDOW_ENTRIES_MIN = 32;
 
 /** An integer query parameter in [1, max], its default when absent, or null when malformed. */
 function countParam(text: string | undefined, fallback: number, max: number): number | null {
-  if (text === undefined) return fallback;
-  if (!/^[1-9][0-9]{0,5}$/.test(text)) return null;
-  const value = Number(text);
-  return value <= max ? value : null;
+  const value = nonNegativeInteger(text, fallback);
+  return value !== null && value >= 1 && value <= max ? value : null;
 }
 
 function bucketJson(pack: DomainPack, row: UsageRow) {
@@ -44,7 +43,7 @@ export async function usageRoute(c: AppContext): Promise<Response> {
   const hours = countParam(c.req.query("hours"), USAGE_HOURS_DEFAULT, USAGE_HOURS_MAX);
   if (hours === null) return problem(c, "request_malformed", `"hours" expected an integer in [1, ${USAGE_HOURS_MAX}]`);
   // The first hour is counted from the worker's clock; the ledger answers the hour it is in.
-  const sinceHour = Math.floor(Date.now() / HOUR_MS) - hours + 1;
+  const sinceHour = hourOf(Date.now()) - hours + 1;
   const answer = await tenant.ledger.usage(tenant.key.secretHashHex, sinceHour);
   if (!answer.ok) return problem(c, answer.code, answer.detail);
   const pack = packOf(tenant.view.pack);
@@ -70,10 +69,11 @@ export async function recentDecisionsRoute(c: AppContext): Promise<Response> {
   const page = await tenant.ledger.chainPage(tenant.key.secretHashHex, from, window);
   if (!page.ok) return problem(c, page.code, page.detail);
   const pack = packOf(tenant.view.pack);
-  const decisions = page.lines
-    .map((line) => explainDecisionLine(pack, line))
-    .filter((decision) => decision !== null)
-    .reverse()
-    .slice(0, limit);
+  // Newest first, and no more than asked for: each explanation rebuilds a whole /v1/decide answer.
+  const decisions: ExplainedDecision[] = [];
+  for (let index = page.lines.length - 1; index >= 0 && decisions.length < limit; index--) {
+    const decision = explainDecisionLine(pack, page.lines[index]!);
+    if (decision !== null) decisions.push(decision);
+  }
   return c.json({ chain_size: page.size, scanned_from_seq: from, decisions });
 }

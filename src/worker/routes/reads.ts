@@ -4,15 +4,12 @@
 import type { AppContext } from "../app-env.ts";
 import { parseSignerKey, verifierKeyText } from "../../ledger/signed-note.ts";
 import { problem } from "../problem.ts";
+import { entryProofJson } from "../proof-json.ts";
 import { authenticate, learnerStub } from "../tenant-access.ts";
 
 import { CHAIN_LIMIT_DEFAULT, CHAIN_LIMIT_MAX } from "../limits.ts";
+import { nonNegativeInteger } from "../query-integer.ts";
 const RPC_PAGE = 1_000;
-
-function nonNegativeInteger(text: string | undefined, fallback: number): number | null {
-  if (text === undefined) return fallback;
-  return /^(0|[1-9][0-9]{0,15})$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : null;
-}
 
 export async function budgetRoute(c: AppContext): Promise<Response> {
   const tenant = await authenticate(c);
@@ -73,16 +70,7 @@ export async function proofRoute(c: AppContext): Promise<Response> {
   if (seq === null || seq < 0) return problem(c, "request_malformed", "seq must be an integer >= 0");
   const answer = await tenant.ledger.proof(tenant.key.secretHashHex, seq);
   if (!answer.ok) return problem(c, answer.code, answer.detail);
-  return c.json({
-    seq: answer.seq,
-    tree_size: answer.treeSize,
-    leaf_hash: answer.leafHashHex,
-    root: answer.rootHex,
-    proof: answer.proofHex,
-    entry: answer.line,
-    checkpoint: answer.checkpointNote,
-    leaf_rule: "leaf = SHA-256(0x00 || fp bytes); node = SHA-256(0x01 || left || right) (RFC 6962)",
-  });
+  return c.json(entryProofJson(answer));
 }
 
 export async function checkpointRoute(c: AppContext): Promise<Response> {

@@ -4,16 +4,8 @@
 
 import { describe, expect, it } from "vitest";
 import { percent, usd } from "../../../src/dashboard/format.ts";
-import {
-  betaInterval,
-  hourAxis,
-  mixSeries,
-  mixTotals,
-  savingsAgainstBest,
-  spendSeries,
-  stacked,
-  type UsageJson,
-} from "../../../src/dashboard/series.ts";
+import { betaInterval, hourAxis, mixSeries, mixTotals, savingsAgainstBest, spendSeries, stacked } from "../../../src/dashboard/series.ts";
+import type { UsageJson } from "../../../src/dashboard/answers.ts";
 
 const H = 3_600_000;
 const HOUR0 = 490_000 * H;

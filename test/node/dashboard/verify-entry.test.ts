@@ -10,6 +10,7 @@ import { proveEntry } from "../../../src/ledger/entry-proof.ts";
 import { leafHash } from "../../../src/ledger/merkle.ts";
 import { MemoryStore } from "../../../src/ledger/memory-store.ts";
 import { verifierKeyText } from "../../../src/ledger/signed-note.ts";
+import { entryProofJson } from "../../../src/worker/proof-json.ts";
 import rfc6962 from "../../vectors/rfc6962.json" with { type: "json" };
 import notes from "../../vectors/signed-note.json" with { type: "json" };
 import {
@@ -100,16 +101,8 @@ describe("verifyEntryProof: a real ledger's proofs", () => {
     proofs = Array.from({ length: engine.head.size }, (_, seq) => {
       const answer = proveEntry(store, { size: engine.head.size, frontier: engine.frontier }, seq);
       if (!answer.ok) throw new Error(answer.detail);
-      // The JSON of GET /v1/chain/proof/:seq (src/worker/routes/reads.ts).
-      return {
-        seq,
-        tree_size: answer.treeSize,
-        leaf_hash: answer.leafHashHex,
-        root: answer.rootHex,
-        proof: answer.proofHex,
-        entry: answer.line,
-        checkpoint: answer.checkpointNote,
-      };
+      // The JSON GET /v1/chain/proof/:seq answers, by the route's own mapping.
+      return entryProofJson(answer);
     });
   });
 
