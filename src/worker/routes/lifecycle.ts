@@ -13,12 +13,7 @@ import { problem, isProblemCode } from "../problem.ts";
 import { CandidateRequest, PromoteRequest } from "../schemas.ts";
 import { authenticate, forgetTenant, learnerStub, ledgerStub } from "../tenant-access.ts";
 import type { TenantView } from "../../durable-objects/ledger-rpc.ts";
-import { TENANT_ID } from "../api-keys.ts";
-
-function tenantParam(c: AppContext): string | Response {
-  const id = c.req.param("id") ?? "";
-  return TENANT_ID.test(id) ? id : problem(c, "tenant_unknown", "no such tenant");
-}
+import { tenantParam } from "./admin.ts";
 
 function estimateJson(
   estimate: (Pick<Estimate, "estimate" | "n"> & { readonly ci95: readonly number[] }) | null,
