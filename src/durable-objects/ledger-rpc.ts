@@ -40,11 +40,16 @@ export type DecideInput = Omit<DecideCommand, "type" | "reservationTtlMs" | "now
 
 export type RateLimited = { readonly ok: false; readonly code: "rate_limited"; readonly detail: string };
 
-export type DecideAnswer =
-  /** `line` is the sealed entry of a replayed decision, so the worker can answer it again. */
+/** A decision's answer; `line` is the sealed entry of a replayed decision, so the worker can answer it again. */
+type DecisionAnswer =
   | { readonly result: DecideResult; readonly rate: RateDecision; readonly line?: string }
   | { readonly result: RateLimited; readonly rate: RateDecision }
   | { readonly result: Unauthorized | LedgerFailure; readonly rate: null };
+
+export type DecideAnswer = DecisionAnswer & {
+  /** The answers of the proxy settlements the call carried, in order; absent when it carried none. */
+  readonly executions?: readonly ExecutionAnswer[];
+};
 
 /**
  * An outcome as the worker sends it: a prepared outcome (or, for a decision the proxy executed,

@@ -4,6 +4,7 @@
 
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { addUsage, emptyUsageCells, type UsageRow } from "../ledger/usage.ts";
+import { RecentRows } from "./recent-rows.ts";
 import type {
   CheckpointRow,
   EntryRow,
@@ -82,9 +83,19 @@ function bulkRow(write: LedgerWrite): (string | number)[] | null {
   }
 }
 
+/**
+ * Rows of each memo. A proxied decision is read back by its settlement a moment after it was
+ * written (its record, its reservation); a few thousand recent decisions cover every settlement
+ * that comes within seconds, at a few MB of memory.
+ */
+const RECENT_ROWS = 4_096;
+
 export class SqlLedgerStore implements LedgerStore {
   private readonly storage: DurableObjectStorage;
   private readonly sql: SqlStorage;
+  /** Keyed records and reservations this store committed, served without a statement (recent-rows.ts). */
+  private readonly recentKeyed = new RecentRows<string>(RECENT_ROWS);
+  private readonly recentReservations = new RecentRows<ReservationRow>(RECENT_ROWS);
 
   constructor(storage: DurableObjectStorage) {
     this.storage = storage;
@@ -143,6 +154,8 @@ export class SqlLedgerStore implements LedgerStore {
   }
 
   readReservation(id: string): ReservationRow | null {
+    const recent = this.recentReservations.get(id);
+    if (recent !== undefined) return recent;
     const row = this.rows("SELECT * FROM reservations WHERE id = ?", id)[0];
     return row === undefined ? null : toReservation(row);
   }
@@ -161,6 +174,8 @@ export class SqlLedgerStore implements LedgerStore {
   }
 
   readKeyed(scope: KeyedScope, key: string): string | null {
+    const recent = this.recentKeyed.get(`${scope}\u0000${key}`);
+    if (recent !== undefined) return recent;
     const row = this.rows("SELECT value FROM keyed WHERE scope = ? AND key = ?", scope, key)[0];
     return row === undefined ? null : str(row, "value");
   }
@@ -239,6 +254,11 @@ export class SqlLedgerStore implements LedgerStore {
       for (const table of BULK_TABLES) this.insertRows(table, grouped[table]);
       for (const bucket of usage.values()) this.upsertUsage(bucket);
     });
+    // Only once the transaction committed: a failed batch must leave no row in memory either.
+    for (const write of writes) {
+      if (write.table === "keyed") this.recentKeyed.set(`${write.scope}\u0000${write.key}`, write.value);
+      else if (write.table === "reservation") this.recentReservations.set(write.row.id, write.row);
+    }
   }
 
   private insertRows(table: BulkTable, rows: readonly (string | number)[][]): void {

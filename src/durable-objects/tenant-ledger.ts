@@ -212,17 +212,33 @@ export class TenantLedger extends DurableObject<Env> {
     return replay ? peekTokens(this.buckets[route], perMinute, nowMs) : takeToken(this.buckets[route], perMinute, nowMs);
   }
 
-  async decide(secretHashHex: string, input: DecideInput): Promise<DecideAnswer> {
+  /**
+   * Seals a decision. `executions` are proxy settlements the worker carried in this call
+   * (src/worker/settlement-batch.ts): they join the decision's batch, so a proxied request costs
+   * the ledger one commit for its decision and the previous one's settlement, not two. Their
+   * answers come back in order, whatever becomes of the decision.
+   */
+  async decide(secretHashHex: string, input: DecideInput, executions: readonly ExecutionInput[] = []): Promise<DecideAnswer> {
     const engine = this.authorized(secretHashHex);
-    if (!(engine instanceof LedgerEngine)) return { result: engine, rate: null };
+    if (!(engine instanceof LedgerEngine)) {
+      return executions.length === 0
+        ? { result: engine, rate: null }
+        : { result: engine, rate: null, executions: executions.map(() => engine) };
+    }
     const nowMs = Date.now();
+    const settling = Promise.all(executions.map((execution) => engine.submit({ type: "execution", ...execution, nowMs })));
+    const answer = await this.decideOne(engine, input, nowMs, executions.length > 0);
+    return executions.length === 0 ? answer : { ...answer, executions: await settling };
+  }
+
+  private async decideOne(engine: LedgerEngine, input: DecideInput, nowMs: number, settling: boolean): Promise<DecideAnswer> {
     const replay = input.idempotencyKey !== null && engine.store.readKeyed("decision_key", input.idempotencyKey) !== null;
     const rate = this.rate("decide", engine, replay, nowMs);
     if (!rate.ok) return { result: rateLimited(rate, "decisions"), rate };
     const result = await engine.submit({ type: "decide", ...input, reservationTtlMs: this.config.reservationTtlMs, nowMs });
     // A decision adds work due no sooner than one checkpoint interval (its reservation expires
-    // later still): an alarm already set before that covers it, so skip the storage reads.
-    if (this.alarmAtMs === null || this.alarmAtMs > nowMs + this.config.checkpointIntervalMs) await this.armAlarm();
+    // later still); a settlement, an outcome for the Learner due now.
+    await this.coverWorkDueAt(settling ? nowMs : nowMs + this.config.checkpointIntervalMs);
     if (result.ok && result.replayed) {
       const line = engine.store.readEntries(result.seq, 1)[0]?.line;
       if (line !== undefined) return { result, rate, line };
@@ -254,7 +270,7 @@ export class TenantLedger extends DurableObject<Env> {
         result: input.feedback,
         nowMs,
       });
-      await this.armAlarm();
+      await this.coverWorkDueAt(nowMs);
       return { result, rate };
     }
     const result = await engine.submit({
@@ -268,7 +284,7 @@ export class TenantLedger extends DurableObject<Env> {
       learnerOutcome: input.learnerOutcome,
       nowMs,
     });
-    await this.armAlarm();
+    await this.coverWorkDueAt(nowMs);
     return { result, rate };
   }
 
@@ -282,7 +298,7 @@ export class TenantLedger extends DurableObject<Env> {
     if (!(engine instanceof LedgerEngine)) return inputs.map(() => engine);
     const nowMs = Date.now();
     const results = await Promise.all(inputs.map((input) => engine.submit({ type: "execution", ...input, nowMs })));
-    await this.armAlarm();
+    await this.coverWorkDueAt(nowMs);
     return results;
   }
 
@@ -295,7 +311,7 @@ export class TenantLedger extends DurableObject<Env> {
     const rate = this.rate("outcome", engine, engine.store.readKeyed("webhook", feedbackId) !== null, nowMs);
     if (!rate.ok) return { result: rateLimited(rate, "outcomes"), rate };
     const result = await engine.submit({ type: "feedback", feedbackId, ...input, nowMs });
-    await this.armAlarm();
+    await this.coverWorkDueAt(nowMs);
     return { result, rate };
   }
 
@@ -426,6 +442,15 @@ export class TenantLedger extends DurableObject<Env> {
     if (!(engine instanceof LedgerEngine)) return;
     await runAlarm(engine, this.env, this.config, Date.now());
     await this.armAlarm();
+  }
+
+  /**
+   * Arms the alarm for work a write added, due no sooner than `dueAtMs`, unless an alarm already
+   * set by then covers it: the alarm recomputes all its work when it runs, and the storage reads of
+   * armAlarm() cost a call as much as its own write.
+   */
+  private async coverWorkDueAt(dueAtMs: number): Promise<void> {
+    if (this.alarmAtMs === null || this.alarmAtMs > dueAtMs) await this.armAlarm();
   }
 
   /**

@@ -167,6 +167,7 @@ function outcomeRefusal(txn: LedgerTxn, cmd: OutcomeCommand, decision: StoredDec
       `execution.model ${JSON.stringify(cmd.model.slice(0, 128))} is neither the decision's served option nor one of its fallbacks`,
     );
   }
+  if (reservationOpen(txn, decision)) return null;
   if (txn.keyed("decision_outcome", cmd.decisionFingerprint) !== null) {
     return ledgerFailure("outcome_already_recorded", "this decision already has an outcome");
   }
@@ -178,6 +179,17 @@ function outcomeRefusal(txn: LedgerTxn, cmd: OutcomeCommand, decision: StoredDec
     );
   }
   return null;
+}
+
+/**
+ * Whether the decision's reservation is still open. Every outcome and execution that settles a
+ * decision closes its reservation (commitSettlement), and feedback needs an execution first, so an
+ * open reservation proves the decision has neither: the two lookups that would say so are skipped
+ * for the usual settlement, the first one. A closed reservation (settled, released or expired)
+ * proves nothing, and then they run.
+ */
+export function reservationOpen(txn: LedgerTxn, decision: StoredDecision): boolean {
+  return decision.reservationId !== null && txn.reservation(decision.reservationId)?.status === "open";
 }
 
 /** A sealed decision by its fingerprint, as applyDecide stored it. */

@@ -3,6 +3,7 @@
 // later quality feedback on that execution, sealed as an `outcome` that moves no money; and the
 // tenant's proxy settings (default regime, provider key ciphertexts). Pure steps on a batch; no secret and no plaintext key ever enters here.
 
+import type { Budget } from "./budget.ts";
 import { budgetRecord } from "./budget-view.ts";
 import type {
   ExecutionCommand,
@@ -13,7 +14,14 @@ import type {
   ProxySettingResult,
 } from "./commands.ts";
 import type { EntryRecord } from "./entry.ts";
-import { commitSettlement, queueForLearner, settleReservation, storedDecision, type StoredDecision } from "./execute-decision.ts";
+import {
+  commitSettlement,
+  queueForLearner,
+  reservationOpen,
+  settleReservation,
+  storedDecision,
+  type StoredDecision,
+} from "./execute-decision.ts";
 import { ledgerFailure, type LedgerFailure } from "./ledger-codes.ts";
 import { checkMicros } from "./money.ts";
 import type { LedgerTxn } from "./txn.ts";
@@ -29,7 +37,7 @@ interface StoredExecution {
   readonly served: ExecutionCommand["served"];
 }
 
-interface Settled {
+export interface Settled {
   readonly actual_cost_micros: number;
   readonly charged_micros: number;
   readonly released_micros: number;
@@ -47,6 +55,7 @@ function executionRefusal(txn: LedgerTxn, cmd: ExecutionCommand, decision: Store
       return ledgerFailure("outcome_model_not_offered", `attempted option ${JSON.stringify(attempt.option.slice(0, 128))} was not offered`);
     }
   }
+  if (reservationOpen(txn, decision)) return null;
   if (
     txn.keyed("decision_execution", cmd.decisionFingerprint) !== null ||
     txn.keyed("decision_outcome", cmd.decisionFingerprint) !== null
@@ -54,6 +63,22 @@ function executionRefusal(txn: LedgerTxn, cmd: ExecutionCommand, decision: Store
     return ledgerFailure("outcome_already_recorded", "this decision was already executed or has an outcome");
   }
   return null;
+}
+
+/**
+ * The last attempt's settlement as sealed, keys in JCS order: the entry then seals with the native
+ * JSON.stringify instead of the checking encoder (canonical.ts), a third of an execution's sealing.
+ */
+export function settlementRecord(settled: Settled, budget: Budget, late: boolean, reservationId: string): EntryRecord {
+  return {
+    actual_cost_micros: settled.actual_cost_micros,
+    budget: budgetRecord(budget),
+    charged_micros: settled.charged_micros,
+    late,
+    released_micros: settled.released_micros,
+    reservation_id: reservationId,
+    uncollected_micros: settled.uncollected_micros,
+  };
 }
 
 export function applyExecution(txn: LedgerTxn, cmd: ExecutionCommand): ExecutionResult {
@@ -82,8 +107,7 @@ export function applyExecution(txn: LedgerTxn, cmd: ExecutionCommand): Execution
         attempt: index,
         decision_fp: cmd.decisionFingerprint,
         decision_seq: decision.seq,
-        settlement:
-          index === finalIndex ? { ...record, budget: budgetRecord(settlement.budget), late, reservation_id: reservation.id } : null,
+        settlement: index === finalIndex ? settlementRecord(record, settlement.budget, late, reservation.id) : null,
       },
     });
   }

@@ -23,6 +23,8 @@ export class LedgerTxn {
   readonly writes: LedgerWrite[] = [];
   readonly store: LedgerStore;
   private readonly reservations = new Map<string, ReservationRow>();
+  /** Rows read from the store in this batch: a settlement's checks and its write read one row once. */
+  private readonly reservationsRead = new Map<string, ReservationRow | null>();
   private readonly keyedValues = new Map<string, string>();
   private readonly nodes = new Map<string, Uint8Array>();
   private readonly outboxDeleted = new Set<string>();
@@ -73,7 +75,14 @@ export class LedgerTxn {
   }
 
   reservation(id: string): ReservationRow | null {
-    return this.reservations.get(id) ?? this.store.readReservation(id);
+    const written = this.reservations.get(id);
+    if (written !== undefined) return written;
+    let row = this.reservationsRead.get(id);
+    if (row === undefined) {
+      row = this.store.readReservation(id);
+      this.reservationsRead.set(id, row);
+    }
+    return row;
   }
 
   putReservation(row: ReservationRow): void {

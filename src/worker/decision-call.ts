@@ -15,6 +15,7 @@ import type { DecideAnswer } from "../durable-objects/ledger-rpc.ts";
 import { packRuntime } from "./pack-runtime.ts";
 import { problem } from "./problem.ts";
 import { rateHeaders } from "./rate-headers.ts";
+import { takeSettlements } from "./settlement-batch.ts";
 import { toKernelRequest } from "./request-mapping.ts";
 import type { DecideRequest } from "./schemas.ts";
 import { policyFor, type TenantContext, type TenantPolicies } from "./tenant-access.ts";
@@ -67,12 +68,20 @@ export async function makeDecision(c: AppContext, tenant: TenantContext, call: D
     shadow: policies.shadow,
     valueWeightBps: policies.lifecycle?.current.config.value_weight_bps,
   });
-  const answer = await tenant.ledger.decide(tenant.key.secretHashHex, {
-    decisionId,
-    idempotencyKey: call.idempotencyKey,
-    requestDigestHex: bytesToHex(sha256(utf8ToBytes(call.digestText))),
-    ...prepared,
-  });
+  // The proxy's settlements waiting in this isolate ride along: one ledger commit for both.
+  const carried = takeSettlements(view.tenantId, tenant.key.secretHashHex);
+  let answer: DecideAnswer;
+  try {
+    answer = await tenant.ledger.decide(
+      tenant.key.secretHashHex,
+      { decisionId, idempotencyKey: call.idempotencyKey, requestDigestHex: bytesToHex(sha256(utf8ToBytes(call.digestText))), ...prepared },
+      carried?.inputs ?? [],
+    );
+  } catch (error) {
+    carried?.answer(undefined, error);
+    throw error;
+  }
+  carried?.answer(answer.executions);
   // A replayed decision is answered from its sealed line, never from this request's record.
   const record = "line" in answer && answer.line !== undefined ? recordOfLine(answer.line) : prepared.record;
   return { pack: runtime.pack, answer, record };

@@ -8,9 +8,10 @@ import { describe, expect, test } from "vitest";
 import { verifyExportBytes } from "../../../src/ledger/chain-verifier.ts";
 import type { ExecutionCommand, FeedbackCommand } from "../../../src/ledger/commands.ts";
 import type { LedgerEngine } from "../../../src/ledger/engine.ts";
-import { ATTEMPTS_MAX } from "../../../src/ledger/execute-execution.ts";
+import { ATTEMPTS_MAX, settlementRecord } from "../../../src/ledger/execute-execution.ts";
 import { genesisHash, sealEntry, type EntryKind, type EntryRecord } from "../../../src/ledger/entry.ts";
 import { MemoryStore } from "../../../src/ledger/memory-store.ts";
+import type { KeyedScope } from "../../../src/ledger/store.ts";
 import { HOUR_MS } from "../../../src/ledger/usage.ts";
 import {
   createTenantCommand,
@@ -144,6 +145,64 @@ describe("execution", () => {
       ok: false,
       code: "outcome_already_recorded",
     });
+  });
+});
+
+/** A MemoryStore that counts the keyed lookups that reach it, by scope. */
+class CountingStore extends MemoryStore {
+  readonly lookups = new Map<KeyedScope, number>();
+
+  override readKeyed(scope: KeyedScope, key: string): string | null {
+    this.lookups.set(scope, (this.lookups.get(scope) ?? 0) + 1);
+    return super.readKeyed(scope, key);
+  }
+}
+
+/** Whether every object in `value` lists its keys in JCS (code-unit) order. */
+function keysInJcsOrder(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return true;
+  if (Array.isArray(value)) return value.every(keysInJcsOrder);
+  const keys = Object.keys(value);
+  return keys.every((key, i) => i === 0 || keys[i - 1]! < key) && Object.values(value).every(keysInJcsOrder);
+}
+
+describe("settlement checks", () => {
+  const settledLookups = (store: CountingStore): number =>
+    (store.lookups.get("decision_execution") ?? 0) + (store.lookups.get("decision_outcome") ?? 0);
+
+  test("an open reservation answers them: the first settlement looks up no record, a second one both, and is refused", async () => {
+    const store = new CountingStore();
+    const engine = microtaskEngine(store);
+    await engine.submit(createTenantCommand(BUDGET));
+    const decision = await engine.submit(decideCommand({ decisionId: "d", costs: [100, 50, 10], nowMs: 0 }));
+    if (!decision.ok) throw new Error("setup decision refused");
+    expect(await engine.submit(execution(decision.fingerprint))).toMatchObject({ ok: true });
+    expect(settledLookups(store)).toBe(0);
+    expect(await engine.submit(execution(decision.fingerprint))).toMatchObject({ ok: false, code: "outcome_already_recorded" });
+    expect(settledLookups(store)).toBeGreaterThan(0);
+    // An outcome after the execution finds the reservation committed, looks, and is refused too.
+    const outcome = await engine.submit({ ...outcomeCommand("wh", decision.fingerprint, 10, 1), model: "model-1" });
+    expect(outcome).toMatchObject({ ok: false, code: "outcome_already_recorded" });
+  });
+
+  test("two settlements of one decision in one batch: the second sees the first's closed reservation and is refused", async () => {
+    const { engine, fp } = await decided();
+    const [first, second] = await Promise.all([engine.submit(execution(fp)), engine.submit(outcomeCommand("wh", fp, 10, 1))]);
+    expect(first).toMatchObject({ ok: true });
+    expect(second).toMatchObject({ ok: false, code: "outcome_already_recorded" });
+  });
+
+  test("after the reservation expired, a late execution still settles once (charged from what is available)", async () => {
+    const { engine, fp } = await decided();
+    await engine.submit({ type: "expire", nowMs: 10_000, limit: 10 });
+    expect(await engine.submit(execution(fp, { nowMs: 10_001 }))).toMatchObject({ ok: true, committedMicros: 70 });
+    expect(await engine.submit(execution(fp, { nowMs: 10_002 }))).toMatchObject({ ok: false, code: "outcome_already_recorded" });
+  });
+
+  test("the sealed settlement lists its keys in JCS order, so its entry seals with the native JSON.stringify", () => {
+    const budget = { creditedMicros: 5, committedMicros: 3, reservedMicros: 1 };
+    const settled = { actual_cost_micros: 1, charged_micros: 1, released_micros: 0, uncollected_micros: 0 };
+    expect(keysInJcsOrder(settlementRecord(settled, budget, false, "r"))).toBe(true);
   });
 });
 
