@@ -1,14 +1,10 @@
 // Proxy settlements carried by the next decision (src/worker/settlement-batch.ts and
 // TenantLedger.decide): they commit in the decision's batch, before it, answered in order
-// whatever becomes of the decision; a batch a decision took is never sent again by its timer; and
-// the store's memo of recent rows (src/durable-objects/sql-ledger-store.ts) never holds a row of
-// a batch that failed to commit.
+// whatever becomes of the decision; a batch a decision took is never sent again by its timer.
 
 import { env } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { DecideInput, ExecutionAnswer, ExecutionInput } from "../../../src/durable-objects/ledger-rpc.ts";
-import { SqlLedgerStore } from "../../../src/durable-objects/sql-ledger-store.ts";
 import { queueSettlement, takeSettlements } from "../../../src/worker/settlement-batch.ts";
 import { API_KEY_HASH_HEX, freshName, ledgerStub, synthetic, tenantInput, WRONG_KEY_HASH_HEX, chainLines } from "./ledger-do-fixtures.ts";
 
@@ -106,25 +102,5 @@ describe("the isolate's settlement batch", () => {
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ ok: false });
     expect(takeSettlements(tenantId, API_KEY_HASH_HEX)).toBeNull();
-  });
-});
-
-describe("the store's memo of recent rows", () => {
-  it("holds only rows of committed batches: a failed batch's keyed row is read from SQLite, absent", async () => {
-    const { stub } = await tenantWithDecision(COST);
-    await runInDurableObject(stub, (_instance, state) => {
-      const store = new SqlLedgerStore(state.storage);
-      store.commit([{ table: "keyed", scope: "operation", key: "memo:ok", value: "kept" }]);
-      expect(store.readKeyed("operation", "memo:ok")).toBe("kept");
-      // Entry 0 exists already: the duplicate primary key fails the whole transaction.
-      const failing = () =>
-        store.commit([
-          { table: "keyed", scope: "operation", key: "memo:lost", value: "never" },
-          { table: "entry", row: { seq: 0, kind: "genesis", tsMs: 0, fpHex: "00", line: "{}" } },
-        ]);
-      expect(failing).toThrow();
-      expect(store.readKeyed("operation", "memo:lost")).toBeNull();
-      expect(state.storage.sql.exec("SELECT count(*) AS n FROM keyed WHERE key = 'memo:lost'").one().n).toBe(0);
-    });
   });
 });
