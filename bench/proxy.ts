@@ -4,7 +4,9 @@
 // pointing at the mock, so no real provider can be reached). At 1, 16 and 64 connections, one
 // driver (bench/load.ts) measures (a) POST /v1/chat/completions through the proxy, (b) POST
 // /v1/decide followed by the same call straight to the mock, and (c) the mock alone. Prints one
-// JSON line; ratio_64 = proxy rps / decide_then_call rps at 64 connections.
+// JSON line; ratio_64 = proxy rps / decide_then_call rps at 64 connections, and at 64 connections
+// the CPU milliseconds per request of wrangler dev's busiest process (the workerd that runs the
+// worker and its objects) and of all its processes (bench/process-cpu.ts).
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -13,6 +15,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { PROVIDER_ENV } from "../src/worker/provider-env.ts";
 import { drive, post, type Figures } from "./load.ts";
+import { cpuPerRequest, treeCpu } from "./process-cpu.ts";
 import { baseUrlVars } from "./mock-upstream.ts";
 import { createTenant, startWranglerDev, waitForHealth } from "./wrangler-dev.ts";
 
@@ -83,13 +86,23 @@ try {
   // Warm every path: JIT, SQLite pages, isolate caches.
   for (const scenario of Object.values(scenarios)) await drive(scenario, 8, 2);
   const results: Record<string, Record<string, Figures>> = { proxy: {}, decide_then_call: {}, direct: {} };
+  // At 64 connections, the CPU that wrangler dev's processes spend per scenario (src: /proc): what
+  // the proxy's extra work costs the workerd that runs the worker and its objects.
+  const cpu: Record<string, ReturnType<typeof cpuPerRequest>> = {};
   for (const connections of LEVELS) {
-    for (const [name, scenario] of Object.entries(scenarios)) results[name]![connections] = await drive(scenario, connections, SECONDS);
+    for (const [name, scenario] of Object.entries(scenarios)) {
+      // "direct" never reaches wrangler dev: nothing to measure there.
+      const measured = connections === 64 && name !== "direct";
+      const before = measured ? treeCpu(wrangler.pid!) : null;
+      results[name]![connections] = await drive(scenario, connections, SECONDS);
+      if (measured) cpu[name] = cpuPerRequest(before, treeCpu(wrangler.pid!), results[name]![connections]!.rps * SECONDS);
+    }
   }
   console.log(
     JSON.stringify({
       ...results,
       ratio_64: Number((results.proxy![64]!.rps / results.decide_then_call![64]!.rps).toFixed(3)),
+      wrangler_cpu_ms_per_request_64: cpu,
       seconds_per_level: SECONDS,
       host: "wrangler dev (local workerd), mock provider on loopback",
       node: process.version,
