@@ -7,7 +7,7 @@
 
 import os from "node:os";
 import { GzipDataReader } from "../src/cli/gzip-data-reader.ts";
-import { banditPolicies, ceilingRegretShare, regimeBandits } from "../src/replay/bandit-ceiling.ts";
+import { BANDIT_POLICY_NAMES, ceilingRegretShare, regimeBandits } from "../src/replay/bandit-ceiling.ts";
 import { DATASETS } from "../src/replay/datasets/registry.ts";
 
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 200);
@@ -22,7 +22,7 @@ for (const id of LLM_DATASETS) {
   const value = dataset.valueLevels!.middle;
   const bandits = regimeBandits(await dataset.load(reader, { seed: 1 }), dataset.pack.regimes.length);
   const figures: Record<string, { mean: number; median: number; p95: number }> = {};
-  for (const policy of Object.keys(banditPolicies([], value))) {
+  for (const policy of BANDIT_POLICY_NAMES) {
     const shares: number[] = [];
     for (let seed = 1; seed <= SEEDS; seed++) shares.push(ceilingRegretShare(bandits, value, policy, seed) ?? Number.NaN);
     shares.sort((a, b) => a - b);

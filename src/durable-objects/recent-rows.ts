@@ -28,8 +28,4 @@ export class RecentRows<V> {
     this.rows.set(key, value);
     if (this.rows.size > this.capacity) this.rows.delete(this.rows.keys().next().value!);
   }
-
-  clear(): void {
-    this.rows.clear();
-  }
 }

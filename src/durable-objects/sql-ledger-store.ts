@@ -90,6 +90,8 @@ function bulkRow(write: LedgerWrite): (string | number)[] | null {
  */
 const RECENT_ROWS = 4_096;
 
+const keyedRow = (scope: KeyedScope, key: string): string => `${scope}\u0000${key}`;
+
 export class SqlLedgerStore implements LedgerStore {
   private readonly storage: DurableObjectStorage;
   private readonly sql: SqlStorage;
@@ -174,7 +176,7 @@ export class SqlLedgerStore implements LedgerStore {
   }
 
   readKeyed(scope: KeyedScope, key: string): string | null {
-    const recent = this.recentKeyed.get(`${scope}\u0000${key}`);
+    const recent = this.recentKeyed.get(keyedRow(scope, key));
     if (recent !== undefined) return recent;
     const row = this.rows("SELECT value FROM keyed WHERE scope = ? AND key = ?", scope, key)[0];
     return row === undefined ? null : str(row, "value");
@@ -256,7 +258,7 @@ export class SqlLedgerStore implements LedgerStore {
     });
     // Only once the transaction committed: a failed batch must leave no row in memory either.
     for (const write of writes) {
-      if (write.table === "keyed") this.recentKeyed.set(`${write.scope}\u0000${write.key}`, write.value);
+      if (write.table === "keyed") this.recentKeyed.set(keyedRow(write.scope, write.key), write.value);
       else if (write.table === "reservation") this.recentReservations.set(write.row.id, write.row);
     }
   }

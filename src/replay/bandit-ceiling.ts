@@ -6,6 +6,7 @@
 // <= 0.03" in proportion: what no standard learner reaches in this idealised form, the replay's
 // learner will not reach either (docs/design-notes.md).
 
+import { betaU32 } from "../kernel/beta-sampler.ts";
 import { Xoshiro128StarStar } from "../kernel/prng.ts";
 import type { RecordTable } from "./record-table.ts";
 
@@ -35,40 +36,9 @@ export function regimeBandits(table: RecordTable, regimeCount: number): RegimeBa
   );
 }
 
-/** A uniform double in (0, 1) from the kernel's generator. */
-export class Uniform {
-  private readonly generator = new Xoshiro128StarStar();
-
-  constructor(seed: number) {
-    this.generator.seedSplitmix64(BigInt(seed));
-  }
-
-  next(): number {
-    return (this.generator.nextU32() + 0.5) / 4_294_967_296;
-  }
-}
-
-/** Gamma(shape, 1) by Marsaglia and Tsang (2000), with the boost for shape < 1. */
-function gamma(shape: number, u: Uniform): number {
-  if (shape < 1) return gamma(shape + 1, u) * u.next() ** (1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = Math.sqrt(-2 * Math.log(u.next())) * Math.cos(2 * Math.PI * u.next());
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const w = u.next();
-    if (w < 1 - 0.0331 * x ** 4 || Math.log(w) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
-  }
-}
-
-export function betaDraw(alpha: number, beta: number, u: Uniform): number {
-  const x = gamma(alpha, u);
-  return x / (x + gamma(beta, u));
+/** A uniform double in (0, 1) from one word of the kernel's generator. */
+function uniform(rng: Xoshiro128StarStar): number {
+  return (rng.nextU32() + 0.5) / 4_294_967_296;
 }
 
 /** Bernoulli KL divergence, clamped away from 0 and 1. */
@@ -92,7 +62,7 @@ export function klUpper(p: number, n: number, bound: number): number {
 }
 
 /** Picks an arm from each arm's successes and failures so far; `round` counts from 1. */
-export type BanditPolicy = (successes: readonly number[], failures: readonly number[], round: number, u: Uniform) => number;
+export type BanditPolicy = (successes: readonly number[], failures: readonly number[], round: number, rng: Xoshiro128StarStar) => number;
 
 /** The arm with the highest value x index - cost. */
 function argmax(costs: readonly number[], value: number, index: (arm: number) => number): number {
@@ -108,31 +78,38 @@ function argmax(costs: readonly number[], value: number, index: (arm: number) =>
   return best;
 }
 
-/** The policies compared, by name, for a bandit of these costs at this value. */
-export function banditPolicies(costs: readonly number[], value: number): Record<string, BanditPolicy> {
-  // Thompson sampling from Beta(1 + s, 1 + f); tempered by d: from Beta(d^2 (1 + s), d^2 (1 + f)).
-  const thompson =
-    (d: number): BanditPolicy =>
-    (s, f, _round, u) =>
-      argmax(costs, value, (arm) => betaDraw(d * d * (1 + s[arm]!), d * d * (1 + f[arm]!), u));
-  // KL-UCB with exploration function c log t; an arm never tried has index 1.
-  const klUcb =
-    (c: number): BanditPolicy =>
-    (s, f, round) =>
-      argmax(costs, value, (arm) => {
-        const n = s[arm]! + f[arm]!;
-        return n === 0 ? 1 : klUpper(s[arm]! / n, n, c * Math.log(Math.max(2, round)));
-      });
-  return {
-    thompson: thompson(1),
-    thompson_tempered_d2: thompson(2),
-    thompson_tempered_d3: thompson(3),
-    kl_ucb: klUcb(1),
-    kl_ucb_c0_5: klUcb(0.5),
-    kl_ucb_c0_25: klUcb(0.25),
-    greedy_posterior_mean: (s, f) => argmax(costs, value, (arm) => (1 + s[arm]!) / (2 + s[arm]! + f[arm]!)),
-  };
-}
+type PolicyFor = (costs: readonly number[], value: number) => BanditPolicy;
+
+// Thompson sampling from Beta(1 + s, 1 + f) with the kernel's exact sampler; tempered by d: from
+// Beta(d^2 (1 + s), d^2 (1 + f)), the same mean and about 1/d of the spread.
+const thompson =
+  (d: number): PolicyFor =>
+  (costs, value) =>
+  (s, f, _round, rng) =>
+    argmax(costs, value, (arm) => betaU32(rng, d * d * (1 + s[arm]!), d * d * (1 + f[arm]!)) / 4_294_967_296);
+
+// KL-UCB with exploration function c log t; an arm never tried has index 1.
+const klUcb =
+  (c: number): PolicyFor =>
+  (costs, value) =>
+  (s, f, round) =>
+    argmax(costs, value, (arm) => {
+      const n = s[arm]! + f[arm]!;
+      return n === 0 ? 1 : klUpper(s[arm]! / n, n, c * Math.log(Math.max(2, round)));
+    });
+
+/** The policies compared, by name. */
+const POLICIES: Readonly<Record<string, PolicyFor>> = {
+  thompson: thompson(1),
+  thompson_tempered_d2: thompson(2),
+  thompson_tempered_d3: thompson(3),
+  kl_ucb: klUcb(1),
+  kl_ucb_c0_5: klUcb(0.5),
+  kl_ucb_c0_25: klUcb(0.25),
+  greedy_posterior_mean: (costs, value) => (s, f) => argmax(costs, value, (arm) => (1 + s[arm]!) / (2 + s[arm]! + f[arm]!)),
+};
+
+export const BANDIT_POLICY_NAMES: readonly string[] = Object.keys(POLICIES);
 
 /**
  * One run over every regime: regret (in expectation given the arms played, so only the policy's
@@ -140,7 +117,10 @@ export function banditPolicies(costs: readonly number[], value: number): Record<
  * positive.
  */
 export function ceilingRegretShare(bandits: readonly RegimeBandit[], value: number, policyName: string, seed: number): number | null {
-  const u = new Uniform(seed);
+  const policyFor = POLICIES[policyName];
+  if (policyFor === undefined) throw new RangeError(`unknown bandit policy ${policyName}`);
+  const rng = new Xoshiro128StarStar();
+  rng.seedSplitmix64(BigInt(seed));
   let regret = 0;
   let best = 0;
   for (const bandit of bandits) {
@@ -148,13 +128,12 @@ export function ceilingRegretShare(bandits: readonly RegimeBandit[], value: numb
     const net = bandit.success.map((p, arm) => value * p - bandit.costMicros[arm]!);
     const top = Math.max(...net);
     best += top * bandit.rounds;
-    const policy = banditPolicies(bandit.costMicros, value)[policyName];
-    if (policy === undefined) throw new RangeError(`unknown bandit policy ${policyName}`);
+    const policy = policyFor(bandit.costMicros, value);
     const successes = new Array<number>(arms).fill(0);
     const failures = new Array<number>(arms).fill(0);
     for (let round = 1; round <= bandit.rounds; round++) {
-      const arm = policy(successes, failures, round, u);
-      if (u.next() < bandit.success[arm]!) successes[arm]!++;
+      const arm = policy(successes, failures, round, rng);
+      if (uniform(rng) < bandit.success[arm]!) successes[arm]!++;
       else failures[arm]!++;
       regret += top - net[arm]!;
     }

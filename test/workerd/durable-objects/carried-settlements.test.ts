@@ -4,28 +4,16 @@
 
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { DecideInput, ExecutionAnswer, ExecutionInput } from "../../../src/durable-objects/ledger-rpc.ts";
+import type { ExecutionAnswer, ExecutionInput } from "../../../src/durable-objects/ledger-rpc.ts";
 import { queueSettlement, takeSettlements } from "../../../src/worker/settlement-batch.ts";
-import { API_KEY_HASH_HEX, freshName, ledgerStub, synthetic, tenantInput, WRONG_KEY_HASH_HEX, chainLines } from "./ledger-do-fixtures.ts";
+import { API_KEY_HASH_HEX, chainLines, decideInput, freshName, ledgerStub, tenantInput, WRONG_KEY_HASH_HEX } from "./ledger-do-fixtures.ts";
 
 const COST = 400_000;
-
-function decision(decisionId: string): DecideInput {
-  return synthetic<DecideInput>({
-    decisionId,
-    idempotencyKey: null,
-    requestDigestHex: "00",
-    candidates: [{ option: "m", costMicros: COST }],
-    record: { x: 1 },
-    learnerContext: null,
-    tally: { regime: 0, propensity: null, shadow: null },
-  });
-}
 
 function settlement(fingerprint: string, actualCostMicros: number): ExecutionInput {
   return {
     decisionFingerprint: fingerprint,
-    attempts: [{ option: "m", record: { model: "m", status: "ok" } }],
+    attempts: [{ option: "model-a", record: { model: "model-a", status: "ok" } }],
     actualCostMicros,
     served: null,
   };
@@ -35,7 +23,7 @@ async function tenantWithDecision(budgetMicros: number) {
   const name = freshName("carry");
   const stub = ledgerStub(name);
   expect((await stub.createTenant(tenantInput(name, budgetMicros))).ok).toBe(true);
-  const first = await stub.decide(API_KEY_HASH_HEX, decision("d1"));
+  const first = await stub.decide(API_KEY_HASH_HEX, decideInput("d1", COST));
   if (!first.result.ok) throw new Error("setup decision refused");
   return { stub, fingerprint: first.result.fingerprint };
 }
@@ -45,7 +33,7 @@ const kindsOf = (lines: readonly string[]): string[] => lines.map((line) => (JSO
 describe("settlements carried by a decision", () => {
   it("commit in its batch, before it: the money is settled and the chain reads execution then decision", async () => {
     const { stub, fingerprint } = await tenantWithDecision(COST * 2);
-    const answer = await stub.decide(API_KEY_HASH_HEX, decision("d2"), [settlement(fingerprint, 100_000)]);
+    const answer = await stub.decide(API_KEY_HASH_HEX, decideInput("d2", COST), [settlement(fingerprint, 100_000)]);
     expect(answer.result.ok).toBe(true);
     expect(answer.executions).toHaveLength(1);
     expect(answer.executions![0]).toMatchObject({ ok: true, decisionFingerprint: fingerprint, committedMicros: 100_000 });
@@ -57,7 +45,7 @@ describe("settlements carried by a decision", () => {
 
   it("are answered even when the decision is refused, and a second settlement of the same decision is refused", async () => {
     const { stub, fingerprint } = await tenantWithDecision(COST);
-    const broke = synthetic<DecideInput>({ ...decision("d2"), candidates: [{ option: "m", costMicros: COST * 10 }] });
+    const broke = decideInput("d2", COST * 10);
     const answer = await stub.decide(API_KEY_HASH_HEX, broke, [settlement(fingerprint, 10), settlement(fingerprint, 10)]);
     expect(answer.result).toMatchObject({ ok: true, budgetVerdict: "fail" });
     expect(answer.executions!.map((execution) => execution.ok)).toEqual([true, false]);
@@ -67,7 +55,7 @@ describe("settlements carried by a decision", () => {
   it("are refused with the decision when the key is wrong, and nothing is written", async () => {
     const { stub, fingerprint } = await tenantWithDecision(COST);
     const before = await chainLines(stub);
-    const answer = await stub.decide(WRONG_KEY_HASH_HEX, decision("d2"), [settlement(fingerprint, 10)]);
+    const answer = await stub.decide(WRONG_KEY_HASH_HEX, decideInput("d2", COST), [settlement(fingerprint, 10)]);
     expect(answer.result).toMatchObject({ ok: false, code: "unauthorized" });
     expect(answer.executions).toEqual([{ ok: false, code: "unauthorized", detail: expect.any(String) }]);
     expect(await chainLines(stub)).toEqual(before);

@@ -5,7 +5,6 @@
 
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { DecideInput } from "../../../src/durable-objects/ledger-rpc.ts";
 import { TenantLedger } from "../../../src/durable-objects/tenant-ledger.ts";
 import type { BatchStats } from "../../../src/ledger/engine.ts";
 import {
@@ -15,7 +14,7 @@ import {
   freshName,
   ledgerStub,
   postOutcome,
-  synthetic,
+  decideInput,
   tenantInput,
   type LedgerStub,
 } from "./ledger-do-fixtures.ts";
@@ -23,18 +22,6 @@ import {
 const CALLS = 1_000;
 const FITTING = 100;
 const COST_MICROS = 1_234_567;
-
-function decideInput(decisionId: string, costMicros: number, idempotencyKey: string | null = null): DecideInput {
-  return synthetic<DecideInput>({
-    decisionId,
-    idempotencyKey,
-    requestDigestHex: `digest-${decisionId}`,
-    candidates: [{ option: "model-a", costMicros }],
-    record: { request: decisionId },
-    learnerContext: { regime: "coding" },
-    tally: { regime: 0, propensity: null, shadow: null },
-  });
-}
 
 /** The engine's group-commit counters, read inside the object: commands / batches = entries per transaction. */
 function engineStats(stub: LedgerStub): Promise<BatchStats> {

@@ -133,6 +133,19 @@ export function synthetic<Input extends DecideInput | OutcomeInput>(input: Recor
   return input as unknown as Input;
 }
 
+/** A synthetic decision of one candidate, "model-a", reserving `costMicros`. */
+export function decideInput(decisionId: string, costMicros: number, idempotencyKey: string | null = null): DecideInput {
+  return synthetic<DecideInput>({
+    decisionId,
+    idempotencyKey,
+    requestDigestHex: `digest-${decisionId}`,
+    candidates: [{ option: "model-a", costMicros }],
+    record: { request: decisionId },
+    learnerContext: { regime: "coding" },
+    tally: { regime: 0, propensity: null, shadow: null },
+  });
+}
+
 /** Every line of the chain through chainPage, `pageSize` at a time (bounded by the size it reports). */
 export async function chainLines(stub: LedgerStub, pageSize = 1000): Promise<string[]> {
   const lines: string[] = [];

@@ -10,7 +10,6 @@ import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { describe, expect, it } from "vitest";
 import { runAlarm } from "../../../src/durable-objects/ledger-alarm.ts";
 import { isVacant } from "../../../src/durable-objects/migrate.ts";
-import type { DecideInput } from "../../../src/durable-objects/ledger-rpc.ts";
 import type { TenantLedger } from "../../../src/durable-objects/tenant-ledger.ts";
 import { openCheckpoint } from "../../../src/ledger/checkpoint.ts";
 import { sealEntry } from "../../../src/ledger/entry.ts";
@@ -30,24 +29,12 @@ import {
   ledgerStub,
   postOutcome,
   RESERVATION_TTL_MS,
-  synthetic,
+  decideInput,
   tenantInput,
   verifyLines,
   withEngine,
   type LedgerStub,
 } from "./ledger-do-fixtures.ts";
-
-function decideInput(decisionId: string, costMicros: number): DecideInput {
-  return synthetic<DecideInput>({
-    decisionId,
-    idempotencyKey: null,
-    requestDigestHex: `digest-${decisionId}`,
-    candidates: [{ option: "model-a", costMicros }],
-    record: { request: decisionId },
-    learnerContext: { regime: "coding" },
-    tally: { regime: 0, propensity: null, shadow: null },
-  });
-}
 
 async function entriesOf(stub: LedgerStub): Promise<number> {
   const answer = await stub.budget(API_KEY_HASH_HEX);

@@ -4,24 +4,14 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { SqlLedgerStore } from "../../../src/durable-objects/sql-ledger-store.ts";
-import { API_KEY_HASH_HEX, freshName, ledgerStub, synthetic, tenantInput } from "./ledger-do-fixtures.ts";
-import type { DecideInput } from "../../../src/durable-objects/ledger-rpc.ts";
+import { API_KEY_HASH_HEX, decideInput, freshName, ledgerStub, tenantInput } from "./ledger-do-fixtures.ts";
 
 /** A tenant's object with one decision sealed, so every table exists and holds rows. */
 async function tenantWithDecision() {
   const name = freshName("store");
   const stub = ledgerStub(name);
   expect((await stub.createTenant(tenantInput(name, 1_000_000))).ok).toBe(true);
-  const decision = synthetic<DecideInput>({
-    decisionId: "d1",
-    idempotencyKey: null,
-    requestDigestHex: "00",
-    candidates: [{ option: "m", costMicros: 1_000 }],
-    record: { x: 1 },
-    learnerContext: null,
-    tally: { regime: 0, propensity: null, shadow: null },
-  });
-  expect((await stub.decide(API_KEY_HASH_HEX, decision)).result.ok).toBe(true);
+  expect((await stub.decide(API_KEY_HASH_HEX, decideInput("d1", 1_000))).result.ok).toBe(true);
   return { stub };
 }
 

@@ -4,7 +4,7 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { bodyText, createTenant, readChain, verifyChain } from "../api/helpers.ts";
-import { answerFor, installUpstream, streamEvents, streamResponse, type UpstreamMock } from "./upstream-mock.ts";
+import { answerFor, heldOpenStream, installUpstream, streamEvents, streamResponse, type UpstreamMock } from "./upstream-mock.ts";
 import { chat, chatBody, chatOk, decisionHeader, executionsOf, listPriceCostMicros, settled, sseData } from "./proxy-helpers.ts";
 
 let upstream: UpstreamMock | null = null;
@@ -157,25 +157,12 @@ describe("streaming: the client goes away", () => {
   it("a client that cancels mid-stream stops the provider, and what it received is settled", async () => {
     const tenant = await createTenant("pxs-cancel");
     let cancelled = false;
-    const encoder = new TextEncoder();
-    upstream = installUpstream((call) => {
-      const events = streamEvents(call, ["z".repeat(120)], USAGE, 1);
-      let index = 0;
-      // Sends its events, then holds the stream open until the proxy cancels it.
-      const body = new ReadableStream<Uint8Array>({
-        pull(controller): Promise<void> | void {
-          if (index < events.length) {
-            controller.enqueue(encoder.encode(events[index++]!));
-            return;
-          }
-          return new Promise<void>(() => undefined);
-        },
-        cancel() {
-          cancelled = true;
-        },
-      });
-      return new Response(body, { headers: { "content-type": "text/event-stream" } });
-    });
+    // Sends its events, then holds the stream open until the proxy cancels it.
+    upstream = installUpstream((call) =>
+      heldOpenStream(streamEvents(call, ["z".repeat(120)], USAGE, 1), () => {
+        cancelled = true;
+      }),
+    );
     const response = await chat(tenant, chatBody({ stream: true }), { "calybris-providers-allow": "openai" });
     const decision = decisionHeader(response);
     const reader = response.body!.getReader();
@@ -194,25 +181,12 @@ describe("streaming: the client goes away", () => {
 describe("streaming: the provider stalls", () => {
   it("a stream idle past the attempt deadline is cut, ends with an error event, and is settled", async () => {
     const tenant = await createTenant("pxs-stall");
-    const encoder = new TextEncoder();
     let cancelled = false;
-    upstream = installUpstream((call) => {
-      const events = streamEvents(call, ["w".repeat(40)], USAGE, 1);
-      let index = 0;
-      const body = new ReadableStream<Uint8Array>({
-        pull(controller): Promise<void> | void {
-          if (index < events.length) {
-            controller.enqueue(encoder.encode(events[index++]!));
-            return;
-          }
-          return new Promise<void>(() => undefined);
-        },
-        cancel() {
-          cancelled = true;
-        },
-      });
-      return new Response(body, { headers: { "content-type": "text/event-stream" } });
-    });
+    upstream = installUpstream((call) =>
+      heldOpenStream(streamEvents(call, ["w".repeat(40)], USAGE, 1), () => {
+        cancelled = true;
+      }),
+    );
     const response = await chat(tenant, chatBody({ stream: true }), {
       "calybris-providers-allow": "openai",
       "calybris-attempt-timeout-ms": "100",

@@ -208,6 +208,28 @@ export function streamResponse(events: readonly string[], options: { readonly br
   return new Response(body, { status: 200, headers: { "content-type": "text/event-stream" } });
 }
 
+/**
+ * A streaming Response that sends these events, then holds the stream open (a stalled provider)
+ * until the reader cancels it, which `onCancel` reports.
+ */
+export function heldOpenStream(events: readonly string[], onCancel: () => void): Response {
+  const encoder = new TextEncoder();
+  let index = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller): Promise<void> | void {
+      if (index < events.length) {
+        controller.enqueue(encoder.encode(events[index++]!));
+        return;
+      }
+      return new Promise<void>(() => undefined);
+    },
+    cancel() {
+      onCancel();
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/event-stream" } });
+}
+
 /** A provider answering an error status, in OpenAI's error shape (every provider's body is dropped anyway). */
 export function errorResponse(status: number): Response {
   return Response.json({ error: { message: `upstream says ${status}`, type: "error" } }, { status });
