@@ -3,15 +3,17 @@
 // Learner that loads such a state upgrades it once: every option starts from its tier's counts
 // (what it was learned to be), so nothing learned is lost, and the new fields take the values the
 // old code behaved by. Content stored before the sharpened bank draws from the posterior itself
-// (sharpening 1), as it did: its hash, and so every decision sealed against it, stays the same. Pure.
+// (sharpening 1), as it did, and content stored before the known cells were spared sharpens every
+// cell, as it did: its hash, and so every decision sealed against it, stays the same. Pure.
 
 import type { DomainPack } from "../domain/domain-pack.ts";
 import type { PolicyContent } from "./policy-snapshot.ts";
 
 /** What the code before per-option arms behaved by. */
-const LEGACY = { holdoutBps: 2_000, priorStrength: 100, pooling: false, sharpening: 1 } as const;
+const LEGACY = { holdoutBps: 2_000, priorStrength: 100, pooling: false, sharpening: 1, sharpenedCells: "all" } as const;
 
-type StoredContent = Omit<PolicyContent, "neutral" | "priorStrength" | "pooling" | "holdoutBps" | "sharpening"> & Partial<PolicyContent>;
+type StoredContent = Omit<PolicyContent, "neutral" | "priorStrength" | "pooling" | "holdoutBps" | "sharpening" | "sharpenedCells"> &
+  Partial<PolicyContent>;
 
 function isCurrent(stored: StoredContent): stored is PolicyContent {
   return (
@@ -19,7 +21,8 @@ function isCurrent(stored: StoredContent): stored is PolicyContent {
     stored.priorStrength !== undefined &&
     stored.pooling !== undefined &&
     stored.holdoutBps !== undefined &&
-    stored.sharpening !== undefined
+    stored.sharpening !== undefined &&
+    stored.sharpenedCells !== undefined
   );
 }
 
@@ -37,7 +40,8 @@ export function upgradeContent(stored: StoredContent, pack: DomainPack): PolicyC
       priorStrength: stored.priorStrength,
       pooling: stored.pooling,
       holdoutBps: stored.holdoutBps,
-      sharpening: LEGACY.sharpening,
+      sharpening: stored.sharpening ?? LEGACY.sharpening,
+      sharpenedCells: stored.sharpenedCells ?? LEGACY.sharpenedCells,
     };
   }
   const arms = pack.options.length;
@@ -58,5 +62,6 @@ export function upgradeContent(stored: StoredContent, pack: DomainPack): PolicyC
     pooling: stored.pooling ?? LEGACY.pooling,
     holdoutBps: stored.holdoutBps ?? LEGACY.holdoutBps,
     sharpening: stored.sharpening ?? LEGACY.sharpening,
+    sharpenedCells: stored.sharpenedCells ?? LEGACY.sharpenedCells,
   };
 }

@@ -37,11 +37,18 @@ export interface PolicyContent {
   /** Whether neutral cells take a prior pooled from the option's other regimes (pooled-prior.ts). */
   readonly pooling: boolean;
   /**
-   * d: the bank draws each arm from Beta(d^2 alpha, d^2 beta), the posterior's mean with about 1/d
-   * of its spread (1: the posterior itself). See sharpenedParameters.
+   * d: the bank draws a sharpened arm from Beta(d^2 alpha, d^2 beta), the posterior's mean with
+   * about 1/d of its spread (1: the posterior itself). See sharpenedParameters.
    */
   readonly sharpening: number;
+  /**
+   * Which arms d sharpens: "neutral" (the cells of unknown quality, 1 in `neutral`) or "all" (the
+   * rule of content stored before this field, kept so its banks are rebuilt bit for bit).
+   */
+  readonly sharpenedCells: SharpenedCells;
 }
+
+export type SharpenedCells = "all" | "neutral";
 
 export interface PolicySnapshot extends PolicyContent {
   readonly version: number;
@@ -78,8 +85,11 @@ export function contentHash(content: PolicyContent): string {
     neutral: [...content.neutral],
     prior_strength: content.priorStrength,
     pooling: content.pooling,
-    // Only a sharpened bank names its d: content from before sharpening keeps the hash it had.
-    ...(content.sharpening === 1 ? {} : { sharpening: content.sharpening }),
+    // Only a bank that d changes names it, and only the newer rule names its cells: content from
+    // before sharpening, or from before sharpening spared the known cells, keeps the hash it had,
+    // and so does content whose every cell is known (d sharpens none of them).
+    ...(sharpensAny(content) ? { sharpening: content.sharpening } : {}),
+    ...(sharpensAny(content) && content.sharpenedCells === "neutral" ? { sharpened_cells: content.sharpenedCells } : {}),
     stats: content.stats.map((regime) => ({
       input_tokens: { ...regime.input_tokens },
       value_micros: { ...regime.value_micros },
@@ -99,15 +109,31 @@ export function bankSeed(hash: string): bigint {
  * The draws of a sharpened bank. Thompson sampling from the posterior itself explores every arm in
  * proportion to its chance of being best; drawing from Beta(d^2 alpha, d^2 beta) keeps each arm's
  * mean exactly and narrows its spread by about d (tempered sampling, as in Chapelle and Li, 2011),
- * so less is spent on arms already in doubt, at the price of a slower escape from an unlucky start
- * (measured in docs/design-notes.md; the default is d = 1). Exact integers: every engine draws the
- * same bank.
+ * so less is spent on arms already in doubt. Only cells of unknown quality are sharpened by
+ * default: their spread is ignorance that outcomes should settle quickly, while a known prior's
+ * spread is what lets outcomes overrule a wrong catalog (docs/design-notes.md measures both).
+ * Exact integers: every engine draws the same bank.
  */
 export function sharpenedParameters(content: PolicyContent): { alpha: Int32Array; beta: Int32Array } {
   const { alpha, beta } = bankParameters(content);
-  const scale = content.sharpening * content.sharpening;
-  if (scale === 1) return { alpha, beta };
-  return { alpha: alpha.map((a) => a * scale), beta: beta.map((b) => b * scale) };
+  const d = content.sharpening;
+  if (d === 1) return { alpha, beta };
+  for (let cell = 0; cell < alpha.length; cell++) {
+    const scale = cellSharpening(content, cell);
+    alpha[cell] = alpha[cell]! * scale * scale;
+    beta[cell] = beta[cell]! * scale * scale;
+  }
+  return { alpha, beta };
+}
+
+/** Whether d changes any cell's draws: the hash names d only then. */
+function sharpensAny(content: PolicyContent): boolean {
+  return content.sharpening !== 1 && (content.sharpenedCells === "all" || content.neutral.includes(1));
+}
+
+/** The d that sharpens one regime x arm cell: the content's d where it applies, else 1. */
+function cellSharpening(content: PolicyContent, cell: number): number {
+  return content.sharpenedCells === "all" || content.neutral[cell] === 1 ? content.sharpening : 1;
 }
 
 /**
@@ -118,7 +144,7 @@ export function sharpenedParameters(content: PolicyContent): { alpha: Int32Array
  * arm whose first outcomes were unlucky stays plausible, so exploration can still find it).
  */
 function armBounds(thetaBps: Uint16Array, content: PolicyContent): { low: Uint16Array; high: Uint16Array } {
-  const { regimeCount, tierCount: arms, sampleCount: K, sharpening: d } = content;
+  const { regimeCount, tierCount: arms, sampleCount: K } = content;
   const { alpha, beta } = bankParameters(content);
   const low = new Uint16Array(regimeCount * arms);
   const high = new Uint16Array(regimeCount * arms);
@@ -129,6 +155,7 @@ function armBounds(thetaBps: Uint16Array, content: PolicyContent): { low: Uint16
       const cell = r * arms + arm;
       for (let k = 0; k < K; k++) column[k] = thetaBps[(r * K + k) * arms + arm]!;
       column.sort();
+      const d = cellSharpening(content, cell);
       const mean = d === 1 ? 0 : Math.floor((alpha[cell]! * 10_000) / (alpha[cell]! + beta[cell]!));
       low[cell] = Math.max(0, mean - d * (mean - column[q]!));
       high[cell] = Math.min(10_000, mean + d * (column[K - 1 - q]! - mean));

@@ -176,7 +176,10 @@ export const CandidateRequest = z.strictObject({
   holdout_bps: z.int().optional().describe("share of decisions served by the warm-start baseline, basis points (0-5,000)"),
   prior_strength: z.int().optional().describe("pseudo-outcomes behind a known or pooled prior (2-1,000)"),
   decay_window: z.int().optional().describe("W: a posterior holds the weight of between W and 2W outcomes of its option"),
-  sharpening: z.int().optional().describe("d: the bank draws from Beta(d^2 alpha, d^2 beta); 1 is the posterior itself (1-4)"),
+  sharpening: z
+    .int()
+    .optional()
+    .describe("d: the bank draws each option of unknown quality from Beta(d^2 alpha, d^2 beta); 1 is the posterior itself (1-4)"),
   floor_overrides: z
     .record(z.string(), z.int())
     .optional()

@@ -89,7 +89,10 @@ export const LLM_OPTION_SPECS: readonly LabelledOptionSpec[] = LLM_ROWS.map(
 
 /** Everything buildSampleBank and the policy need, as plain JSON-able numbers: a policy's content
  * without statistics, plus the bank seed as a decimal string (JSON has no BigInt). */
-export type PolicyParameters = Omit<PolicyContent, "stats" | "neutral" | "priorStrength" | "pooling" | "holdoutBps" | "sharpening"> & {
+export type PolicyParameters = Omit<
+  PolicyContent,
+  "stats" | "neutral" | "priorStrength" | "pooling" | "holdoutBps" | "sharpening" | "sharpenedCells"
+> & {
   readonly seed: string;
 };
 

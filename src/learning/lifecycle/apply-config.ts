@@ -32,6 +32,8 @@ export function applyConfig(content: PolicyContent, config: PolicyConfig): Polic
     content.holdoutBps === config.holdout_bps &&
     content.priorStrength === config.prior_strength &&
     content.sharpening === config.sharpening &&
+    // Content stored under the older rule (every cell sharpened) takes today's rule with any d but 1.
+    (content.sharpenedCells === "neutral" || config.sharpening === 1) &&
     content.latencyBpsPerSecond === config.latency_bps_per_second;
   if (unchanged) return content;
   return {
@@ -40,6 +42,7 @@ export function applyConfig(content: PolicyContent, config: PolicyConfig): Polic
     holdoutBps: config.holdout_bps,
     priorStrength: config.prior_strength,
     sharpening: config.sharpening,
+    sharpenedCells: "neutral",
     latencyBpsPerSecond: config.latency_bps_per_second,
   };
 }

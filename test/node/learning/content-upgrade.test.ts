@@ -15,7 +15,7 @@ import { bankParameters } from "../../../src/learning/pooled-prior.ts";
 import { buildSnapshot, contentHash, toKernelPolicy, type PolicyContent } from "../../../src/learning/policy-snapshot.ts";
 import { warmStartContent } from "../../../src/learning/warm-start.ts";
 
-type LegacyContent = Omit<PolicyContent, "neutral" | "priorStrength" | "pooling" | "holdoutBps" | "sharpening">;
+type LegacyContent = Omit<PolicyContent, "neutral" | "priorStrength" | "pooling" | "holdoutBps" | "sharpening" | "sharpenedCells">;
 
 const REGIMES = 8;
 const TIERS = 4;

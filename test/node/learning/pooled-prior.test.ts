@@ -39,6 +39,7 @@ function content(cells: Cells): PolicyContent {
     priorStrength: cells.priorStrength,
     pooling: cells.pooling,
     sharpening: 1,
+    sharpenedCells: "neutral",
   };
 }
 

@@ -1,19 +1,28 @@
 // The sharpened bank (policy-snapshot.ts): Beta(d^2 alpha, d^2 beta) keeps each arm's mean and
 // narrows its spread by about d, while the bounds the floor gate and the plausible set read are
-// stretched back to the posterior's own; d = 1 is exactly the bank and the hash of before.
+// stretched back to the posterior's own; d = 1 is exactly the bank and the hash of before. Today's
+// rule sharpens only the cells of unknown quality; content stored under the older rule (every cell)
+// keeps its hash and its bank.
 
 import { describe, expect, it } from "vitest";
 import { LLM_PACK } from "../../../src/domain/llm/pack.ts";
-import { buildSnapshot, contentHash, type PolicyContent } from "../../../src/learning/policy-snapshot.ts";
+import { buildSnapshot, contentHash, type PolicyContent, type SharpenedCells } from "../../../src/learning/policy-snapshot.ts";
 import { bankParameters } from "../../../src/learning/pooled-prior.ts";
 import { warmStartContent } from "../../../src/learning/warm-start.ts";
 
-/** The LLM warm start with learned counts of every size, from a handful of outcomes to hundreds. */
-function learnedContent(sharpening: number): PolicyContent {
+/** Every other cell of the mixed content is of unknown quality (the LLM catalog knows them all). */
+const isNeutral = (cell: number): boolean => cell % 2 === 1;
+
+/**
+ * The LLM warm start with learned counts of every size, from a handful of outcomes to hundreds,
+ * under one rule; `mixed` marks every other cell neutral, so both kinds of cell are in one bank.
+ */
+function learnedContent(sharpening: number, sharpenedCells: SharpenedCells, mixed = false): PolicyContent {
   const warm = warmStartContent(LLM_PACK, { sharpening });
   const alpha = warm.alpha.map((a, cell) => a + ((cell * 37) % 300));
   const beta = warm.beta.map((b, cell) => b + ((cell * 11) % 90));
-  return { ...warm, alpha, beta };
+  const neutral = mixed ? warm.neutral.map((_, cell) => (isNeutral(cell) ? 1 : 0)) : warm.neutral;
+  return { ...warm, alpha, beta, neutral, sharpenedCells };
 }
 
 function columnStats(thetaBps: Uint16Array, content: PolicyContent, cell: number): { mean: number; sd: number } {
@@ -31,16 +40,45 @@ function columnStats(thetaBps: Uint16Array, content: PolicyContent, cell: number
   return { mean, sd: Math.sqrt(Math.max(0, squares / K - mean * mean)) };
 }
 
+/** Sharpened over plain standard deviation of one cell's K samples. */
+function spreadRatio(
+  plain: PolicyContent & { thetaBps: Uint16Array },
+  sharp: PolicyContent & { thetaBps: Uint16Array },
+  cell: number,
+): number {
+  return columnStats(sharp.thetaBps, sharp, cell).sd / columnStats(plain.thetaBps, plain, cell).sd;
+}
+
+const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+
 describe("a sharpened bank", () => {
-  const plain = buildSnapshot(learnedContent(1), 1);
-  const sharp = buildSnapshot(learnedContent(2), 1);
+  const plain = buildSnapshot(learnedContent(1, "all"), 1);
+  const sharp = buildSnapshot(learnedContent(2, "all"), 1);
   const cells = plain.regimeCount * plain.tierCount;
 
-  it("d = 1 hashes without the field: content from before sharpening keeps its hash, so its bank", () => {
+  it("d = 1 hashes without the field, under either rule: content from before sharpening keeps its hash, so its bank", () => {
     // Golden: contentHash of the same content computed by the code before sharpening (commit 1284507).
-    expect(contentHash(learnedContent(1))).toBe("eb06a25211df613d23db65cdbcca0465eabd07c1f992440d159da08a369bd4da");
+    expect(contentHash(learnedContent(1, "all"))).toBe("eb06a25211df613d23db65cdbcca0465eabd07c1f992440d159da08a369bd4da");
+    expect(contentHash(learnedContent(1, "neutral"))).toBe("eb06a25211df613d23db65cdbcca0465eabd07c1f992440d159da08a369bd4da");
+    expect(contentHash(warmStartContent(LLM_PACK, { sharpening: 1 }))).toBe(
+      "f5f5458ed9c9cbccc299d2cfee2e1b7169cd8a1f09dd64c2f1b3aa4a18246a0e",
+    );
+    expect(contentHash(learnedContent(2, "all"))).not.toBe(contentHash(learnedContent(1, "all")));
+  });
+
+  it("the older rule (every cell) hashes as it did; today's rule names its cells, so the two never share a bank", () => {
+    // Golden: contentHash of learnedContent(2) computed by the code before the known cells were spared (658700f).
+    expect(contentHash(learnedContent(2, "all"))).toBe("cce495e040689a7055ca872f2a1c745b83b1b515f41ba2fe7d488b9a64403f66");
+    expect(contentHash(learnedContent(2, "neutral", true))).not.toBe(contentHash(learnedContent(2, "all", true)));
+    expect(contentHash(learnedContent(2, "neutral", true))).not.toBe(contentHash(learnedContent(1, "neutral", true)));
+  });
+
+  it("names d only when it changes the bank: content whose every cell is known keeps its hash at any d", () => {
+    // The LLM catalog knows every cell, so its default content (d = 2) is the content, hash and bank of d = 1.
+    expect(warmStartContent(LLM_PACK).sharpening).toBe(2);
     expect(contentHash(warmStartContent(LLM_PACK))).toBe("f5f5458ed9c9cbccc299d2cfee2e1b7169cd8a1f09dd64c2f1b3aa4a18246a0e");
-    expect(contentHash(learnedContent(2))).not.toBe(contentHash(learnedContent(1)));
+    expect(contentHash(learnedContent(2, "neutral"))).toBe(contentHash(learnedContent(1, "neutral")));
+    expect(buildSnapshot(learnedContent(2, "neutral"), 1).thetaBps).toStrictEqual(plain.thetaBps);
   });
 
   it("keeps each arm's mean and halves its spread at d = 2", () => {
@@ -48,24 +86,48 @@ describe("a sharpened bank", () => {
     let ratioSum = 0;
     for (let cell = 0; cell < cells; cell++) {
       const posteriorMean = (alpha[cell]! * 10_000) / (alpha[cell]! + beta[cell]!);
-      const a = columnStats(plain.thetaBps, plain, cell);
       const b = columnStats(sharp.thetaBps, sharp, cell);
       // K = 256 samples: the sharpened column's mean is within 5 of its standard errors of the posterior's.
       expect(Math.abs(b.mean - posteriorMean)).toBeLessThanOrEqual(5 * (b.sd / 16) + 1);
-      ratioSum += b.sd / a.sd;
+      ratioSum += spreadRatio(plain, sharp, cell);
     }
     expect(ratioSum / cells).toBeGreaterThan(0.45);
     expect(ratioSum / cells).toBeLessThan(0.55);
   });
 
+  it("today's rule halves only the spread of cells of unknown quality; a known cell draws from its posterior", () => {
+    const mixedPlain = buildSnapshot(learnedContent(1, "neutral", true), 1);
+    const mixedSharp = buildSnapshot(learnedContent(2, "neutral", true), 1);
+    const neutralRatios: number[] = [];
+    const knownRatios: number[] = [];
+    for (let cell = 0; cell < cells; cell++)
+      (isNeutral(cell) ? neutralRatios : knownRatios).push(spreadRatio(mixedPlain, mixedSharp, cell));
+    expect(mean(neutralRatios)).toBeGreaterThan(0.45);
+    expect(mean(neutralRatios)).toBeLessThan(0.55);
+    // Two independent banks of 256 draws from the same Betas: their spreads agree within a few percent on average.
+    expect(mean(knownRatios)).toBeGreaterThan(0.95);
+    expect(mean(knownRatios)).toBeLessThan(1.05);
+    // And the same content under the older rule halves the known cells too.
+    const olderRule = buildSnapshot(learnedContent(2, "all", true), 1);
+    const olderKnown = Array.from({ length: cells }, (_, cell) => cell).filter((cell) => !isNeutral(cell));
+    expect(mean(olderKnown.map((cell) => spreadRatio(mixedPlain, olderRule, cell)))).toBeLessThan(0.55);
+  });
+
   it("stretches its quantiles back: the floor and plausibility bounds match the posterior's", () => {
-    let gap = 0;
-    for (let cell = 0; cell < cells; cell++) {
-      expect(sharp.armLowBps[cell]!).toBeLessThanOrEqual(sharp.armQualityBps[cell]!);
-      gap += Math.abs(sharp.armQualityBps[cell]! - plain.armQualityBps[cell]!) + Math.abs(sharp.armLowBps[cell]! - plain.armLowBps[cell]!);
+    const mixedPlain = buildSnapshot(learnedContent(1, "neutral", true), 1);
+    const mixedSharp = buildSnapshot(learnedContent(2, "neutral", true), 1);
+    for (const [p, q] of [
+      [plain, sharp],
+      [mixedPlain, mixedSharp],
+    ] as const) {
+      let gap = 0;
+      for (let cell = 0; cell < cells; cell++) {
+        expect(q.armLowBps[cell]!).toBeLessThanOrEqual(q.armQualityBps[cell]!);
+        gap += Math.abs(q.armQualityBps[cell]! - p.armQualityBps[cell]!) + Math.abs(q.armLowBps[cell]! - p.armLowBps[cell]!);
+      }
+      // Two independent banks of 256 draws: their 1/20 quantiles differ by a few tens of bps.
+      expect(gap / (2 * cells)).toBeLessThan(150);
     }
-    // Two independent banks of 256 draws: their 1/20 quantiles differ by a few tens of bps.
-    expect(gap / (2 * cells)).toBeLessThan(150);
   });
 
   it("refuses a sharpening outside 1 to 4", () => {

@@ -56,11 +56,11 @@ function tablesOf(stub: LearnerStub): Promise<Record<string, SqlRow[]>> {
 
 /** The warm start as schema v1's code wrote it: no `stats`, and a content hash without them. */
 function v1WarmStart(): {
-  content: Omit<PolicyContent, "stats" | "neutral" | "priorStrength" | "pooling" | "holdoutBps" | "sharpening">;
+  content: Omit<PolicyContent, "stats" | "neutral" | "priorStrength" | "pooling" | "holdoutBps" | "sharpening" | "sharpenedCells">;
   hash: string;
 } {
   const warm = warmStartContent(LLM_PACK);
-  const content: Omit<PolicyContent, "stats" | "neutral" | "priorStrength" | "pooling" | "holdoutBps" | "sharpening"> = {
+  const content: Omit<PolicyContent, "stats" | "neutral" | "priorStrength" | "pooling" | "holdoutBps" | "sharpening" | "sharpenedCells"> = {
     regimeCount: warm.regimeCount,
     tierCount: warm.tierCount,
     sampleCount: warm.sampleCount,
