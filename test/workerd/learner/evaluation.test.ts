@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { evaluateExport } from "../../../src/decision/evaluate-export.ts";
 import type { EvaluationAnswerJson } from "../../../src/decision/evaluation-answer.ts";
 import { isPackId, PACKS } from "../../../src/domain/packs.ts";
+import { REGRET_SUPPORT_MIN } from "../../../src/learning/evaluation/evaluate.ts";
 import { call, chain, createTenant, decide, drainOutbox, json, postOutcome, type Tenant } from "./learner-helpers.ts";
 
 const packOf = (id: string) => (isPackId(id) ? PACKS[id] : null);
@@ -47,9 +48,15 @@ describe("GET /v1/evaluation", () => {
     expect(answer.production.dr!.ci95_micros[0]).toBeLessThanOrEqual(answer.production.dr!.estimate_micros);
     // On-policy, production's three estimates are the mean reward.
     expect(answer.production.ips!.estimate_micros).toBe(answer.production.dr!.estimate_micros);
-    // Every regime of the pack is reported; those with outcomes name their best fixed option.
+    // Every regime of the pack is reported. A regime names its best fixed option only among options
+    // it served at least REGRET_SUPPORT_MIN times; 48 decisions spread over 3 regimes and many
+    // options serve none that often, so none is named and the regret is not measured yet (the
+    // export's evaluation below agrees; test/node/cli/evaluate-command.test.ts names them on 3,000).
     expect(answer.regret.by_regime).toHaveLength(PACKS.llm.regimes.length);
-    expect(answer.regret.by_regime.find((r) => r.regime === "support")!.best).not.toBeNull();
+    expect(Math.max(...answer.fixed.map((f) => f.support))).toBeLessThan(REGRET_SUPPORT_MIN);
+    expect(answer.fixed.filter((f) => f.regime === "support" && f.dr !== null).length).toBeGreaterThan(0);
+    expect(answer.regret.by_regime.every((r) => r.best === null && r.regret === null)).toBe(true);
+    expect(answer.regret.overall).toBeNull();
     expect(JSON.stringify(answer)).not.toMatch(/NaN|Infinity/);
 
     const lines = await exportLines(tenant);

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { addDecision, countDecision, resetCandidate } from "../../../../src/learning/evaluation/add-decision.ts";
 import type { EvaluatedDecision } from "../../../../src/learning/evaluation/evaluated-decision.ts";
 import { emptyEvaluationState } from "../../../../src/learning/evaluation/evaluation-state.ts";
-import { evaluate } from "../../../../src/learning/evaluation/evaluate.ts";
+import { evaluate, REGRET_SUPPORT_MIN } from "../../../../src/learning/evaluation/evaluate.ts";
 import { Z_95, type Estimate } from "../../../../src/learning/evaluation/interval.ts";
 
 function decision(
@@ -101,11 +101,24 @@ describe("the worked example", () => {
     expectMean(report.candidateVsProduction, [-50, 80, 12.5], 42.5 / 3);
   });
 
-  it("regret: the best fixed option with an estimate is 0; its DR terms minus production's rewards, paired", () => {
-    expect(report.regret.byRegime).toHaveLength(1);
-    expect(report.regret.byRegime[0]!.best).toBe(0);
-    expectMean(report.regret.byRegime[0]!.regret, [100, 60, -25], 45);
-    expect(report.regret.overall).toEqual(report.regret.byRegime[0]!.regret);
+  it("regret: no option was served 30 times, so none is named best and no regret is measured", () => {
+    expect(REGRET_SUPPORT_MIN).toBe(30);
+    expect(report.regret.byRegime).toEqual([{ regime: 0, best: null, regret: null }]);
+    expect(report.regret.overall).toBeNull();
+  });
+
+  it("regret, once option 0 was served 30 times: its DR terms minus production's rewards, paired", () => {
+    const state = emptyEvaluationState({ regimeCount: 1, optionCount: 2 });
+    for (const d of EXAMPLE) addDecision(state, d);
+    // 27 more decisions serve option 0 with certainty: each DR term is its reward, so each paired term is 0.
+    for (let i = 0; i < REGRET_SUPPORT_MIN - 3; i++)
+      addDecision(state, decision({ served: 0, propensityPpm: 1_000_000, rewardMicros: 60 + i }));
+    const { regret, fixed } = evaluate(state);
+    expect(fixed.find((entry) => entry.option === 0)!.support).toBe(REGRET_SUPPORT_MIN);
+    expect(regret.byRegime[0]!.best).toBe(0);
+    // The example's paired terms 200 - 100, 100 - 40, 35 - 60, then 27 zeros: 135 / 30.
+    expectMean(regret.byRegime[0]!.regret, [100, 60, -25, ...Array.from({ length: REGRET_SUPPORT_MIN - 3 }, () => 0)], 4.5);
+    expect(regret.overall).toEqual(regret.byRegime[0]!.regret);
   });
 
   it("counts the settled decisions, the holdout and the shadowed ones", () => {
@@ -145,18 +158,17 @@ describe("scope, counts and the candidate's reset", () => {
   it("overall regret pools the paired differences of each regime's best option: weighted by decisions", () => {
     const state = emptyEvaluationState({ regimeCount: 2, optionCount: 1 });
     // One option, always served with p = 1: every DR term equals the reward, so regret is exactly 0.
-    for (const [regime, rewardMicros] of [
-      [0, 5],
-      [0, 7],
-      [1, 9],
-      [1, 11],
-      [1, 13],
+    // Regime 0 has 30 decisions (rewards 5, 7, ...), regime 1 has 40 (9, 11, 13, ...).
+    for (const [regime, count, first] of [
+      [0, REGRET_SUPPORT_MIN, 5],
+      [1, REGRET_SUPPORT_MIN + 10, 9],
     ] as const) {
-      addDecision(state, decision({ regime, served: 0, propensityPpm: 1_000_000, rewardMicros }));
+      for (let i = 0; i < count; i++)
+        addDecision(state, decision({ regime, served: 0, propensityPpm: 1_000_000, rewardMicros: first + 2 * (i % 3) }));
     }
     const { regret } = evaluate(state);
     expect(regret.byRegime.map((entry) => entry.best)).toEqual([0, 0]);
-    expect(regret.overall).toEqual({ estimate: 0, ci95: [0, 0], n: 5 });
+    expect(regret.overall).toEqual({ estimate: 0, ci95: [0, 0], n: 2 * REGRET_SUPPORT_MIN + 10 });
   });
 
   it("countDecision counts sealed decisions and those under 5 %; refused ones pass null", () => {

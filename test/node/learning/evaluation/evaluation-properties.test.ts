@@ -8,7 +8,7 @@ import { describe, expect, it, test } from "vitest";
 import { addDecision } from "../../../../src/learning/evaluation/add-decision.ts";
 import type { EvaluatedDecision } from "../../../../src/learning/evaluation/evaluated-decision.ts";
 import { emptyEvaluationState, parseEvaluationState, type EvaluationState } from "../../../../src/learning/evaluation/evaluation-state.ts";
-import { evaluate, OFF_POLICY_SUPPORT_MIN } from "../../../../src/learning/evaluation/evaluate.ts";
+import { evaluate, OFF_POLICY_SUPPORT_MIN, REGRET_SUPPORT_MIN } from "../../../../src/learning/evaluation/evaluate.ts";
 import type { Estimate } from "../../../../src/learning/evaluation/interval.ts";
 import { referenceMean, referenceSnips, referenceTerms, type ReferenceEstimate } from "./reference-evaluation.ts";
 
@@ -21,10 +21,16 @@ const servedProbPpm = fc.oneof(fc.constant(0), propensityPpm);
 const moderateReward = fc.oneof(fc.constantFrom(0, 1, -1), fc.integer({ min: -1_000_000, max: 1_000_000 }));
 const extremeReward = fc.oneof(fc.constantFrom(0, 1, -1, MAX, -MAX, 2 ** 31 - 1), fc.integer({ min: -MAX, max: MAX }));
 
-function decisions(reward: fc.Arbitrary<number>, maxLength: number): fc.Arbitrary<EvaluatedDecision[]> {
+function decisions(
+  reward: fc.Arbitrary<number>,
+  maxLength: number,
+  minLength = 0,
+  regime?: number,
+  served?: number,
+): fc.Arbitrary<EvaluatedDecision[]> {
   const decision: fc.Arbitrary<EvaluatedDecision> = fc.record({
-    regime: fc.integer({ min: 0, max: SHAPE.regimeCount - 1 }),
-    served: fc.integer({ min: 0, max: SHAPE.optionCount - 1 }),
+    regime: regime === undefined ? fc.integer({ min: 0, max: SHAPE.regimeCount - 1 }) : fc.constant(regime),
+    served: served === undefined ? fc.integer({ min: 0, max: SHAPE.optionCount - 1 }) : fc.constant(served),
     propensityPpm,
     holdout: fc.boolean(),
     rewardMicros: reward,
@@ -32,7 +38,21 @@ function decisions(reward: fc.Arbitrary<number>, maxLength: number): fc.Arbitrar
     predictedBps: fc.option(fc.oneof(fc.constantFrom(0, 9_999, 10_000), fc.integer({ min: 0, max: 10_000 })), { nil: null }),
     candidate: fc.option(fc.record({ choice: fc.integer({ min: 0, max: SHAPE.optionCount - 1 }), servedProbPpm }), { nil: null }),
   });
-  return fc.array(decision, { maxLength });
+  return fc.array(decision, { minLength, maxLength });
+}
+
+/**
+ * A log in which some regime x options were served about REGRET_SUPPORT_MIN times or more, so that
+ * some are eligible to be named best and some fall just short: arbitrary decisions with runs of
+ * one regime x option spliced in.
+ */
+function supportedDecisions(reward: fc.Arbitrary<number>): fc.Arbitrary<EvaluatedDecision[]> {
+  const run = fc
+    .tuple(fc.integer({ min: 0, max: SHAPE.regimeCount - 1 }), fc.integer({ min: 0, max: SHAPE.optionCount - 1 }))
+    .chain(([regime, served]) => decisions(reward, REGRET_SUPPORT_MIN + 5, REGRET_SUPPORT_MIN - 5, regime, served));
+  return fc
+    .tuple(decisions(reward, 40), fc.array(run, { maxLength: 3 }))
+    .chain(([log, runs]) => fc.shuffledSubarray([log, ...runs], { minLength: runs.length + 1 }).map((parts) => parts.flat()));
 }
 
 function stateOf(log: readonly EvaluatedDecision[]): EvaluationState {
@@ -84,19 +104,25 @@ describe("agreement with the reference", () => {
     );
   });
 
-  it("regret: the chosen option has the highest DR estimate, and its regret is its paired mean", () => {
+  it("regret: the chosen option has the highest DR estimate of those served often enough, and its regret is its paired mean", () => {
+    let named = 0;
     fc.assert(
-      fc.property(decisions(moderateReward, 40), (log) => {
+      fc.property(supportedDecisions(moderateReward), (log) => {
         const report = evaluate(stateOf(log));
         const scale = scaleOf(log);
         const paired: number[] = [];
         for (const { regime, best, regret } of report.regret.byRegime) {
-          const estimates = report.fixed.filter((entry) => entry.regime === regime && entry.dr !== null).map((entry) => entry.dr!.estimate);
+          const served = (option: number): number => log.filter((d) => d.regime === regime && d.served === option).length;
+          const eligible = report.fixed.filter(
+            (entry) => entry.regime === regime && entry.dr !== null && served(entry.option) >= REGRET_SUPPORT_MIN,
+          );
+          const estimates = eligible.map((entry) => entry.dr!.estimate);
           if (best === null) {
             expect(estimates).toEqual([]);
             continue;
           }
           expect(report.fixed.find((entry) => entry.regime === regime && entry.option === best)!.dr!.estimate).toBe(Math.max(...estimates));
+          named++;
           const terms = referenceTerms(log, regime, best).paired;
           expectAgrees(regret, referenceMean(terms), scale);
           paired.push(...terms);
@@ -105,6 +131,8 @@ describe("agreement with the reference", () => {
       }),
       { numRuns: 200 },
     );
+    // The runs make the property bite: many regimes had an option to name.
+    expect(named).toBeGreaterThan(100);
   });
 });
 
