@@ -42,8 +42,9 @@ export interface PolicyContent {
    */
   readonly sharpening: number;
   /**
-   * Which arms d sharpens: "neutral" (the cells of unknown quality, 1 in `neutral`) or "all" (the
-   * rule of content stored before this field, kept so its banks are rebuilt bit for bit).
+   * Which arms d sharpens: "neutral" (the cells of unknown quality, 1 in `neutral`, while their
+   * regime has learned fewer than SHARPENED_REGIME_OUTCOMES outcomes) or "all" (the rule of content
+   * stored before this field, every cell always, kept so its banks are rebuilt bit for bit).
    */
   readonly sharpenedCells: SharpenedCells;
 }
@@ -68,6 +69,14 @@ export interface PolicySnapshot extends PolicyContent {
 
 /** The sharpest bank a policy may draw: d = 4 already draws from 1/16 of the posterior's variance. */
 export const SHARPENING_MAX = 4;
+
+/**
+ * The outcomes a regime learns from (its statistics' count, which decay never lowers) before its
+ * cells of unknown quality draw from their posteriors again under the "neutral" rule. Sharpening
+ * pays while a regime is young; kept for good, it can leave an option abandoned after unlucky
+ * first outcomes unchosen for good (the bandit oracle's 100 seeds, docs/design-notes.md).
+ */
+export const SHARPENED_REGIME_OUTCOMES = 1_000;
 
 export function contentHash(content: PolicyContent): string {
   const fields: Record<string, CanonicalValue> = {
@@ -109,31 +118,42 @@ export function bankSeed(hash: string): bigint {
  * The draws of a sharpened bank. Thompson sampling from the posterior itself explores every arm in
  * proportion to its chance of being best; drawing from Beta(d^2 alpha, d^2 beta) keeps each arm's
  * mean exactly and narrows its spread by about d (tempered sampling, as in Chapelle and Li, 2011),
- * so less is spent on arms already in doubt. Only cells of unknown quality are sharpened by
- * default: their spread is ignorance that outcomes should settle quickly, while a known prior's
- * spread is what lets outcomes overrule a wrong catalog (docs/design-notes.md measures both).
- * Exact integers: every engine draws the same bank.
+ * so less is spent on arms already in doubt. Under today's rule only cells of unknown quality are
+ * sharpened, and only while their regime is young: their spread is ignorance that outcomes should
+ * settle quickly, while a known prior's spread is what lets outcomes overrule a wrong catalog, and
+ * an old regime needs the posterior's full spread to find an option it gave up on too early
+ * (docs/design-notes.md measures all three). Exact integers: every engine draws the same bank.
  */
 export function sharpenedParameters(content: PolicyContent): { alpha: Int32Array; beta: Int32Array } {
   const { alpha, beta } = bankParameters(content);
-  const d = content.sharpening;
-  if (d === 1) return { alpha, beta };
+  if (content.sharpening === 1) return { alpha, beta };
+  const byCell = cellSharpenings(content);
   for (let cell = 0; cell < alpha.length; cell++) {
-    const scale = cellSharpening(content, cell);
-    alpha[cell] = alpha[cell]! * scale * scale;
-    beta[cell] = beta[cell]! * scale * scale;
+    const square = byCell[cell]! * byCell[cell]!;
+    alpha[cell] = alpha[cell]! * square;
+    beta[cell] = beta[cell]! * square;
   }
   return { alpha, beta };
 }
 
 /** Whether d changes any cell's draws: the hash names d only then. */
 function sharpensAny(content: PolicyContent): boolean {
-  return content.sharpening !== 1 && (content.sharpenedCells === "all" || content.neutral.includes(1));
+  return content.sharpening !== 1 && cellSharpenings(content).some((d) => d !== 1);
 }
 
-/** The d that sharpens one regime x arm cell: the content's d where it applies, else 1. */
-function cellSharpening(content: PolicyContent, cell: number): number {
-  return content.sharpenedCells === "all" || content.neutral[cell] === 1 ? content.sharpening : 1;
+/** The d that sharpens each regime x arm cell: the content's d where its rule applies, else 1. */
+function cellSharpenings(content: PolicyContent): Uint8Array {
+  const { regimeCount, tierCount: arms, sharpening, sharpenedCells, neutral, stats } = content;
+  const byCell = new Uint8Array(regimeCount * arms).fill(1);
+  if (sharpening === 1) return byCell;
+  for (let r = 0; r < regimeCount; r++) {
+    const young = BigInt(stats[r]!.input_tokens.n) < BigInt(SHARPENED_REGIME_OUTCOMES);
+    for (let arm = 0; arm < arms; arm++) {
+      const cell = r * arms + arm;
+      if (sharpenedCells === "all" || (neutral[cell] === 1 && young)) byCell[cell] = sharpening;
+    }
+  }
+  return byCell;
 }
 
 /**
@@ -146,6 +166,7 @@ function cellSharpening(content: PolicyContent, cell: number): number {
 function armBounds(thetaBps: Uint16Array, content: PolicyContent): { low: Uint16Array; high: Uint16Array } {
   const { regimeCount, tierCount: arms, sampleCount: K } = content;
   const { alpha, beta } = bankParameters(content);
+  const byCell = cellSharpenings(content);
   const low = new Uint16Array(regimeCount * arms);
   const high = new Uint16Array(regimeCount * arms);
   const column = new Uint16Array(K);
@@ -155,7 +176,7 @@ function armBounds(thetaBps: Uint16Array, content: PolicyContent): { low: Uint16
       const cell = r * arms + arm;
       for (let k = 0; k < K; k++) column[k] = thetaBps[(r * K + k) * arms + arm]!;
       column.sort();
-      const d = cellSharpening(content, cell);
+      const d = byCell[cell]!;
       const mean = d === 1 ? 0 : Math.floor((alpha[cell]! * 10_000) / (alpha[cell]! + beta[cell]!));
       low[cell] = Math.max(0, mean - d * (mean - column[q]!));
       high[cell] = Math.min(10_000, mean + d * (column[K - 1 - q]! - mean));

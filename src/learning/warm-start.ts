@@ -15,11 +15,12 @@ export const DEFAULT_SAMPLE_COUNT = 256;
 /** Pooling across regimes for options of unknown quality: kept because it measurably helps (docs/design-notes.md). */
 export const DEFAULT_POOLING = true;
 /**
- * The bank sharpens the cells of unknown quality by d = 2 (policy-snapshot.ts): over 30 seeds it
- * lowered the mean regret share by a fifth on both LLM data sets, and sparing the known cells keeps
- * the recovery from a wrong catalog as fast as the posterior's own (docs/design-notes.md).
+ * The bank draws from the posterior itself. A tenant may sharpen its young regimes' cells of
+ * unknown quality (policy-snapshot.ts, d = 2 lowers RouterBench's mean regret by a fifth), but
+ * every sharpened schedule measured either locks onto a worse option for good or widens the gap to
+ * hindsight late in the replay (docs/design-notes.md): not worth it by default.
  */
-export const DEFAULT_SHARPENING = 2;
+export const DEFAULT_SHARPENING = 1;
 /** Exploration share among the plausibly best options (docs/design-notes.md); tenants may set 0. */
 export const DEFAULT_EXPLORATION_BPS = 500;
 /** Holdout share served by the warm-start baseline, to measure what learning adds; tenants may set 0. */

@@ -179,7 +179,9 @@ export const CandidateRequest = z.strictObject({
   sharpening: z
     .int()
     .optional()
-    .describe("d: the bank draws each option of unknown quality from Beta(d^2 alpha, d^2 beta); 1 is the posterior itself (1-4)"),
+    .describe(
+      "d: while a regime has learned fewer than 1,000 outcomes, the bank draws its options of unknown quality from Beta(d^2 alpha, d^2 beta); 1 is the posterior itself (1-4)",
+    ),
   floor_overrides: z
     .record(z.string(), z.int())
     .optional()

@@ -288,7 +288,7 @@ describeRealData("calybris replay routerbench_subset --limit 300", () => {
 describeRealData("calybris replay routerbench_subset --limit 600 --candidate", () => {
   test("prints the gate's verdict beside the truth and writes both into report.json", async () => {
     const candidate = join(dir, "candidate.json");
-    writeFileSync(candidate, '{"exploration_bps": 0, "sharpening": 3}');
+    writeFileSync(candidate, '{"exploration_bps": 0, "sharpening": 2}');
     const out = join(dir, "candidate-out");
     const output = capture();
     expect(
@@ -296,7 +296,7 @@ describeRealData("calybris replay routerbench_subset --limit 600 --candidate", (
       output.err.join(""),
     ).toBe(0);
     const text = output.out.join("");
-    expect(text).toMatch(/\n {2}candidate [0-9a-f]{12} \(exploration_bps: 500 -> 0; sharpening: 2 -> 3\): shadowed 600 decisions/);
+    expect(text).toMatch(/\n {2}candidate [0-9a-f]{12} \(exploration_bps: 500 -> 0; sharpening: 1 -> 2\): shadowed 600 decisions/);
     expect(text).toMatch(/\n {2}gate: (PROMOTE|REFUSE)\n {4}decisions +pass {2}600 shadowed decisions/);
     expect(text).toMatch(
       /\n {2}truth \(the candidate run as production, same seed\), net value per decision: production \S+, candidate \S+, difference \S+\n/,
@@ -304,7 +304,7 @@ describeRealData("calybris replay routerbench_subset --limit 600 --candidate", (
     expect(text).toMatch(/\n {2}verdict (right|WRONG): the candidate is truly (better|not better) and the gate (promotes|refuses) it\n$/);
     const report = JSON.parse(readFileSync(join(out, "routerbench_subset", "report.json"), "utf8")) as DatasetReport;
     const judged = report.candidate!;
-    expect(judged.config).toMatchObject({ exploration_bps: 0, sharpening: 3, decay_window: 500, latency_bps_per_second: 0 });
+    expect(judged.config).toMatchObject({ exploration_bps: 0, sharpening: 2, decay_window: 500, latency_bps_per_second: 0 });
     expect(judged.config.catalog_version).toMatch(/^routerbench_subset:[0-9a-f]{64}$/);
     expect(judged.verdict.criteria.map((criterion) => criterion.name)).toEqual([
       "decisions",

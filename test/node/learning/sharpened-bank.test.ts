@@ -6,7 +6,13 @@
 
 import { describe, expect, it } from "vitest";
 import { LLM_PACK } from "../../../src/domain/llm/pack.ts";
-import { buildSnapshot, contentHash, type PolicyContent, type SharpenedCells } from "../../../src/learning/policy-snapshot.ts";
+import {
+  buildSnapshot,
+  contentHash,
+  SHARPENED_REGIME_OUTCOMES,
+  type PolicyContent,
+  type SharpenedCells,
+} from "../../../src/learning/policy-snapshot.ts";
 import { bankParameters } from "../../../src/learning/pooled-prior.ts";
 import { warmStartContent } from "../../../src/learning/warm-start.ts";
 
@@ -74,9 +80,10 @@ describe("a sharpened bank", () => {
   });
 
   it("names d only when it changes the bank: content whose every cell is known keeps its hash at any d", () => {
-    // The LLM catalog knows every cell, so its default content (d = 2) is the content, hash and bank of d = 1.
-    expect(warmStartContent(LLM_PACK).sharpening).toBe(2);
-    expect(contentHash(warmStartContent(LLM_PACK))).toBe("f5f5458ed9c9cbccc299d2cfee2e1b7169cd8a1f09dd64c2f1b3aa4a18246a0e");
+    // The LLM catalog knows every cell, so its content at d = 2 is the content, hash and bank of d = 1.
+    expect(contentHash(warmStartContent(LLM_PACK, { sharpening: 2 }))).toBe(
+      "f5f5458ed9c9cbccc299d2cfee2e1b7169cd8a1f09dd64c2f1b3aa4a18246a0e",
+    );
     expect(contentHash(learnedContent(2, "neutral"))).toBe(contentHash(learnedContent(1, "neutral")));
     expect(buildSnapshot(learnedContent(2, "neutral"), 1).thetaBps).toStrictEqual(plain.thetaBps);
   });
@@ -111,6 +118,41 @@ describe("a sharpened bank", () => {
     const olderRule = buildSnapshot(learnedContent(2, "all", true), 1);
     const olderKnown = Array.from({ length: cells }, (_, cell) => cell).filter((cell) => !isNeutral(cell));
     expect(mean(olderKnown.map((cell) => spreadRatio(mixedPlain, olderRule, cell)))).toBeLessThan(0.55);
+  });
+
+  it("a regime that has learned 1,000 outcomes draws its unknown cells from the posterior again; a younger one does not", () => {
+    expect(SHARPENED_REGIME_OUTCOMES).toBe(1_000);
+    /** The mixed content with regime r's statistics at `outcomes` learned outcomes (the other regimes' at 0). */
+    const aged = (sharpening: number, r: number, outcomes: number): PolicyContent => {
+      const content = learnedContent(sharpening, "neutral", true);
+      const stats = content.stats.map((regime, i) =>
+        i === r ? { ...regime, input_tokens: { ...regime.input_tokens, n: String(outcomes) } } : regime,
+      );
+      return { ...content, stats };
+    };
+    const arms = plain.tierCount;
+    const regimeCells = (r: number): number[] => Array.from({ length: arms }, (_, arm) => r * arms + arm).filter(isNeutral);
+    for (const [outcomes, expected] of [
+      [SHARPENED_REGIME_OUTCOMES - 1, "sharpened"],
+      [SHARPENED_REGIME_OUTCOMES, "posterior"],
+    ] as const) {
+      const sharp = buildSnapshot(aged(2, 0, outcomes), 1);
+      const reference = buildSnapshot(aged(1, 0, outcomes), 1);
+      const ratio = mean(regimeCells(0).map((cell) => spreadRatio(reference, sharp, cell)));
+      if (expected === "sharpened") expect(ratio).toBeLessThan(0.6);
+      else expect(ratio).toBeGreaterThan(0.9);
+      // The other regimes are still young: their unknown cells stay sharpened either way.
+      expect(mean(regimeCells(1).map((cell) => spreadRatio(reference, sharp, cell)))).toBeLessThan(0.6);
+    }
+    // When every regime is old, d changes no draw: the hash, and so the bank, is that of d = 1.
+    const allOld = (sharpening: number): PolicyContent => {
+      const content = learnedContent(sharpening, "neutral", true);
+      return { ...content, stats: content.stats.map((regime) => ({ ...regime, input_tokens: { ...regime.input_tokens, n: "5000" } })) };
+    };
+    expect(contentHash(allOld(2))).toBe(contentHash(allOld(1)));
+    // The older rule ("all") never anneals: its banks stay as they were sealed.
+    const olderOld = { ...allOld(2), sharpenedCells: "all" as const };
+    expect(contentHash(olderOld)).not.toBe(contentHash({ ...allOld(1), sharpenedCells: "all" as const }));
   });
 
   it("stretches its quantiles back: the floor and plausibility bounds match the posterior's", () => {

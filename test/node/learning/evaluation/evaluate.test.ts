@@ -101,23 +101,23 @@ describe("the worked example", () => {
     expectMean(report.candidateVsProduction, [-50, 80, 12.5], 42.5 / 3);
   });
 
-  it("regret: no option was served 30 times, so none is named best and no regret is measured", () => {
-    expect(REGRET_SUPPORT_MIN).toBe(30);
+  it("regret: no option was served 50 times, so none is named best and no regret is measured", () => {
+    expect(REGRET_SUPPORT_MIN).toBe(50);
     expect(report.regret.byRegime).toEqual([{ regime: 0, best: null, regret: null }]);
     expect(report.regret.overall).toBeNull();
   });
 
-  it("regret, once option 0 was served 30 times: its DR terms minus production's rewards, paired", () => {
+  it("regret, once option 0 was served 50 times: its DR terms minus production's rewards, paired", () => {
     const state = emptyEvaluationState({ regimeCount: 1, optionCount: 2 });
     for (const d of EXAMPLE) addDecision(state, d);
-    // 27 more decisions serve option 0 with certainty: each DR term is its reward, so each paired term is 0.
+    // 47 more decisions serve option 0 with certainty: each DR term is its reward, so each paired term is 0.
     for (let i = 0; i < REGRET_SUPPORT_MIN - 3; i++)
       addDecision(state, decision({ served: 0, propensityPpm: 1_000_000, rewardMicros: 60 + i }));
     const { regret, fixed } = evaluate(state);
     expect(fixed.find((entry) => entry.option === 0)!.support).toBe(REGRET_SUPPORT_MIN);
     expect(regret.byRegime[0]!.best).toBe(0);
-    // The example's paired terms 200 - 100, 100 - 40, 35 - 60, then 27 zeros: 135 / 30.
-    expectMean(regret.byRegime[0]!.regret, [100, 60, -25, ...Array.from({ length: REGRET_SUPPORT_MIN - 3 }, () => 0)], 4.5);
+    // The example's paired terms 200 - 100, 100 - 40, 35 - 60, then 47 zeros: 135 / 50.
+    expectMean(regret.byRegime[0]!.regret, [100, 60, -25, ...Array.from({ length: REGRET_SUPPORT_MIN - 3 }, () => 0)], 135 / 50);
     expect(regret.overall).toEqual(regret.byRegime[0]!.regret);
   });
 
@@ -158,7 +158,7 @@ describe("scope, counts and the candidate's reset", () => {
   it("overall regret pools the paired differences of each regime's best option: weighted by decisions", () => {
     const state = emptyEvaluationState({ regimeCount: 2, optionCount: 1 });
     // One option, always served with p = 1: every DR term equals the reward, so regret is exactly 0.
-    // Regime 0 has 30 decisions (rewards 5, 7, ...), regime 1 has 40 (9, 11, 13, ...).
+    // Regime 0 has 50 decisions (rewards 5, 7, 9, ...), regime 1 has 60 (9, 11, 13, ...).
     for (const [regime, count, first] of [
       [0, REGRET_SUPPORT_MIN, 5],
       [1, REGRET_SUPPORT_MIN + 10, 9],

@@ -72,11 +72,11 @@ describe("the default configuration and its hash", () => {
   // Written out by hand in JCS order (RFC 8785: keys by UTF-16 code units), v beside the fields.
   const canonical =
     `{"catalog_version":"${independentCatalogVersion()}","decay_window":500,"exploration_bps":500,"floor_overrides":{},` +
-    `"holdout_bps":500,"latency_bps_per_second":100,"prior_strength":8,"sharpening":2,"v":1,"value_weight_bps":10000}`;
+    `"holdout_bps":500,"latency_bps_per_second":100,"prior_strength":8,"sharpening":1,"v":1,"value_weight_bps":10000}`;
 
   it("golden: the default LLM configuration hashes as node:crypto hashes its canonical text", () => {
     expect(configHash(LLM_DEFAULT)).toBe(sha256Hex(canonical));
-    expect(configHash(LLM_DEFAULT)).toBe("fd9bbdfc21b631f57204c380ec057211f1f17a86acbc37b32cf823bffe14e6a7");
+    expect(configHash(LLM_DEFAULT)).toBe("2a406c4aee9f38a77a41c7d8439126d46260dcda41c5a025603c03a9f59bedd5");
   });
 
   it("is the warm start's own configuration, for every pack", () => {
@@ -112,7 +112,7 @@ describe("the default configuration and its hash", () => {
       llmConfig({ holdout_bps: 0 }),
       llmConfig({ prior_strength: 9 }),
       llmConfig({ decay_window: 501 }),
-      llmConfig({ sharpening: 3 }),
+      llmConfig({ sharpening: 2 }),
       llmConfig({ floor_overrides: { coding: 7_200 } }),
       llmConfig({ value_weight_bps: 9_999 }),
       llmConfig({ latency_bps_per_second: 0 }),
@@ -188,7 +188,7 @@ describe("parsing", () => {
       ["latency_bps_per_second", 0, 10_000],
     ] as const) {
       // At the largest window only d = 1 fits the bank bound, and at d = 4 only W <= 500.
-      const pair = name === "sharpening" ? { decay_window: 500 } : name === "decay_window" ? { sharpening: 1 } : {};
+      const pair = name === "sharpening" ? { decay_window: 500 } : {};
       expect(parsePolicyConfig({ ...LLM_DEFAULT, ...pair, [name]: min }).ok).toBe(true);
       expect(parsePolicyConfig({ ...LLM_DEFAULT, ...pair, [name]: max }).ok).toBe(true);
       expect(parsePolicyConfig({ ...LLM_DEFAULT, ...pair, [name]: min - 1 }).ok).toBe(false);
