@@ -79,6 +79,7 @@ export const SHARPENING_MAX = 4;
 export const SHARPENED_REGIME_OUTCOMES = 1_000;
 
 export function contentHash(content: PolicyContent): string {
+  const sharpened = sharpensAny(content);
   const fields: Record<string, CanonicalValue> = {
     v: 2,
     regime_count: content.regimeCount,
@@ -97,8 +98,8 @@ export function contentHash(content: PolicyContent): string {
     // Only a bank that d changes names it, and only the newer rule names its cells: content from
     // before sharpening, or from before sharpening spared the known cells, keeps the hash it had,
     // and so does content whose every cell is known (d sharpens none of them).
-    ...(sharpensAny(content) ? { sharpening: content.sharpening } : {}),
-    ...(sharpensAny(content) && content.sharpenedCells === "neutral" ? { sharpened_cells: content.sharpenedCells } : {}),
+    ...(sharpened ? { sharpening: content.sharpening } : {}),
+    ...(sharpened && content.sharpenedCells === "neutral" ? { sharpened_cells: content.sharpenedCells } : {}),
     stats: content.stats.map((regime) => ({
       input_tokens: { ...regime.input_tokens },
       value_micros: { ...regime.value_micros },
@@ -138,7 +139,7 @@ export function sharpenedParameters(content: PolicyContent): { alpha: Int32Array
 
 /** Whether d changes any cell's draws: the hash names d only then. */
 function sharpensAny(content: PolicyContent): boolean {
-  return content.sharpening !== 1 && cellSharpenings(content).some((d) => d !== 1);
+  return cellSharpenings(content).some((d) => d !== 1);
 }
 
 /** The d that sharpens each regime x arm cell: the content's d where its rule applies, else 1. */

@@ -55,6 +55,13 @@ function spreadRatio(
   return columnStats(sharp.thetaBps, sharp, cell).sd / columnStats(plain.thetaBps, plain, cell).sd;
 }
 
+/** The mixed content with each regime's statistics at the outcomes it has learned (outcomesOf). */
+function withOutcomes(sharpening: number, outcomesOf: (regime: number) => number): PolicyContent {
+  const content = learnedContent(sharpening, "neutral", true);
+  const stats = content.stats.map((regime, r) => ({ ...regime, input_tokens: { ...regime.input_tokens, n: String(outcomesOf(r)) } }));
+  return { ...content, stats };
+}
+
 const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
 
 describe("a sharpened bank", () => {
@@ -122,22 +129,16 @@ describe("a sharpened bank", () => {
 
   it("a regime that has learned 1,000 outcomes draws its unknown cells from the posterior again; a younger one does not", () => {
     expect(SHARPENED_REGIME_OUTCOMES).toBe(1_000);
-    /** The mixed content with regime r's statistics at `outcomes` learned outcomes (the other regimes' at 0). */
-    const aged = (sharpening: number, r: number, outcomes: number): PolicyContent => {
-      const content = learnedContent(sharpening, "neutral", true);
-      const stats = content.stats.map((regime, i) =>
-        i === r ? { ...regime, input_tokens: { ...regime.input_tokens, n: String(outcomes) } } : regime,
-      );
-      return { ...content, stats };
-    };
+    /** Regime 0 at `outcomes` learned outcomes, the other regimes at 0. */
+    const aged = (sharpening: number, outcomes: number): PolicyContent => withOutcomes(sharpening, (r) => (r === 0 ? outcomes : 0));
     const arms = plain.tierCount;
     const regimeCells = (r: number): number[] => Array.from({ length: arms }, (_, arm) => r * arms + arm).filter(isNeutral);
     for (const [outcomes, expected] of [
       [SHARPENED_REGIME_OUTCOMES - 1, "sharpened"],
       [SHARPENED_REGIME_OUTCOMES, "posterior"],
     ] as const) {
-      const sharp = buildSnapshot(aged(2, 0, outcomes), 1);
-      const reference = buildSnapshot(aged(1, 0, outcomes), 1);
+      const sharp = buildSnapshot(aged(2, outcomes), 1);
+      const reference = buildSnapshot(aged(1, outcomes), 1);
       const ratio = mean(regimeCells(0).map((cell) => spreadRatio(reference, sharp, cell)));
       if (expected === "sharpened") expect(ratio).toBeLessThan(0.6);
       else expect(ratio).toBeGreaterThan(0.9);
@@ -145,10 +146,7 @@ describe("a sharpened bank", () => {
       expect(mean(regimeCells(1).map((cell) => spreadRatio(reference, sharp, cell)))).toBeLessThan(0.6);
     }
     // When every regime is old, d changes no draw: the hash, and so the bank, is that of d = 1.
-    const allOld = (sharpening: number): PolicyContent => {
-      const content = learnedContent(sharpening, "neutral", true);
-      return { ...content, stats: content.stats.map((regime) => ({ ...regime, input_tokens: { ...regime.input_tokens, n: "5000" } })) };
-    };
+    const allOld = (sharpening: number): PolicyContent => withOutcomes(sharpening, () => 5_000);
     expect(contentHash(allOld(2))).toBe(contentHash(allOld(1)));
     // The older rule ("all") never anneals: its banks stay as they were sealed.
     const olderOld = { ...allOld(2), sharpenedCells: "all" as const };
